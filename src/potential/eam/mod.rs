@@ -1,0 +1,428 @@
+//! Embedded-atom method (Daw & Baskes, Phys. Rev. B 29, 6443 (1984)):
+//!
+//! E = Σ_i F_i(ρ_i) + ½ Σ_{i≠j} φ_ij(r_ij),  ρ_i = Σ_{j≠i} ρ_j→i(r_ij),
+//!
+//! F_i = −Σ_j [F'_i(ρ_i) ρ'_j→i(r_ij) + F'_j(ρ_j) ρ'_i→j(r_ij) + φ'_ij(r_ij)] r̂_ij.
+//!
+//! Tables are read from funcfl, setfl or Finnis–Sinclair files ([`file`]) and interpolated
+//! exactly as LAMMPS `pair_style eam`, `eam/alloy` and `eam/fs` do ([`spline`]), so results agree
+//! with LAMMPS on the same file to round-off. Above the tabulated ρ range F is continued linearly,
+//! as in LAMMPS. The computation has two passes with communication in between: densities
+//! (ghost contributions summed back to owners), then F'(ρ) sent to ghosts and the force pass.
+
+pub mod file;
+pub mod spline;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::neighbor::NeighborList;
+use crate::parallel::Halo;
+use crate::potential::{Potential, Tally};
+use crate::system::Atoms;
+use file::{Funcfl, Setfl};
+use spline::{interpolate, one_based, resample, Coeffs};
+
+/// Which EAM file format and LAMMPS pair style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EamStyle {
+    /// `pair_style eam`, funcfl files.
+    Funcfl,
+    /// `pair_style eam/alloy`, setfl file.
+    Alloy,
+    /// `pair_style eam/fs`, Finnis–Sinclair setfl file.
+    Fs,
+}
+
+impl EamStyle {
+    /// LAMMPS pair style name.
+    pub fn name(self) -> &'static str {
+        match self {
+            EamStyle::Funcfl => "eam",
+            EamStyle::Alloy => "eam/alloy",
+            EamStyle::Fs => "eam/fs",
+        }
+    }
+
+    /// Parse a pair style name.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "eam" => Some(EamStyle::Funcfl),
+            "eam/alloy" => Some(EamStyle::Alloy),
+            "eam/fs" => Some(EamStyle::Fs),
+            _ => None,
+        }
+    }
+}
+
+/// EAM potential with its tables and per-atom work arrays.
+pub struct Eam {
+    style: EamStyle,
+    files: Vec<PathBuf>,
+    nrho: usize,
+    nr: usize,
+    rdr: f64,
+    rdrho: f64,
+    rhomax: f64,
+    cut: f64,
+    cutsq: f64,
+    frho: Vec<Vec<Coeffs>>,
+    rhor: Vec<Vec<Coeffs>>,
+    z2r: Vec<Vec<Coeffs>>,
+    ntypes: usize,
+    type2frho: Vec<usize>,
+    /// `type2rhor[a * ntypes + b]`: table of the density that an atom of type a contributes at an
+    /// atom of type b (LAMMPS `type2rhor[a][b]`).
+    type2rhor: Vec<usize>,
+    type2z2r: Vec<usize>,
+    masses: Vec<Option<f64>>,
+    rho: Vec<f64>,
+    fp: Vec<f64>,
+}
+
+/// Index of the lower-triangular pair table (i ≥ j) of elements i and j.
+fn tri(i: usize, j: usize) -> usize {
+    let (r, c) = if i >= j { (i, j) } else { (j, i) };
+    r * (r + 1) / 2 + c
+}
+
+impl Eam {
+    /// Build an EAM potential for `ntypes` atom types.
+    ///
+    /// - `Funcfl`: `files` has one file (all types, like `pair_coeff * * file`) or one per type
+    ///   (like `pair_coeff i i file_i`); `elements` is ignored.
+    /// - `Alloy`/`Fs`: `files` has one file, and `elements[t]` names the file element of type t + 1
+    ///   (like `pair_coeff * * file E1 E2 ..`).
+    pub fn new(style: EamStyle, files: &[PathBuf], elements: &[String], ntypes: usize) -> Result<Eam> {
+        if ntypes == 0 {
+            return Err(Error::run("EAM needs at least one atom type"));
+        }
+        match style {
+            EamStyle::Funcfl => Self::from_funcfl(files, ntypes),
+            EamStyle::Alloy | EamStyle::Fs => {
+                if files.len() != 1 {
+                    return Err(Error::run(format!(
+                        "pair style {} takes exactly one potential file, got {}",
+                        style.name(),
+                        files.len()
+                    )));
+                }
+                let f = Setfl::read(&files[0], style == EamStyle::Fs)?;
+                Self::from_setfl(style, f, elements, ntypes)
+            }
+        }
+    }
+
+    fn from_funcfl(files: &[PathBuf], ntypes: usize) -> Result<Eam> {
+        if files.len() != 1 && files.len() != ntypes {
+            return Err(Error::run(format!(
+                "pair style eam needs one funcfl file for all types or one per type ({ntypes}), got {}",
+                files.len()
+            )));
+        }
+        // Distinct files, and the file of each type.
+        let mut uniq: Vec<PathBuf> = Vec::new();
+        let mut map = vec![0usize; ntypes];
+        for t in 0..ntypes {
+            let p = if files.len() == 1 { &files[0] } else { &files[t] };
+            map[t] = match uniq.iter().position(|u| u == p) {
+                Some(k) => k,
+                None => {
+                    uniq.push(p.clone());
+                    uniq.len() - 1
+                }
+            };
+        }
+        let ff: Vec<Funcfl> = uniq.iter().map(|p| Funcfl::read(p)).collect::<Result<_>>()?;
+        // One grid for all files: the largest spacings and ranges (LAMMPS file2array).
+        let mut dr: f64 = 0.0;
+        let mut drho: f64 = 0.0;
+        let mut rmax: f64 = 0.0;
+        let mut rhomax: f64 = 0.0;
+        for f in &ff {
+            dr = dr.max(f.dr);
+            drho = drho.max(f.drho);
+            rmax = rmax.max((f.nr - 1) as f64 * f.dr);
+            rhomax = rhomax.max((f.nrho - 1) as f64 * f.drho);
+        }
+        let nr = (rmax / dr + 0.5) as usize;
+        let nrho = (rhomax / drho + 0.5) as usize;
+        let mut frho = Vec::new();
+        let mut rhor = Vec::new();
+        for f in &ff {
+            frho.push(resample(&one_based(&f.frho), f.drho, nrho, drho));
+            rhor.push(resample(&one_based(&f.rhor), f.dr, nr, dr));
+        }
+        // φ(r)·r = 27.2·0.529·Z_i(r)·Z_j(r) for each pair of files, i ≥ j.
+        let mut z2r = Vec::new();
+        for i in 0..ff.len() {
+            let zi = resample(&one_based(&ff[i].zr), ff[i].dr, nr, dr);
+            for fj in ff.iter().take(i + 1) {
+                let zj = resample(&one_based(&fj.zr), fj.dr, nr, dr);
+                let z: Vec<f64> = zi.iter().zip(&zj).map(|(a, b)| 27.2 * 0.529 * a * b).collect();
+                z2r.push(z);
+            }
+        }
+        let cut = ff.iter().map(|f| f.cut).fold(0.0, f64::max);
+        let mut type2rhor = vec![0; ntypes * ntypes];
+        let mut type2z2r = vec![0; ntypes * ntypes];
+        for a in 0..ntypes {
+            for b in 0..ntypes {
+                type2rhor[a * ntypes + b] = map[a];
+                type2z2r[a * ntypes + b] = tri(map[a], map[b]);
+            }
+        }
+        let masses = map.iter().map(|&k| Some(ff[k].mass)).collect();
+        Ok(Self::finish(
+            EamStyle::Funcfl,
+            uniq,
+            (nrho, drho, nr, dr, rhomax, cut),
+            (frho, rhor, z2r),
+            map.clone(),
+            type2rhor,
+            type2z2r,
+            masses,
+        ))
+    }
+
+    fn from_setfl(style: EamStyle, f: Setfl, elements: &[String], ntypes: usize) -> Result<Eam> {
+        if elements.len() != ntypes {
+            return Err(Error::run(format!(
+                "pair style {} needs one element name per atom type: {ntypes} types, {} names given ({})",
+                style.name(),
+                elements.len(),
+                f.path.display()
+            )));
+        }
+        let mut map = vec![0usize; ntypes];
+        for (t, e) in elements.iter().enumerate() {
+            map[t] = f.elements.iter().position(|x| x == e).ok_or_else(|| {
+                Error::input(
+                    &f.path,
+                    Some(4),
+                    format!("element '{e}' (type {}) is not in the file, which has {}", t + 1, f.elements.join(" ")),
+                )
+            })?;
+        }
+        let n = f.elements.len();
+        let frho: Vec<Vec<f64>> = f.frho.iter().map(|v| one_based(v)).collect();
+        let mut rhor = Vec::new();
+        for i in 0..n {
+            for d in &f.rhor[i] {
+                rhor.push(one_based(d));
+            }
+        }
+        let mut z2r = Vec::new();
+        for i in 0..n {
+            for j in 0..=i {
+                z2r.push(one_based(&f.z2r[i][j]));
+            }
+        }
+        let mut type2rhor = vec![0; ntypes * ntypes];
+        let mut type2z2r = vec![0; ntypes * ntypes];
+        for a in 0..ntypes {
+            for b in 0..ntypes {
+                type2rhor[a * ntypes + b] = match style {
+                    EamStyle::Fs => map[a] * n + map[b],
+                    _ => map[a],
+                };
+                type2z2r[a * ntypes + b] = tri(map[a], map[b]);
+            }
+        }
+        let masses = map.iter().map(|&k| Some(f.mass[k])).collect();
+        let rhomax = (f.nrho - 1) as f64 * f.drho;
+        Ok(Self::finish(
+            style,
+            vec![f.path.clone()],
+            (f.nrho, f.drho, f.nr, f.dr, rhomax, f.cut),
+            (frho, rhor, z2r),
+            map,
+            type2rhor,
+            type2z2r,
+            masses,
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        style: EamStyle,
+        files: Vec<PathBuf>,
+        grid: (usize, f64, usize, f64, f64, f64),
+        tables: (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<Vec<f64>>),
+        type2frho: Vec<usize>,
+        type2rhor: Vec<usize>,
+        type2z2r: Vec<usize>,
+        masses: Vec<Option<f64>>,
+    ) -> Eam {
+        let (nrho, drho, nr, dr, rhomax, cut) = grid;
+        let (frho, rhor, z2r) = tables;
+        Eam {
+            style,
+            files,
+            nrho,
+            nr,
+            rdr: 1.0 / dr,
+            rdrho: 1.0 / drho,
+            rhomax,
+            cut,
+            cutsq: cut * cut,
+            frho: frho.iter().map(|f| interpolate(f, drho)).collect(),
+            rhor: rhor.iter().map(|f| interpolate(f, dr)).collect(),
+            z2r: z2r.iter().map(|f| interpolate(f, dr)).collect(),
+            ntypes: type2frho.len(),
+            type2frho,
+            type2rhor,
+            type2z2r,
+            masses,
+            rho: Vec::new(),
+            fp: Vec::new(),
+        }
+    }
+
+    /// Interval index m (1-based) and fraction p of distance r on the r grid.
+    #[inline(always)]
+    fn r_knot(&self, r: f64) -> (usize, f64) {
+        let p = r * self.rdr + 1.0;
+        let m = (p as usize).min(self.nr - 1);
+        (m, (p - m as f64).min(1.0))
+    }
+
+    /// Embedding energy F(ρ) and F'(ρ) of type t.
+    #[inline]
+    pub fn embed(&self, t: usize, rho: f64) -> (f64, f64) {
+        let p = rho * self.rdrho + 1.0;
+        let m = (p.max(0.0) as usize).clamp(1, self.nrho - 1);
+        let p = (p - m as f64).min(1.0);
+        let c = &self.frho[self.type2frho[t]][m];
+        let fp = (c[0] * p + c[1]) * p + c[2];
+        let mut f = ((c[3] * p + c[4]) * p + c[5]) * p + c[6];
+        if rho > self.rhomax {
+            f += fp * (rho - self.rhomax);
+        }
+        (f, fp)
+    }
+
+    /// The paths of the potential files.
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+}
+
+#[inline(always)]
+fn value(c: &Coeffs, p: f64) -> f64 {
+    ((c[3] * p + c[4]) * p + c[5]) * p + c[6]
+}
+
+#[inline(always)]
+fn slope(c: &Coeffs, p: f64) -> f64 {
+    (c[0] * p + c[1]) * p + c[2]
+}
+
+impl Potential for Eam {
+    fn describe(&self) -> String {
+        let names: Vec<String> = self.files.iter().map(|p| display_name(p)).collect();
+        format!("{} {}", self.style.name(), names.join(" "))
+    }
+
+    fn cutoff(&self) -> f64 {
+        self.cut
+    }
+
+    fn type_masses(&self) -> Vec<Option<f64>> {
+        self.masses.clone()
+    }
+
+    fn compute(&mut self, atoms: &mut Atoms, list: &NeighborList, halo: &mut dyn Halo) -> Tally {
+        let nlocal = atoms.nlocal;
+        let nall = atoms.nall();
+        let nt = self.ntypes;
+        self.rho.clear();
+        self.rho.resize(nall, 0.0);
+        self.fp.resize(nall, 0.0);
+        let x = &atoms.x;
+        let typ = &atoms.typ;
+        // Pass 1: densities, both ends of each listed pair.
+        for i in 0..nlocal {
+            let xi = x[i];
+            let ti = typ[i] as usize;
+            let mut rho_i = 0.0;
+            for &j in list.of(i) {
+                let j = j as usize;
+                let d = [xi[0] - x[j][0], xi[1] - x[j][1], xi[2] - x[j][2]];
+                let rsq = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                if rsq < self.cutsq {
+                    let tj = typ[j] as usize;
+                    let (m, p) = self.r_knot(rsq.sqrt());
+                    rho_i += value(&self.rhor[self.type2rhor[tj * nt + ti]][m], p);
+                    self.rho[j] += value(&self.rhor[self.type2rhor[ti * nt + tj]][m], p);
+                }
+            }
+            self.rho[i] += rho_i;
+        }
+        halo.reverse_scalar(&mut self.rho);
+        // Embedding energies and F'(ρ) of owned atoms, then F' to the ghosts.
+        let mut tally = Tally::default();
+        for i in 0..nlocal {
+            let (f, fp) = self.embed(typ[i] as usize, self.rho[i]);
+            self.fp[i] = fp;
+            tally.pe += f;
+        }
+        halo.forward_scalar(&mut self.fp);
+        // Pass 2: pair forces.
+        let f = &mut atoms.f;
+        let mut w = [0.0; 6];
+        for i in 0..nlocal {
+            let xi = x[i];
+            let ti = typ[i] as usize;
+            let fpi = self.fp[i];
+            let mut fi = [0.0; 3];
+            for &j in list.of(i) {
+                let j = j as usize;
+                let d = [xi[0] - x[j][0], xi[1] - x[j][1], xi[2] - x[j][2]];
+                let rsq = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                if rsq < self.cutsq {
+                    let tj = typ[j] as usize;
+                    let r = rsq.sqrt();
+                    let (m, p) = self.r_knot(r);
+                    // ρ' of the density i gives at j, and j gives at i.
+                    let rhoip = slope(&self.rhor[self.type2rhor[ti * nt + tj]][m], p);
+                    let rhojp = slope(&self.rhor[self.type2rhor[tj * nt + ti]][m], p);
+                    let c = &self.z2r[self.type2z2r[ti * nt + tj]][m];
+                    let z2p = slope(c, p);
+                    let z2 = value(c, p);
+                    let recip = 1.0 / r;
+                    let phi = z2 * recip;
+                    let phip = z2p * recip - phi * recip;
+                    let psip = fpi * rhojp + self.fp[j] * rhoip + phip;
+                    let fpair = -psip * recip;
+                    let fd = [d[0] * fpair, d[1] * fpair, d[2] * fpair];
+                    fi[0] += fd[0];
+                    fi[1] += fd[1];
+                    fi[2] += fd[2];
+                    f[j][0] -= fd[0];
+                    f[j][1] -= fd[1];
+                    f[j][2] -= fd[2];
+                    tally.pe += phi;
+                    w[0] += d[0] * fd[0];
+                    w[1] += d[1] * fd[1];
+                    w[2] += d[2] * fd[2];
+                    w[3] += d[0] * fd[1];
+                    w[4] += d[0] * fd[2];
+                    w[5] += d[1] * fd[2];
+                }
+            }
+            f[i][0] += fi[0];
+            f[i][1] += fi[1];
+            f[i][2] += fi[2];
+        }
+        tally.virial = w;
+        tally
+    }
+}
+
+/// File name of a path for logs.
+pub fn display_name(p: &Path) -> String {
+    p.file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}

@@ -1,0 +1,24 @@
+//! LAMMPS `metal` units and the few physical constants the code needs, in one place.
+//!
+//! Lengths in Å, energies in eV, time in ps, masses in amu (g/mol), temperature in K,
+//! pressure in bar, forces in eV/Å, velocities in Å/ps. The conversion factors are the ones
+//! LAMMPS (version 2021–2022, `src/update.cpp`, `units metal`) uses, so that thermodynamic output
+//! agrees with LAMMPS to round-off, not merely to the precision of CODATA.
+
+/// Boltzmann constant kB in eV/K (LAMMPS `force->boltz`, metal units).
+pub const BOLTZ_EV_PER_K: f64 = 8.617343e-5;
+
+/// m·v² → energy: amu·(Å/ps)² in eV (LAMMPS `force->mvv2e`, metal units).
+pub const MVV2E: f64 = 1.0364269e-4;
+
+/// force/mass → acceleration: (eV/Å)/amu in Å/ps² (LAMMPS `force->ftm2v` = 1/mvv2e).
+pub const FTM2V: f64 = 1.0 / MVV2E;
+
+/// N·kB·T/V (or virial/V) in eV/Å³ → bar (LAMMPS `force->nktv2p`, metal units).
+pub const NKTV2P: f64 = 1.6021765e6;
+
+/// Conductance quantum G0 = 2e²/h in siemens (CODATA 2018, exact SI definition of e and h).
+pub const G0_SIEMENS: f64 = 7.748_091_729_863_649e-5;
+
+/// 1 nN in eV/Å: 1 eV/Å = 1.602176634 nN.
+pub const EV_PER_A_IN_NN: f64 = 1.602_176_634;
