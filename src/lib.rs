@@ -23,6 +23,7 @@
 
 
 
+pub mod commands;
 pub mod dynamics;
 pub mod error;
 pub mod io;

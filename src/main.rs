@@ -1,1 +1,81 @@
-fn main() {}
+//! The `nanocontact` command line: argument parsing only; the work is in the library.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use mpi::traits::Communicator;
+use nanocontact::commands;
+use nanocontact::parallel::World;
+
+#[derive(Parser)]
+#[command(name = "nanocontact", version, about = "Molecular dynamics and quantum transport of metal nanocontacts (LAMMPS metal units)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Single-point energy, pressure and forces of a LAMMPS data file (like LAMMPS `run 0`).
+    Eval {
+        /// LAMMPS data file (atom_style atomic).
+        data: PathBuf,
+        /// Potential: eam:FILE[,FILE..] | eam/alloy:FILE | eam/fs:FILE.
+        #[arg(long)]
+        potential: String,
+        /// Element of each atom type for setfl/FS files, as `pair_coeff * * FILE E1 E2`.
+        #[arg(long, value_delimiter = ',')]
+        elements: Vec<String>,
+        /// Boundary conditions of x, y, z (p periodic, f fixed, s shrink-wrapped).
+        #[arg(long, default_value = "p p p")]
+        boundary: String,
+        /// Write `id fx fy fz` per atom, sorted by id, to this file.
+        #[arg(long)]
+        dump: Option<PathBuf>,
+        /// Neighbour skin, Å.
+        #[arg(long, default_value_t = 1.0)]
+        skin: f64,
+    },
+}
+
+fn main() {
+    let universe = mpi::initialize();
+    let world = match &universe {
+        Some(u) => World::from_comm(u.world()),
+        None => World::serial(),
+    };
+    // A panic on one rank must end every rank rather than hang the job.
+    let default_hook = std::panic::take_hook();
+    let size = world.size();
+    std::panic::set_hook(Box::new(move |info| {
+        default_hook(info);
+        if size > 1 {
+            mpi::topology::SimpleCommunicator::world().abort(101);
+        }
+    }));
+    let level = if world.is_root() { "info" } else { "warn" };
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level))
+        .format_timestamp(None)
+        .format_target(false)
+        .init();
+    let cli = Cli::parse();
+    let rank = world.rank();
+    let result = match cli.command {
+        Command::Eval { data, potential, elements, boundary, dump, skin } => {
+            let opts = commands::eval::EvalOptions { data, potential, elements, boundary, dump, skin };
+            if size > 1 {
+                Err(nanocontact::error::Error::run("eval runs on one rank until domain decomposition lands (issue 4)"))
+            } else {
+                commands::eval::run(&opts, world)
+            }
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("ERROR (rank {rank}): {e}");
+        if size > 1 {
+            mpi::topology::SimpleCommunicator::world().abort(1);
+        }
+        drop(universe);
+        std::process::exit(1);
+    }
+}

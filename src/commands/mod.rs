@@ -1,0 +1,3 @@
+//! The drivers behind the command-line subcommands; `main.rs` only parses arguments.
+
+pub mod eval;
