@@ -1,0 +1,100 @@
+//! Helpers shared by the integration tests: reference-data paths and readers of the LAMMPS
+//! reference files as they are.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `../shared/reference` beside the repository.
+pub fn reference() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference")
+}
+
+/// The built binary.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_nanocontact"))
+}
+
+/// A fresh scratch directory for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("nanocontact-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A LAMMPS reference case in `lammps/eam/<case>`: the pair style, potential file, elements and
+/// boundary from `in.lmp`, and the expected energy, pressure and forces.
+pub struct EamCase {
+    pub name: String,
+    pub data: PathBuf,
+    pub spec: String,
+    pub elements: Vec<String>,
+    pub boundary: String,
+    pub pe_ev: f64,
+    pub pressure_bar: f64,
+    /// id -> force.
+    pub forces: HashMap<u64, [f64; 3]>,
+}
+
+/// Read `lammps/eam/<case>` (in.lmp, energy.json, forces.dump) as LAMMPS wrote them.
+pub fn eam_case(name: &str) -> EamCase {
+    let dir = reference().join("lammps/eam").join(name);
+    let inp = std::fs::read_to_string(dir.join("in.lmp")).unwrap();
+    let mut style = String::new();
+    let mut file = String::new();
+    let mut elements = Vec::new();
+    let mut boundary = String::new();
+    for l in inp.lines() {
+        let t: Vec<&str> = l.split_whitespace().collect();
+        match t.first() {
+            Some(&"pair_style") => style = t[1].to_string(),
+            Some(&"pair_coeff") => {
+                let f = Path::new(t[3]).file_name().unwrap().to_string_lossy().to_string();
+                file = reference().join("lammps/potentials").join(f).display().to_string();
+                elements = t[4..].iter().map(|s| s.to_string()).collect();
+            }
+            Some(&"boundary") => boundary = t[1..].join(" "),
+            _ => {}
+        }
+    }
+    let e: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("energy.json")).unwrap()).unwrap();
+    let dump = std::fs::read_to_string(dir.join("forces.dump")).unwrap();
+    let mut forces = HashMap::new();
+    let mut in_atoms = false;
+    for l in dump.lines() {
+        if l.starts_with("ITEM: ATOMS") {
+            assert_eq!(l.trim(), "ITEM: ATOMS id type x y z fx fy fz");
+            in_atoms = true;
+            continue;
+        }
+        if in_atoms {
+            let v: Vec<f64> = l.split_whitespace().map(|s| s.parse().unwrap()).collect();
+            forces.insert(v[0] as u64, [v[5], v[6], v[7]]);
+        }
+    }
+    EamCase {
+        name: name.to_string(),
+        data: dir.join("data.lmp"),
+        spec: format!("{style}:{file}"),
+        elements,
+        boundary,
+        pe_ev: e["pe_eV"].as_f64().unwrap(),
+        pressure_bar: e["pressure_bar"].as_f64().unwrap(),
+        forces,
+    }
+}
+
+/// All EAM reference cases present in the reference folder.
+pub fn eam_case_names() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(reference().join("lammps/eam"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("in.lmp").exists())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    v.sort();
+    v
+}
