@@ -244,8 +244,9 @@ impl DataFile {
 
     /// Place the atoms into a box with the given boundaries: periodic coordinates are wrapped,
     /// shrink-wrapped axes grow to hold every atom, and an atom outside a fixed axis is an error.
-    /// Masses missing from the file must be given in `fallback_masses` (e.g. from a potential).
-    pub fn into_system(self, path: &Path, boundary: [Boundary; 3], fallback_masses: &[Option<f64>]) -> Result<(SimBox, Atoms)> {
+    /// `potential_masses` override the file's masses where given: EAM files carry masses, and
+    /// LAMMPS `pair_coeff` of the eam styles sets them after `read_data`.
+    pub fn into_system(self, path: &Path, boundary: [Boundary; 3], potential_masses: &[Option<f64>]) -> Result<(SimBox, Atoms)> {
         let mut lo = self.lo;
         let mut hi = self.hi;
         for d in 0..3 {
@@ -259,7 +260,7 @@ impl DataFile {
         let simbox = SimBox::new(lo, hi, boundary);
         let mut masses = Vec::with_capacity(self.masses.len());
         for (t, m) in self.masses.iter().enumerate() {
-            match m.or(fallback_masses.get(t).copied().flatten()) {
+            match potential_masses.get(t).copied().flatten().or(*m) {
                 Some(m) => masses.push(m),
                 None => return Err(Error::input(path, None, format!("no mass for atom type {} (add a Masses section)", t + 1))),
             }
