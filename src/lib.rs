@@ -23,7 +23,9 @@
 
 
 
+pub mod build;
 pub mod commands;
+pub mod deck;
 pub mod dynamics;
 pub mod error;
 pub mod io;

@@ -16,6 +16,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run an MD deck (TOML); with no deck, the built-in gold nanojunction demo.
+    Run {
+        /// Input deck (see inputs/); omit for the built-in demo.
+        deck: Option<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
     /// Single-point energy, pressure and forces of a LAMMPS data file (like LAMMPS `run 0`).
     Eval {
         /// LAMMPS data file (atom_style atomic).
@@ -61,6 +69,13 @@ fn main() {
     let cli = Cli::parse();
     let rank = world.rank();
     let result = match cli.command {
+        Command::Run { deck, out } => {
+            if size > 1 {
+                Err(nanocontact::error::Error::run("run works on one rank until domain decomposition lands (issue 4)"))
+            } else {
+                commands::md_run::run(&commands::md_run::RunOptions { deck, out }, world)
+            }
+        }
         Command::Eval { data, potential, elements, boundary, dump, skin } => {
             let opts = commands::eval::EvalOptions { data, potential, elements, boundary, dump, skin };
             if size > 1 {

@@ -3,7 +3,7 @@
 //! Mater. Sci. 175, 109584 (2020)): N_delay = 5, f_inc = 1.1, f_dec = 0.5, α0 = 0.25,
 //! f_α = 0.99, dt_max = 10 dt. Each step mixes v ← (1 − α) v + α |v| F̂ while P = F·v > 0;
 //! when P ≤ 0 the velocities are zeroed, dt is reduced and α reset. Velocities are integrated
-//! with the semi-implicit Euler scheme of the original paper.
+//! with the semi-implicit Euler scheme of the original paper. Frozen groups stay in place.
 
 use crate::dynamics::Md;
 use crate::error::Result;
@@ -31,11 +31,13 @@ pub struct FireResult {
     pub converged: bool,
 }
 
-/// Largest force component over all atoms (global).
+/// Largest force component over all mobile atoms (global).
 pub fn fmax(md: &Md) -> f64 {
     let mut m = 0.0f64;
-    for f in &md.atoms.f[..md.atoms.nlocal] {
-        m = m.max(f[0].abs()).max(f[1].abs()).max(f[2].abs());
+    for (i, f) in md.atoms.f[..md.atoms.nlocal].iter().enumerate() {
+        if md.mobile(i) {
+            m = m.max(f[0].abs()).max(f[1].abs()).max(f[2].abs());
+        }
     }
     md.world.max(m)
 }
@@ -54,8 +56,12 @@ pub fn minimize(md: &mut Md, p: &FireParams) -> Result<FireResult> {
     for step in 1..=p.max_steps {
         // Power P = F·v and the norms for the mixing.
         let a = &md.atoms;
+        let frozen = md.frozen;
         let mut s = [0.0; 3];
         for i in 0..a.nlocal {
+            if a.mask[i] & frozen != 0 {
+                continue;
+            }
             let (f, v) = (a.f[i], a.v[i]);
             s[0] += f[0] * v[0] + f[1] * v[1] + f[2] * v[2];
             s[1] += v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
@@ -73,6 +79,9 @@ pub fn minimize(md: &mut Md, p: &FireParams) -> Result<FireResult> {
             if fnorm > 0.0 {
                 let k = alpha * vnorm / fnorm;
                 for i in 0..a.nlocal {
+                    if a.mask[i] & frozen != 0 {
+                        continue;
+                    }
                     for d in 0..3 {
                         a.v[i][d] = (1.0 - alpha) * a.v[i][d] + k * a.f[i][d];
                     }
@@ -88,6 +97,9 @@ pub fn minimize(md: &mut Md, p: &FireParams) -> Result<FireResult> {
         }
         // Semi-implicit Euler: v += dt F/m, x += dt v.
         for i in 0..a.nlocal {
+            if a.mask[i] & frozen != 0 {
+                continue;
+            }
             let k = dt * FTM2V / a.mass(i);
             for d in 0..3 {
                 a.v[i][d] += k * a.f[i][d];

@@ -54,6 +54,11 @@ pub struct Md {
     pub reneighbors: u64,
     /// Re-neighbour every this many steps at most often (LAMMPS `neigh_modify every`).
     pub neigh_every: u64,
+    /// Group bits of atoms held fixed (positions and velocities not integrated); set with
+    /// [`Md::set_frozen`].
+    pub frozen: u32,
+    /// Number of atoms not frozen (all ranks).
+    pub nmobile: u64,
     /// Steps since the last re-neighbouring.
     since_build: u64,
 }
@@ -83,6 +88,8 @@ impl Md {
             timers: Timers::default(),
             reneighbors: 0,
             neigh_every: 1,
+            frozen: 0,
+            nmobile: natoms,
             since_build: 0,
         })
     }
@@ -180,6 +187,19 @@ impl Md {
         Ok(())
     }
 
+    /// Hold the atoms of the groups in `bits` fixed.
+    pub fn set_frozen(&mut self, bits: u32) {
+        self.frozen = bits;
+        let n = (0..self.atoms.nlocal).filter(|&i| self.atoms.mask[i] & bits == 0).count();
+        self.nmobile = self.world.sum_u64(n as u64);
+    }
+
+    /// Whether owned atom i moves (is in no frozen group).
+    #[inline]
+    pub fn mobile(&self, i: usize) -> bool {
+        self.atoms.mask[i] & self.frozen == 0
+    }
+
     /// Kinetic energy Σ ½ m v² (eV), global.
     pub fn kinetic_energy(&self) -> f64 {
         let a = &self.atoms;
@@ -192,10 +212,11 @@ impl Md {
         0.5 * MVV2E * s[0]
     }
 
-    /// Degrees of freedom of the temperature: 3N − 3 (centre-of-mass momentum removed),
-    /// as LAMMPS `compute temp`.
+    /// Degrees of freedom of the temperature: 3N − 3 over the mobile atoms (centre-of-mass
+    /// momentum removed), as LAMMPS `compute temp` on the group that moves; with no frozen group
+    /// this is LAMMPS's thermo temperature exactly.
     pub fn dof(&self) -> f64 {
-        (3 * self.natoms).saturating_sub(3).max(1) as f64
+        (3 * self.nmobile).saturating_sub(3).max(1) as f64
     }
 
     /// Thermodynamic output of the current state.

@@ -35,10 +35,16 @@ pub fn gaussian_pair(rng: &mut Xoshiro256PlusPlus) -> (f64, f64) {
     (r * t.cos(), r * t.sin())
 }
 
-/// Give the atoms Maxwell–Boltzmann velocities at `temp_k` with zero total momentum.
+/// Give the mobile atoms Maxwell–Boltzmann velocities at `temp_k` with zero total momentum;
+/// frozen atoms get zero velocity. The temperature is set with 3·N_mobile − 3 degrees of freedom.
 pub fn create(md: &mut Md, temp_k: f64, seed: u64) {
+    let frozen = md.frozen;
     let a = &mut md.atoms;
     for i in 0..a.nlocal {
+        if a.mask[i] & frozen != 0 {
+            a.v[i] = [0.0; 3];
+            continue;
+        }
         let mut rng = keyed_stream(seed, a.id[i], 0);
         let (g0, g1) = gaussian_pair(&mut rng);
         let (g2, _) = gaussian_pair(&mut rng);
@@ -47,7 +53,7 @@ pub fn create(md: &mut Md, temp_k: f64, seed: u64) {
         a.v[i] = [s * g0, s * g1, s * g2];
     }
     zero_momentum(md);
-    let t = md.thermo().temp_k;
+    let t = 2.0 * md.kinetic_energy() / (md.dof() * BOLTZ_EV_PER_K);
     if t > 0.0 {
         let k = (temp_k / t).sqrt();
         for v in md.atoms.v[..md.atoms.nlocal].iter_mut() {
@@ -58,11 +64,15 @@ pub fn create(md: &mut Md, temp_k: f64, seed: u64) {
     }
 }
 
-/// Remove the centre-of-mass velocity.
+/// Remove the centre-of-mass velocity of the mobile atoms.
 pub fn zero_momentum(md: &mut Md) {
+    let frozen = md.frozen;
     let a = &mut md.atoms;
     let mut p = [0.0; 4];
     for i in 0..a.nlocal {
+        if a.mask[i] & frozen != 0 {
+            continue;
+        }
         let m = a.mass(i);
         p[0] += m * a.v[i][0];
         p[1] += m * a.v[i][1];
@@ -74,7 +84,10 @@ pub fn zero_momentum(md: &mut Md) {
         return;
     }
     let vcm = [p[0] / p[3], p[1] / p[3], p[2] / p[3]];
-    for v in a.v[..a.nlocal].iter_mut() {
+    for (i, v) in a.v[..a.nlocal].iter_mut().enumerate() {
+        if a.mask[i] & frozen != 0 {
+            continue;
+        }
         v[0] -= vcm[0];
         v[1] -= vcm[1];
         v[2] -= vcm[2];

@@ -3,7 +3,7 @@
 //! v(t+½dt) = v(t) + (dt/2) F(t)/m,  x(t+dt) = x(t) + dt v(t+½dt),
 //! v(t+dt) = v(t+½dt) + (dt/2) F(t+dt)/m,
 //!
-//! with F/m converted to Å/ps² by `ftm2v` (metal units).
+//! with F/m converted to Å/ps² by `ftm2v` (metal units). Atoms of frozen groups do not move.
 
 use crate::dynamics::timers::Task;
 use crate::dynamics::Md;
@@ -15,8 +15,12 @@ pub fn initial_integrate(md: &mut Md) {
     let dt = md.dt;
     let dtf = 0.5 * dt * FTM2V;
     let t0 = std::time::Instant::now();
+    let frozen = md.frozen;
     let a = &mut md.atoms;
     for i in 0..a.nlocal {
+        if a.mask[i] & frozen != 0 {
+            continue;
+        }
         let k = dtf / a.type_mass[a.typ[i] as usize];
         let f = a.f[i];
         let v = &mut a.v[i];
@@ -35,8 +39,12 @@ pub fn initial_integrate(md: &mut Md) {
 pub fn final_integrate(md: &mut Md) {
     let dtf = 0.5 * md.dt * FTM2V;
     let t0 = std::time::Instant::now();
+    let frozen = md.frozen;
     let a = &mut md.atoms;
     for i in 0..a.nlocal {
+        if a.mask[i] & frozen != 0 {
+            continue;
+        }
         let k = dtf / a.type_mass[a.typ[i] as usize];
         let f = a.f[i];
         let v = &mut a.v[i];

@@ -1,0 +1,5 @@
+//! Structure builders: oriented lattices (and, later, junctions, tips and chains).
+
+pub mod lattice;
+
+pub use lattice::OrientedFcc;

@@ -1,0 +1,274 @@
+//! `nanocontact run`: an MD deck from structure to trajectory. Rank 0 writes `thermo.csv`
+//! (step, time_ps, pe_eV, ke_eV, etotal_eV, temp_K, press_bar), the trajectory and the final
+//! data file into the output folder, and logs LAMMPS-like thermo lines with steps/s and an ETA,
+//! then the timing breakdown.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use log::info;
+
+use crate::build::OrientedFcc;
+use crate::deck::Deck;
+use crate::dynamics::{fire, velocity, verlet, Md, Thermo};
+use crate::error::{Error, Result};
+use crate::io::lammps_data::{write_data, DataFile};
+use crate::parallel::World;
+use crate::potential::eam::{Eam, EamStyle};
+use crate::potential::Potential;
+use crate::system::{Atoms, Groups, SimBox};
+
+/// The built-in default deck and the potential file it needs.
+const DEMO_DECK: &str = include_str!("../../inputs/demo_junction.toml");
+const DEMO_POTENTIAL: &str = include_str!("../../inputs/potentials/Au_u3.eam");
+
+/// Options of `run`.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// The deck; `None` runs the built-in demo.
+    pub deck: Option<PathBuf>,
+    /// Output folder.
+    pub out: PathBuf,
+}
+
+fn create_dir(p: &Path) -> Result<()> {
+    std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))
+}
+
+fn write_file(p: &Path, text: &str) -> Result<()> {
+    std::fs::write(p, text).map_err(|e| Error::io(p, e))
+}
+
+/// Read the deck, or materialise the built-in one (deck and potential) inside `out`.
+fn load_deck(opts: &RunOptions, world: &World) -> Result<Deck> {
+    match &opts.deck {
+        Some(p) => {
+            let d = Deck::read(p)?;
+            if world.is_root() {
+                let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+                write_file(&opts.out.join("deck.toml"), &text)?;
+            }
+            Ok(d)
+        }
+        None => {
+            let deck_path = opts.out.join("deck.toml");
+            if world.is_root() {
+                create_dir(&opts.out.join("potentials"))?;
+                write_file(&opts.out.join("potentials/Au_u3.eam"), DEMO_POTENTIAL)?;
+                write_file(&deck_path, DEMO_DECK)?;
+            }
+            Deck::parse(&deck_path, DEMO_DECK)
+        }
+    }
+}
+
+/// Build the potential of a deck for `ntypes` types.
+fn potential(deck: &Deck, ntypes: usize) -> Result<Box<dyn Potential>> {
+    let style = EamStyle::from_name(&deck.potential.style)
+        .ok_or_else(|| Error::run(format!("unknown potential style {}", deck.potential.style)))?;
+    Ok(Box::new(Eam::new(style, &deck.potential.files, &deck.potential.elements, ntypes)?))
+}
+
+/// The box, atoms and potential of a deck's `[structure]`.
+fn structure(deck: &Deck, deck_path: &Path) -> Result<(SimBox, Atoms, Box<dyn Potential>)> {
+    let s = &deck.structure;
+    let boundary = SimBox::parse_boundary(&s.boundary).ok_or_else(|| Error::key(deck_path, "structure.boundary", "bad boundary"))?;
+    let deck_masses: Vec<Option<f64>> = s.masses.iter().map(|&m| Some(m)).collect();
+    if let Some(path) = &s.data {
+        let df = DataFile::read(path)?;
+        let pot = potential(deck, df.masses.len())?;
+        let mut masses = pot.type_masses();
+        for (t, m) in masses.iter_mut().enumerate() {
+            if m.is_none() {
+                *m = deck_masses.get(t).copied().flatten();
+            }
+        }
+        let (b, a) = df.into_system(path, boundary, &masses)?;
+        return Ok((b, a, pot));
+    }
+    let l = s.lattice.as_ref().ok_or_else(|| Error::key(deck_path, "structure", "no data file and no lattice"))?;
+    let fcc = OrientedFcc::new(l.a, l.orient).map_err(|e| Error::key(deck_path, "structure.lattice.orient", e.to_string()))?;
+    let pot = potential(deck, l.ntypes)?;
+    let mut masses = Vec::with_capacity(l.ntypes);
+    for (t, m) in pot.type_masses().iter().enumerate() {
+        match m.or(deck_masses.get(t).copied().flatten()) {
+            Some(m) => masses.push(m),
+            None => return Err(Error::key(deck_path, "structure.masses", format!("no mass for type {}", t + 1))),
+        }
+    }
+    let len: Vec<f64> = (0..3).map(|d| l.cells[d] as f64 * fcc.period(d)).collect();
+    let lo = [0, 1, 2].map(|d| -l.vacuum[d]);
+    let hi = [0, 1, 2].map(|d| len[d] + l.vacuum[d]);
+    let simbox = SimBox::new(lo, hi, boundary);
+    let mut atoms = Atoms::with_types(masses);
+    let mut id = 0;
+    for x in fcc.sites(l.cells) {
+        if l.keep.is_empty() || l.keep.iter().any(|r| r.contains(&x)) {
+            id += 1;
+            atoms.push_owned(id, l.r#type - 1, x, [0.0; 3]);
+        }
+    }
+    if id == 0 {
+        return Err(Error::key(deck_path, "structure.lattice.keep", "the regions keep no atom"));
+    }
+    Ok((simbox, atoms, pot))
+}
+
+/// Set up the MD state of a deck: structure, potential, groups, frozen groups, forces.
+pub fn build_md(deck: &Deck, deck_path: &Path, world: World) -> Result<Md> {
+    let (simbox, mut atoms, pot) = structure(deck, deck_path)?;
+    let mut groups = Groups::default();
+    for g in &deck.group {
+        let bit = groups.define(&g.name)?;
+        for i in 0..atoms.nlocal {
+            if g.region.contains(&atoms.x[i]) {
+                atoms.mask[i] |= bit;
+            }
+        }
+    }
+    let mut frozen = 0;
+    for name in &deck.run.freeze {
+        frozen |= groups.bit(name).ok_or_else(|| Error::key(deck_path, "run.freeze", format!("unknown group {name}")))?;
+    }
+    let mut md = Md::new(simbox, atoms, groups, pot, deck.neighbor.skin, world)?;
+    md.set_frozen(frozen);
+    md.neigh_every = deck.neighbor.every;
+    md.dt = deck.run.timestep;
+    md.setup()?;
+    Ok(md)
+}
+
+/// LAMMPS-like thermo header.
+const THERMO_HEADER: &str = "    Step    Time(ps)         PotEng         KinEng         TotEng       Temp(K)     Press(bar)   steps/s   ETA(s)";
+
+fn thermo_line(t: &Thermo, rate: f64, eta: f64) -> String {
+    format!(
+        "{:>8} {:>11.4} {:>14.6} {:>14.6} {:>14.6} {:>13.3} {:>14.3} {:>9.1} {:>8.1}",
+        t.step,
+        t.time_ps,
+        t.pe_ev,
+        t.ke_ev,
+        t.etotal_ev(),
+        t.temp_k,
+        t.press_bar,
+        rate,
+        eta
+    )
+}
+
+/// `thermo.csv` writer (rank 0).
+struct ThermoCsv(std::io::BufWriter<std::fs::File>, PathBuf);
+
+impl ThermoCsv {
+    fn create(path: PathBuf) -> Result<Self> {
+        let f = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let mut w = ThermoCsv(std::io::BufWriter::new(f), path);
+        w.write_str("step,time_ps,pe_eV,ke_eV,etotal_eV,temp_K,press_bar\n")?;
+        Ok(w)
+    }
+
+    fn write_str(&mut self, s: &str) -> Result<()> {
+        self.0.write_all(s.as_bytes()).and_then(|_| self.0.flush()).map_err(|e| Error::io(&self.1, e))
+    }
+
+    fn row(&mut self, t: &Thermo) -> Result<()> {
+        let s = format!(
+            "{},{:.10},{:.12e},{:.12e},{:.12e},{:.9e},{:.9e}\n",
+            t.step,
+            t.time_ps,
+            t.pe_ev,
+            t.ke_ev,
+            t.etotal_ev(),
+            t.temp_k,
+            t.press_bar
+        );
+        self.write_str(&s)
+    }
+}
+
+/// Run a deck.
+pub fn run(opts: &RunOptions, world: World) -> Result<()> {
+    let root = world.is_root();
+    if root {
+        create_dir(&opts.out)?;
+    }
+    let deck = load_deck(opts, &world)?;
+    let deck_path = opts.deck.clone().unwrap_or_else(|| opts.out.join("deck.toml"));
+    if !deck.title.is_empty() {
+        info!("{}", deck.title);
+    }
+    let mut md = build_md(&deck, &deck_path, world)?;
+    let l = md.simbox.lengths();
+    info!(
+        "{} atoms, {} types, box {:.4} x {:.4} x {:.4} A, boundary {}, potential {} (cutoff {:.3} A), skin {} A",
+        md.natoms,
+        md.atoms.ntypes(),
+        l[0],
+        l[1],
+        l[2],
+        md.simbox.boundary_string(),
+        md.potential.describe(),
+        md.potential.cutoff(),
+        md.list.skin
+    );
+    if let Some(m) = &deck.minimize {
+        let e0 = md.tally.pe;
+        let r = fire::minimize(&mut md, &fire::FireParams { ftol: m.ftol, etol: m.etol, max_steps: m.max_steps, dt: m.dt })?;
+        info!(
+            "FIRE minimisation: {} steps, energy {:.6} -> {:.6} eV, max force {:.3e} eV/A{}",
+            r.steps,
+            e0,
+            r.pe_ev,
+            r.fmax,
+            if r.converged { "" } else { " (not converged: step limit)" }
+        );
+    }
+    if let Some(v) = &deck.velocity {
+        velocity::create(&mut md, v.temperature, v.seed);
+    }
+    let mut csv = if root { Some(ThermoCsv::create(opts.out.join("thermo.csv"))?) } else { None };
+    let nsteps = deck.run.steps;
+    let every = deck.run.thermo;
+    let start_step = md.step;
+    let t0 = Instant::now();
+    let out_thermo = |md: &Md, csv: &mut Option<ThermoCsv>, t0: &Instant| -> Result<()> {
+        let th = md.thermo();
+        let done = (md.step - start_step) as f64;
+        let el = t0.elapsed().as_secs_f64();
+        let rate = if el > 0.0 { done / el } else { 0.0 };
+        let eta = if rate > 0.0 { (nsteps as f64 - done) / rate } else { 0.0 };
+        info!("{}", thermo_line(&th, rate, eta));
+        if let Some(c) = csv {
+            c.row(&th)?;
+        }
+        Ok(())
+    };
+    info!("{THERMO_HEADER}");
+    out_thermo(&md, &mut csv, &t0)?;
+    for _ in 0..nsteps {
+        verlet::step(&mut md)?;
+        if (md.step - start_step) % every == 0 || md.step - start_step == nsteps {
+            let t1 = Instant::now();
+            out_thermo(&md, &mut csv, &t0)?;
+            md.timers.add(crate::dynamics::timers::Task::Output, t1);
+        }
+    }
+    let loop_s = t0.elapsed().as_secs_f64();
+    let atom_steps = nsteps as f64 * md.natoms as f64;
+    info!(
+        "Loop time of {loop_s:.4} s on {} procs for {nsteps} steps with {} atoms: {:.1} steps/s, {:.3e} s per atom-step, {} re-neighbourings",
+        md.world.size(),
+        md.natoms,
+        nsteps as f64 / loop_s.max(1e-300),
+        loop_s / atom_steps.max(1.0),
+        md.reneighbors
+    );
+    info!("Timing breakdown (rank 0):\n{}", md.timers.table(loop_s));
+    if root {
+        let fin = opts.out.join("final.data");
+        write_data(&fin, &format!("nanocontact final state, step {}", md.step), &md.simbox, &md.atoms)?;
+        info!("output written to {}/ (thermo.csv, final.data, deck.toml)", opts.out.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,397 @@
+//! Input decks: TOML files (schema below) parsed with serde, unknown keys rejected, and values
+//! validated with the file, line and key of the problem in every message.
+//!
+//! ```toml
+//! title = "Au nanojunction demo"
+//! [structure]            # a LAMMPS data file, or a lattice to build
+//! data = "au.data"       # paths are relative to the deck's folder
+//! boundary = "p p f"
+//! [structure.lattice]    # instead of `data`
+//! a = 4.08
+//! orient = [[1,-1,0],[1,1,-2],[1,1,1]]
+//! cells = [3, 2, 8]
+//! vacuum = [0, 0, 10]    # Å added below and above the crystal on each axis
+//! keep = [{style = "slab", axis = "z", lo = 0, hi = 8}]   # union of regions (default: all)
+//! [potential]
+//! style = "eam"          # eam | eam/alloy | eam/fs
+//! files = ["Au_u3.eam"]
+//! elements = []          # one per atom type for eam/alloy, eam/fs
+//! [[group]]
+//! name = "bottom"
+//! region = {style = "slab", axis = "z", lo = -1e9, hi = 14}
+//! [neighbor]
+//! skin = 2.0
+//! [velocity]
+//! temperature = 300.0
+//! seed = 12345
+//! [minimize]
+//! ftol = 1e-3
+//! [run]
+//! timestep = 0.002       # ps
+//! steps = 1000
+//! thermo = 100
+//! freeze = ["bottom"]    # groups held fixed
+//! [output]
+//! trajectory = 100       # H5MD frame interval (0 = none)
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::system::Region;
+
+/// A whole deck.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deck {
+    #[serde(default)]
+    pub title: String,
+    pub structure: Structure,
+    pub potential: PotentialDeck,
+    #[serde(default)]
+    pub group: Vec<GroupDeck>,
+    #[serde(default)]
+    pub neighbor: NeighborDeck,
+    pub velocity: Option<VelocityDeck>,
+    pub minimize: Option<MinimizeDeck>,
+    pub run: RunDeck,
+    #[serde(default)]
+    pub output: OutputDeck,
+}
+
+/// `[structure]`: where the atoms come from and the boundaries.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Structure {
+    pub data: Option<PathBuf>,
+    pub lattice: Option<LatticeDeck>,
+    #[serde(default = "default_boundary")]
+    pub boundary: String,
+    /// Mass of each type (amu) when neither the data file nor the potential gives one.
+    #[serde(default)]
+    pub masses: Vec<f64>,
+}
+
+fn default_boundary() -> String {
+    "p p p".into()
+}
+
+/// `[structure.lattice]`: an oriented fcc crystal, optionally carved by regions.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatticeDeck {
+    #[serde(default = "default_fcc")]
+    pub style: String,
+    pub a: f64,
+    #[serde(default = "default_orient")]
+    pub orient: [[i64; 3]; 3],
+    pub cells: [usize; 3],
+    #[serde(default)]
+    pub vacuum: [f64; 3],
+    #[serde(default)]
+    pub keep: Vec<Region>,
+    /// Atom type (1-based) of the sites.
+    #[serde(default = "one")]
+    pub r#type: u32,
+    #[serde(default = "one_usize")]
+    pub ntypes: usize,
+}
+
+fn default_fcc() -> String {
+    "fcc".into()
+}
+fn default_orient() -> [[i64; 3]; 3] {
+    [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+}
+fn one() -> u32 {
+    1
+}
+fn one_usize() -> usize {
+    1
+}
+
+/// `[potential]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PotentialDeck {
+    pub style: String,
+    pub files: Vec<PathBuf>,
+    #[serde(default)]
+    pub elements: Vec<String>,
+}
+
+/// `[[group]]`: a named group of the atoms inside a region at the start.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupDeck {
+    pub name: String,
+    pub region: Region,
+}
+
+/// `[neighbor]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeighborDeck {
+    #[serde(default = "default_skin")]
+    pub skin: f64,
+    #[serde(default = "one_u64")]
+    pub every: u64,
+}
+
+impl Default for NeighborDeck {
+    fn default() -> Self {
+        NeighborDeck { skin: default_skin(), every: 1 }
+    }
+}
+
+fn default_skin() -> f64 {
+    2.0
+}
+fn one_u64() -> u64 {
+    1
+}
+
+/// `[velocity]`: Maxwell–Boltzmann velocities at the start.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VelocityDeck {
+    pub temperature: f64,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn default_seed() -> u64 {
+    87287
+}
+
+/// `[minimize]`: FIRE before the run.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinimizeDeck {
+    #[serde(default = "default_ftol")]
+    pub ftol: f64,
+    #[serde(default)]
+    pub etol: f64,
+    #[serde(default = "default_min_steps")]
+    pub max_steps: u64,
+    #[serde(default = "default_min_dt")]
+    pub dt: f64,
+}
+
+fn default_ftol() -> f64 {
+    1e-3
+}
+fn default_min_steps() -> u64 {
+    1000
+}
+fn default_min_dt() -> f64 {
+    0.002
+}
+
+/// `[run]`: the MD run.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunDeck {
+    pub timestep: f64,
+    pub steps: u64,
+    #[serde(default = "default_thermo")]
+    pub thermo: u64,
+    #[serde(default)]
+    pub freeze: Vec<String>,
+}
+
+fn default_thermo() -> u64 {
+    100
+}
+
+/// `[output]`: trajectory intervals (0 = none).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputDeck {
+    #[serde(default = "default_thermo")]
+    pub trajectory: u64,
+    #[serde(default)]
+    pub xyz: u64,
+    #[serde(default)]
+    pub dump: u64,
+    /// Species name of each type for the extended XYZ file.
+    #[serde(default)]
+    pub species: Vec<String>,
+}
+
+impl Default for OutputDeck {
+    fn default() -> Self {
+        OutputDeck { trajectory: default_thermo(), xyz: 0, dump: 0, species: vec![] }
+    }
+}
+
+/// 1-based line number of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+/// Line where `key` is set inside `[table]` (or the table header line), for messages about
+/// values that parsed but are invalid.
+fn locate(text: &str, table: &str, key: &str) -> Option<usize> {
+    let mut current = String::new();
+    let mut header = None;
+    for (k, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            current = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+            if current == table {
+                header = Some(k + 1);
+            }
+            continue;
+        }
+        if current == table {
+            if let Some((lhs, _)) = t.split_once('=') {
+                if lhs.trim() == key {
+                    return Some(k + 1);
+                }
+            }
+        }
+    }
+    header
+}
+
+impl Deck {
+    /// Read and validate a deck file.
+    pub fn read(path: &Path) -> Result<Deck> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse(path, &text)
+    }
+
+    /// Parse and validate deck text; `path` names it in messages and anchors relative paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Deck> {
+        let mut deck: Deck = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            Error::input(path, line, e.message().replace('\n', " "))
+        })?;
+        let bad = |table: &str, key: &str, msg: String| Error::Input {
+            path: path.to_path_buf(),
+            line: locate(text, table, key),
+            key: Some(format!("{table}.{key}")),
+            msg,
+        };
+        let s = &deck.structure;
+        match (&s.data, &s.lattice) {
+            (Some(_), Some(_)) | (None, None) => {
+                return Err(bad("structure", "data", "give either 'data' (a LAMMPS data file) or a [structure.lattice] table, not both or neither".into()))
+            }
+            _ => {}
+        }
+        if crate::system::SimBox::parse_boundary(&s.boundary).is_none() {
+            return Err(bad("structure", "boundary", format!("'{}': expected three letters from p, f, s, e.g. \"p p f\"", s.boundary)));
+        }
+        if let Some(l) = &s.lattice {
+            if l.style != "fcc" {
+                return Err(bad("structure.lattice", "style", format!("'{}': only \"fcc\" is available", l.style)));
+            }
+            if !(l.a > 0.0) {
+                return Err(bad("structure.lattice", "a", format!("{} must be a positive length in Å", l.a)));
+            }
+            if l.cells.contains(&0) {
+                return Err(bad("structure.lattice", "cells", "every count must be at least 1".into()));
+            }
+            if l.vacuum.iter().any(|&v| !(v >= 0.0)) {
+                return Err(bad("structure.lattice", "vacuum", "must be non-negative lengths in Å".into()));
+            }
+            if l.r#type == 0 || l.r#type as usize > l.ntypes {
+                return Err(bad("structure.lattice", "type", format!("{} is not a type in 1..{}", l.r#type, l.ntypes)));
+            }
+            for r in &l.keep {
+                r.check_axis().map_err(|m| bad("structure.lattice", "keep", m))?;
+            }
+        }
+        if crate::potential::eam::EamStyle::from_name(&deck.potential.style).is_none() {
+            return Err(bad("potential", "style", format!("'{}': expected eam, eam/alloy or eam/fs", deck.potential.style)));
+        }
+        if deck.potential.files.is_empty() {
+            return Err(bad("potential", "files", "give at least one potential file".into()));
+        }
+        for g in &deck.group {
+            g.region.check_axis().map_err(|m| bad("group", "region", format!("group '{}': {m}", g.name)))?;
+            if g.name == "all" {
+                return Err(bad("group", "name", "'all' is predefined".into()));
+            }
+        }
+        if !(deck.neighbor.skin >= 0.0) {
+            return Err(bad("neighbor", "skin", format!("{} must be a non-negative length in Å", deck.neighbor.skin)));
+        }
+        if deck.neighbor.every == 0 {
+            return Err(bad("neighbor", "every", "must be at least 1".into()));
+        }
+        if let Some(v) = &deck.velocity {
+            if !(v.temperature >= 0.0) {
+                return Err(bad("velocity", "temperature", format!("{} must be a non-negative temperature in K", v.temperature)));
+            }
+        }
+        if let Some(m) = &deck.minimize {
+            if !(m.ftol > 0.0) || !(m.dt > 0.0) {
+                return Err(bad("minimize", "ftol", "ftol and dt must be positive".into()));
+            }
+        }
+        if !(deck.run.timestep > 0.0) || !deck.run.timestep.is_finite() {
+            return Err(bad("run", "timestep", format!("{} must be a positive time in ps", deck.run.timestep)));
+        }
+        if deck.run.thermo == 0 {
+            return Err(bad("run", "thermo", "must be at least 1 (steps between thermo lines)".into()));
+        }
+        let names: Vec<&str> = deck.group.iter().map(|g| g.name.as_str()).collect();
+        for f in &deck.run.freeze {
+            if f != "all" && !names.contains(&f.as_str()) {
+                return Err(bad("run", "freeze", format!("group '{f}' is not defined by a [[group]] table")));
+            }
+        }
+        // Paths relative to the deck's folder.
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let fix = |p: &PathBuf| if p.is_absolute() || p.starts_with("builtin:") { p.clone() } else { base.join(p) };
+        if let Some(d) = &deck.structure.data {
+            deck.structure.data = Some(fix(d));
+        }
+        deck.potential.files = deck.potential.files.iter().map(fix).collect();
+        Ok(deck)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[structure]
+boundary = "p p p"
+[structure.lattice]
+a = 4.08
+cells = [2, 2, 2]
+[potential]
+style = "eam"
+files = ["Au_u3.eam"]
+[run]
+timestep = 0.002
+steps = 10
+"#;
+
+    #[test]
+    fn parses_and_resolves_paths() {
+        let d = Deck::parse(Path::new("/x/deck.toml"), GOOD).unwrap();
+        assert_eq!(d.potential.files[0], PathBuf::from("/x/Au_u3.eam"));
+        assert_eq!(d.neighbor.skin, 2.0);
+    }
+
+    #[test]
+    fn errors_name_line_and_key() {
+        let t = GOOD.replace("steps = 10", "steps = 10\nstepz = 3");
+        let e = Deck::parse(Path::new("d.toml"), &t).unwrap_err().to_string();
+        assert!(e.starts_with("d.toml:13") && e.contains("stepz"), "{e}");
+        let t = GOOD.replace("timestep = 0.002", "timestep = -0.002");
+        let e = Deck::parse(Path::new("d.toml"), &t).unwrap_err().to_string();
+        assert!(e.contains("d.toml:11") && e.contains("run.timestep") && e.contains("positive"), "{e}");
+        let t = GOOD.replace("steps = 10", "steps = \"ten\"");
+        let e = Deck::parse(Path::new("d.toml"), &t).unwrap_err().to_string();
+        assert!(e.starts_with("d.toml:12"), "{e}");
+    }
+}
