@@ -268,7 +268,15 @@ impl Deck {
     pub fn parse(path: &Path, text: &str) -> Result<Deck> {
         let mut deck: Deck = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
-            Error::input(path, line, e.message().replace('\n', " "))
+            let msg = e
+                .message()
+                .replace('\n', " ")
+                .replace("expected u64", "expected a non-negative integer")
+                .replace("expected usize", "expected a non-negative integer")
+                .replace("expected u32", "expected a non-negative integer")
+                .replace("expected i64", "expected an integer")
+                .replace("expected f64", "expected a number");
+            Error::input(path, line, msg)
         })?;
         let bad = |table: &str, key: &str, msg: String| Error::Input {
             path: path.to_path_buf(),

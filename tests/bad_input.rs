@@ -1,0 +1,181 @@
+//! Bad input gets one clear line naming the file (and line or key), a non-zero exit, and never
+//! a panic: potential files, data files, decks, atoms outside a fixed box.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+/// Run the binary; expect failure with every `needles` in the one-line message on stderr.
+fn expect_error(args: &[&str], needles: &[&str]) {
+    let out = common::bin().args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "exit code for {args:?}; stderr: {err}");
+    assert!(!err.contains("panicked"), "panic for {args:?}: {err}");
+    let line = err.lines().find(|l| l.starts_with("ERROR")).unwrap_or_else(|| panic!("no ERROR line: {err}"));
+    for n in needles {
+        assert!(line.contains(n), "message for {args:?} lacks '{n}': {line}");
+    }
+}
+
+fn au_potential() -> PathBuf {
+    common::reference().join("lammps/potentials/Au_u3.eam")
+}
+
+fn au_bulk_data() -> PathBuf {
+    common::reference().join("lammps/eam/au_bulk/data.lmp")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn missing_potential_file() {
+    let spec = "eam:/nonexistent/Au_u3.eam";
+    expect_error(&["eval", s(&au_bulk_data()), "--potential", spec], &["/nonexistent/Au_u3.eam", "No such file"]);
+}
+
+#[test]
+fn truncated_potential_file() {
+    let dir = common::scratch("truncated-pot");
+    let text = std::fs::read_to_string(au_potential()).unwrap();
+    let cut: Vec<&str> = text.lines().take(150).collect();
+    let p = dir.join("Au_cut.eam");
+    std::fs::write(&p, cut.join("\n")).unwrap();
+    let spec = format!("eam:{}", s(&p));
+    expect_error(&["eval", s(&au_bulk_data()), "--potential", &spec], &["Au_cut.eam:150", "truncated"]);
+}
+
+#[test]
+fn setfl_with_unknown_element() {
+    let c = common::eam_case("cuni_alloy");
+    expect_error(&["eval", s(&c.data), "--potential", &c.spec, "--elements", "Cu,Zr"], &["CuNi.eam.alloy", "element 'Zr'"]);
+}
+
+#[test]
+fn unknown_potential_style() {
+    expect_error(&["eval", s(&au_bulk_data()), "--potential", "lj/cut:foo"], &["lj/cut", "eam"]);
+}
+
+fn write_modified_data(name: &str, f: impl Fn(&str) -> String) -> PathBuf {
+    let dir = common::scratch(name);
+    let text = std::fs::read_to_string(au_bulk_data()).unwrap();
+    let p = dir.join("data.lmp");
+    std::fs::write(&p, f(&text)).unwrap();
+    p
+}
+
+#[test]
+fn data_file_without_atoms_section() {
+    let p = write_modified_data("no-atoms", |t| t.split("Atoms").next().unwrap().to_string());
+    expect_error(&["eval", s(&p), "--potential", &format!("eam:{}", s(&au_potential()))], &["data.lmp", "missing section 'Atoms'"]);
+}
+
+#[test]
+fn data_file_with_unknown_atom_type() {
+    // Line 16 is the first atom line of the reference file: give it type 3 of 1.
+    let p = write_modified_data("bad-type", |t| {
+        let mut lines: Vec<String> = t.lines().map(String::from).collect();
+        let k = lines.iter().position(|l| l.starts_with("1 1 ")).unwrap();
+        lines[k] = lines[k].replacen("1 1 ", "1 3 ", 1);
+        lines.join("\n")
+    });
+    expect_error(&["eval", s(&p), "--potential", &format!("eam:{}", s(&au_potential()))], &["data.lmp:16", "unknown atom type 3"]);
+}
+
+#[test]
+fn data_file_truncated() {
+    let p = write_modified_data("truncated-data", |t| t.lines().take(100).collect::<Vec<_>>().join("\n"));
+    expect_error(&["eval", s(&p), "--potential", &format!("eam:{}", s(&au_potential()))], &["data.lmp", "truncated", "expected 256"]);
+}
+
+#[test]
+fn atom_outside_fixed_box() {
+    let c = common::eam_case("au_slab");
+    // In z the slab's box is [0, 36.4]; with a fixed z boundary a shifted atom is outside.
+    let p = write_modified_data("outside", |_| {
+        let t = std::fs::read_to_string(&c.data).unwrap();
+        let mut lines: Vec<String> = t.lines().map(String::from).collect();
+        let k = lines.iter().position(|l| l.starts_with("1 1 ")).unwrap();
+        let mut f: Vec<String> = lines[k].split_whitespace().map(String::from).collect();
+        f[4] = "40.0".into();
+        lines[k] = f.join(" ");
+        lines.join("\n")
+    });
+    expect_error(&["eval", s(&p), "--potential", &c.spec, "--boundary", "p p f"], &["data.lmp", "atom 1", "outside the fixed box"]);
+}
+
+/// A minimal valid deck using the reference Au_u3.eam.
+fn deck(extra_run: &str) -> String {
+    format!(
+        "[structure]\nboundary = \"p p p\"\n[structure.lattice]\na = 4.08\ncells = [3, 3, 3]\n[potential]\nstyle = \"eam\"\nfiles = [\"{}\"]\n[run]\ntimestep = 0.002\nsteps = 10\n{extra_run}",
+        s(&au_potential())
+    )
+}
+
+fn run_deck(name: &str, text: &str, needles: &[&str]) {
+    let dir = common::scratch(name);
+    let p = dir.join("deck.toml");
+    std::fs::write(&p, text).unwrap();
+    let out = dir.join("out");
+    expect_error(&["run", s(&p), "--out", s(&out)], needles);
+}
+
+#[test]
+fn deck_unknown_key() {
+    run_deck("deck-unknown", &deck("thermostat = 3\n"), &["deck.toml:12", "unknown field `thermostat`"]);
+}
+
+#[test]
+fn deck_wrong_type() {
+    run_deck("deck-type", &deck("").replace("steps = 10", "steps = \"ten\""), &["deck.toml:11", "integer"]);
+}
+
+#[test]
+fn deck_negative_timestep() {
+    run_deck("deck-dt", &deck("").replace("timestep = 0.002", "timestep = -0.002"), &["deck.toml:10", "run.timestep", "positive"]);
+}
+
+#[test]
+fn deck_missing_file() {
+    let out = common::scratch("deck-missing").join("out");
+    expect_error(&["run", "/nonexistent/deck.toml", "--out", s(&out)], &["/nonexistent/deck.toml", "No such file"]);
+}
+
+#[test]
+fn atom_lost_during_run_stops_cleanly() {
+    // A slab with a fixed z boundary; its topmost atom gets 300 Å/ps along +z and leaves.
+    let dir = common::scratch("lost");
+    let c = common::eam_case("au_slab");
+    let t = std::fs::read_to_string(&c.data).unwrap();
+    let top = t
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|f| f.len() == 5)
+        .max_by(|a, b| a[4].parse::<f64>().unwrap().total_cmp(&b[4].parse::<f64>().unwrap()))
+        .map(|f| f[0].parse::<u64>().unwrap())
+        .unwrap();
+    let mut v = String::from("\nVelocities\n\n");
+    for id in 1..=320u64 {
+        let vz = if id == top { 300.0 } else { 0.0 };
+        v += &format!("{id} 0 0 {vz}\n");
+    }
+    let data = dir.join("data.lmp");
+    std::fs::write(&data, format!("{t}{v}")).unwrap();
+    let deck = format!(
+        "[structure]\ndata = \"{}\"\nboundary = \"p p f\"\n[potential]\nstyle = \"eam\"\nfiles = [\"{}\"]\n[run]\ntimestep = 0.002\nsteps = 200\nthermo = 10\n",
+        s(&data),
+        s(&au_potential())
+    );
+    let p = dir.join("deck.toml");
+    std::fs::write(&p, deck).unwrap();
+    let out = dir.join("out");
+    expect_error(&["run", s(&p), "--out", s(&out)], &["left the fixed box", &format!("ids {top})")]);
+    // Output written so far stays readable: the thermo table has its header and complete rows.
+    let csv = std::fs::read_to_string(out.join("thermo.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next().unwrap(), "step,time_ps,pe_eV,ke_eV,etotal_eV,temp_K,press_bar");
+    for l in lines {
+        assert_eq!(l.split(',').count(), 7, "complete row: {l}");
+    }
+}
