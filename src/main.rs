@@ -23,6 +23,9 @@ enum Command {
         /// Output folder.
         #[arg(long, default_value = "out")]
         out: PathBuf,
+        /// MPI processor grid px,py,pz (default: the deck's, else minimal ghost surface).
+        #[arg(long, value_parser = parse_grid)]
+        grid: Option<[usize; 3]>,
     },
     /// Single-point energy, pressure and forces of a LAMMPS data file (like LAMMPS `run 0`).
     Eval {
@@ -43,7 +46,22 @@ enum Command {
         /// Neighbour skin, Å.
         #[arg(long, default_value_t = 1.0)]
         skin: f64,
+        /// MPI processor grid px,py,pz (default: minimal ghost surface).
+        #[arg(long, value_parser = parse_grid)]
+        grid: Option<[usize; 3]>,
     },
+}
+
+/// Parse `px,py,pz`.
+fn parse_grid(s: &str) -> Result<[usize; 3], String> {
+    let v: Vec<usize> = s
+        .split(',')
+        .map(|t| t.trim().parse::<usize>().map_err(|_| format!("'{t}' is not a positive integer")))
+        .collect::<Result<_, _>>()?;
+    match v[..] {
+        [a, b, c] if a > 0 && b > 0 && c > 0 => Ok([a, b, c]),
+        _ => Err(format!("expected three positive integers px,py,pz, got '{s}'")),
+    }
 }
 
 fn main() {
@@ -69,20 +87,12 @@ fn main() {
     let cli = Cli::parse();
     let rank = world.rank();
     let result = match cli.command {
-        Command::Run { deck, out } => {
-            if size > 1 {
-                Err(nanocontact::error::Error::run("run works on one rank until domain decomposition lands (issue 4)"))
-            } else {
-                commands::md_run::run(&commands::md_run::RunOptions { deck, out }, world)
-            }
+        Command::Run { deck, out, grid } => {
+            commands::md_run::run(&commands::md_run::RunOptions { deck, out, grid }, world)
         }
-        Command::Eval { data, potential, elements, boundary, dump, skin } => {
-            let opts = commands::eval::EvalOptions { data, potential, elements, boundary, dump, skin };
-            if size > 1 {
-                Err(nanocontact::error::Error::run("eval runs on one rank until domain decomposition lands (issue 4)"))
-            } else {
-                commands::eval::run(&opts, world)
-            }
+        Command::Eval { data, potential, elements, boundary, dump, skin, grid } => {
+            let opts = commands::eval::EvalOptions { data, potential, elements, boundary, dump, skin, grid };
+            commands::eval::run(&opts, world)
         }
     };
     if let Err(e) = result {

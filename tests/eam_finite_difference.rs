@@ -11,7 +11,7 @@ use rand_xoshiro::rand_core::Rng;
 
 fn check(case: &str, seed: u64) {
     let c = common::eam_case(case);
-    let mut md = setup(&c.data, &c.spec, &c.elements, &c.boundary, 1.0, World::serial()).unwrap();
+    let mut md = setup(&c.data, &c.spec, &c.elements, &c.boundary, 1.0, World::serial(), None).unwrap();
     // Random extra displacements up to ±0.1 Å.
     let mut rng = keyed_stream(seed, 0, 0);
     for i in 0..md.atoms.nlocal {

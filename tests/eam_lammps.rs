@@ -16,6 +16,7 @@ fn check_case(name: &str) {
         boundary: c.boundary.clone(),
         dump: None,
         skin: 1.0,
+        grid: None,
     };
     let r = evaluate(&opts, World::serial()).unwrap();
     assert_eq!(r.natoms as usize, c.forces.len(), "{name}: atom count");
@@ -59,6 +60,7 @@ fn skin_does_not_change_results() {
             boundary: c.boundary.clone(),
             dump: None,
             skin,
+            grid: None,
         };
         let r = evaluate(&opts, World::serial()).unwrap();
         if let Some(e) = last {

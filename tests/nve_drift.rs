@@ -18,6 +18,7 @@ fn ten_picoseconds_at_600k() {
         "p p p",
         1.0,
         World::serial(),
+        None,
     )
     .unwrap();
     md.dt = 0.002;

@@ -58,6 +58,7 @@ fn nve_matches_lammps() {
         "p p p",
         1.0,
         World::serial(),
+        None,
     )
     .unwrap();
     md.dt = 0.002;

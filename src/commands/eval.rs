@@ -21,6 +21,8 @@ pub struct EvalOptions {
     pub boundary: String,
     pub dump: Option<PathBuf>,
     pub skin: f64,
+    /// Forced MPI processor grid.
+    pub grid: Option<[usize; 3]>,
 }
 
 /// Result of a single-point evaluation.
@@ -29,12 +31,13 @@ pub struct EvalResult {
     pub natoms: u64,
     pub pe_ev: f64,
     pub pressure_bar: f64,
-    /// (id, force) sorted by id.
+    /// (id, force) sorted by id, on rank 0 (empty elsewhere).
     pub forces: Vec<(u64, [f64; 3])>,
 }
 
-/// Build the MD state of a data file with a potential spec, forces computed.
-pub fn setup(data: &Path, spec: &str, elements: &[String], boundary: &str, skin: f64, world: World) -> Result<Md> {
+/// Build the MD state of a data file with a potential spec, forces computed, decomposed over
+/// the ranks of `world`.
+pub fn setup(data: &Path, spec: &str, elements: &[String], boundary: &str, skin: f64, world: World, grid: Option<[usize; 3]>) -> Result<Md> {
     let bnd = SimBox::parse_boundary(boundary).ok_or_else(|| {
         Error::run(format!("boundary '{boundary}': expected three letters from p, f, s, e.g. \"p p f\""))
     })?;
@@ -42,17 +45,19 @@ pub fn setup(data: &Path, spec: &str, elements: &[String], boundary: &str, skin:
     let ntypes = df.masses.len();
     let pot = potential::from_spec(spec, elements, ntypes)?;
     let (simbox, atoms) = df.into_system(data, bnd, &pot.type_masses())?;
-    let mut md = Md::new(simbox, atoms, Groups::default(), pot, skin, world)?;
+    let mut md = Md::new(simbox, atoms, Groups::default(), pot, skin, world, grid)?;
     md.setup()?;
     Ok(md)
 }
 
 /// Evaluate energy, pressure and forces.
 pub fn evaluate(opts: &EvalOptions, world: World) -> Result<EvalResult> {
-    let md = setup(&opts.data, &opts.potential, &opts.elements, &opts.boundary, opts.skin, world)?;
+    let md = setup(&opts.data, &opts.potential, &opts.elements, &opts.boundary, opts.skin, world, opts.grid)?;
     let th = md.thermo();
-    let a = &md.atoms;
-    let forces = a.order_by_id().into_iter().map(|i| (a.id[i], a.f[i])).collect();
+    let forces = match md.gather() {
+        Some(a) => a.order_by_id().into_iter().map(|i| (a.id[i], a.f[i])).collect(),
+        None => Vec::new(),
+    };
     Ok(EvalResult {
         natoms: md.natoms,
         pe_ev: th.pe_ev,

@@ -30,6 +30,8 @@ pub struct RunOptions {
     pub deck: Option<PathBuf>,
     /// Output folder.
     pub out: PathBuf,
+    /// MPI processor grid from the command line (overrides the deck's).
+    pub grid: Option<[usize; 3]>,
 }
 
 fn create_dir(p: &Path) -> Result<()> {
@@ -58,6 +60,7 @@ fn load_deck(opts: &RunOptions, world: &World) -> Result<Deck> {
                 write_file(&opts.out.join("potentials/Au_u3.eam"), DEMO_POTENTIAL)?;
                 write_file(&deck_path, DEMO_DECK)?;
             }
+            world.barrier();
             Deck::parse(&deck_path, DEMO_DECK)
         }
     }
@@ -115,8 +118,9 @@ fn structure(deck: &Deck, deck_path: &Path) -> Result<(SimBox, Atoms, Box<dyn Po
     Ok((simbox, atoms, pot))
 }
 
-/// Set up the MD state of a deck: structure, potential, groups, frozen groups, forces.
-pub fn build_md(deck: &Deck, deck_path: &Path, world: World) -> Result<Md> {
+/// Set up the MD state of a deck: structure, potential, groups, frozen groups, decomposition
+/// over the ranks of `world` (`grid` overrides the deck's `[parallel] grid`), forces.
+pub fn build_md(deck: &Deck, deck_path: &Path, world: World, grid: Option<[usize; 3]>) -> Result<Md> {
     let (simbox, mut atoms, pot) = structure(deck, deck_path)?;
     let mut groups = Groups::default();
     for g in &deck.group {
@@ -131,7 +135,8 @@ pub fn build_md(deck: &Deck, deck_path: &Path, world: World) -> Result<Md> {
     for name in &deck.run.freeze {
         frozen |= groups.bit(name).ok_or_else(|| Error::key(deck_path, "run.freeze", format!("unknown group {name}")))?;
     }
-    let mut md = Md::new(simbox, atoms, groups, pot, deck.neighbor.skin, world)?;
+    let grid = grid.or(deck.parallel.grid);
+    let mut md = Md::new(simbox, atoms, groups, pot, deck.neighbor.skin, world, grid)?;
     md.set_frozen(frozen);
     md.neigh_every = deck.neighbor.every;
     md.dt = deck.run.timestep;
@@ -198,8 +203,14 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     if !deck.title.is_empty() {
         info!("{}", deck.title);
     }
-    let mut md = build_md(&deck, &deck_path, world)?;
+    let mut md = build_md(&deck, &deck_path, world, opts.grid)?;
     let l = md.simbox.lengths();
+    info!(
+        "{} on {} ranks, load imbalance (max/mean atoms per rank) {:.3}",
+        md.decomp.describe(),
+        md.world.size(),
+        md.imbalance
+    );
     info!(
         "{} atoms, {} types, box {:.4} x {:.4} x {:.4} A, boundary {}, potential {} (cutoff {:.3} A), skin {} A",
         md.natoms,
@@ -265,9 +276,10 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         md.reneighbors
     );
     info!("Timing breakdown (rank 0):\n{}", md.timers.table(loop_s));
-    if root {
+    let gathered = md.gather();
+    if let Some(all) = gathered {
         let fin = opts.out.join("final.data");
-        write_data(&fin, &format!("nanocontact final state, step {}", md.step), &md.simbox, &md.atoms)?;
+        write_data(&fin, &format!("nanocontact final state, step {}", md.step), &md.simbox, &all)?;
         info!("output written to {}/ (thermo.csv, final.data, deck.toml)", opts.out.display());
     }
     Ok(())

@@ -33,6 +33,8 @@
 //! freeze = ["bottom"]    # groups held fixed
 //! [output]
 //! trajectory = 100       # H5MD frame interval (0 = none)
+//! [parallel]
+//! grid = [2, 2, 1]       # MPI processor grid (default: minimal ghost surface)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -59,6 +61,15 @@ pub struct Deck {
     pub run: RunDeck,
     #[serde(default)]
     pub output: OutputDeck,
+    #[serde(default)]
+    pub parallel: ParallelDeck,
+}
+
+/// `[parallel]`: the MPI processor grid (default: chosen to minimise the ghost surface).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParallelDeck {
+    pub grid: Option<[usize; 3]>,
 }
 
 /// `[structure]`: where the atoms come from and the boundaries.

@@ -8,7 +8,8 @@ use std::time::Instant;
 use crate::dynamics::timers::{Task, Timers};
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
-use crate::parallel::{GhostComm, World};
+use crate::parallel::migrate::migrate;
+use crate::parallel::{Decomposition, GhostComm, World};
 use crate::potential::{Potential, Tally};
 use crate::system::{Atoms, Boundary, Groups, SimBox};
 use crate::units::{BOLTZ_EV_PER_K, MVV2E, NKTV2P};
@@ -39,6 +40,7 @@ pub struct Md {
     pub potential: Box<dyn Potential>,
     pub list: NeighborList,
     pub ghosts: GhostComm,
+    pub decomp: Decomposition,
     pub world: World,
     /// Current step and timestep (ps).
     pub step: u64,
@@ -61,24 +63,64 @@ pub struct Md {
     pub nmobile: u64,
     /// Steps since the last re-neighbouring.
     since_build: u64,
+    /// Load imbalance (max / mean owned atoms per rank) at the last re-neighbouring.
+    pub imbalance: f64,
+    /// Message buffers of atom migration.
+    sendbuf: Vec<f64>,
+    recvbuf: Vec<f64>,
 }
 
 impl Md {
-    /// Set up the state. Forces are not computed until [`Md::setup`].
-    pub fn new(simbox: SimBox, atoms: Atoms, groups: Groups, potential: Box<dyn Potential>, skin: f64, world: World) -> Result<Md> {
+    /// Set up the state from the whole system (every rank passes the same atoms): the box is
+    /// decomposed over the ranks of `world` (on `grid`, or the surface-minimising grid) and each
+    /// rank keeps the atoms of its sub-box. Forces are not computed until [`Md::setup`].
+    pub fn new(
+        simbox: SimBox,
+        all: Atoms,
+        groups: Groups,
+        potential: Box<dyn Potential>,
+        skin: f64,
+        world: World,
+        grid: Option<[usize; 3]>,
+    ) -> Result<Md> {
         simbox.validate()?;
         if !(skin >= 0.0) {
             return Err(Error::run(format!("neighbour skin must be non-negative, got {skin}")));
         }
         let list = NeighborList::new(potential.cutoff(), skin);
-        let natoms = world.sum_u64(atoms.nlocal as u64);
+        let natoms = all.nlocal as u64;
+        let mut wrapped = all;
+        for i in 0..wrapped.nlocal {
+            simbox.wrap(&mut wrapped.x[i], &mut wrapped.image[i]);
+        }
+        let decomp = Decomposition::new(&simbox, &wrapped.x[..wrapped.nlocal], world.size(), world.rank(), grid)?;
+        let atoms = if world.size() == 1 {
+            wrapped
+        } else {
+            let mut mine = Atoms::with_types(wrapped.type_mass.clone());
+            for i in 0..wrapped.nlocal {
+                if decomp.owns(&wrapped.x[i]) {
+                    mine.push_owned(wrapped.id[i], wrapped.typ[i], wrapped.x[i], wrapped.v[i]);
+                    let k = mine.nlocal - 1;
+                    mine.image[k] = wrapped.image[i];
+                    mine.mask[k] = wrapped.mask[i];
+                }
+            }
+            mine
+        };
+        let owned = world.sum_u64(atoms.nlocal as u64);
+        if owned != natoms {
+            return Err(Error::run(format!("domain decomposition assigned {owned} of {natoms} atoms")));
+        }
+        let ghosts = GhostComm::new(world.duplicate());
         Ok(Md {
             simbox,
             atoms,
             groups,
             potential,
             list,
-            ghosts: GhostComm::default(),
+            ghosts,
+            decomp,
             world,
             step: 0,
             dt: 0.001,
@@ -91,6 +133,9 @@ impl Md {
             frozen: 0,
             nmobile: natoms,
             since_build: 0,
+            imbalance: 1.0,
+            sendbuf: Vec::new(),
+            recvbuf: Vec::new(),
         })
     }
 
@@ -101,11 +146,13 @@ impl Md {
         Ok(())
     }
 
-    /// Wrap atoms, check the box, rebuild ghosts and the neighbour list.
+    /// Wrap atoms into the periodic box, check for lost atoms, shrink-wrap, migrate atoms to
+    /// their ranks, rebuild ghosts and the neighbour list.
     fn reneighbor(&mut self) -> Result<()> {
         let t0 = Instant::now();
         let sb = &mut self.simbox;
         let atoms = &mut self.atoms;
+        atoms.clear_ghosts();
         for i in 0..atoms.nlocal {
             sb.wrap(&mut atoms.x[i], &mut atoms.image[i]);
         }
@@ -117,34 +164,52 @@ impl Md {
                         .filter(|&i| atoms.x[i][d] < sb.lo[d] || atoms.x[i][d] > sb.hi[d])
                         .map(|i| atoms.id[i])
                         .collect();
-                    if !lost.is_empty() {
+                    let nlost = self.world.sum_u64(lost.len() as u64);
+                    if nlost > 0 {
                         let shown: Vec<String> = lost.iter().take(10).map(|i| i.to_string()).collect();
                         return Err(Error::run(format!(
-                            "step {}: {} atom(s) left the fixed box along {} (ids {}{}); use a larger box or boundary 's'",
+                            "step {}: {nlost} atom(s) left the fixed box along {} (ids {}{}); use a larger box or boundary 's'",
                             self.step,
-                            lost.len(),
                             ["x", "y", "z"][d],
                             shown.join(" "),
                             if lost.len() > 10 { " ..." } else { "" }
                         )));
                     }
                 }
-                Boundary::Shrink if atoms.nlocal > 0 => {
+                Boundary::Shrink => {
                     let mut lo = f64::INFINITY;
                     let mut hi = f64::NEG_INFINITY;
                     for x in &atoms.x[..atoms.nlocal] {
                         lo = lo.min(x[d]);
                         hi = hi.max(x[d]);
                     }
-                    sb.lo[d] = lo;
-                    sb.hi[d] = hi.max(lo + 1e-6);
+                    let lo = -self.world.max(-lo);
+                    let hi = self.world.max(hi);
+                    if lo.is_finite() {
+                        sb.lo[d] = lo;
+                        sb.hi[d] = hi.max(lo + 1e-6);
+                    }
                 }
-                _ => {}
+                Boundary::Periodic => {}
             }
+        }
+        if self.world.size() > 1 {
+            migrate(atoms, &self.decomp, &self.world, &mut self.sendbuf, &mut self.recvbuf);
+            let counts = self.world.all_gather_u64(atoms.nlocal as u64);
+            let total: u64 = counts.iter().sum();
+            if total != self.natoms {
+                return Err(Error::run(format!(
+                    "step {}: {} atoms after migration instead of {} (an atom moved further than one sub-domain between re-neighbourings)",
+                    self.step, total, self.natoms
+                )));
+            }
+            let max = *counts.iter().max().unwrap_or(&0) as f64;
+            self.imbalance = max / (total as f64 / counts.len() as f64).max(1e-300);
+            log::debug!("step {}: load imbalance max/mean atoms per rank = {:.3}", self.step, self.imbalance);
         }
         self.timers.add(Task::Comm, t0);
         let t1 = Instant::now();
-        self.ghosts.borders(&mut self.atoms, &self.simbox, self.list.cutneigh());
+        self.ghosts.borders(&mut self.atoms, &self.decomp, self.list.cutneigh());
         self.timers.add(Task::Comm, t1);
         let t2 = Instant::now();
         self.list.build(&self.atoms);
@@ -152,6 +217,30 @@ impl Md {
         self.reneighbors += 1;
         self.since_build = 0;
         Ok(())
+    }
+
+    /// All owned atoms gathered on rank 0 (in rank order; `None` on other ranks), for output.
+    pub fn gather(&self) -> Option<Atoms> {
+        let a = &self.atoms;
+        let mut buf = Vec::with_capacity(a.nlocal * 15);
+        for i in 0..a.nlocal {
+            let (x, v, f, im) = (a.x[i], a.v[i], a.f[i], a.image[i]);
+            buf.extend_from_slice(&[a.id[i] as f64, a.typ[i] as f64, a.mask[i] as f64]);
+            buf.extend_from_slice(&x);
+            buf.extend_from_slice(&v);
+            buf.extend_from_slice(&f);
+            buf.extend_from_slice(&[im[0] as f64, im[1] as f64, im[2] as f64]);
+        }
+        let all = self.world.gather_to_root(&buf)?;
+        let mut out = Atoms::with_types(a.type_mass.clone());
+        for r in all.chunks_exact(15) {
+            out.push_owned(r[0] as u64, r[1] as u32, [r[3], r[4], r[5]], [r[6], r[7], r[8]]);
+            let k = out.nlocal - 1;
+            out.mask[k] = r[2] as u32;
+            out.f[k] = [r[9], r[10], r[11]];
+            out.image[k] = [r[12] as i32, r[13] as i32, r[14] as i32];
+        }
+        Some(out)
     }
 
     /// Zero forces, compute them with the current ghosts and list, and sum ghost forces back.

@@ -1,116 +1,149 @@
-//! Ghost atoms by staged swaps (Plimpton, J. Comput. Phys. 117, 1 (1995); LAMMPS `Comm::borders`):
-//! along x, then y, then z, each face sends the atoms within the ghost cutoff of it to the
-//! neighbouring sub-domain, which stores them as ghosts shifted by the box length when the swap
-//! crosses a periodic face. Because later dimensions also forward the ghosts of earlier ones,
-//! edge and corner ghosts arrive without diagonal messages. A sub-domain thinner than the ghost
-//! cutoff along an axis takes several swaps (hops) in that direction.
+//! Ghost atoms by staged swaps (Plimpton, J. Comput. Phys. 117, 1 (1995); the scheme of LAMMPS
+//! `Comm::borders`): along x, then y, then z, each rank sends the atoms within the ghost cutoff
+//! of a face to the neighbouring rank across that face, which stores them as ghosts, shifted by
+//! the box length when the swap crosses a periodic boundary. Later axes also forward the ghosts
+//! of earlier ones, so edge and corner ghosts arrive without diagonal messages. Sub-boxes thinner
+//! than the ghost cutoff take several hops per direction: hop k forwards the ghosts received in
+//! hop k − 1.
 //!
 //! The swap list is recorded once per re-neighbouring and replayed every step: forward
-//! (positions, per-atom scalars) in order, reverse (forces, scalars) in reverse order.
-//! With one rank, every swap is a copy to itself with the periodic shift.
+//! communication (positions with their shifts, per-atom scalars such as EAM's F'(ρ)) in swap
+//! order, reverse communication (ghost forces, EAM densities) in reverse order, summed into the
+//! owners. With one rank along an axis, the swaps along it are copies to itself.
 
-use crate::parallel::Halo;
-use crate::system::{Atoms, SimBox};
+use crate::parallel::{Decomposition, Halo, World};
+use crate::system::Atoms;
 
-/// One recorded swap: which local atoms were sent, with which periodic shift, and where the
-/// received copies sit.
+/// One recorded swap.
 #[derive(Clone, Debug, Default)]
 struct Swap {
+    /// Local indices of the atoms sent.
     send: Vec<u32>,
+    /// Rank the atoms go to, and the rank ghosts come from (`None` at a non-periodic edge).
+    send_to: Option<usize>,
+    recv_from: Option<usize>,
+    /// Shift added to the positions sent, Å.
     shift: [f64; 3],
+    /// Where the received ghosts start, and how many.
     first_recv: usize,
+    nrecv: usize,
 }
 
-/// The ghost layer of one rank.
-#[derive(Clone, Debug, Default)]
+/// The ghost layer of one rank: the swaps and their message buffers.
 pub struct GhostComm {
+    world: World,
     swaps: Vec<Swap>,
+    sendbuf: Vec<f64>,
+    recvbuf: Vec<f64>,
     /// Ghost cutoff used at the last `borders` call, Å.
     pub cutghost: f64,
 }
 
 impl GhostComm {
-    /// Create ghost atoms for all periodic images within `cutghost` of the box (one rank owning
-    /// the whole box). Ghosts are appended after the owned atoms; any old ghosts are dropped.
-    pub fn borders(&mut self, atoms: &mut Atoms, simbox: &SimBox, cutghost: f64) {
+    /// A ghost layer communicating over `world` (use a duplicate of the run's communicator).
+    pub fn new(world: World) -> Self {
+        GhostComm {
+            world,
+            swaps: Vec::new(),
+            sendbuf: Vec::new(),
+            recvbuf: Vec::new(),
+            cutghost: 0.0,
+        }
+    }
+
+    /// Rebuild the ghost atoms: every atom within `cutghost` of this rank's sub-box, including
+    /// periodic images, ends up as a ghost after the owned atoms. Old ghosts are dropped.
+    pub fn borders(&mut self, atoms: &mut Atoms, decomp: &Decomposition, cutghost: f64) {
         atoms.clear_ghosts();
         self.cutghost = cutghost;
-        let mut swaps = std::mem::take(&mut self.swaps);
         let mut used = 0;
-        let len = simbox.lengths();
         for d in 0..3 {
-            if !simbox.periodic(d) {
-                continue;
-            }
-            let l = len[d];
-            let hops = (cutghost / l).ceil().max(1.0) as usize;
+            let hops = decomp.hops(d, cutghost);
             let base_end = atoms.nall();
-            // Two directions: +1 sends atoms near the lower face to appear above the upper face
-            // (shift +L), −1 the reverse.
-            for dir in [1.0f64, -1.0] {
+            for dir in [-1i64, 1] {
+                let to = decomp.neighbor(d, dir);
+                let from = decomp.neighbor(d, -dir).map(|n| n.0);
+                let (lo, hi) = (decomp.sublo(d), decomp.subhi(d));
                 let mut cand = 0..base_end;
-                for _hop in 0..hops {
-                    if used == swaps.len() {
-                        swaps.push(Swap::default());
+                for _ in 0..hops {
+                    if used == self.swaps.len() {
+                        self.swaps.push(Swap::default());
                     }
-                    let sw = &mut swaps[used];
+                    let sw = &mut self.swaps[used];
                     used += 1;
                     sw.send.clear();
+                    sw.send_to = to.map(|n| n.0);
+                    sw.recv_from = from;
                     sw.shift = [0.0; 3];
-                    sw.shift[d] = dir * l;
-                    for i in cand.clone() {
-                        let xs = atoms.x[i][d] + dir * l;
-                        let inside = if dir > 0.0 {
-                            xs < simbox.hi[d] + cutghost
-                        } else {
-                            xs >= simbox.lo[d] - cutghost
-                        };
-                        if inside {
-                            sw.send.push(i as u32);
+                    if let Some((_, shift)) = to {
+                        sw.shift[d] = shift;
+                        for i in cand.clone() {
+                            let x = atoms.x[i][d];
+                            let near = if dir < 0 { x < lo + cutghost } else { x >= hi - cutghost };
+                            if near {
+                                sw.send.push(i as u32);
+                            }
                         }
                     }
+                    self.sendbuf.clear();
+                    for &i in &sw.send {
+                        let i = i as usize;
+                        let x = atoms.x[i];
+                        self.sendbuf.extend_from_slice(&[
+                            atoms.id[i] as f64,
+                            atoms.typ[i] as f64,
+                            x[0] + sw.shift[0],
+                            x[1] + sw.shift[1],
+                            x[2] + sw.shift[2],
+                        ]);
+                    }
+                    self.world.exchange(&self.sendbuf, sw.send_to, &mut self.recvbuf, sw.recv_from);
                     sw.first_recv = atoms.nall();
-                    for k in 0..sw.send.len() {
-                        let i = sw.send[k] as usize;
-                        let mut x = atoms.x[i];
-                        x[d] += sw.shift[d];
-                        let (id, t) = (atoms.id[i], atoms.typ[i]);
-                        atoms.push_ghost(id, t, x);
+                    sw.nrecv = self.recvbuf.len() / 5;
+                    for g in self.recvbuf.chunks_exact(5) {
+                        atoms.push_ghost(g[0] as u64, g[1] as u32, [g[2], g[3], g[4]]);
                     }
                     cand = sw.first_recv..atoms.nall();
                 }
             }
         }
-        swaps.truncate(used);
-        self.swaps = swaps;
+        self.swaps.truncate(used);
     }
 
-    /// Copy owned positions to the ghosts (with their periodic shifts), every step between
-    /// re-neighbourings.
-    pub fn forward_positions(&self, atoms: &mut Atoms) {
+    /// Refresh ghost positions from their owners (every step between re-neighbourings).
+    pub fn forward_positions(&mut self, atoms: &mut Atoms) {
         for sw in &self.swaps {
-            for (k, &i) in sw.send.iter().enumerate() {
+            self.sendbuf.clear();
+            for &i in &sw.send {
                 let x = atoms.x[i as usize];
-                atoms.x[sw.first_recv + k] = [x[0] + sw.shift[0], x[1] + sw.shift[1], x[2] + sw.shift[2]];
+                self.sendbuf.extend_from_slice(&[x[0] + sw.shift[0], x[1] + sw.shift[1], x[2] + sw.shift[2]]);
+            }
+            self.world.exchange_sized(&self.sendbuf, sw.send_to, &mut self.recvbuf, sw.recv_from, Some(3 * sw.nrecv));
+            for (k, g) in self.recvbuf.chunks_exact(3).enumerate() {
+                atoms.x[sw.first_recv + k] = [g[0], g[1], g[2]];
             }
         }
     }
 
-    /// Add the forces on ghosts to their owners (Newton's third law across the boundary).
-    pub fn reverse_forces(&self, atoms: &mut Atoms) {
+    /// Add the forces accumulated on ghosts to their owners (Newton's third law across rank
+    /// and periodic boundaries).
+    pub fn reverse_forces(&mut self, atoms: &mut Atoms) {
         for sw in self.swaps.iter().rev() {
-            for (k, &i) in sw.send.iter().enumerate() {
-                let g = sw.first_recv + k;
-                let fg = atoms.f[g];
-                let fi = &mut atoms.f[i as usize];
-                fi[0] += fg[0];
-                fi[1] += fg[1];
-                fi[2] += fg[2];
+            self.sendbuf.clear();
+            for f in &atoms.f[sw.first_recv..sw.first_recv + sw.nrecv] {
+                self.sendbuf.extend_from_slice(f);
+            }
+            self.world.exchange_sized(&self.sendbuf, sw.recv_from, &mut self.recvbuf, sw.send_to, Some(3 * sw.send.len()));
+            for (k, g) in self.recvbuf.chunks_exact(3).enumerate() {
+                let fi = &mut atoms.f[sw.send[k] as usize];
+                fi[0] += g[0];
+                fi[1] += g[1];
+                fi[2] += g[2];
             }
         }
     }
 
-    /// Number of ghost atoms per swap (for the communication cost model).
+    /// Atoms sent per swap (for the communication cost model).
     pub fn swap_sizes(&self) -> Vec<usize> {
         self.swaps.iter().map(|s| s.send.len()).collect()
     }
@@ -119,16 +152,20 @@ impl GhostComm {
 impl Halo for GhostComm {
     fn forward_scalar(&mut self, v: &mut [f64]) {
         for sw in &self.swaps {
-            for (k, &i) in sw.send.iter().enumerate() {
-                v[sw.first_recv + k] = v[i as usize];
-            }
+            self.sendbuf.clear();
+            self.sendbuf.extend(sw.send.iter().map(|&i| v[i as usize]));
+            self.world.exchange_sized(&self.sendbuf, sw.send_to, &mut self.recvbuf, sw.recv_from, Some(sw.nrecv));
+            v[sw.first_recv..sw.first_recv + self.recvbuf.len()].copy_from_slice(&self.recvbuf);
         }
     }
 
     fn reverse_scalar(&mut self, v: &mut [f64]) {
         for sw in self.swaps.iter().rev() {
-            for (k, &i) in sw.send.iter().enumerate() {
-                v[i as usize] += v[sw.first_recv + k];
+            self.sendbuf.clear();
+            self.sendbuf.extend_from_slice(&v[sw.first_recv..sw.first_recv + sw.nrecv]);
+            self.world.exchange_sized(&self.sendbuf, sw.recv_from, &mut self.recvbuf, sw.send_to, Some(sw.send.len()));
+            for (k, &r) in self.recvbuf.iter().enumerate() {
+                v[sw.send[k] as usize] += r;
             }
         }
     }

@@ -3,9 +3,12 @@
 //! [`Halo`] trait and [`World`] reductions, never MPI itself; a serial run takes the same code
 //! path with one rank, its "messages" being copies to itself.
 
+pub mod decomp;
 pub mod ghost;
+pub mod migrate;
 pub mod world;
 
+pub use decomp::Decomposition;
 pub use ghost::GhostComm;
 pub use world::World;
 
