@@ -249,7 +249,12 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         let el = t0.elapsed().as_secs_f64();
         let rate = if el > 0.0 { done / el } else { 0.0 };
         let eta = if rate > 0.0 { (nsteps as f64 - done) / rate } else { 0.0 };
-        info!("{}", thermo_line(&th, rate, eta));
+        if md.world.size() > 1 {
+            // Load imbalance (max/mean owned atoms per rank) as of the last re-neighbouring.
+            info!("{} imbal {:.3}", thermo_line(&th, rate, eta), md.imbalance);
+        } else {
+            info!("{}", thermo_line(&th, rate, eta));
+        }
         if let Some(c) = csv {
             c.row(&th)?;
         }
