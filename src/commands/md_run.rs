@@ -281,6 +281,15 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         md.reneighbors
     );
     info!("Timing breakdown (rank 0):\n{}", md.timers.table(loop_s));
+    let nlocal = md.world.all_gather_u64(md.atoms.nlocal as u64);
+    let nghost = md.world.all_gather_u64(md.atoms.nghost() as u64);
+    let stats = |v: &[u64]| {
+        let min = v.iter().min().copied().unwrap_or(0);
+        let max = v.iter().max().copied().unwrap_or(0);
+        let avg = v.iter().sum::<u64>() as f64 / v.len().max(1) as f64;
+        format!("min {min} avg {avg:.1} max {max}")
+    };
+    info!("Nlocal per rank: {}; Nghost per rank: {}", stats(&nlocal), stats(&nghost));
     let gathered = md.gather();
     if let Some(all) = gathered {
         let fin = opts.out.join("final.data");
