@@ -30,10 +30,10 @@ fn check(case: &str, seed: u64) {
             let x0 = md.atoms.x[i][d];
             md.atoms.x[i][d] = x0 + h;
             md.compute_forces().unwrap();
-            let ep = md.tally.pe;
+            let ep = md.pe();
             md.atoms.x[i][d] = x0 - h;
             md.compute_forces().unwrap();
-            let em = md.tally.pe;
+            let em = md.pe();
             md.atoms.x[i][d] = x0;
             let f_fd = -(ep - em) / (2.0 * h);
             let err = (f_fd - f_analytic[d]).abs();

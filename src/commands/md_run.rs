@@ -224,7 +224,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         md.list.skin
     );
     if let Some(m) = &deck.minimize {
-        let e0 = md.tally.pe;
+        let e0 = md.pe();
         let r = fire::minimize(&mut md, &fire::FireParams { ftol: m.ftol, etol: m.etol, max_steps: m.max_steps, dt: m.dt })?;
         info!(
             "FIRE minimisation: {} steps, energy {:.6} -> {:.6} eV, max force {:.3e} eV/A{}",

@@ -52,7 +52,7 @@ pub fn minimize(md: &mut Md, p: &FireParams) -> Result<FireResult> {
     for v in md.atoms.v.iter_mut() {
         *v = [0.0; 3];
     }
-    let mut e_prev = md.tally.pe;
+    let mut e_prev = md.pe();
     for step in 1..=p.max_steps {
         // Power P = F·v and the norms for the mixing.
         let a = &md.atoms;
@@ -107,7 +107,7 @@ pub fn minimize(md: &mut Md, p: &FireParams) -> Result<FireResult> {
             }
         }
         md.compute_forces()?;
-        let e = md.tally.pe;
+        let e = md.pe();
         let fm = fmax(md);
         let de = (e - e_prev).abs();
         e_prev = e;
@@ -121,5 +121,5 @@ pub fn minimize(md: &mut Md, p: &FireParams) -> Result<FireResult> {
     for v in md.atoms.v.iter_mut() {
         *v = [0.0; 3];
     }
-    Ok(FireResult { steps: p.max_steps, pe_ev: md.tally.pe, fmax: fmax(md), converged: false })
+    Ok(FireResult { steps: p.max_steps, pe_ev: md.pe(), fmax: fmax(md), converged: false })
 }

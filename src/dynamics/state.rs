@@ -47,7 +47,7 @@ pub struct Md {
     pub dt: f64,
     /// Elapsed simulated time at `step`, ps.
     pub time_ps: f64,
-    /// Global energy and virial of the last force evaluation.
+    /// This rank's energy and virial of the last force evaluation (see [`Md::global_tally`]).
     pub tally: Tally,
     /// Total number of atoms (all ranks).
     pub natoms: u64,
@@ -251,12 +251,7 @@ impl Md {
         self.timers.add(Task::Pair, t0);
         let t1 = Instant::now();
         self.ghosts.reverse_forces(&mut self.atoms);
-        let mut buf = [tally.pe, tally.virial[0], tally.virial[1], tally.virial[2], tally.virial[3], tally.virial[4], tally.virial[5]];
-        self.world.sum(&mut buf);
-        self.tally = Tally {
-            pe: buf[0],
-            virial: [buf[1], buf[2], buf[3], buf[4], buf[5], buf[6]],
-        };
+        self.tally = tally;
         self.timers.add(Task::Comm, t1);
     }
 
@@ -289,6 +284,23 @@ impl Md {
         self.atoms.mask[i] & self.frozen == 0
     }
 
+    /// Energy and virial of the last force evaluation summed over all ranks (a reduction: call
+    /// it on output steps only).
+    pub fn global_tally(&self) -> Tally {
+        let t = &self.tally;
+        let mut buf = [t.pe, t.virial[0], t.virial[1], t.virial[2], t.virial[3], t.virial[4], t.virial[5]];
+        self.world.sum(&mut buf);
+        Tally {
+            pe: buf[0],
+            virial: [buf[1], buf[2], buf[3], buf[4], buf[5], buf[6]],
+        }
+    }
+
+    /// Potential energy of the last force evaluation, eV, global.
+    pub fn pe(&self) -> f64 {
+        self.global_tally().pe
+    }
+
     /// Kinetic energy Σ ½ m v² (eV), global.
     pub fn kinetic_energy(&self) -> f64 {
         let a = &self.atoms;
@@ -314,11 +326,12 @@ impl Md {
     /// with the box volume also for non-periodic boundaries).
     pub fn thermo(&self) -> Thermo {
         let ke = self.kinetic_energy();
-        let w = self.tally.virial;
+        let tally = self.global_tally();
+        let w = tally.virial;
         Thermo {
             step: self.step,
             time_ps: self.time_ps,
-            pe_ev: self.tally.pe,
+            pe_ev: tally.pe,
             ke_ev: ke,
             temp_k: 2.0 * ke / (self.dof() * BOLTZ_EV_PER_K),
             press_bar: (2.0 * ke + w[0] + w[1] + w[2]) / (3.0 * self.simbox.volume()) * NKTV2P,
