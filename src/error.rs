@@ -20,7 +20,10 @@ pub enum Error {
         msg: String,
     },
     /// A file could not be opened, read or written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A problem in the simulation itself (lost atoms, bad geometry, singular matrix).
     Run(String),
 }

@@ -21,8 +21,6 @@
 //! lists, else forward ghost positions → forces (EAM: density pass, reverse ρ, forward F'(ρ),
 //! force pass) → reverse ghost forces → half-kick → thermo, trajectory frames.
 
-
-
 pub mod build;
 pub mod commands;
 pub mod deck;

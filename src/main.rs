@@ -8,7 +8,11 @@ use nanocontact::commands;
 use nanocontact::parallel::World;
 
 #[derive(Parser)]
-#[command(name = "nanocontact", version, about = "Molecular dynamics and quantum transport of metal nanocontacts (LAMMPS metal units)")]
+#[command(
+    name = "nanocontact",
+    version,
+    about = "Molecular dynamics and quantum transport of metal nanocontacts (LAMMPS metal units)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -56,11 +60,17 @@ enum Command {
 fn parse_grid(s: &str) -> Result<[usize; 3], String> {
     let v: Vec<usize> = s
         .split(',')
-        .map(|t| t.trim().parse::<usize>().map_err(|_| format!("'{t}' is not a positive integer")))
+        .map(|t| {
+            t.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("'{t}' is not a positive integer"))
+        })
         .collect::<Result<_, _>>()?;
     match v[..] {
         [a, b, c] if a > 0 && b > 0 && c > 0 => Ok([a, b, c]),
-        _ => Err(format!("expected three positive integers px,py,pz, got '{s}'")),
+        _ => Err(format!(
+            "expected three positive integers px,py,pz, got '{s}'"
+        )),
     }
 }
 
@@ -90,8 +100,24 @@ fn main() {
         Command::Run { deck, out, grid } => {
             commands::md_run::run(&commands::md_run::RunOptions { deck, out, grid }, world)
         }
-        Command::Eval { data, potential, elements, boundary, dump, skin, grid } => {
-            let opts = commands::eval::EvalOptions { data, potential, elements, boundary, dump, skin, grid };
+        Command::Eval {
+            data,
+            potential,
+            elements,
+            boundary,
+            dump,
+            skin,
+            grid,
+        } => {
+            let opts = commands::eval::EvalOptions {
+                data,
+                potential,
+                elements,
+                boundary,
+                dump,
+                skin,
+                grid,
+            };
             commands::eval::run(&opts, world)
         }
     };

@@ -9,9 +9,16 @@ use std::path::{Path, PathBuf};
 fn expect_error(args: &[&str], needles: &[&str]) {
     let out = common::bin().args(args).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "exit code for {args:?}; stderr: {err}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "exit code for {args:?}; stderr: {err}"
+    );
     assert!(!err.contains("panicked"), "panic for {args:?}: {err}");
-    let line = err.lines().find(|l| l.starts_with("ERROR")).unwrap_or_else(|| panic!("no ERROR line: {err}"));
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("ERROR"))
+        .unwrap_or_else(|| panic!("no ERROR line: {err}"));
     for n in needles {
         assert!(line.contains(n), "message for {args:?} lacks '{n}': {line}");
     }
@@ -32,7 +39,10 @@ fn s(p: &Path) -> &str {
 #[test]
 fn missing_potential_file() {
     let spec = "eam:/nonexistent/Au_u3.eam";
-    expect_error(&["eval", s(&au_bulk_data()), "--potential", spec], &["/nonexistent/Au_u3.eam", "No such file"]);
+    expect_error(
+        &["eval", s(&au_bulk_data()), "--potential", spec],
+        &["/nonexistent/Au_u3.eam", "No such file"],
+    );
 }
 
 #[test]
@@ -43,18 +53,34 @@ fn truncated_potential_file() {
     let p = dir.join("Au_cut.eam");
     std::fs::write(&p, cut.join("\n")).unwrap();
     let spec = format!("eam:{}", s(&p));
-    expect_error(&["eval", s(&au_bulk_data()), "--potential", &spec], &["Au_cut.eam:150", "truncated"]);
+    expect_error(
+        &["eval", s(&au_bulk_data()), "--potential", &spec],
+        &["Au_cut.eam:150", "truncated"],
+    );
 }
 
 #[test]
 fn setfl_with_unknown_element() {
     let c = common::eam_case("cuni_alloy");
-    expect_error(&["eval", s(&c.data), "--potential", &c.spec, "--elements", "Cu,Zr"], &["CuNi.eam.alloy", "element 'Zr'"]);
+    expect_error(
+        &[
+            "eval",
+            s(&c.data),
+            "--potential",
+            &c.spec,
+            "--elements",
+            "Cu,Zr",
+        ],
+        &["CuNi.eam.alloy", "element 'Zr'"],
+    );
 }
 
 #[test]
 fn unknown_potential_style() {
-    expect_error(&["eval", s(&au_bulk_data()), "--potential", "lj/cut:foo"], &["lj/cut", "eam"]);
+    expect_error(
+        &["eval", s(&au_bulk_data()), "--potential", "lj/cut:foo"],
+        &["lj/cut", "eam"],
+    );
 }
 
 fn write_modified_data(name: &str, f: impl Fn(&str) -> String) -> PathBuf {
@@ -68,7 +94,15 @@ fn write_modified_data(name: &str, f: impl Fn(&str) -> String) -> PathBuf {
 #[test]
 fn data_file_without_atoms_section() {
     let p = write_modified_data("no-atoms", |t| t.split("Atoms").next().unwrap().to_string());
-    expect_error(&["eval", s(&p), "--potential", &format!("eam:{}", s(&au_potential()))], &["data.lmp", "missing section 'Atoms'"]);
+    expect_error(
+        &[
+            "eval",
+            s(&p),
+            "--potential",
+            &format!("eam:{}", s(&au_potential())),
+        ],
+        &["data.lmp", "missing section 'Atoms'"],
+    );
 }
 
 #[test]
@@ -80,13 +114,31 @@ fn data_file_with_unknown_atom_type() {
         lines[k] = lines[k].replacen("1 1 ", "1 3 ", 1);
         lines.join("\n")
     });
-    expect_error(&["eval", s(&p), "--potential", &format!("eam:{}", s(&au_potential()))], &["data.lmp:16", "unknown atom type 3"]);
+    expect_error(
+        &[
+            "eval",
+            s(&p),
+            "--potential",
+            &format!("eam:{}", s(&au_potential())),
+        ],
+        &["data.lmp:16", "unknown atom type 3"],
+    );
 }
 
 #[test]
 fn data_file_truncated() {
-    let p = write_modified_data("truncated-data", |t| t.lines().take(100).collect::<Vec<_>>().join("\n"));
-    expect_error(&["eval", s(&p), "--potential", &format!("eam:{}", s(&au_potential()))], &["data.lmp", "truncated", "expected 256"]);
+    let p = write_modified_data("truncated-data", |t| {
+        t.lines().take(100).collect::<Vec<_>>().join("\n")
+    });
+    expect_error(
+        &[
+            "eval",
+            s(&p),
+            "--potential",
+            &format!("eam:{}", s(&au_potential())),
+        ],
+        &["data.lmp", "truncated", "expected 256"],
+    );
 }
 
 #[test]
@@ -102,7 +154,10 @@ fn atom_outside_fixed_box() {
         lines[k] = f.join(" ");
         lines.join("\n")
     });
-    expect_error(&["eval", s(&p), "--potential", &c.spec, "--boundary", "p p f"], &["data.lmp", "atom 1", "outside the fixed box"]);
+    expect_error(
+        &["eval", s(&p), "--potential", &c.spec, "--boundary", "p p f"],
+        &["data.lmp", "atom 1", "outside the fixed box"],
+    );
 }
 
 /// A minimal valid deck using the reference Au_u3.eam.
@@ -123,23 +178,38 @@ fn run_deck(name: &str, text: &str, needles: &[&str]) {
 
 #[test]
 fn deck_unknown_key() {
-    run_deck("deck-unknown", &deck("thermostat = 3\n"), &["deck.toml:12", "unknown field `thermostat`"]);
+    run_deck(
+        "deck-unknown",
+        &deck("thermostat = 3\n"),
+        &["deck.toml:12", "unknown field `thermostat`"],
+    );
 }
 
 #[test]
 fn deck_wrong_type() {
-    run_deck("deck-type", &deck("").replace("steps = 10", "steps = \"ten\""), &["deck.toml:11", "integer"]);
+    run_deck(
+        "deck-type",
+        &deck("").replace("steps = 10", "steps = \"ten\""),
+        &["deck.toml:11", "integer"],
+    );
 }
 
 #[test]
 fn deck_negative_timestep() {
-    run_deck("deck-dt", &deck("").replace("timestep = 0.002", "timestep = -0.002"), &["deck.toml:10", "run.timestep", "positive"]);
+    run_deck(
+        "deck-dt",
+        &deck("").replace("timestep = 0.002", "timestep = -0.002"),
+        &["deck.toml:10", "run.timestep", "positive"],
+    );
 }
 
 #[test]
 fn deck_missing_file() {
     let out = common::scratch("deck-missing").join("out");
-    expect_error(&["run", "/nonexistent/deck.toml", "--out", s(&out)], &["/nonexistent/deck.toml", "No such file"]);
+    expect_error(
+        &["run", "/nonexistent/deck.toml", "--out", s(&out)],
+        &["/nonexistent/deck.toml", "No such file"],
+    );
 }
 
 #[test]
@@ -152,7 +222,11 @@ fn atom_lost_during_run_stops_cleanly() {
         .lines()
         .map(|l| l.split_whitespace().collect::<Vec<_>>())
         .filter(|f| f.len() == 5)
-        .max_by(|a, b| a[4].parse::<f64>().unwrap().total_cmp(&b[4].parse::<f64>().unwrap()))
+        .max_by(|a, b| {
+            a[4].parse::<f64>()
+                .unwrap()
+                .total_cmp(&b[4].parse::<f64>().unwrap())
+        })
         .map(|f| f[0].parse::<u64>().unwrap())
         .unwrap();
     let mut v = String::from("\nVelocities\n\n");
@@ -170,11 +244,17 @@ fn atom_lost_during_run_stops_cleanly() {
     let p = dir.join("deck.toml");
     std::fs::write(&p, deck).unwrap();
     let out = dir.join("out");
-    expect_error(&["run", s(&p), "--out", s(&out)], &["left the fixed box", &format!("ids {top})")]);
+    expect_error(
+        &["run", s(&p), "--out", s(&out)],
+        &["left the fixed box", &format!("ids {top})")],
+    );
     // Output written so far stays readable: the thermo table has its header and complete rows.
     let csv = std::fs::read_to_string(out.join("thermo.csv")).unwrap();
     let mut lines = csv.lines();
-    assert_eq!(lines.next().unwrap(), "step,time_ps,pe_eV,ke_eV,etotal_eV,temp_K,press_bar");
+    assert_eq!(
+        lines.next().unwrap(),
+        "step,time_ps,pe_eV,ke_eV,etotal_eV,temp_K,press_bar"
+    );
     for l in lines {
         assert_eq!(l.split(',').count(), 7, "complete row: {l}");
     }

@@ -2,6 +2,8 @@
 //! energy, for each flavour (funcfl, setfl, Finnis–Sinclair) on randomly displaced
 //! configurations, periodic and with a free surface.
 
+#![allow(clippy::needless_range_loop)] // x, y, z components by index read like the equations
+
 mod common;
 
 use nanocontact::commands::eval::setup;
@@ -11,7 +13,16 @@ use rand_xoshiro::rand_core::Rng;
 
 fn check(case: &str, seed: u64) {
     let c = common::eam_case(case);
-    let mut md = setup(&c.data, &c.spec, &c.elements, &c.boundary, 1.0, World::serial(), None).unwrap();
+    let mut md = setup(
+        &c.data,
+        &c.spec,
+        &c.elements,
+        &c.boundary,
+        1.0,
+        World::serial(),
+        None,
+    )
+    .unwrap();
     // Random extra displacements up to ±0.1 Å.
     let mut rng = keyed_stream(seed, 0, 0);
     for i in 0..md.atoms.nlocal {
@@ -38,7 +49,11 @@ fn check(case: &str, seed: u64) {
             let f_fd = -(ep - em) / (2.0 * h);
             let err = (f_fd - f_analytic[d]).abs();
             worst = worst.max(err);
-            assert!(err < 1e-5 * (1.0 + f_analytic[d].abs()), "{case} atom {i} dir {d}: analytic {} vs FD {f_fd}", f_analytic[d]);
+            assert!(
+                err < 1e-5 * (1.0 + f_analytic[d].abs()),
+                "{case} atom {i} dir {d}: analytic {} vs FD {f_fd}",
+                f_analytic[d]
+            );
         }
     }
     md.compute_forces().unwrap();

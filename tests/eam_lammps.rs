@@ -21,9 +21,19 @@ fn check_case(name: &str) {
     let r = evaluate(&opts, World::serial()).unwrap();
     assert_eq!(r.natoms as usize, c.forces.len(), "{name}: atom count");
     let de = ((r.pe_ev - c.pe_ev) / c.pe_ev).abs();
-    assert!(de < 1e-9, "{name}: energy {} vs LAMMPS {} (rel {de:e})", r.pe_ev, c.pe_ev);
+    assert!(
+        de < 1e-9,
+        "{name}: energy {} vs LAMMPS {} (rel {de:e})",
+        r.pe_ev,
+        c.pe_ev
+    );
     let dp = ((r.pressure_bar - c.pressure_bar) / c.pressure_bar).abs();
-    assert!(dp < 1e-6, "{name}: pressure {} vs LAMMPS {} (rel {dp:e})", r.pressure_bar, c.pressure_bar);
+    assert!(
+        dp < 1e-6,
+        "{name}: pressure {} vs LAMMPS {} (rel {dp:e})",
+        r.pressure_bar,
+        c.pressure_bar
+    );
     let mut worst = 0.0f64;
     for (id, f) in &r.forces {
         let g = c.forces[id];
@@ -31,15 +41,28 @@ fn check_case(name: &str) {
             worst = worst.max((f[d] - g[d]).abs());
         }
     }
-    assert!(worst < 1e-7, "{name}: worst force difference {worst:e} eV/A");
+    assert!(
+        worst < 1e-7,
+        "{name}: worst force difference {worst:e} eV/A"
+    );
     eprintln!("{name}: dE/E = {de:.1e}, dP/P = {dp:.1e}, max |dF| = {worst:.1e} eV/A");
 }
 
 #[test]
 fn every_reference_case_is_covered() {
     let names = common::eam_case_names();
-    for expected in ["au_bulk", "au_slab", "au_contact", "ag_bulk", "cuni_alloy", "alfe_fs"] {
-        assert!(names.iter().any(|n| n == expected), "missing reference case {expected}");
+    for expected in [
+        "au_bulk",
+        "au_slab",
+        "au_contact",
+        "ag_bulk",
+        "cuni_alloy",
+        "alfe_fs",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "missing reference case {expected}"
+        );
     }
     for n in &names {
         check_case(n);
@@ -77,10 +100,25 @@ fn eval_cli_contract() {
     let dir = common::scratch("eval-cli");
     let dump = dir.join("forces.txt");
     let out = common::bin()
-        .args(["eval", c.data.to_str().unwrap(), "--potential", &c.spec, "--elements", "Cu,Ni", "--boundary", "p p p", "--dump", dump.to_str().unwrap()])
+        .args([
+            "eval",
+            c.data.to_str().unwrap(),
+            "--potential",
+            &c.spec,
+            "--elements",
+            "Cu,Ni",
+            "--boundary",
+            "p p p",
+            "--dump",
+            dump.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let line = String::from_utf8(out.stdout).unwrap();
     let v: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
     assert_eq!(v["natoms"].as_u64().unwrap(), 256);

@@ -16,31 +16,62 @@ fn mpirun(np: usize, args: &[&str]) -> std::process::Output {
         .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
         .env("OMPI_MCA_pml", "ob1")
         .env("OMPI_MCA_plm", "isolated")
-        .args(["--oversubscribe", "--bind-to", "none", "--timeout", "300", "-np", &np.to_string()])
+        .args([
+            "--oversubscribe",
+            "--bind-to",
+            "none",
+            "--timeout",
+            "300",
+            "-np",
+            &np.to_string(),
+        ])
         .arg(env!("CARGO_BIN_EXE_nanocontact"))
         .args(args)
         .output()
         .expect("mpirun (OpenMPI) must be installed: scripts/deps.sh does it");
-    assert!(out.status.success(), "mpirun -np {np} {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "mpirun -np {np} {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
 /// Atoms section of a data file: id -> position; panics on a repeated id.
 fn positions(p: &Path) -> HashMap<u64, [f64; 3]> {
     let t = std::fs::read_to_string(p).unwrap();
-    let body = t.split("Atoms # atomic").nth(1).unwrap().split("Velocities").next().unwrap();
+    let body = t
+        .split("Atoms # atomic")
+        .nth(1)
+        .unwrap()
+        .split("Velocities")
+        .next()
+        .unwrap();
     let mut m = HashMap::new();
     for l in body.lines().filter(|l| !l.trim().is_empty()) {
         let v: Vec<&str> = l.split_whitespace().collect();
         let id: u64 = v[0].parse().unwrap();
-        let x = [v[2].parse().unwrap(), v[3].parse().unwrap(), v[4].parse().unwrap()];
-        assert!(m.insert(id, x).is_none(), "atom {id} duplicated in {}", p.display());
+        let x = [
+            v[2].parse().unwrap(),
+            v[3].parse().unwrap(),
+            v[4].parse().unwrap(),
+        ];
+        assert!(
+            m.insert(id, x).is_none(),
+            "atom {id} duplicated in {}",
+            p.display()
+        );
     }
     m
 }
 
 fn thermo(p: &Path) -> Vec<Vec<f64>> {
-    std::fs::read_to_string(p).unwrap().lines().skip(1).map(|l| l.split(',').map(|v| v.parse().unwrap()).collect()).collect()
+    std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect()
 }
 
 /// Run `deck` at 1..4 ranks and compare with the 1-rank run.
@@ -50,7 +81,15 @@ fn compare_ranks(name: &str, deck: &str, natoms: usize, box_len: f64) {
     std::fs::write(&deck_path, deck).unwrap();
     let run = |np: usize| -> PathBuf {
         let out = dir.join(format!("np{np}"));
-        mpirun(np, &["run", deck_path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        mpirun(
+            np,
+            &[
+                "run",
+                deck_path.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
         out
     };
     let ref_out = run(1);
@@ -61,21 +100,36 @@ fn compare_ranks(name: &str, deck: &str, natoms: usize, box_len: f64) {
     for np in 2..=4 {
         let out = run(np);
         let x = positions(&out.join("final.data"));
-        assert_eq!(x.len(), natoms, "{name}: atoms lost or duplicated at {np} ranks");
+        assert_eq!(
+            x.len(),
+            natoms,
+            "{name}: atoms lost or duplicated at {np} ranks"
+        );
         let mut worst = 0.0f64;
         for (id, a) in &ref_x {
-            let b = x.get(id).unwrap_or_else(|| panic!("{name}: atom {id} missing at {np} ranks"));
+            let b = x
+                .get(id)
+                .unwrap_or_else(|| panic!("{name}: atom {id} missing at {np} ranks"));
             for d in 0..3 {
                 worst = worst.max((a[d] - b[d]).abs());
             }
         }
-        assert!(worst < 1e-9 * box_len, "{name}: positions at {np} ranks differ by {worst:e} A");
+        assert!(
+            worst < 1e-9 * box_len,
+            "{name}: positions at {np} ranks differ by {worst:e} A"
+        );
         let t = thermo(&out.join("thermo.csv"));
         assert_eq!(t.len(), ref_t.len());
         for (r, s) in ref_t.iter().zip(&t) {
             for k in [2, 4, 6] {
                 // pe, etotal, press
-                assert!((r[k] - s[k]).abs() <= 1e-9 * r[k].abs().max(1.0), "{name}: step {} column {k}: {} vs {} at {np} ranks", r[0], r[k], s[k]);
+                assert!(
+                    (r[k] - s[k]).abs() <= 1e-9 * r[k].abs().max(1.0),
+                    "{name}: step {} column {k}: {} vs {} at {np} ranks",
+                    r[0],
+                    r[k],
+                    s[k]
+                );
             }
         }
         eprintln!("{name}: {np} ranks, max |dx| = {worst:.1e} A");
@@ -83,7 +137,10 @@ fn compare_ranks(name: &str, deck: &str, natoms: usize, box_len: f64) {
 }
 
 fn au_potential() -> String {
-    common::reference().join("lammps/potentials/Au_u3.eam").display().to_string()
+    common::reference()
+        .join("lammps/potentials/Au_u3.eam")
+        .display()
+        .to_string()
 }
 
 #[test]
@@ -122,7 +179,16 @@ fn eval_forces(case: &str, np: usize, grid: Option<&str>, dir: &Path) -> HashMap
     let c = common::eam_case(case);
     let dump = dir.join(format!("{case}-{np}-{}.txt", grid.unwrap_or("auto")));
     let elements = c.elements.join(",");
-    let mut args = vec!["eval", c.data.to_str().unwrap(), "--potential", &c.spec, "--boundary", &c.boundary, "--dump", dump.to_str().unwrap()];
+    let mut args = vec![
+        "eval",
+        c.data.to_str().unwrap(),
+        "--potential",
+        &c.spec,
+        "--boundary",
+        &c.boundary,
+        "--dump",
+        dump.to_str().unwrap(),
+    ];
     if !elements.is_empty() {
         args.extend(["--elements", &elements]);
     }
@@ -130,8 +196,12 @@ fn eval_forces(case: &str, np: usize, grid: Option<&str>, dir: &Path) -> HashMap
         args.extend(["--grid", g]);
     }
     let out = mpirun(np, &args);
-    let v: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
-    assert!(((v["pe_eV"].as_f64().unwrap() - c.pe_ev) / c.pe_ev).abs() < 1e-12, "{case} at {np} ranks: energy");
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert!(
+        ((v["pe_eV"].as_f64().unwrap() - c.pe_ev) / c.pe_ev).abs() < 1e-12,
+        "{case} at {np} ranks: energy"
+    );
     std::fs::read_to_string(&dump)
         .unwrap()
         .lines()
@@ -149,12 +219,24 @@ fn eval_under_mpirun_gives_serial_forces() {
         let serial = eval_forces(case, 1, None, &dir);
         // Default grids at 2-4 ranks, then grids with sub-boxes thinner than the ghost cutoff
         // (16.32 / 4 = 4.08 A < 5.55 + 1 A): several hops per direction.
-        let runs: [(usize, Option<&str>); 5] = [(2, None), (3, None), (4, None), (4, Some("4,1,1")), (4, Some("1,2,2"))];
+        let runs: [(usize, Option<&str>); 5] = [
+            (2, None),
+            (3, None),
+            (4, None),
+            (4, Some("4,1,1")),
+            (4, Some("1,2,2")),
+        ];
         for (np, grid) in runs {
             let f = eval_forces(case, np, grid, &dir);
             assert_eq!(f.len(), serial.len());
-            let worst = serial.iter().map(|(id, a)| (0..3).map(|d| (a[d] - f[id][d]).abs()).fold(0.0, f64::max)).fold(0.0, f64::max);
-            assert!(worst < 1e-12, "{case} at {np} ranks grid {grid:?}: forces differ by {worst:e}");
+            let worst = serial
+                .iter()
+                .map(|(id, a)| (0..3).map(|d| (a[d] - f[id][d]).abs()).fold(0.0, f64::max))
+                .fold(0.0, f64::max);
+            assert!(
+                worst < 1e-12,
+                "{case} at {np} ranks grid {grid:?}: forces differ by {worst:e}"
+            );
         }
     }
 }
@@ -165,7 +247,10 @@ fn thin_periodic_box_on_many_ranks() {
     let dir = common::scratch("thin");
     let serial = eval_forces("au_bulk", 1, None, &dir);
     let f = eval_forces("au_bulk", 3, Some("3,1,1"), &dir);
-    let worst = serial.iter().map(|(id, a)| (0..3).map(|d| (a[d] - f[id][d]).abs()).fold(0.0, f64::max)).fold(0.0, f64::max);
+    let worst = serial
+        .iter()
+        .map(|(id, a)| (0..3).map(|d| (a[d] - f[id][d]).abs()).fold(0.0, f64::max))
+        .fold(0.0, f64::max);
     assert!(worst < 1e-12, "forces differ by {worst:e}");
 }
 
@@ -179,12 +264,30 @@ fn error_on_one_rank_ends_all_ranks() {
         .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
         .env("OMPI_MCA_pml", "ob1")
         .env("OMPI_MCA_plm", "isolated")
-        .args(["--oversubscribe", "--bind-to", "none", "--timeout", "60", "-np", "2"])
+        .args([
+            "--oversubscribe",
+            "--bind-to",
+            "none",
+            "--timeout",
+            "60",
+            "-np",
+            "2",
+        ])
         .arg(env!("CARGO_BIN_EXE_nanocontact"))
-        .args(["eval", c.data.to_str().unwrap(), "--potential", &c.spec, "--grid", "3,1,1"])
+        .args([
+            "eval",
+            c.data.to_str().unwrap(),
+            "--potential",
+            &c.spec,
+            "--grid",
+            "3,1,1",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("processor grid 3x1x1 does not match the 2 MPI ranks"), "{err}");
+    assert!(
+        err.contains("processor grid 3x1x1 does not match the 2 MPI ranks"),
+        "{err}"
+    );
 }

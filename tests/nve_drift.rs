@@ -2,6 +2,8 @@
 //! reference start), 10 ps at 2 fs; the total energy may drift by less than 1e-4 eV/atom.
 //! Total momentum stays zero to round-off.
 
+#![allow(clippy::needless_range_loop)] // x, y, z components by index read like the equations
+
 mod common;
 
 use nanocontact::commands::eval::setup;
@@ -45,7 +47,10 @@ fn ten_picoseconds_at_600k() {
         }
     }
     let p = momentum(&md);
-    eprintln!("10 ps NVE: max |E - E0| = {worst:.2e} eV/atom, mean T = {:.1} K, momentum {p:?}", sum_t / 100.0);
+    eprintln!(
+        "10 ps NVE: max |E - E0| = {worst:.2e} eV/atom, mean T = {:.1} K, momentum {p:?}",
+        sum_t / 100.0
+    );
     assert!(worst < 1e-4, "energy drift {worst:e} eV/atom");
     // Started at 600 K from a displaced lattice: equipartition brings it near 300-400 K.
     assert!(sum_t / 100.0 > 200.0 && sum_t / 100.0 < 500.0);

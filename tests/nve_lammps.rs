@@ -2,6 +2,8 @@
 //! (`../shared/reference/lammps/nve/`): thermo every 10 steps within 1e-6 eV in total energy,
 //! and final positions within 1e-6 Å. Also momentum conservation to round-off.
 
+#![allow(clippy::needless_range_loop)] // x, y, z components by index read like the equations
+
 mod common;
 
 use nanocontact::commands::eval::setup;
@@ -83,15 +85,38 @@ fn nve_matches_lammps() {
         let th = md.thermo();
         let de = (th.etotal_ev() - row[3]).abs();
         worst_e = worst_e.max(de);
-        assert!(de < 1e-6, "step {}: etotal {} vs LAMMPS {}", row[0], th.etotal_ev(), row[3]);
+        assert!(
+            de < 1e-6,
+            "step {}: etotal {} vs LAMMPS {}",
+            row[0],
+            th.etotal_ev(),
+            row[3]
+        );
         assert!((th.pe_ev - row[1]).abs() < 1e-6, "step {}: pe", row[0]);
         assert!((th.ke_ev - row[2]).abs() < 1e-6, "step {}: ke", row[0]);
-        assert!(((th.temp_k - row[4]) / row[4]).abs() < 1e-7, "step {}: temp {} vs {}", row[0], th.temp_k, row[4]);
-        assert!(((th.press_bar - row[5]) / row[5]).abs() < 1e-6, "step {}: press {} vs {}", row[0], th.press_bar, row[5]);
+        assert!(
+            ((th.temp_k - row[4]) / row[4]).abs() < 1e-7,
+            "step {}: temp {} vs {}",
+            row[0],
+            th.temp_k,
+            row[4]
+        );
+        assert!(
+            ((th.press_bar - row[5]) / row[5]).abs() < 1e-6,
+            "step {}: press {} vs {}",
+            row[0],
+            th.press_bar,
+            row[5]
+        );
     }
     let p1 = momentum(&md);
     for d in 0..3 {
-        assert!((p1[d] - p0[d]).abs() < 1e-9, "momentum drift {:?} -> {:?}", p0, p1);
+        assert!(
+            (p1[d] - p0[d]).abs() < 1e-9,
+            "momentum drift {:?} -> {:?}",
+            p0,
+            p1
+        );
     }
     // Final positions, compared as minimum-image displacements (both codes wrap at re-neighbouring).
     let fin = lammps_final_positions();

@@ -7,29 +7,58 @@ mod common;
 fn builtin_demo_runs_and_writes_outputs() {
     let dir = common::scratch("demo");
     let out = dir.join("out");
-    let o = common::bin().args(["run", "--out", out.to_str().unwrap()]).output().unwrap();
+    let o = common::bin()
+        .args(["run", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
     let log = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{log}");
     assert!(log.contains("output written to"), "{log}");
-    assert!(log.contains("steps/s") && log.contains("Loop time"), "{log}");
+    assert!(
+        log.contains("steps/s") && log.contains("Loop time"),
+        "{log}"
+    );
     let csv = std::fs::read_to_string(out.join("thermo.csv")).unwrap();
-    let rows: Vec<Vec<f64>> = csv.lines().skip(1).map(|l| l.split(',').map(|v| v.parse().unwrap()).collect()).collect();
+    let rows: Vec<Vec<f64>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
     assert_eq!(rows.len(), 11, "thermo every 500 of 5000 steps");
     assert_eq!(rows.last().unwrap()[0], 5000.0);
     let e0 = rows[0][4];
     for r in &rows {
         assert!((r[2] + r[3] - r[4]).abs() < 1e-9, "etotal = pe + ke");
-        assert!((r[4] - e0).abs() / 340.0 < 1e-5, "NVE energy conserved: {} vs {e0}", r[4]);
+        assert!(
+            (r[4] - e0).abs() / 340.0 < 1e-5,
+            "NVE energy conserved: {} vs {e0}",
+            r[4]
+        );
     }
-    assert!((rows[0][5] - 300.0).abs() < 1e-6, "initial temperature of the mobile atoms");
+    assert!(
+        (rows[0][5] - 300.0).abs() < 1e-6,
+        "initial temperature of the mobile atoms"
+    );
     // The final state is a valid LAMMPS data file; eval gives the last thermo energy.
     let pot = out.join("potentials/Au_u3.eam");
     let e = common::bin()
-        .args(["eval", out.join("final.data").to_str().unwrap(), "--potential", &format!("eam:{}", pot.display()), "--boundary", "p p f"])
+        .args([
+            "eval",
+            out.join("final.data").to_str().unwrap(),
+            "--potential",
+            &format!("eam:{}", pot.display()),
+            "--boundary",
+            "p p f",
+        ])
         .output()
         .unwrap();
     assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
-    let v: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&e.stdout).trim()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&e.stdout).trim()).unwrap();
     let pe = v["pe_eV"].as_f64().unwrap();
-    assert!((pe - rows.last().unwrap()[2]).abs() < 1e-8, "{pe} vs {}", rows.last().unwrap()[2]);
+    assert!(
+        (pe - rows.last().unwrap()[2]).abs() < 1e-8,
+        "{pe} vs {}",
+        rows.last().unwrap()[2]
+    );
 }

@@ -25,16 +25,23 @@ fn dot(u: &[i64; 3], v: &[i64; 3]) -> i64 {
 impl OrientedFcc {
     /// Check the orientation: non-zero, mutually orthogonal, right-handed.
     pub fn new(a: f64, orient: [[i64; 3]; 3]) -> Result<Self> {
-        if !(a > 0.0) {
-            return Err(Error::run(format!("lattice constant must be positive, got {a}")));
+        if a.is_nan() || a <= 0.0 {
+            return Err(Error::run(format!(
+                "lattice constant must be positive, got {a}"
+            )));
         }
         for o in &orient {
             if dot(o, o) == 0 {
                 return Err(Error::run("lattice orientation vectors must be non-zero"));
             }
         }
-        if dot(&orient[0], &orient[1]) != 0 || dot(&orient[0], &orient[2]) != 0 || dot(&orient[1], &orient[2]) != 0 {
-            return Err(Error::run(format!("lattice orientation vectors {orient:?} are not mutually orthogonal")));
+        if dot(&orient[0], &orient[1]) != 0
+            || dot(&orient[0], &orient[2]) != 0
+            || dot(&orient[1], &orient[2]) != 0
+        {
+            return Err(Error::run(format!(
+                "lattice orientation vectors {orient:?} are not mutually orthogonal"
+            )));
         }
         let o = &orient;
         let cross = [
@@ -43,7 +50,9 @@ impl OrientedFcc {
             o[0][0] * o[1][1] - o[0][1] * o[1][0],
         ];
         if dot(&cross, &o[2]) <= 0 {
-            return Err(Error::run(format!("lattice orientation {orient:?} is left-handed: z must be along x × y")));
+            return Err(Error::run(format!(
+                "lattice orientation {orient:?} is left-handed: z must be along x × y"
+            )));
         }
         Ok(OrientedFcc { a, orient })
     }
@@ -89,9 +98,16 @@ impl OrientedFcc {
                 hi[k] = hi[k].max(p[k]);
             }
         }
-        let basis = [[0.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.5, 0.0, 0.5], [0.0, 0.5, 0.5]];
+        let basis = [
+            [0.0, 0.0, 0.0],
+            [0.5, 0.5, 0.0],
+            [0.5, 0.0, 0.5],
+            [0.0, 0.5, 0.5],
+        ];
         let eps = 1e-8 * self.a;
-        let imin: Vec<i64> = (0..3).map(|k| (lo[k] / self.a).floor() as i64 - 1).collect();
+        let imin: Vec<i64> = (0..3)
+            .map(|k| (lo[k] / self.a).floor() as i64 - 1)
+            .collect();
         let imax: Vec<i64> = (0..3).map(|k| (hi[k] / self.a).ceil() as i64 + 1).collect();
         let mut out = Vec::new();
         for i in imin[0]..=imax[0] {
@@ -161,7 +177,11 @@ mod tests {
             let expected = (4.0 * len[0] * len[1] * len[2] / (a * a * a)).round() as usize;
             assert_eq!(s.len(), expected, "{orient:?}");
             for i in [0, s.len() / 2, s.len() - 1] {
-                assert_eq!(nearest_neighbour_count(&s, len, i, a / 2f64.sqrt()), 12, "{orient:?}");
+                assert_eq!(
+                    nearest_neighbour_count(&s, len, i, a / 2f64.sqrt()),
+                    12,
+                    "{orient:?}"
+                );
             }
         }
     }

@@ -37,9 +37,19 @@ pub struct EvalResult {
 
 /// Build the MD state of a data file with a potential spec, forces computed, decomposed over
 /// the ranks of `world`.
-pub fn setup(data: &Path, spec: &str, elements: &[String], boundary: &str, skin: f64, world: World, grid: Option<[usize; 3]>) -> Result<Md> {
+pub fn setup(
+    data: &Path,
+    spec: &str,
+    elements: &[String],
+    boundary: &str,
+    skin: f64,
+    world: World,
+    grid: Option<[usize; 3]>,
+) -> Result<Md> {
     let bnd = SimBox::parse_boundary(boundary).ok_or_else(|| {
-        Error::run(format!("boundary '{boundary}': expected three letters from p, f, s, e.g. \"p p f\""))
+        Error::run(format!(
+            "boundary '{boundary}': expected three letters from p, f, s, e.g. \"p p f\""
+        ))
     })?;
     let df = DataFile::read(data)?;
     let ntypes = df.masses.len();
@@ -52,10 +62,22 @@ pub fn setup(data: &Path, spec: &str, elements: &[String], boundary: &str, skin:
 
 /// Evaluate energy, pressure and forces.
 pub fn evaluate(opts: &EvalOptions, world: World) -> Result<EvalResult> {
-    let md = setup(&opts.data, &opts.potential, &opts.elements, &opts.boundary, opts.skin, world, opts.grid)?;
+    let md = setup(
+        &opts.data,
+        &opts.potential,
+        &opts.elements,
+        &opts.boundary,
+        opts.skin,
+        world,
+        opts.grid,
+    )?;
     let th = md.thermo();
     let forces = match md.gather() {
-        Some(a) => a.order_by_id().into_iter().map(|i| (a.id[i], a.f[i])).collect(),
+        Some(a) => a
+            .order_by_id()
+            .into_iter()
+            .map(|i| (a.id[i], a.f[i]))
+            .collect(),
         None => Vec::new(),
     };
     Ok(EvalResult {

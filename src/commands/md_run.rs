@@ -70,13 +70,19 @@ fn load_deck(opts: &RunOptions, world: &World) -> Result<Deck> {
 fn potential(deck: &Deck, ntypes: usize) -> Result<Box<dyn Potential>> {
     let style = EamStyle::from_name(&deck.potential.style)
         .ok_or_else(|| Error::run(format!("unknown potential style {}", deck.potential.style)))?;
-    Ok(Box::new(Eam::new(style, &deck.potential.files, &deck.potential.elements, ntypes)?))
+    Ok(Box::new(Eam::new(
+        style,
+        &deck.potential.files,
+        &deck.potential.elements,
+        ntypes,
+    )?))
 }
 
 /// The box, atoms and potential of a deck's `[structure]`.
 fn structure(deck: &Deck, deck_path: &Path) -> Result<(SimBox, Atoms, Box<dyn Potential>)> {
     let s = &deck.structure;
-    let boundary = SimBox::parse_boundary(&s.boundary).ok_or_else(|| Error::key(deck_path, "structure.boundary", "bad boundary"))?;
+    let boundary = SimBox::parse_boundary(&s.boundary)
+        .ok_or_else(|| Error::key(deck_path, "structure.boundary", "bad boundary"))?;
     let deck_masses: Vec<Option<f64>> = s.masses.iter().map(|&m| Some(m)).collect();
     if let Some(path) = &s.data {
         let df = DataFile::read(path)?;
@@ -90,14 +96,24 @@ fn structure(deck: &Deck, deck_path: &Path) -> Result<(SimBox, Atoms, Box<dyn Po
         let (b, a) = df.into_system(path, boundary, &masses)?;
         return Ok((b, a, pot));
     }
-    let l = s.lattice.as_ref().ok_or_else(|| Error::key(deck_path, "structure", "no data file and no lattice"))?;
-    let fcc = OrientedFcc::new(l.a, l.orient).map_err(|e| Error::key(deck_path, "structure.lattice.orient", e.to_string()))?;
+    let l = s
+        .lattice
+        .as_ref()
+        .ok_or_else(|| Error::key(deck_path, "structure", "no data file and no lattice"))?;
+    let fcc = OrientedFcc::new(l.a, l.orient)
+        .map_err(|e| Error::key(deck_path, "structure.lattice.orient", e.to_string()))?;
     let pot = potential(deck, l.ntypes)?;
     let mut masses = Vec::with_capacity(l.ntypes);
     for (t, m) in pot.type_masses().iter().enumerate() {
         match m.or(deck_masses.get(t).copied().flatten()) {
             Some(m) => masses.push(m),
-            None => return Err(Error::key(deck_path, "structure.masses", format!("no mass for type {}", t + 1))),
+            None => {
+                return Err(Error::key(
+                    deck_path,
+                    "structure.masses",
+                    format!("no mass for type {}", t + 1),
+                ))
+            }
         }
     }
     let len: Vec<f64> = (0..3).map(|d| l.cells[d] as f64 * fcc.period(d)).collect();
@@ -113,14 +129,23 @@ fn structure(deck: &Deck, deck_path: &Path) -> Result<(SimBox, Atoms, Box<dyn Po
         }
     }
     if id == 0 {
-        return Err(Error::key(deck_path, "structure.lattice.keep", "the regions keep no atom"));
+        return Err(Error::key(
+            deck_path,
+            "structure.lattice.keep",
+            "the regions keep no atom",
+        ));
     }
     Ok((simbox, atoms, pot))
 }
 
 /// Set up the MD state of a deck: structure, potential, groups, frozen groups, decomposition
 /// over the ranks of `world` (`grid` overrides the deck's `[parallel] grid`), forces.
-pub fn build_md(deck: &Deck, deck_path: &Path, world: World, grid: Option<[usize; 3]>) -> Result<Md> {
+pub fn build_md(
+    deck: &Deck,
+    deck_path: &Path,
+    world: World,
+    grid: Option<[usize; 3]>,
+) -> Result<Md> {
     let (simbox, mut atoms, pot) = structure(deck, deck_path)?;
     let mut groups = Groups::default();
     for g in &deck.group {
@@ -133,7 +158,9 @@ pub fn build_md(deck: &Deck, deck_path: &Path, world: World, grid: Option<[usize
     }
     let mut frozen = 0;
     for name in &deck.run.freeze {
-        frozen |= groups.bit(name).ok_or_else(|| Error::key(deck_path, "run.freeze", format!("unknown group {name}")))?;
+        frozen |= groups
+            .bit(name)
+            .ok_or_else(|| Error::key(deck_path, "run.freeze", format!("unknown group {name}")))?;
     }
     let grid = grid.or(deck.parallel.grid);
     let mut md = Md::new(simbox, atoms, groups, pot, deck.neighbor.skin, world, grid)?;
@@ -174,7 +201,10 @@ impl ThermoCsv {
     }
 
     fn write_str(&mut self, s: &str) -> Result<()> {
-        self.0.write_all(s.as_bytes()).and_then(|_| self.0.flush()).map_err(|e| Error::io(&self.1, e))
+        self.0
+            .write_all(s.as_bytes())
+            .and_then(|_| self.0.flush())
+            .map_err(|e| Error::io(&self.1, e))
     }
 
     fn row(&mut self, t: &Thermo) -> Result<()> {
@@ -199,7 +229,10 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         create_dir(&opts.out)?;
     }
     let deck = load_deck(opts, &world)?;
-    let deck_path = opts.deck.clone().unwrap_or_else(|| opts.out.join("deck.toml"));
+    let deck_path = opts
+        .deck
+        .clone()
+        .unwrap_or_else(|| opts.out.join("deck.toml"));
     if !deck.title.is_empty() {
         info!("{}", deck.title);
     }
@@ -225,20 +258,36 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     );
     if let Some(m) = &deck.minimize {
         let e0 = md.pe();
-        let r = fire::minimize(&mut md, &fire::FireParams { ftol: m.ftol, etol: m.etol, max_steps: m.max_steps, dt: m.dt })?;
+        let r = fire::minimize(
+            &mut md,
+            &fire::FireParams {
+                ftol: m.ftol,
+                etol: m.etol,
+                max_steps: m.max_steps,
+                dt: m.dt,
+            },
+        )?;
         info!(
             "FIRE minimisation: {} steps, energy {:.6} -> {:.6} eV, max force {:.3e} eV/A{}",
             r.steps,
             e0,
             r.pe_ev,
             r.fmax,
-            if r.converged { "" } else { " (not converged: step limit)" }
+            if r.converged {
+                ""
+            } else {
+                " (not converged: step limit)"
+            }
         );
     }
     if let Some(v) = &deck.velocity {
         velocity::create(&mut md, v.temperature, v.seed);
     }
-    let mut csv = if root { Some(ThermoCsv::create(opts.out.join("thermo.csv"))?) } else { None };
+    let mut csv = if root {
+        Some(ThermoCsv::create(opts.out.join("thermo.csv"))?)
+    } else {
+        None
+    };
     let nsteps = deck.run.steps;
     let every = deck.run.thermo;
     let start_step = md.step;
@@ -248,7 +297,11 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         let done = (md.step - start_step) as f64;
         let el = t0.elapsed().as_secs_f64();
         let rate = if el > 0.0 { done / el } else { 0.0 };
-        let eta = if rate > 0.0 { (nsteps as f64 - done) / rate } else { 0.0 };
+        let eta = if rate > 0.0 {
+            (nsteps as f64 - done) / rate
+        } else {
+            0.0
+        };
         if md.world.size() > 1 {
             // Load imbalance (max/mean owned atoms per rank) as of the last re-neighbouring.
             info!("{} imbal {:.3}", thermo_line(&th, rate, eta), md.imbalance);
@@ -289,12 +342,24 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         let avg = v.iter().sum::<u64>() as f64 / v.len().max(1) as f64;
         format!("min {min} avg {avg:.1} max {max}")
     };
-    info!("Nlocal per rank: {}; Nghost per rank: {}", stats(&nlocal), stats(&nghost));
+    info!(
+        "Nlocal per rank: {}; Nghost per rank: {}",
+        stats(&nlocal),
+        stats(&nghost)
+    );
     let gathered = md.gather();
     if let Some(all) = gathered {
         let fin = opts.out.join("final.data");
-        write_data(&fin, &format!("nanocontact final state, step {}", md.step), &md.simbox, &all)?;
-        info!("output written to {}/ (thermo.csv, final.data, deck.toml)", opts.out.display());
+        write_data(
+            &fin,
+            &format!("nanocontact final state, step {}", md.step),
+            &md.simbox,
+            &all,
+        )?;
+        info!(
+            "output written to {}/ (thermo.csv, final.data, deck.toml)",
+            opts.out.display()
+        );
     }
     Ok(())
 }

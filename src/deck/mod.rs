@@ -153,7 +153,10 @@ pub struct NeighborDeck {
 
 impl Default for NeighborDeck {
     fn default() -> Self {
-        NeighborDeck { skin: default_skin(), every: 1 }
+        NeighborDeck {
+            skin: default_skin(),
+            every: 1,
+        }
     }
 }
 
@@ -234,13 +237,22 @@ pub struct OutputDeck {
 
 impl Default for OutputDeck {
     fn default() -> Self {
-        OutputDeck { trajectory: default_thermo(), xyz: 0, dump: 0, species: vec![] }
+        OutputDeck {
+            trajectory: default_thermo(),
+            xyz: 0,
+            dump: 0,
+            species: vec![],
+        }
     }
 }
 
 /// 1-based line number of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Line where `key` is set inside `[table]` (or the table header line), for messages about
@@ -303,71 +315,144 @@ impl Deck {
             _ => {}
         }
         if crate::system::SimBox::parse_boundary(&s.boundary).is_none() {
-            return Err(bad("structure", "boundary", format!("'{}': expected three letters from p, f, s, e.g. \"p p f\"", s.boundary)));
+            return Err(bad(
+                "structure",
+                "boundary",
+                format!(
+                    "'{}': expected three letters from p, f, s, e.g. \"p p f\"",
+                    s.boundary
+                ),
+            ));
         }
         if let Some(l) = &s.lattice {
             if l.style != "fcc" {
-                return Err(bad("structure.lattice", "style", format!("'{}': only \"fcc\" is available", l.style)));
+                return Err(bad(
+                    "structure.lattice",
+                    "style",
+                    format!("'{}': only \"fcc\" is available", l.style),
+                ));
             }
-            if !(l.a > 0.0) {
-                return Err(bad("structure.lattice", "a", format!("{} must be a positive length in Å", l.a)));
+            if l.a.is_nan() || l.a <= 0.0 {
+                return Err(bad(
+                    "structure.lattice",
+                    "a",
+                    format!("{} must be a positive length in Å", l.a),
+                ));
             }
             if l.cells.contains(&0) {
-                return Err(bad("structure.lattice", "cells", "every count must be at least 1".into()));
+                return Err(bad(
+                    "structure.lattice",
+                    "cells",
+                    "every count must be at least 1".into(),
+                ));
             }
-            if l.vacuum.iter().any(|&v| !(v >= 0.0)) {
-                return Err(bad("structure.lattice", "vacuum", "must be non-negative lengths in Å".into()));
+            if l.vacuum.iter().any(|&v| v.is_nan() || v < 0.0) {
+                return Err(bad(
+                    "structure.lattice",
+                    "vacuum",
+                    "must be non-negative lengths in Å".into(),
+                ));
             }
             if l.r#type == 0 || l.r#type as usize > l.ntypes {
-                return Err(bad("structure.lattice", "type", format!("{} is not a type in 1..{}", l.r#type, l.ntypes)));
+                return Err(bad(
+                    "structure.lattice",
+                    "type",
+                    format!("{} is not a type in 1..{}", l.r#type, l.ntypes),
+                ));
             }
             for r in &l.keep {
-                r.check_axis().map_err(|m| bad("structure.lattice", "keep", m))?;
+                r.check_axis()
+                    .map_err(|m| bad("structure.lattice", "keep", m))?;
             }
         }
         if crate::potential::eam::EamStyle::from_name(&deck.potential.style).is_none() {
-            return Err(bad("potential", "style", format!("'{}': expected eam, eam/alloy or eam/fs", deck.potential.style)));
+            return Err(bad(
+                "potential",
+                "style",
+                format!(
+                    "'{}': expected eam, eam/alloy or eam/fs",
+                    deck.potential.style
+                ),
+            ));
         }
         if deck.potential.files.is_empty() {
-            return Err(bad("potential", "files", "give at least one potential file".into()));
+            return Err(bad(
+                "potential",
+                "files",
+                "give at least one potential file".into(),
+            ));
         }
         for g in &deck.group {
-            g.region.check_axis().map_err(|m| bad("group", "region", format!("group '{}': {m}", g.name)))?;
+            g.region
+                .check_axis()
+                .map_err(|m| bad("group", "region", format!("group '{}': {m}", g.name)))?;
             if g.name == "all" {
                 return Err(bad("group", "name", "'all' is predefined".into()));
             }
         }
-        if !(deck.neighbor.skin >= 0.0) {
-            return Err(bad("neighbor", "skin", format!("{} must be a non-negative length in Å", deck.neighbor.skin)));
+        if deck.neighbor.skin.is_nan() || deck.neighbor.skin < 0.0 {
+            return Err(bad(
+                "neighbor",
+                "skin",
+                format!("{} must be a non-negative length in Å", deck.neighbor.skin),
+            ));
         }
         if deck.neighbor.every == 0 {
             return Err(bad("neighbor", "every", "must be at least 1".into()));
         }
         if let Some(v) = &deck.velocity {
-            if !(v.temperature >= 0.0) {
-                return Err(bad("velocity", "temperature", format!("{} must be a non-negative temperature in K", v.temperature)));
+            if v.temperature.is_nan() || v.temperature < 0.0 {
+                return Err(bad(
+                    "velocity",
+                    "temperature",
+                    format!("{} must be a non-negative temperature in K", v.temperature),
+                ));
             }
         }
         if let Some(m) = &deck.minimize {
-            if !(m.ftol > 0.0) || !(m.dt > 0.0) {
-                return Err(bad("minimize", "ftol", "ftol and dt must be positive".into()));
+            if (m.ftol.is_nan() || m.ftol <= 0.0) || (m.dt.is_nan() || m.dt <= 0.0) {
+                return Err(bad(
+                    "minimize",
+                    "ftol",
+                    "ftol and dt must be positive".into(),
+                ));
             }
         }
-        if !(deck.run.timestep > 0.0) || !deck.run.timestep.is_finite() {
-            return Err(bad("run", "timestep", format!("{} must be a positive time in ps", deck.run.timestep)));
+        if (deck.run.timestep.is_nan() || deck.run.timestep <= 0.0)
+            || !deck.run.timestep.is_finite()
+        {
+            return Err(bad(
+                "run",
+                "timestep",
+                format!("{} must be a positive time in ps", deck.run.timestep),
+            ));
         }
         if deck.run.thermo == 0 {
-            return Err(bad("run", "thermo", "must be at least 1 (steps between thermo lines)".into()));
+            return Err(bad(
+                "run",
+                "thermo",
+                "must be at least 1 (steps between thermo lines)".into(),
+            ));
         }
         let names: Vec<&str> = deck.group.iter().map(|g| g.name.as_str()).collect();
         for f in &deck.run.freeze {
             if f != "all" && !names.contains(&f.as_str()) {
-                return Err(bad("run", "freeze", format!("group '{f}' is not defined by a [[group]] table")));
+                return Err(bad(
+                    "run",
+                    "freeze",
+                    format!("group '{f}' is not defined by a [[group]] table"),
+                ));
             }
         }
         // Paths relative to the deck's folder.
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let fix = |p: &PathBuf| if p.is_absolute() || p.starts_with("builtin:") { p.clone() } else { base.join(p) };
+        let fix = |p: &PathBuf| {
+            if p.is_absolute() || p.starts_with("builtin:") {
+                p.clone()
+            } else {
+                base.join(p)
+            }
+        };
         if let Some(d) = &deck.structure.data {
             deck.structure.data = Some(fix(d));
         }
@@ -404,13 +489,22 @@ steps = 10
     #[test]
     fn errors_name_line_and_key() {
         let t = GOOD.replace("steps = 10", "steps = 10\nstepz = 3");
-        let e = Deck::parse(Path::new("d.toml"), &t).unwrap_err().to_string();
+        let e = Deck::parse(Path::new("d.toml"), &t)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("d.toml:13") && e.contains("stepz"), "{e}");
         let t = GOOD.replace("timestep = 0.002", "timestep = -0.002");
-        let e = Deck::parse(Path::new("d.toml"), &t).unwrap_err().to_string();
-        assert!(e.contains("d.toml:11") && e.contains("run.timestep") && e.contains("positive"), "{e}");
+        let e = Deck::parse(Path::new("d.toml"), &t)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("d.toml:11") && e.contains("run.timestep") && e.contains("positive"),
+            "{e}"
+        );
         let t = GOOD.replace("steps = 10", "steps = \"ten\"");
-        let e = Deck::parse(Path::new("d.toml"), &t).unwrap_err().to_string();
+        let e = Deck::parse(Path::new("d.toml"), &t)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("d.toml:12"), "{e}");
     }
 }

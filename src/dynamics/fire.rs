@@ -115,11 +115,21 @@ pub fn minimize(md: &mut Md, p: &FireParams) -> Result<FireResult> {
             for v in md.atoms.v.iter_mut() {
                 *v = [0.0; 3];
             }
-            return Ok(FireResult { steps: step, pe_ev: e, fmax: fm, converged: true });
+            return Ok(FireResult {
+                steps: step,
+                pe_ev: e,
+                fmax: fm,
+                converged: true,
+            });
         }
     }
     for v in md.atoms.v.iter_mut() {
         *v = [0.0; 3];
     }
-    Ok(FireResult { steps: p.max_steps, pe_ev: md.pe(), fmax: fmax(md), converged: false })
+    Ok(FireResult {
+        steps: p.max_steps,
+        pe_ev: md.pe(),
+        fmax: fmax(md),
+        converged: false,
+    })
 }

@@ -84,8 +84,10 @@ impl Md {
         grid: Option<[usize; 3]>,
     ) -> Result<Md> {
         simbox.validate()?;
-        if !(skin >= 0.0) {
-            return Err(Error::run(format!("neighbour skin must be non-negative, got {skin}")));
+        if skin.is_nan() || skin < 0.0 {
+            return Err(Error::run(format!(
+                "neighbour skin must be non-negative, got {skin}"
+            )));
         }
         let list = NeighborList::new(potential.cutoff(), skin);
         let natoms = all.nlocal as u64;
@@ -93,7 +95,13 @@ impl Md {
         for i in 0..wrapped.nlocal {
             simbox.wrap(&mut wrapped.x[i], &mut wrapped.image[i]);
         }
-        let decomp = Decomposition::new(&simbox, &wrapped.x[..wrapped.nlocal], world.size(), world.rank(), grid)?;
+        let decomp = Decomposition::new(
+            &simbox,
+            &wrapped.x[..wrapped.nlocal],
+            world.size(),
+            world.rank(),
+            grid,
+        )?;
         let atoms = if world.size() == 1 {
             wrapped
         } else {
@@ -110,7 +118,9 @@ impl Md {
         };
         let owned = world.sum_u64(atoms.nlocal as u64);
         if owned != natoms {
-            return Err(Error::run(format!("domain decomposition assigned {owned} of {natoms} atoms")));
+            return Err(Error::run(format!(
+                "domain decomposition assigned {owned} of {natoms} atoms"
+            )));
         }
         let ghosts = GhostComm::new(world.duplicate());
         Ok(Md {
@@ -166,7 +176,8 @@ impl Md {
                         .collect();
                     let nlost = self.world.sum_u64(lost.len() as u64);
                     if nlost > 0 {
-                        let shown: Vec<String> = lost.iter().take(10).map(|i| i.to_string()).collect();
+                        let shown: Vec<String> =
+                            lost.iter().take(10).map(|i| i.to_string()).collect();
                         return Err(Error::run(format!(
                             "step {}: {nlost} atom(s) left the fixed box along {} (ids {}{}); use a larger box or boundary 's'",
                             self.step,
@@ -194,7 +205,13 @@ impl Md {
             }
         }
         if self.world.size() > 1 {
-            migrate(atoms, &self.decomp, &self.world, &mut self.sendbuf, &mut self.recvbuf);
+            migrate(
+                atoms,
+                &self.decomp,
+                &self.world,
+                &mut self.sendbuf,
+                &mut self.recvbuf,
+            );
             let counts = self.world.all_gather_u64(atoms.nlocal as u64);
             let total: u64 = counts.iter().sum();
             if total != self.natoms {
@@ -205,11 +222,16 @@ impl Md {
             }
             let max = *counts.iter().max().unwrap_or(&0) as f64;
             self.imbalance = max / (total as f64 / counts.len() as f64).max(1e-300);
-            log::debug!("step {}: load imbalance max/mean atoms per rank = {:.3}", self.step, self.imbalance);
+            log::debug!(
+                "step {}: load imbalance max/mean atoms per rank = {:.3}",
+                self.step,
+                self.imbalance
+            );
         }
         self.timers.add(Task::Comm, t0);
         let t1 = Instant::now();
-        self.ghosts.borders(&mut self.atoms, &self.decomp, self.list.cutneigh());
+        self.ghosts
+            .borders(&mut self.atoms, &self.decomp, self.list.cutneigh());
         self.timers.add(Task::Comm, t1);
         let t2 = Instant::now();
         self.list.build(&self.atoms);
@@ -234,7 +256,12 @@ impl Md {
         let all = self.world.gather_to_root(&buf)?;
         let mut out = Atoms::with_types(a.type_mass.clone());
         for r in all.chunks_exact(15) {
-            out.push_owned(r[0] as u64, r[1] as u32, [r[3], r[4], r[5]], [r[6], r[7], r[8]]);
+            out.push_owned(
+                r[0] as u64,
+                r[1] as u32,
+                [r[3], r[4], r[5]],
+                [r[6], r[7], r[8]],
+            );
             let k = out.nlocal - 1;
             out.mask[k] = r[2] as u32;
             out.f[k] = [r[9], r[10], r[11]];
@@ -247,7 +274,9 @@ impl Md {
     fn force_pass(&mut self) {
         let t0 = Instant::now();
         self.atoms.zero_forces();
-        let tally = self.potential.compute(&mut self.atoms, &self.list, &mut self.ghosts);
+        let tally = self
+            .potential
+            .compute(&mut self.atoms, &self.list, &mut self.ghosts);
         self.timers.add(Task::Pair, t0);
         let t1 = Instant::now();
         self.ghosts.reverse_forces(&mut self.atoms);
@@ -274,7 +303,9 @@ impl Md {
     /// Hold the atoms of the groups in `bits` fixed.
     pub fn set_frozen(&mut self, bits: u32) {
         self.frozen = bits;
-        let n = (0..self.atoms.nlocal).filter(|&i| self.atoms.mask[i] & bits == 0).count();
+        let n = (0..self.atoms.nlocal)
+            .filter(|&i| self.atoms.mask[i] & bits == 0)
+            .count();
         self.nmobile = self.world.sum_u64(n as u64);
     }
 
@@ -288,7 +319,15 @@ impl Md {
     /// it on output steps only).
     pub fn global_tally(&self) -> Tally {
         let t = &self.tally;
-        let mut buf = [t.pe, t.virial[0], t.virial[1], t.virial[2], t.virial[3], t.virial[4], t.virial[5]];
+        let mut buf = [
+            t.pe,
+            t.virial[0],
+            t.virial[1],
+            t.virial[2],
+            t.virial[3],
+            t.virial[4],
+            t.virial[5],
+        ];
         self.world.sum(&mut buf);
         Tally {
             pe: buf[0],

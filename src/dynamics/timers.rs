@@ -43,10 +43,17 @@ impl Timers {
         let mut sum = 0.0;
         for (k, name) in TASK_NAMES.iter().enumerate() {
             sum += self.seconds[k];
-            s += &format!("{name:<7} | {:>10.4} | {:>5.1}\n", self.seconds[k], 100.0 * self.seconds[k] / total.max(1e-300));
+            s += &format!(
+                "{name:<7} | {:>10.4} | {:>5.1}\n",
+                self.seconds[k],
+                100.0 * self.seconds[k] / total.max(1e-300)
+            );
         }
         let other = (total - sum).max(0.0);
-        s += &format!("Other   | {other:>10.4} | {:>5.1}\n", 100.0 * other / total.max(1e-300));
+        s += &format!(
+            "Other   | {other:>10.4} | {:>5.1}\n",
+            100.0 * other / total.max(1e-300)
+        );
         s
     }
 }

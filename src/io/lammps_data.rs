@@ -28,12 +28,23 @@ fn parse_f64(path: &Path, line: usize, tok: &str, what: &str) -> Result<f64> {
     tok.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
-        .ok_or_else(|| Error::input(path, Some(line), format!("expected a number for {what}, found '{tok}'")))
+        .ok_or_else(|| {
+            Error::input(
+                path,
+                Some(line),
+                format!("expected a number for {what}, found '{tok}'"),
+            )
+        })
 }
 
 fn parse_int<T: std::str::FromStr>(path: &Path, line: usize, tok: &str, what: &str) -> Result<T> {
-    tok.parse::<T>()
-        .map_err(|_| Error::input(path, Some(line), format!("expected an integer for {what}, found '{tok}'")))
+    tok.parse::<T>().map_err(|_| {
+        Error::input(
+            path,
+            Some(line),
+            format!("expected an integer for {what}, found '{tok}'"),
+        )
+    })
 }
 
 /// Known section headers of atomic-style data files.
@@ -68,7 +79,9 @@ impl DataFile {
                 continue;
             }
             let first = l.split_whitespace().next().unwrap_or("");
-            if SECTIONS.contains(&first) || first.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+            if SECTIONS.contains(&first)
+                || first.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            {
                 break;
             }
             let t: Vec<&str> = l.split_whitespace().collect();
@@ -91,25 +104,51 @@ impl DataFile {
                     .map(|s| parse_f64(path, ln, s, "tilt factor"))
                     .collect::<Result<_>>()?;
                 if tilt.iter().any(|&v| v != 0.0) {
-                    return Err(Error::input(path, Some(ln), "triclinic boxes are not supported (non-zero xy xz yz)"));
+                    return Err(Error::input(
+                        path,
+                        Some(ln),
+                        "triclinic boxes are not supported (non-zero xy xz yz)",
+                    ));
                 }
-            } else if l.ends_with("bonds") || l.ends_with("angles") || l.ends_with("dihedrals") || l.ends_with("impropers") {
+            } else if l.ends_with("bonds")
+                || l.ends_with("angles")
+                || l.ends_with("dihedrals")
+                || l.ends_with("impropers")
+            {
                 if t[0] != "0" {
-                    return Err(Error::input(path, Some(ln), "molecular topology is not supported (atom_style atomic expected)"));
+                    return Err(Error::input(
+                        path,
+                        Some(ln),
+                        "molecular topology is not supported (atom_style atomic expected)",
+                    ));
                 }
             } else if !(l.ends_with("types") && t.len() == 3 && t[0] == "0") {
-                return Err(Error::input(path, Some(ln), format!("unrecognised header line '{l}'")));
+                return Err(Error::input(
+                    path,
+                    Some(ln),
+                    format!("unrecognised header line '{l}'"),
+                ));
             }
             k += 1;
         }
-        let natoms = natoms.ok_or_else(|| Error::input(path, None, "header has no 'N atoms' line"))?;
-        let ntypes = ntypes.ok_or_else(|| Error::input(path, None, "header has no 'N atom types' line"))?;
+        let natoms =
+            natoms.ok_or_else(|| Error::input(path, None, "header has no 'N atoms' line"))?;
+        let ntypes =
+            ntypes.ok_or_else(|| Error::input(path, None, "header has no 'N atom types' line"))?;
         for (d, ax) in ["x", "y", "z"].iter().enumerate() {
             if lo[d].is_nan() {
-                return Err(Error::input(path, None, format!("header has no '{ax}lo {ax}hi' line")));
+                return Err(Error::input(
+                    path,
+                    None,
+                    format!("header has no '{ax}lo {ax}hi' line"),
+                ));
             }
             if hi[d] <= lo[d] {
-                return Err(Error::input(path, None, format!("{ax}hi must be larger than {ax}lo")));
+                return Err(Error::input(
+                    path,
+                    None,
+                    format!("{ax}hi must be larger than {ax}lo"),
+                ));
             }
         }
         let mut masses = vec![None; ntypes];
@@ -127,15 +166,21 @@ impl DataFile {
                 "Masses" => ntypes,
                 "Atoms" | "Velocities" => natoms,
                 _ => {
-                    return Err(Error::input(path, Some(ln), format!(
-                        "unknown section '{l}' (expected Masses, Atoms or Velocities)"
-                    )))
+                    return Err(Error::input(
+                        path,
+                        Some(ln),
+                        format!("unknown section '{l}' (expected Masses, Atoms or Velocities)"),
+                    ))
                 }
             };
             if section == "Atoms" {
                 if let Some(style) = lines[k].1.split_whitespace().nth(1) {
                     if style != "atomic" {
-                        return Err(Error::input(path, Some(ln), format!("Atoms section of style '{style}': only 'atomic' is supported")));
+                        return Err(Error::input(
+                            path,
+                            Some(ln),
+                            format!("Atoms section of style '{style}': only 'atomic' is supported"),
+                        ));
                     }
                 }
             }
@@ -144,9 +189,14 @@ impl DataFile {
             let mut body = Vec::with_capacity(count);
             while body.len() < count {
                 if k >= lines.len() {
-                    return Err(Error::input(path, Some(ln), format!(
-                        "section {section} is truncated: expected {count} lines, found {}", body.len()
-                    )));
+                    return Err(Error::input(
+                        path,
+                        Some(ln),
+                        format!(
+                            "section {section} is truncated: expected {count} lines, found {}",
+                            body.len()
+                        ),
+                    ));
                 }
                 let (bl, b) = lines[k];
                 k += 1;
@@ -154,9 +204,14 @@ impl DataFile {
                     if body.is_empty() {
                         continue;
                     }
-                    return Err(Error::input(path, Some(bl), format!(
-                        "section {section} is truncated: expected {count} lines, found {}", body.len()
-                    )));
+                    return Err(Error::input(
+                        path,
+                        Some(bl),
+                        format!(
+                            "section {section} is truncated: expected {count} lines, found {}",
+                            body.len()
+                        ),
+                    ));
                 }
                 body.push((bl, b));
             }
@@ -165,15 +220,27 @@ impl DataFile {
                     for (bl, b) in body {
                         let t: Vec<&str> = b.split_whitespace().collect();
                         if t.len() != 2 {
-                            return Err(Error::input(path, Some(bl), "Masses line must be 'type mass'"));
+                            return Err(Error::input(
+                                path,
+                                Some(bl),
+                                "Masses line must be 'type mass'",
+                            ));
                         }
                         let ty: usize = parse_int(path, bl, t[0], "atom type")?;
                         if ty < 1 || ty > ntypes {
-                            return Err(Error::input(path, Some(bl), format!("atom type {ty} out of range 1..{ntypes}")));
+                            return Err(Error::input(
+                                path,
+                                Some(bl),
+                                format!("atom type {ty} out of range 1..{ntypes}"),
+                            ));
                         }
                         let m = parse_f64(path, bl, t[1], "mass")?;
                         if m <= 0.0 {
-                            return Err(Error::input(path, Some(bl), format!("mass {m} must be positive")));
+                            return Err(Error::input(
+                                path,
+                                Some(bl),
+                                format!("mass {m} must be positive"),
+                            ));
                         }
                         masses[ty - 1] = Some(m);
                     }
@@ -190,13 +257,21 @@ impl DataFile {
                         }
                         let id: u64 = parse_int(path, bl, t[0], "atom id")?;
                         if id == 0 || !ids.insert(id) {
-                            return Err(Error::input(path, Some(bl), format!("atom id {id} is zero or repeated")));
+                            return Err(Error::input(
+                                path,
+                                Some(bl),
+                                format!("atom id {id} is zero or repeated"),
+                            ));
                         }
                         let ty: usize = parse_int(path, bl, t[1], "atom type")?;
                         if ty < 1 || ty > ntypes {
-                            return Err(Error::input(path, Some(bl), format!(
+                            return Err(Error::input(
+                                path,
+                                Some(bl),
+                                format!(
                                 "unknown atom type {ty}: the header declares {ntypes} atom types"
-                            )));
+                            ),
+                            ));
                         }
                         let x = [
                             parse_f64(path, bl, t[2], "x")?,
@@ -217,7 +292,11 @@ impl DataFile {
                     for (bl, b) in body {
                         let t: Vec<&str> = b.split_whitespace().collect();
                         if t.len() != 4 {
-                            return Err(Error::input(path, Some(bl), "Velocities line must be 'id vx vy vz'"));
+                            return Err(Error::input(
+                                path,
+                                Some(bl),
+                                "Velocities line must be 'id vx vy vz'",
+                            ));
                         }
                         let id: u64 = parse_int(path, bl, t[0], "atom id")?;
                         let v = [
@@ -236,17 +315,32 @@ impl DataFile {
         }
         if let Some(vel) = &velocities {
             if let Some((id, ..)) = atoms.iter().find(|a| !vel.contains_key(&a.0)) {
-                return Err(Error::input(path, None, format!("Velocities section has no line for atom {id}")));
+                return Err(Error::input(
+                    path,
+                    None,
+                    format!("Velocities section has no line for atom {id}"),
+                ));
             }
         }
-        Ok(DataFile { lo, hi, masses, atoms, velocities })
+        Ok(DataFile {
+            lo,
+            hi,
+            masses,
+            atoms,
+            velocities,
+        })
     }
 
     /// Place the atoms into a box with the given boundaries: periodic coordinates are wrapped,
     /// shrink-wrapped axes grow to hold every atom, and an atom outside a fixed axis is an error.
     /// `potential_masses` override the file's masses where given: EAM files carry masses, and
     /// LAMMPS `pair_coeff` of the eam styles sets them after `read_data`.
-    pub fn into_system(self, path: &Path, boundary: [Boundary; 3], potential_masses: &[Option<f64>]) -> Result<(SimBox, Atoms)> {
+    pub fn into_system(
+        self,
+        path: &Path,
+        boundary: [Boundary; 3],
+        potential_masses: &[Option<f64>],
+    ) -> Result<(SimBox, Atoms)> {
         let mut lo = self.lo;
         let mut hi = self.hi;
         for d in 0..3 {
@@ -262,7 +356,13 @@ impl DataFile {
         for (t, m) in self.masses.iter().enumerate() {
             match potential_masses.get(t).copied().flatten().or(*m) {
                 Some(m) => masses.push(m),
-                None => return Err(Error::input(path, None, format!("no mass for atom type {} (add a Masses section)", t + 1))),
+                None => {
+                    return Err(Error::input(
+                        path,
+                        None,
+                        format!("no mass for atom type {} (add a Masses section)", t + 1),
+                    ))
+                }
             }
         }
         let mut atoms = Atoms::with_types(masses);
@@ -270,10 +370,17 @@ impl DataFile {
             simbox.wrap(&mut x, &mut img);
             for d in 0..3 {
                 if boundary[d] == Boundary::Fixed && (x[d] < lo[d] || x[d] > hi[d]) {
-                    return Err(Error::input(path, None, format!(
-                        "atom {id} at {} = {} lies outside the fixed box [{}, {}]",
-                        ["x", "y", "z"][d], x[d], lo[d], hi[d]
-                    )));
+                    return Err(Error::input(
+                        path,
+                        None,
+                        format!(
+                            "atom {id} at {} = {} lies outside the fixed box [{}, {}]",
+                            ["x", "y", "z"][d],
+                            x[d],
+                            lo[d],
+                            hi[d]
+                        ),
+                    ));
                 }
             }
             let v = self.velocities.as_ref().map(|m| m[&id]).unwrap_or([0.0; 3]);
@@ -288,9 +395,18 @@ impl DataFile {
 /// Write owned atoms (sorted by id) as a LAMMPS data file with image flags and velocities.
 pub fn write_data(path: &Path, title: &str, simbox: &SimBox, atoms: &Atoms) -> Result<()> {
     let mut s = String::new();
-    let _ = writeln!(s, "{title}\n\n{} atoms\n{} atom types\n", atoms.nlocal, atoms.ntypes());
+    let _ = writeln!(
+        s,
+        "{title}\n\n{} atoms\n{} atom types\n",
+        atoms.nlocal,
+        atoms.ntypes()
+    );
     for (d, ax) in ["x", "y", "z"].iter().enumerate() {
-        let _ = writeln!(s, "{:.16e} {:.16e} {ax}lo {ax}hi", simbox.lo[d], simbox.hi[d]);
+        let _ = writeln!(
+            s,
+            "{:.16e} {:.16e} {ax}lo {ax}hi",
+            simbox.lo[d], simbox.hi[d]
+        );
     }
     let _ = writeln!(s, "\nMasses\n");
     for (t, m) in atoms.type_mass.iter().enumerate() {
@@ -301,12 +417,27 @@ pub fn write_data(path: &Path, title: &str, simbox: &SimBox, atoms: &Atoms) -> R
     for &i in &order {
         let x = atoms.x[i];
         let im = atoms.image[i];
-        let _ = writeln!(s, "{} {} {:.16e} {:.16e} {:.16e} {} {} {}", atoms.id[i], atoms.typ[i] + 1, x[0], x[1], x[2], im[0], im[1], im[2]);
+        let _ = writeln!(
+            s,
+            "{} {} {:.16e} {:.16e} {:.16e} {} {} {}",
+            atoms.id[i],
+            atoms.typ[i] + 1,
+            x[0],
+            x[1],
+            x[2],
+            im[0],
+            im[1],
+            im[2]
+        );
     }
     let _ = writeln!(s, "\nVelocities\n");
     for &i in &order {
         let v = atoms.v[i];
-        let _ = writeln!(s, "{} {:.16e} {:.16e} {:.16e}", atoms.id[i], v[0], v[1], v[2]);
+        let _ = writeln!(
+            s,
+            "{} {:.16e} {:.16e} {:.16e}",
+            atoms.id[i], v[0], v[1], v[2]
+        );
     }
     std::fs::write(path, s).map_err(|e| Error::io(path, e))
 }

@@ -141,7 +141,9 @@ impl NeighborList {
         self.bin_head.resize(nbins, -1);
         self.bin_next.clear();
         self.bin_next.resize(nall, -1);
-        let coord = |p: &[f64; 3], d: usize| -> usize { (((p[d] - lo[d]) * inv[d]) as usize).min(nb[d] - 1) };
+        let coord = |p: &[f64; 3], d: usize| -> usize {
+            (((p[d] - lo[d]) * inv[d]) as usize).min(nb[d] - 1)
+        };
         // Insert in reverse so each bin lists atoms in increasing index order.
         for a in (0..nall).rev() {
             let b = coord(&x[a], 0) + nb[0] * (coord(&x[a], 1) + nb[1] * coord(&x[a], 2));
@@ -169,7 +171,11 @@ impl NeighborList {
                 let mut j = self.bin_head[bb];
                 while j >= 0 {
                     let ju = j as usize;
-                    let keep = if ju < nlocal { ju > i } else { above(&xi, &x[ju]) };
+                    let keep = if ju < nlocal {
+                        ju > i
+                    } else {
+                        above(&xi, &x[ju])
+                    };
                     if keep {
                         let xj = x[ju];
                         let d = [xi[0] - xj[0], xi[1] - xj[1], xi[2] - xj[2]];

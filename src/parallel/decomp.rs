@@ -31,11 +31,11 @@ pub struct Decomposition {
 fn factorisations(n: usize) -> Vec<[usize; 3]> {
     let mut v = Vec::new();
     for px in 1..=n {
-        if n % px != 0 {
+        if !n.is_multiple_of(px) {
             continue;
         }
         for py in 1..=n / px {
-            if (n / px) % py == 0 {
+            if (n / px).is_multiple_of(py) {
                 v.push([px, py, n / px / py]);
             }
         }
@@ -48,7 +48,11 @@ pub fn choose_grid(nranks: usize, extent: [f64; 3]) -> [usize; 3] {
     let mut best = [nranks, 1, 1];
     let mut best_area = f64::INFINITY;
     for g in factorisations(nranks) {
-        let a = [extent[0] / g[0] as f64, extent[1] / g[1] as f64, extent[2] / g[2] as f64];
+        let a = [
+            extent[0] / g[0] as f64,
+            extent[1] / g[1] as f64,
+            extent[2] / g[2] as f64,
+        ];
         let area = a[0] * a[1] + a[1] * a[2] + a[0] * a[2];
         if area < best_area * (1.0 - 1e-12) {
             best_area = area;
@@ -61,7 +65,13 @@ pub fn choose_grid(nranks: usize, extent: [f64; 3]) -> [usize; 3] {
 impl Decomposition {
     /// Decompose `simbox` over `nranks` ranks given every atom's position (all ranks pass the
     /// same positions). `grid` forces a grid; else the surface-minimising one is chosen.
-    pub fn new(simbox: &SimBox, positions: &[[f64; 3]], nranks: usize, rank: usize, grid: Option<[usize; 3]>) -> Result<Decomposition> {
+    pub fn new(
+        simbox: &SimBox,
+        positions: &[[f64; 3]],
+        nranks: usize,
+        rank: usize,
+        grid: Option<[usize; 3]>,
+    ) -> Result<Decomposition> {
         let periodic = [simbox.periodic(0), simbox.periodic(1), simbox.periodic(2)];
         let length = simbox.lengths();
         // Extent used to choose the grid: the atoms' span on non-periodic axes.
@@ -69,7 +79,10 @@ impl Decomposition {
         for d in 0..3 {
             if !periodic[d] && !positions.is_empty() {
                 let lo = positions.iter().map(|x| x[d]).fold(f64::INFINITY, f64::min);
-                let hi = positions.iter().map(|x| x[d]).fold(f64::NEG_INFINITY, f64::max);
+                let hi = positions
+                    .iter()
+                    .map(|x| x[d])
+                    .fold(f64::NEG_INFINITY, f64::max);
                 extent[d] = (hi - lo).max(1.0);
             }
         }
@@ -85,14 +98,22 @@ impl Decomposition {
             }
             None => choose_grid(nranks, extent),
         };
-        let coord = [rank % grid[0], (rank / grid[0]) % grid[1], rank / (grid[0] * grid[1])];
+        let coord = [
+            rank % grid[0],
+            (rank / grid[0]) % grid[1],
+            rank / (grid[0] * grid[1]),
+        ];
         let mut cuts: [Vec<f64>; 3] = Default::default();
         for d in 0..3 {
             let p = grid[d];
             let mut c = Vec::with_capacity(p + 1);
             if periodic[d] {
                 for k in 0..=p {
-                    c.push(if k == p { simbox.hi[d] } else { simbox.lo[d] + length[d] * k as f64 / p as f64 });
+                    c.push(if k == p {
+                        simbox.hi[d]
+                    } else {
+                        simbox.lo[d] + length[d] * k as f64 / p as f64
+                    });
                 }
             } else {
                 // Quantiles of the coordinates: each slab holds about N/p atoms.
@@ -114,7 +135,13 @@ impl Decomposition {
             }
             cuts[d] = c;
         }
-        Ok(Decomposition { grid, coord, cuts, periodic, length })
+        Ok(Decomposition {
+            grid,
+            coord,
+            cuts,
+            periodic,
+            length,
+        })
     }
 
     /// Number of ranks.
@@ -199,7 +226,10 @@ impl Decomposition {
 
     /// Bounds of every rank's sub-box along each axis, for the log.
     pub fn describe(&self) -> String {
-        format!("{} x {} x {} MPI processor grid", self.grid[0], self.grid[1], self.grid[2])
+        format!(
+            "{} x {} x {} MPI processor grid",
+            self.grid[0], self.grid[1], self.grid[2]
+        )
     }
 }
 
@@ -218,11 +248,19 @@ mod tests {
 
     #[test]
     fn non_periodic_axis_cut_by_counts() {
-        let b = SimBox::new([0.0; 3], [10.0, 10.0, 100.0], [Boundary::Periodic, Boundary::Periodic, Boundary::Fixed]);
+        let b = SimBox::new(
+            [0.0; 3],
+            [10.0, 10.0, 100.0],
+            [Boundary::Periodic, Boundary::Periodic, Boundary::Fixed],
+        );
         // 40 atoms between z = 40 and 60; vacuum elsewhere.
         let pos: Vec<[f64; 3]> = (0..40).map(|k| [0.0, 0.0, 40.0 + 0.5 * k as f64]).collect();
         let d = Decomposition::new(&b, &pos, 2, 0, Some([1, 1, 2])).unwrap();
-        assert!(d.cuts[2][1] > 49.0 && d.cuts[2][1] < 50.0, "{:?}", d.cuts[2]);
+        assert!(
+            d.cuts[2][1] > 49.0 && d.cuts[2][1] < 50.0,
+            "{:?}",
+            d.cuts[2]
+        );
         let owned = pos.iter().filter(|x| d.owns(x)).count();
         assert_eq!(owned, 20);
         assert_eq!(d.neighbor(2, -1), None);

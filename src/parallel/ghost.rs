@@ -79,7 +79,11 @@ impl GhostComm {
                         sw.shift[d] = shift;
                         for i in cand.clone() {
                             let x = atoms.x[i][d];
-                            let near = if dir < 0 { x < lo + cutghost } else { x >= hi - cutghost };
+                            let near = if dir < 0 {
+                                x < lo + cutghost
+                            } else {
+                                x >= hi - cutghost
+                            };
                             if near {
                                 sw.send.push(i as u32);
                             }
@@ -97,7 +101,8 @@ impl GhostComm {
                             x[2] + sw.shift[2],
                         ]);
                     }
-                    self.world.exchange(&self.sendbuf, sw.send_to, &mut self.recvbuf, sw.recv_from);
+                    self.world
+                        .exchange(&self.sendbuf, sw.send_to, &mut self.recvbuf, sw.recv_from);
                     sw.first_recv = atoms.nall();
                     sw.nrecv = self.recvbuf.len() / 5;
                     for g in self.recvbuf.chunks_exact(5) {
@@ -116,9 +121,19 @@ impl GhostComm {
             self.sendbuf.clear();
             for &i in &sw.send {
                 let x = atoms.x[i as usize];
-                self.sendbuf.extend_from_slice(&[x[0] + sw.shift[0], x[1] + sw.shift[1], x[2] + sw.shift[2]]);
+                self.sendbuf.extend_from_slice(&[
+                    x[0] + sw.shift[0],
+                    x[1] + sw.shift[1],
+                    x[2] + sw.shift[2],
+                ]);
             }
-            self.world.exchange_sized(&self.sendbuf, sw.send_to, &mut self.recvbuf, sw.recv_from, Some(3 * sw.nrecv));
+            self.world.exchange_sized(
+                &self.sendbuf,
+                sw.send_to,
+                &mut self.recvbuf,
+                sw.recv_from,
+                Some(3 * sw.nrecv),
+            );
             for (k, g) in self.recvbuf.chunks_exact(3).enumerate() {
                 atoms.x[sw.first_recv + k] = [g[0], g[1], g[2]];
             }
@@ -133,7 +148,13 @@ impl GhostComm {
             for f in &atoms.f[sw.first_recv..sw.first_recv + sw.nrecv] {
                 self.sendbuf.extend_from_slice(f);
             }
-            self.world.exchange_sized(&self.sendbuf, sw.recv_from, &mut self.recvbuf, sw.send_to, Some(3 * sw.send.len()));
+            self.world.exchange_sized(
+                &self.sendbuf,
+                sw.recv_from,
+                &mut self.recvbuf,
+                sw.send_to,
+                Some(3 * sw.send.len()),
+            );
             for (k, g) in self.recvbuf.chunks_exact(3).enumerate() {
                 let fi = &mut atoms.f[sw.send[k] as usize];
                 fi[0] += g[0];
@@ -154,7 +175,13 @@ impl Halo for GhostComm {
         for sw in &self.swaps {
             self.sendbuf.clear();
             self.sendbuf.extend(sw.send.iter().map(|&i| v[i as usize]));
-            self.world.exchange_sized(&self.sendbuf, sw.send_to, &mut self.recvbuf, sw.recv_from, Some(sw.nrecv));
+            self.world.exchange_sized(
+                &self.sendbuf,
+                sw.send_to,
+                &mut self.recvbuf,
+                sw.recv_from,
+                Some(sw.nrecv),
+            );
             v[sw.first_recv..sw.first_recv + self.recvbuf.len()].copy_from_slice(&self.recvbuf);
         }
     }
@@ -162,8 +189,15 @@ impl Halo for GhostComm {
     fn reverse_scalar(&mut self, v: &mut [f64]) {
         for sw in self.swaps.iter().rev() {
             self.sendbuf.clear();
-            self.sendbuf.extend_from_slice(&v[sw.first_recv..sw.first_recv + sw.nrecv]);
-            self.world.exchange_sized(&self.sendbuf, sw.recv_from, &mut self.recvbuf, sw.send_to, Some(sw.send.len()));
+            self.sendbuf
+                .extend_from_slice(&v[sw.first_recv..sw.first_recv + sw.nrecv]);
+            self.world.exchange_sized(
+                &self.sendbuf,
+                sw.recv_from,
+                &mut self.recvbuf,
+                sw.send_to,
+                Some(sw.send.len()),
+            );
             for (k, &r) in self.recvbuf.iter().enumerate() {
                 v[sw.send[k] as usize] += r;
             }

@@ -12,7 +12,13 @@ use crate::system::Atoms;
 const PER_ATOM: usize = 12;
 
 /// Move owned atoms to the ranks whose sub-boxes hold them. Ghosts must have been cleared.
-pub fn migrate(atoms: &mut Atoms, decomp: &Decomposition, world: &World, sendbuf: &mut Vec<f64>, recvbuf: &mut Vec<f64>) {
+pub fn migrate(
+    atoms: &mut Atoms,
+    decomp: &Decomposition,
+    world: &World,
+    sendbuf: &mut Vec<f64>,
+    recvbuf: &mut Vec<f64>,
+) {
     for d in 0..3 {
         if decomp.grid[d] == 1 {
             continue;

@@ -48,14 +48,27 @@ impl World {
     /// `recv` (resized), as one deadlock-free `MPI_Sendrecv` pair (counts, then data). A partner
     /// of `None` means no message in that direction (a non-periodic edge of the grid). Sending
     /// to oneself is a copy.
-    pub fn exchange(&self, send: &[f64], dest: Option<usize>, recv: &mut Vec<f64>, src: Option<usize>) {
+    pub fn exchange(
+        &self,
+        send: &[f64],
+        dest: Option<usize>,
+        recv: &mut Vec<f64>,
+        src: Option<usize>,
+    ) {
         self.exchange_sized(send, dest, recv, src, None);
     }
 
     /// As [`World::exchange`]; when the length of the incoming message is known (`expect`, as in
     /// every forward and reverse communication between re-neighbourings), the count message is
     /// skipped.
-    pub fn exchange_sized(&self, send: &[f64], dest: Option<usize>, recv: &mut Vec<f64>, src: Option<usize>, expect: Option<usize>) {
+    pub fn exchange_sized(
+        &self,
+        send: &[f64],
+        dest: Option<usize>,
+        recv: &mut Vec<f64>,
+        src: Option<usize>,
+        expect: Option<usize>,
+    ) {
         recv.clear();
         if dest == Some(self.rank) && src == Some(self.rank) {
             recv.extend_from_slice(send);
@@ -69,10 +82,22 @@ impl World {
             (Some(d), Some(s)) => {
                 let n = match expect {
                     Some(n) => n,
-                    None => p2p::send_receive::<u64, _, _, _>(&n_send, &c.process_at_rank(d as i32), &c.process_at_rank(s as i32)).0 as usize,
+                    None => {
+                        p2p::send_receive::<u64, _, _, _>(
+                            &n_send,
+                            &c.process_at_rank(d as i32),
+                            &c.process_at_rank(s as i32),
+                        )
+                        .0 as usize
+                    }
                 };
                 recv.resize(n, 0.0);
-                p2p::send_receive_into(send, &c.process_at_rank(d as i32), &mut recv[..], &c.process_at_rank(s as i32));
+                p2p::send_receive_into(
+                    send,
+                    &c.process_at_rank(d as i32),
+                    &mut recv[..],
+                    &c.process_at_rank(s as i32),
+                );
             }
             (Some(d), None) => {
                 use mpi::point_to_point::Destination;
@@ -104,11 +129,14 @@ impl World {
         if self.rank == 0 {
             let mut counts = vec![0i32; self.size];
             root.gather_into_root(&n, &mut counts[..]);
-            let displs: Vec<i32> = counts.iter().scan(0, |acc, &x| {
-                let d = *acc;
-                *acc += x;
-                Some(d)
-            }).collect();
+            let displs: Vec<i32> = counts
+                .iter()
+                .scan(0, |acc, &x| {
+                    let d = *acc;
+                    *acc += x;
+                    Some(d)
+                })
+                .collect();
             let total: i32 = counts.iter().sum();
             let mut buf = vec![0.0; total as usize];
             {

@@ -20,10 +20,7 @@ impl Default for Groups {
 impl Groups {
     /// The bit of group `name`, if defined.
     pub fn bit(&self, name: &str) -> Option<u32> {
-        self.names
-            .iter()
-            .position(|n| n == name)
-            .map(|k| 1u32 << k)
+        self.names.iter().position(|n| n == name).map(|k| 1u32 << k)
     }
 
     /// Define a new group (or return the bit of an existing one).

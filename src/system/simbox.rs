@@ -67,7 +67,11 @@ impl SimBox {
 
     /// The boundary as LAMMPS writes it, e.g. `"p p f"`.
     pub fn boundary_string(&self) -> String {
-        let l: Vec<String> = self.boundary.iter().map(|b| b.letter().to_string()).collect();
+        let l: Vec<String> = self
+            .boundary
+            .iter()
+            .map(|b| b.letter().to_string())
+            .collect();
         l.join(" ")
     }
 
@@ -130,7 +134,7 @@ impl SimBox {
     /// Check that the box is not degenerate.
     pub fn validate(&self) -> Result<()> {
         for d in 0..3 {
-            if !(self.hi[d] > self.lo[d]) || !self.lo[d].is_finite() || !self.hi[d].is_finite() {
+            if self.hi[d] <= self.lo[d] || !self.lo[d].is_finite() || !self.hi[d].is_finite() {
                 return Err(Error::run(format!(
                     "box axis {} has lo = {} and hi = {}: hi must be larger than lo",
                     ["x", "y", "z"][d],
@@ -149,7 +153,11 @@ mod tests {
 
     #[test]
     fn wrap_and_minimum_image() {
-        let b = SimBox::new([0.0; 3], [10.0; 3], [Boundary::Periodic, Boundary::Periodic, Boundary::Fixed]);
+        let b = SimBox::new(
+            [0.0; 3],
+            [10.0; 3],
+            [Boundary::Periodic, Boundary::Periodic, Boundary::Fixed],
+        );
         let mut x = [-1.0, 25.0, -1.0];
         let mut img = [0; 3];
         b.wrap(&mut x, &mut img);

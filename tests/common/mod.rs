@@ -51,8 +51,16 @@ pub fn eam_case(name: &str) -> EamCase {
         match t.first() {
             Some(&"pair_style") => style = t[1].to_string(),
             Some(&"pair_coeff") => {
-                let f = Path::new(t[3]).file_name().unwrap().to_string_lossy().to_string();
-                file = reference().join("lammps/potentials").join(f).display().to_string();
+                let f = Path::new(t[3])
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                file = reference()
+                    .join("lammps/potentials")
+                    .join(f)
+                    .display()
+                    .to_string();
                 elements = t[4..].iter().map(|s| s.to_string()).collect();
             }
             Some(&"boundary") => boundary = t[1..].join(" "),

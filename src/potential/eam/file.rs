@@ -116,11 +116,7 @@ impl<'a> Cursor<'a> {
             let tok = self.pending.pop().unwrap_or_default();
             match tok.parse::<f64>() {
                 Ok(v) if v.is_finite() => out.push(v),
-                _ => {
-                    return Err(self.err(format!(
-                        "expected a number in {what}, found '{tok}'"
-                    )))
-                }
+                _ => return Err(self.err(format!("expected a number in {what}, found '{tok}'"))),
             }
         }
         Ok(out)
@@ -213,9 +209,9 @@ impl Setfl {
             frho.push(c.numbers(nrho, &format!("F(rho) of {el}"))?);
             let nd = if fs { n } else { 1 };
             let mut dens = Vec::with_capacity(nd);
-            for j in 0..nd {
+            for other in elements.iter().take(nd) {
                 let what = if fs {
-                    format!("rho(r) of {el} for {}", elements[j])
+                    format!("rho(r) of {el} for {other}")
                 } else {
                     format!("rho(r) of {el}")
                 };

@@ -80,6 +80,16 @@ pub struct Eam {
     fp: Vec<f64>,
 }
 
+/// Grid of the tables: (Nrho, drho, Nr, dr, rho_max, cutoff).
+type Grid = (usize, f64, usize, f64, f64, f64);
+
+/// Raw 1-based tables before splining: F(ρ) per element, ρ(r) functions, r·φ(r) per pair.
+struct RawTables {
+    frho: Vec<Vec<f64>>,
+    rhor: Vec<Vec<f64>>,
+    z2r: Vec<Vec<f64>>,
+}
+
 /// Index of the lower-triangular pair table (i ≥ j) of elements i and j.
 fn tri(i: usize, j: usize) -> usize {
     let (r, c) = if i >= j { (i, j) } else { (j, i) };
@@ -93,7 +103,12 @@ impl Eam {
     ///   (like `pair_coeff i i file_i`); `elements` is ignored.
     /// - `Alloy`/`Fs`: `files` has one file, and `elements[t]` names the file element of type t + 1
     ///   (like `pair_coeff * * file E1 E2 ..`).
-    pub fn new(style: EamStyle, files: &[PathBuf], elements: &[String], ntypes: usize) -> Result<Eam> {
+    pub fn new(
+        style: EamStyle,
+        files: &[PathBuf],
+        elements: &[String],
+        ntypes: usize,
+    ) -> Result<Eam> {
         if ntypes == 0 {
             return Err(Error::run("EAM needs at least one atom type"));
         }
@@ -124,7 +139,11 @@ impl Eam {
         let mut uniq: Vec<PathBuf> = Vec::new();
         let mut map = vec![0usize; ntypes];
         for t in 0..ntypes {
-            let p = if files.len() == 1 { &files[0] } else { &files[t] };
+            let p = if files.len() == 1 {
+                &files[0]
+            } else {
+                &files[t]
+            };
             map[t] = match uniq.iter().position(|u| u == p) {
                 Some(k) => k,
                 None => {
@@ -133,7 +152,10 @@ impl Eam {
                 }
             };
         }
-        let ff: Vec<Funcfl> = uniq.iter().map(|p| Funcfl::read(p)).collect::<Result<_>>()?;
+        let ff: Vec<Funcfl> = uniq
+            .iter()
+            .map(|p| Funcfl::read(p))
+            .collect::<Result<_>>()?;
         // One grid for all files: the largest spacings and ranges (LAMMPS file2array).
         let mut dr: f64 = 0.0;
         let mut drho: f64 = 0.0;
@@ -159,7 +181,11 @@ impl Eam {
             let zi = resample(&one_based(&ff[i].zr), ff[i].dr, nr, dr);
             for fj in ff.iter().take(i + 1) {
                 let zj = resample(&one_based(&fj.zr), fj.dr, nr, dr);
-                let z: Vec<f64> = zi.iter().zip(&zj).map(|(a, b)| 27.2 * 0.529 * a * b).collect();
+                let z: Vec<f64> = zi
+                    .iter()
+                    .zip(&zj)
+                    .map(|(a, b)| 27.2 * 0.529 * a * b)
+                    .collect();
                 z2r.push(z);
             }
         }
@@ -177,7 +203,7 @@ impl Eam {
             EamStyle::Funcfl,
             uniq,
             (nrho, drho, nr, dr, rhomax, cut),
-            (frho, rhor, z2r),
+            RawTables { frho, rhor, z2r },
             map.clone(),
             type2rhor,
             type2z2r,
@@ -200,7 +226,11 @@ impl Eam {
                 Error::input(
                     &f.path,
                     Some(4),
-                    format!("element '{e}' (type {}) is not in the file, which has {}", t + 1, f.elements.join(" ")),
+                    format!(
+                        "element '{e}' (type {}) is not in the file, which has {}",
+                        t + 1,
+                        f.elements.join(" ")
+                    ),
                 )
             })?;
         }
@@ -235,7 +265,7 @@ impl Eam {
             style,
             vec![f.path.clone()],
             (f.nrho, f.drho, f.nr, f.dr, rhomax, f.cut),
-            (frho, rhor, z2r),
+            RawTables { frho, rhor, z2r },
             map,
             type2rhor,
             type2z2r,
@@ -247,15 +277,15 @@ impl Eam {
     fn finish(
         style: EamStyle,
         files: Vec<PathBuf>,
-        grid: (usize, f64, usize, f64, f64, f64),
-        tables: (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<Vec<f64>>),
+        grid: Grid,
+        tables: RawTables,
         type2frho: Vec<usize>,
         type2rhor: Vec<usize>,
         type2z2r: Vec<usize>,
         masses: Vec<Option<f64>>,
     ) -> Eam {
         let (nrho, drho, nr, dr, rhomax, cut) = grid;
-        let (frho, rhor, z2r) = tables;
+        let RawTables { frho, rhor, z2r } = tables;
         Eam {
             style,
             files,
@@ -362,8 +392,8 @@ impl Potential for Eam {
         halo.reverse_scalar(&mut self.rho);
         // Embedding energies and F'(ρ) of owned atoms, then F' to the ghosts.
         let mut tally = Tally::default();
-        for i in 0..nlocal {
-            let (f, fp) = self.embed(typ[i] as usize, self.rho[i]);
+        for (i, &t) in typ[..nlocal].iter().enumerate() {
+            let (f, fp) = self.embed(t as usize, self.rho[i]);
             self.fp[i] = fp;
             tally.pe += f;
         }
