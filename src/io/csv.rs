@@ -67,7 +67,10 @@ impl CsvWriter {
     /// Create (or truncate) the file at `path` and write the header line.
     pub fn create(path: &Path, header: &[&str]) -> Result<CsvWriter> {
         if header.is_empty() {
-            return Err(Error::run(format!("{}: a CSV table needs at least one column", path.display())));
+            return Err(Error::run(format!(
+                "{}: a CSV table needs at least one column",
+                path.display()
+            )));
         }
         if let Some(bad) = header.iter().find(|h| h.contains([',', '\n', '\r', '"'])) {
             return Err(Error::run(format!(
@@ -129,7 +132,17 @@ mod tests {
         let mut w = CsvWriter::create(&path, &THERMO_HEADER).unwrap();
         let rows: Vec<(u64, [f64; 6])> = vec![
             (0, [0.0, -3.539e2, 12.5, -341.4, 300.0, 1.0e-300]),
-            (100, [0.1, -0.1 + 0.2, f64::MAX, f64::MIN_POSITIVE, -0.0, 1.0 / 3.0]),
+            (
+                100,
+                [
+                    0.1,
+                    -0.1 + 0.2,
+                    f64::MAX,
+                    f64::MIN_POSITIVE,
+                    -0.0,
+                    1.0 / 3.0,
+                ],
+            ),
         ];
         for (step, v) in &rows {
             let mut cells = vec![Cell::from(*step)];
@@ -139,7 +152,10 @@ mod tests {
         // The file is complete while the writer is still open (rows are flushed).
         let text = std::fs::read_to_string(&path).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "step,time_ps,pe_eV,ke_eV,etotal_eV,temp_K,press_bar");
+        assert_eq!(
+            lines[0],
+            "step,time_ps,pe_eV,ke_eV,etotal_eV,temp_K,press_bar"
+        );
         assert_eq!(lines.len(), 3);
         for (line, (step, v)) in lines[1..].iter().zip(&rows) {
             let t: Vec<&str> = line.split(',').collect();

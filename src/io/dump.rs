@@ -84,7 +84,9 @@ impl DumpWriter {
                 f[2]
             ));
         }
-        self.out.write_all(s.as_bytes()).map_err(|e| Error::io(&self.path, e))?;
+        self.out
+            .write_all(s.as_bytes())
+            .map_err(|e| Error::io(&self.path, e))?;
         self.out.flush().map_err(|e| Error::io(&self.path, e))
     }
 
@@ -117,12 +119,19 @@ impl DumpFrame {
 
     /// The values of column `name` (e.g. `"x"`, `"type"`), one per atom in id order.
     pub fn column(&self, name: &str) -> Option<&[f64]> {
-        self.columns.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice())
+        self.columns
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
     }
 
     /// Three columns as vectors, e.g. `["x", "y", "z"]` or `["fx", "fy", "fz"]`.
     pub fn vectors(&self, names: [&str; 3]) -> Option<Vec<[f64; 3]>> {
-        let (a, b, c) = (self.column(names[0])?, self.column(names[1])?, self.column(names[2])?);
+        let (a, b, c) = (
+            self.column(names[0])?,
+            self.column(names[1])?,
+            self.column(names[2])?,
+        );
         Some((0..self.ids.len()).map(|k| [a[k], b[k], c[k]]).collect())
     }
 
@@ -131,6 +140,9 @@ impl DumpFrame {
         self.ids.binary_search(&id).ok()
     }
 }
+
+/// Named columns of a frame, each with one value per atom.
+type Columns = Vec<(String, Vec<f64>)>;
 
 /// Reads a dump frame by frame (an iterator of `Result<DumpFrame>`); stops after the first
 /// error. A frame cut short by the end of the file is an error.
@@ -174,7 +186,11 @@ impl DumpReader {
     /// The next line, which must exist: `what` names it in the error.
     fn expect_line(&mut self, what: &str) -> Result<(usize, String)> {
         self.next_line()?.ok_or_else(|| {
-            Error::input(&self.path, Some(self.line_no), format!("file ends where {what} was expected"))
+            Error::input(
+                &self.path,
+                Some(self.line_no),
+                format!("file ends where {what} was expected"),
+            )
         })
     }
 
@@ -190,7 +206,11 @@ impl DumpReader {
         let mut simbox = None;
         loop {
             let (ln, line) = match self.next_line()? {
-                None if step.is_none() && time.is_none() && natoms.is_none() && simbox.is_none() => {
+                None if step.is_none()
+                    && time.is_none()
+                    && natoms.is_none()
+                    && simbox.is_none() =>
+                {
                     return Ok(None)
                 }
                 None => {
@@ -210,21 +230,32 @@ impl DumpReader {
             } else if item == "TIME" {
                 let (l, t) = self.expect_line("the time")?;
                 let v = t.trim().parse::<f64>().ok().filter(|v| v.is_finite());
-                time = Some(v.ok_or_else(|| self.err(l, format!("expected a time, found '{}'", t.trim())))?);
+                time = Some(v.ok_or_else(|| {
+                    self.err(l, format!("expected a time, found '{}'", t.trim()))
+                })?);
             } else if item == "TIMESTEP" {
                 let (l, t) = self.expect_line("the timestep")?;
                 let v = t.trim().parse::<u64>().ok();
-                step = Some(v.ok_or_else(|| self.err(l, format!("expected a timestep, found '{}'", t.trim())))?);
+                step = Some(v.ok_or_else(|| {
+                    self.err(l, format!("expected a timestep, found '{}'", t.trim()))
+                })?);
             } else if item == "NUMBER OF ATOMS" {
                 let (l, t) = self.expect_line("the number of atoms")?;
                 let v = t.trim().parse::<usize>().ok();
-                natoms = Some(v.ok_or_else(|| self.err(l, format!("expected a number of atoms, found '{}'", t.trim())))?);
+                natoms = Some(v.ok_or_else(|| {
+                    self.err(
+                        l,
+                        format!("expected a number of atoms, found '{}'", t.trim()),
+                    )
+                })?);
             } else if let Some(flags) = item.strip_prefix("BOX BOUNDS") {
                 simbox = Some(self.read_box(ln, flags)?);
             } else if let Some(cols) = item.strip_prefix("ATOMS") {
                 let step = step.ok_or_else(|| self.err(ln, "ITEM: ATOMS before ITEM: TIMESTEP"))?;
-                let natoms = natoms.ok_or_else(|| self.err(ln, "ITEM: ATOMS before ITEM: NUMBER OF ATOMS"))?;
-                let simbox = simbox.ok_or_else(|| self.err(ln, "ITEM: ATOMS before ITEM: BOX BOUNDS"))?;
+                let natoms = natoms
+                    .ok_or_else(|| self.err(ln, "ITEM: ATOMS before ITEM: NUMBER OF ATOMS"))?;
+                let simbox =
+                    simbox.ok_or_else(|| self.err(ln, "ITEM: ATOMS before ITEM: BOX BOUNDS"))?;
                 let (ids, columns) = self.read_atoms(ln, cols, natoms)?;
                 return Ok(Some(DumpFrame {
                     step,
@@ -248,14 +279,22 @@ impl DumpReader {
         let mut boundary = [Boundary::Periodic; 3];
         if !flags.is_empty() {
             if flags.len() != 3 {
-                return Err(self.err(ln, "BOX BOUNDS needs three boundary flags such as 'pp pp ff'"));
+                return Err(self.err(
+                    ln,
+                    "BOX BOUNDS needs three boundary flags such as 'pp pp ff'",
+                ));
             }
             for (d, f) in flags.iter().enumerate() {
                 boundary[d] = match *f {
                     "pp" => Boundary::Periodic,
                     "ff" => Boundary::Fixed,
                     f if f.len() == 2 && f.chars().all(|c| "fsm".contains(c)) => Boundary::Shrink,
-                    _ => return Err(self.err(ln, format!("unknown boundary flags '{f}' (expected pp, ff, ss, sm, ...)"))),
+                    _ => {
+                        return Err(self.err(
+                            ln,
+                            format!("unknown boundary flags '{f}' (expected pp, ff, ss, sm, ...)"),
+                        ))
+                    }
                 };
             }
         }
@@ -263,13 +302,19 @@ impl DumpReader {
         let mut hi = [0.0; 3];
         for d in 0..3 {
             let (l, t) = self.expect_line("a BOX BOUNDS line")?;
-            let v: Vec<f64> = t.split_whitespace().filter_map(|s| s.parse::<f64>().ok()).collect();
+            let v: Vec<f64> = t
+                .split_whitespace()
+                .filter_map(|s| s.parse::<f64>().ok())
+                .collect();
             let ntok = t.split_whitespace().count();
             if ntok == 3 {
                 return Err(self.err(l, "triclinic boxes are not supported"));
             }
             if ntok != 2 || v.len() != 2 || !v.iter().all(|x| x.is_finite()) || v[1] <= v[0] {
-                return Err(self.err(l, format!("expected 'lo hi' with hi > lo, found '{}'", t.trim())));
+                return Err(self.err(
+                    l,
+                    format!("expected 'lo hi' with hi > lo, found '{}'", t.trim()),
+                ));
             }
             lo[d] = v[0];
             hi[d] = v[1];
@@ -278,8 +323,7 @@ impl DumpReader {
     }
 
     /// Parse `natoms` atom lines with the given column names; rows are returned sorted by id.
-    #[allow(clippy::type_complexity)]
-    fn read_atoms(&mut self, ln: usize, cols: &str, natoms: usize) -> Result<(Vec<u64>, Vec<(String, Vec<f64>)>)> {
+    fn read_atoms(&mut self, ln: usize, cols: &str, natoms: usize) -> Result<(Vec<u64>, Columns)> {
         let names: Vec<&str> = cols.split_whitespace().collect();
         let id_col = names
             .iter()
@@ -297,16 +341,28 @@ impl DumpReader {
             let (l, t) = self.expect_line("an atom line")?;
             let tok: Vec<&str> = t.split_whitespace().collect();
             if tok.len() != ncol {
-                return Err(self.err(l, format!("expected {ncol} values ({}), found {}", names.join(" "), tok.len())));
+                return Err(self.err(
+                    l,
+                    format!(
+                        "expected {ncol} values ({}), found {}",
+                        names.join(" "),
+                        tok.len()
+                    ),
+                ));
             }
             for (k, s) in tok.iter().enumerate() {
                 if k == id_col {
-                    let id = s.parse::<u64>().map_err(|_| self.err(l, format!("expected an atom id, found '{s}'")))?;
+                    let id = s
+                        .parse::<u64>()
+                        .map_err(|_| self.err(l, format!("expected an atom id, found '{s}'")))?;
                     ids.push(id);
                 } else {
-                    let v = s
-                        .parse::<f64>()
-                        .map_err(|_| self.err(l, format!("expected a number for column '{}', found '{s}'", names[k])))?;
+                    let v = s.parse::<f64>().map_err(|_| {
+                        self.err(
+                            l,
+                            format!("expected a number for column '{}', found '{s}'", names[k]),
+                        )
+                    })?;
                     values[k].push(v);
                 }
             }
@@ -360,7 +416,9 @@ mod tests {
             w.append_frame(10 * k as u64, b, a).unwrap();
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n5\nITEM: BOX BOUNDS pp pp ff\n"));
+        assert!(text.starts_with(
+            "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n5\nITEM: BOX BOUNDS pp pp ff\n"
+        ));
         assert!(text.contains("ITEM: ATOMS id type x y z vx vy vz fx fy fz\n1 2 "));
         let read = read_dump(&path).unwrap();
         assert_eq!(read.len(), 3);
@@ -386,7 +444,8 @@ mod tests {
 
     #[test]
     fn lammps_reference_trajectory_parses() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/lammps/nve/traj.dump");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/lammps/nve/traj.dump");
         if !path.exists() {
             eprintln!("skipping: {} not found", path.display());
             return;
@@ -402,7 +461,7 @@ mod tests {
         assert_eq!(f0.ids, (1..=256).collect::<Vec<u64>>());
         let names: Vec<&str> = f0.columns.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["x", "y", "z", "vx", "vy", "vz", "fx", "fy", "fz"]);
-        assert_eq!(f0.column("x").unwrap()[0], 1.709638363000000e-03);
+        assert_eq!(f0.column("x").unwrap()[0], 1.709638363e-3);
         assert_eq!(f0.column("fz").unwrap()[0], -6.412704700159098e-02);
         assert!(f0.column("type").is_none());
         for w in frames.windows(2) {
@@ -414,7 +473,8 @@ mod tests {
     #[test]
     fn optional_items_and_errors() {
         let dir = test_dir("dump_errors");
-        let good = "ITEM: UNITS\nmetal\nITEM: TIME\n0.25\nITEM: TIMESTEP\n5\nITEM: NUMBER OF ATOMS\n2\n\
+        let good =
+            "ITEM: UNITS\nmetal\nITEM: TIME\n0.25\nITEM: TIMESTEP\n5\nITEM: NUMBER OF ATOMS\n2\n\
                     ITEM: BOX BOUNDS pp ss fm\n0 1\n0 2\n-1 3\nITEM: ATOMS x id\n0.5 9\n0.25 3\n";
         let p = dir.join("good.dump");
         std::fs::write(&p, good).unwrap();
@@ -422,7 +482,10 @@ mod tests {
         assert_eq!(fr.len(), 1);
         assert_eq!(fr[0].time, Some(0.25));
         assert_eq!(fr[0].step, 5);
-        assert_eq!(fr[0].simbox.boundary, [Boundary::Periodic, Boundary::Shrink, Boundary::Shrink]);
+        assert_eq!(
+            fr[0].simbox.boundary,
+            [Boundary::Periodic, Boundary::Shrink, Boundary::Shrink]
+        );
         assert_eq!(fr[0].ids, vec![3, 9]);
         assert_eq!(fr[0].column("x").unwrap(), &[0.25, 0.5]);
 

@@ -36,7 +36,10 @@ impl ExtxyzWriter {
     /// Create (or truncate) the file at `path`. `species[t]` is the name written for atoms of
     /// 0-based type `t`, e.g. `["Au"]`; names must be non-empty and contain no whitespace.
     pub fn create(path: &Path, species: &[&str]) -> Result<ExtxyzWriter> {
-        if let Some(bad) = species.iter().find(|s| s.is_empty() || s.contains(char::is_whitespace) || s.contains('"')) {
+        if let Some(bad) = species
+            .iter()
+            .find(|s| s.is_empty() || s.contains(char::is_whitespace) || s.contains('"'))
+        {
             return Err(Error::run(format!(
                 "{}: species name '{bad}' must be non-empty, without spaces or quotes",
                 path.display()
@@ -52,8 +55,17 @@ impl ExtxyzWriter {
 
     /// Append the owned atoms of `atoms` (ghosts are ignored), sorted by id, as one frame at
     /// `step` and time `time_ps`, and flush it to the file.
-    pub fn append_frame(&mut self, step: u64, time_ps: f64, simbox: &SimBox, atoms: &Atoms) -> Result<()> {
-        if let Some(&t) = atoms.typ[..atoms.nlocal].iter().find(|&&t| t as usize >= self.species.len()) {
+    pub fn append_frame(
+        &mut self,
+        step: u64,
+        time_ps: f64,
+        simbox: &SimBox,
+        atoms: &Atoms,
+    ) -> Result<()> {
+        if let Some(&t) = atoms.typ[..atoms.nlocal]
+            .iter()
+            .find(|&&t| t as usize >= self.species.len())
+        {
             return Err(Error::run(format!(
                 "{}: atom type {} has no species name ({} given)",
                 self.path.display(),
@@ -62,7 +74,10 @@ impl ExtxyzWriter {
             )));
         }
         let l = simbox.lengths();
-        let (lo, pbc) = (simbox.lo, |d: usize| if simbox.periodic(d) { 'T' } else { 'F' });
+        let (lo, pbc) = (
+            simbox.lo,
+            |d: usize| if simbox.periodic(d) { 'T' } else { 'F' },
+        );
         let mut s = String::with_capacity(256 + 200 * atoms.nlocal);
         s.push_str(&format!(
             "{}\nLattice=\"{:.16e} 0 0 0 {:.16e} 0 0 0 {:.16e}\" Origin=\"{:.16e} {:.16e} {:.16e}\" \
@@ -94,7 +109,9 @@ impl ExtxyzWriter {
                 f[2]
             ));
         }
-        self.out.write_all(s.as_bytes()).map_err(|e| Error::io(&self.path, e))?;
+        self.out
+            .write_all(s.as_bytes())
+            .map_err(|e| Error::io(&self.path, e))?;
         self.out.flush().map_err(|e| Error::io(&self.path, e))
     }
 
@@ -171,7 +188,8 @@ mod tests {
         let mut w = ExtxyzWriter::create(&path, &["Au", "Ag"]).unwrap();
         let frames: Vec<(SimBox, Atoms)> = (0..2).map(small_system).collect();
         for (k, (b, a)) in frames.iter().enumerate() {
-            w.append_frame(100 * k as u64, 0.1 * k as f64, b, a).unwrap();
+            w.append_frame(100 * k as u64, 0.1 * k as f64, b, a)
+                .unwrap();
         }
         let text = std::fs::read_to_string(&path).unwrap();
         let mut lines = text.lines();
@@ -179,16 +197,27 @@ mod tests {
             let n: usize = lines.next().unwrap().trim().parse().unwrap();
             assert_eq!(n, a.nlocal);
             let kv = key_vals(lines.next().unwrap());
-            let lat: Vec<f64> = kv["Lattice"].split_whitespace().map(|s| s.parse().unwrap()).collect();
+            let lat: Vec<f64> = kv["Lattice"]
+                .split_whitespace()
+                .map(|s| s.parse().unwrap())
+                .collect();
             let l = b.lengths();
             assert_eq!(lat, vec![l[0], 0.0, 0.0, 0.0, l[1], 0.0, 0.0, 0.0, l[2]]);
-            let origin: Vec<f64> = kv["Origin"].split_whitespace().map(|s| s.parse().unwrap()).collect();
+            let origin: Vec<f64> = kv["Origin"]
+                .split_whitespace()
+                .map(|s| s.parse().unwrap())
+                .collect();
             assert_eq!(origin, b.lo.to_vec());
             assert_eq!(kv["pbc"], "T T F");
             assert_eq!(kv["Step"].parse::<u64>().unwrap(), 100 * k as u64);
             assert_eq!(kv["Time"].parse::<f64>().unwrap(), 0.1 * k as f64);
             let props = properties(&kv["Properties"]);
-            let expect = [("species", "S", 1), ("pos", "R", 3), ("vel", "R", 3), ("forces", "R", 3)];
+            let expect = [
+                ("species", "S", 1),
+                ("pos", "R", 3),
+                ("vel", "R", 3),
+                ("forces", "R", 3),
+            ];
             assert_eq!(props.len(), expect.len());
             for (p, e) in props.iter().zip(expect) {
                 assert_eq!((p.0.as_str(), p.1.as_str(), p.2), e);

@@ -63,9 +63,17 @@ fn h5err(path: &Path) -> impl Fn(hdf5::Error) -> Error + '_ {
 
 /// Write a scalar fixed-length UTF-8 string attribute (H5MD: "fixed-length string datatype").
 fn write_str_attr(loc: &Group, name: &str, value: &str) -> hdf5::Result<()> {
-    let dtype = hdf5::Datatype::from_descriptor(&hdf5::types::TypeDescriptor::FixedUnicode(value.len().max(1)))?;
-    let attr = loc.new_attr_builder().empty_as(&dtype).shape(()).create(name)?;
-    let v: FixedUnicode<MAX_STR> = value.parse().map_err(|e| hdf5::Error::from(format!("{e}")))?;
+    let dtype = hdf5::Datatype::from_descriptor(&hdf5::types::TypeDescriptor::FixedUnicode(
+        value.len().max(1),
+    ))?;
+    let attr = loc
+        .new_attr_builder()
+        .empty_as(&dtype)
+        .shape(())
+        .create(name)?;
+    let v: FixedUnicode<MAX_STR> = value
+        .parse()
+        .map_err(|e| hdf5::Error::from(format!("{e}")))?;
     attr.as_writer().write_scalar(&v)
 }
 
@@ -78,12 +86,22 @@ fn read_str_attr(loc: &Group, name: &str) -> hdf5::Result<String> {
 /// Attach the H5MD `units` module attribute `unit` (scalar, variable-length ASCII) to `ds`.
 fn write_unit(ds: &Dataset, unit: &str) -> hdf5::Result<()> {
     let v = VarLenAscii::from_ascii(unit).map_err(|e| hdf5::Error::from(format!("{e}")))?;
-    ds.new_attr::<VarLenAscii>().shape(()).create("unit")?.as_writer().write_scalar(&v)
+    ds.new_attr::<VarLenAscii>()
+        .shape(())
+        .create("unit")?
+        .as_writer()
+        .write_scalar(&v)
 }
 
 /// Create an empty dataset of rank `1 + row.len()`, extensible along the frame axis and, when
 /// `atom_axis` is set, along the atom axis (the first entry of `row`).
-fn create_series<T: H5Type>(g: &Group, name: &str, row: &[usize], atom_axis: bool, fill: T) -> hdf5::Result<Dataset> {
+fn create_series<T: H5Type>(
+    g: &Group,
+    name: &str,
+    row: &[usize],
+    atom_axis: bool,
+    fill: T,
+) -> hdf5::Result<Dataset> {
     let mut extents = vec![hdf5::Extent::resizable(0)];
     let mut chunk = vec![if row.is_empty() { TIME_CHUNK } else { 1 }];
     for (k, &n) in row.iter().enumerate() {
@@ -112,7 +130,8 @@ fn resize_rows(ds: &Dataset, rows: usize) -> hdf5::Result<()> {
 /// Write element `k` of a 1-D series, growing it to `k + 1` entries.
 fn put_scalar<T: H5Type>(ds: &Dataset, k: usize, v: T) -> hdf5::Result<()> {
     resize_rows(ds, k + 1)?;
-    ds.as_writer().write_slice(ArrayView1::from(&[v]), s![k..k + 1])
+    ds.as_writer()
+        .write_slice(ArrayView1::from(&[v]), s![k..k + 1])
 }
 
 /// Write row `k` (a vector, e.g. one id per atom) of a 2-D series, growing it to `k + 1` rows.
@@ -124,7 +143,8 @@ fn put_row<T: H5Type>(ds: &Dataset, k: usize, row: &[T]) -> hdf5::Result<()> {
 /// Write row `k` (an `n × 3` block) of a 3-D series, growing it to `k + 1` rows.
 fn put_row3<T: H5Type>(ds: &Dataset, k: usize, row: &[T]) -> hdf5::Result<()> {
     resize_rows(ds, k + 1)?;
-    let view = ArrayView2::from_shape((row.len() / 3, 3), row).map_err(|e| hdf5::Error::from(e.to_string()))?;
+    let view = ArrayView2::from_shape((row.len() / 3, 3), row)
+        .map_err(|e| hdf5::Error::from(e.to_string()))?;
     ds.as_writer().write_slice(view, s![k, .., ..])
 }
 
@@ -148,7 +168,11 @@ struct ParticleSets {
 }
 
 impl ParticleSets {
-    fn create(file: &hdf5::File, ncap: usize, boundary: [Boundary; 3]) -> hdf5::Result<ParticleSets> {
+    fn create(
+        file: &hdf5::File,
+        ncap: usize,
+        boundary: [Boundary; 3],
+    ) -> hdf5::Result<ParticleSets> {
         let all = file.create_group("particles")?.create_group("all")?;
         let pos = all.create_group("position")?;
         let step = create_series::<i64>(&pos, "step", &[], false, 0)?;
@@ -164,28 +188,53 @@ impl ParticleSets {
             Ok(g)
         };
         let image = create_series::<i32>(&element(&all, "image")?, "value", &[ncap, 3], true, 0)?;
-        let velocity = create_series::<f64>(&element(&all, "velocity")?, "value", &[ncap, 3], true, f64::NAN)?;
+        let velocity = create_series::<f64>(
+            &element(&all, "velocity")?,
+            "value",
+            &[ncap, 3],
+            true,
+            f64::NAN,
+        )?;
         write_unit(&velocity, "Ang ps-1")?;
-        let force = create_series::<f64>(&element(&all, "force")?, "value", &[ncap, 3], true, f64::NAN)?;
+        let force = create_series::<f64>(
+            &element(&all, "force")?,
+            "value",
+            &[ncap, 3],
+            true,
+            f64::NAN,
+        )?;
         write_unit(&force, "eV Ang-1")?;
         let species = create_series::<i32>(&element(&all, "species")?, "value", &[ncap], true, -1)?;
         let id = create_series::<i64>(&element(&all, "id")?, "value", &[ncap], true, -1)?;
 
         let bx = all.create_group("box")?;
-        bx.new_attr::<i32>().shape(()).create("dimension")?.as_writer().write_scalar(&3)?;
+        bx.new_attr::<i32>()
+            .shape(())
+            .create("dimension")?
+            .as_writer()
+            .write_scalar(&3)?;
         let names: Vec<FixedAscii<8>> = boundary
             .iter()
             .map(|&b| {
-                let s = if b == Boundary::Periodic { "periodic" } else { "none" };
+                let s = if b == Boundary::Periodic {
+                    "periodic"
+                } else {
+                    "none"
+                };
                 FixedAscii::<8>::from_ascii(s).map_err(|e| hdf5::Error::from(e.to_string()))
             })
             .collect::<hdf5::Result<_>>()?;
-        bx.new_attr::<FixedAscii<8>>().shape(3).create("boundary")?.as_writer().write(&names)?;
+        bx.new_attr::<FixedAscii<8>>()
+            .shape(3)
+            .create("boundary")?
+            .as_writer()
+            .write(&names)?;
         let letters: Vec<String> = boundary.iter().map(|b| b.letter().to_string()).collect();
         write_str_attr(&bx, "lammps_boundary", &letters.join(" "))?;
         let edges = create_series::<f64>(&element(&bx, "edges")?, "value", &[3], false, f64::NAN)?;
         write_unit(&edges, "Ang")?;
-        let corners = create_series::<f64>(&element(&bx, "corners")?, "value", &[2, 3], false, f64::NAN)?;
+        let corners =
+            create_series::<f64>(&element(&bx, "corners")?, "value", &[2, 3], false, f64::NAN)?;
         write_unit(&corners, "Ang")?;
         Ok(ParticleSets {
             ncap,
@@ -242,7 +291,10 @@ impl H5mdWriter {
     /// Create (or truncate) an H5MD file at `path`. `species_names[t]` names 0-based type `t`
     /// (e.g. `["Au"]`); `author` is the H5MD `author/name` (the person responsible for the run).
     pub fn create(path: &Path, species_names: &[&str], author: &str) -> Result<H5mdWriter> {
-        for (what, s) in [("author name", author), ("program version", env!("CARGO_PKG_VERSION"))] {
+        for (what, s) in [
+            ("author name", author),
+            ("program version", env!("CARGO_PKG_VERSION")),
+        ] {
             if s.len() > MAX_STR || s.contains('\0') {
                 return Err(Error::run(format!(
                     "{}: H5MD {what} must be at most {MAX_STR} bytes without NUL",
@@ -254,21 +306,38 @@ impl H5mdWriter {
         let file = hdf5::File::create(path).map_err(&e)?;
         let h5md = file.create_group("h5md").map_err(&e)?;
         (|| -> hdf5::Result<()> {
-            h5md.new_attr_builder().with_data(&[1i32, 1]).create("version")?;
+            h5md.new_attr_builder()
+                .with_data(&[1i32, 1])
+                .create("version")?;
             write_str_attr(&h5md.create_group("author")?, "name", author)?;
             let creator = h5md.create_group("creator")?;
             write_str_attr(&creator, "name", "nanocontact")?;
             write_str_attr(&creator, "version", env!("CARGO_PKG_VERSION"))?;
             let units = h5md.create_group("modules")?.create_group("units")?;
-            units.new_attr_builder().with_data(&[1i32, 0]).create("version")?;
+            units
+                .new_attr_builder()
+                .with_data(&[1i32, 0])
+                .create("version")?;
             let si = VarLenAscii::from_ascii("SI").map_err(|e| hdf5::Error::from(e.to_string()))?;
-            units.new_attr::<VarLenAscii>().shape(()).create("system")?.as_writer().write_scalar(&si)?;
+            units
+                .new_attr::<VarLenAscii>()
+                .shape(())
+                .create("system")?
+                .as_writer()
+                .write_scalar(&si)?;
             let names: Vec<VarLenUnicode> = species_names
                 .iter()
-                .map(|s| s.parse::<VarLenUnicode>().map_err(|e| hdf5::Error::from(e.to_string())))
+                .map(|s| {
+                    s.parse::<VarLenUnicode>()
+                        .map_err(|e| hdf5::Error::from(e.to_string()))
+                })
                 .collect::<hdf5::Result<_>>()?;
             let params = file.create_group("parameters")?;
-            params.new_dataset::<VarLenUnicode>().shape(names.len()).create("species_names")?.write(&names)?;
+            params
+                .new_dataset::<VarLenUnicode>()
+                .shape(names.len())
+                .create("species_names")?
+                .write(&names)?;
             file.flush()
         })()
         .map_err(&e)?;
@@ -292,7 +361,13 @@ impl H5mdWriter {
     /// periodic axes, with their image counts) as a frame at `step` and time `time_ps`, sorted
     /// by id, then flush the file. Steps must not decrease, the boundaries must stay those of
     /// the first frame, and every type needs a species name.
-    pub fn append_frame(&mut self, step: u64, time_ps: f64, simbox: &SimBox, atoms: &Atoms) -> Result<()> {
+    pub fn append_frame(
+        &mut self,
+        step: u64,
+        time_ps: f64,
+        simbox: &SimBox,
+        atoms: &Atoms,
+    ) -> Result<()> {
         let path = self.path.clone();
         if self.last_step.is_some_and(|last| step < last) {
             return Err(Error::run(format!(
@@ -301,7 +376,10 @@ impl H5mdWriter {
                 self.last_step.unwrap_or(0)
             )));
         }
-        if let Some(&t) = atoms.typ[..atoms.nlocal].iter().find(|&&t| t as usize >= self.ntypes) {
+        if let Some(&t) = atoms.typ[..atoms.nlocal]
+            .iter()
+            .find(|&&t| t as usize >= self.ntypes)
+        {
             return Err(Error::run(format!(
                 "{}: atom type {} has no species name ({} given)",
                 path.display(),
@@ -313,10 +391,14 @@ impl H5mdWriter {
         let order = atoms.order_by_id();
         let n = order.len();
         if self.particles.is_none() {
-            self.particles = Some(ParticleSets::create(&self.file, n.max(1), simbox.boundary).map_err(&e)?);
+            self.particles =
+                Some(ParticleSets::create(&self.file, n.max(1), simbox.boundary).map_err(&e)?);
         }
         let k = self.n_frames;
-        let p = self.particles.as_mut().ok_or_else(|| Error::run("H5MD particle group missing"))?;
+        let p = self
+            .particles
+            .as_mut()
+            .ok_or_else(|| Error::run("H5MD particle group missing"))?;
         if simbox.boundary != p.boundary {
             return Err(Error::run(format!(
                 "{}: the box boundaries changed from the first frame",
@@ -339,9 +421,11 @@ impl H5mdWriter {
             frc[3 * r..3 * r + 3].copy_from_slice(&atoms.f[i]);
             img[3 * r..3 * r + 3].copy_from_slice(&atoms.image[i]);
             spc[r] = atoms.typ[i] as i32;
-            ids[r] = i64::try_from(atoms.id[i]).map_err(|_| Error::run(format!("atom id {} too large for H5MD", atoms.id[i])))?;
+            ids[r] = i64::try_from(atoms.id[i])
+                .map_err(|_| Error::run(format!("atom id {} too large for H5MD", atoms.id[i])))?;
         }
-        let step_i = i64::try_from(step).map_err(|_| Error::run(format!("step {step} too large for H5MD")))?;
+        let step_i = i64::try_from(step)
+            .map_err(|_| Error::run(format!("step {step} too large for H5MD")))?;
         (|| -> hdf5::Result<()> {
             put_row3(&p.position, k, &pos)?;
             put_row3(&p.image, k, &img)?;
@@ -368,22 +452,37 @@ impl H5mdWriter {
     /// creates undeclared observables without a unit.
     pub fn declare_observable(&mut self, name: &str, unit: &str) -> Result<()> {
         if self.observables.contains_key(name) {
-            return Err(Error::run(format!("{}: observable '{name}' already exists", self.path.display())));
+            return Err(Error::run(format!(
+                "{}: observable '{name}' already exists",
+                self.path.display()
+            )));
         }
         self.observable(name, Some(unit)).map(|_| ())
     }
 
     /// Append one sample of the scalar observable `/observables/<name>` and flush the file.
-    pub fn append_observable(&mut self, name: &str, step: u64, time_ps: f64, value: f64) -> Result<()> {
+    pub fn append_observable(
+        &mut self,
+        name: &str,
+        step: u64,
+        time_ps: f64,
+        value: f64,
+    ) -> Result<()> {
         self.append_observables(step, time_ps, &[(name, value)])
     }
 
     /// Append one sample of each `(name, value)` at the same step and time, then flush once
     /// (e.g. the thermo quantities `pe`, `ke`, `temp`, `press`).
-    pub fn append_observables(&mut self, step: u64, time_ps: f64, samples: &[(&str, f64)]) -> Result<()> {
+    pub fn append_observables(
+        &mut self,
+        step: u64,
+        time_ps: f64,
+        samples: &[(&str, f64)],
+    ) -> Result<()> {
         let path = self.path.clone();
         let e = h5err(&path);
-        let step_i = i64::try_from(step).map_err(|_| Error::run(format!("step {step} too large for H5MD")))?;
+        let step_i = i64::try_from(step)
+            .map_err(|_| Error::run(format!("step {step} too large for H5MD")))?;
         for &(name, value) in samples {
             let obs = self.observable(name, None)?;
             if obs.last_step.is_some_and(|last| step < last) {
@@ -510,9 +609,15 @@ impl H5mdReader {
             .group("h5md")
             .and_then(|g| g.attr("version"))
             .and_then(|a| a.read_raw())
-            .map_err(|e| bad(format!("not an H5MD file (no /h5md version attribute: {e})")))?;
+            .map_err(|e| {
+                bad(format!(
+                    "not an H5MD file (no /h5md version attribute: {e})"
+                ))
+            })?;
         if version.first() != Some(&1) {
-            return Err(bad(format!("H5MD version {version:?} is not supported (expected 1.x)")));
+            return Err(bad(format!(
+                "H5MD version {version:?} is not supported (expected 1.x)"
+            )));
         }
         let species = match file.dataset("parameters/species_names") {
             Ok(ds) => ds
@@ -554,7 +659,13 @@ impl H5mdReader {
     fn dataset(&self, name: &str) -> Result<Dataset> {
         self.file
             .dataset(&format!("{PARTICLE_GROUP}/{name}"))
-            .map_err(|e| Error::input(&self.path, None, format!("missing dataset {PARTICLE_GROUP}/{name}: {e}")))
+            .map_err(|e| {
+                Error::input(
+                    &self.path,
+                    None,
+                    format!("missing dataset {PARTICLE_GROUP}/{name}: {e}"),
+                )
+            })
     }
 
     fn read_boundary(&self) -> Result<[Boundary; 3]> {
@@ -564,14 +675,18 @@ impl H5mdReader {
             .group(&format!("{PARTICLE_GROUP}/box"))
             .map_err(|e| bad(format!("missing {PARTICLE_GROUP}/box: {e}")))?;
         if let Ok(letters) = read_str_attr(&bx, "lammps_boundary") {
-            return SimBox::parse_boundary(&letters).ok_or_else(|| bad(format!("bad lammps_boundary '{letters}'")));
+            return SimBox::parse_boundary(&letters)
+                .ok_or_else(|| bad(format!("bad lammps_boundary '{letters}'")));
         }
         let names: Vec<FixedAscii<16>> = bx
             .attr("boundary")
             .and_then(|a| a.read_raw())
             .map_err(|e| bad(format!("box has no boundary attribute: {e}")))?;
         if names.len() != 3 {
-            return Err(bad(format!("box boundary has {} entries, expected 3", names.len())));
+            return Err(bad(format!(
+                "box boundary has {} entries, expected 3",
+                names.len()
+            )));
         }
         let mut b = [Boundary::Fixed; 3];
         for (d, s) in names.iter().enumerate() {
@@ -605,38 +720,75 @@ impl H5mdReader {
         }
         let e = h5err(&self.path);
         let scalar_f64 = |name: &str| -> Result<f64> {
-            let v = self.dataset(name)?.read_slice_1d::<f64, _>(s![k..k + 1]).map_err(&e)?;
+            let v = self
+                .dataset(name)?
+                .read_slice_1d::<f64, _>(s![k..k + 1])
+                .map_err(&e)?;
             Ok(v[0])
         };
         let row3_f64 = |name: &str| -> Result<Vec<[f64; 3]>> {
-            let a = self.dataset(name)?.read_slice_2d::<f64, _>(s![k, .., ..]).map_err(&e)?;
+            let a = self
+                .dataset(name)?
+                .read_slice_2d::<f64, _>(s![k, .., ..])
+                .map_err(&e)?;
             Ok(a.rows().into_iter().map(|r| [r[0], r[1], r[2]]).collect())
         };
-        let step = self.dataset("position/step")?.read_slice_1d::<i64, _>(s![k..k + 1]).map_err(&e)?[0];
+        let step = self
+            .dataset("position/step")?
+            .read_slice_1d::<i64, _>(s![k..k + 1])
+            .map_err(&e)?[0];
         let time_ps = scalar_f64("position/time")?;
-        let edges = self.dataset("box/edges/value")?.read_slice_1d::<f64, _>(s![k, ..]).map_err(&e)?;
+        let edges = self
+            .dataset("box/edges/value")?
+            .read_slice_1d::<f64, _>(s![k, ..])
+            .map_err(&e)?;
         if edges.len() != 3 {
-            return Err(Error::input(&self.path, None, "box edges must have 3 components (cuboid box)"));
+            return Err(Error::input(
+                &self.path,
+                None,
+                "box edges must have 3 components (cuboid box)",
+            ));
         }
-        let (lo, hi) = if self.file.link_exists(&format!("{PARTICLE_GROUP}/box/corners")) {
+        let (lo, hi) = if self
+            .file
+            .link_exists(&format!("{PARTICLE_GROUP}/box/corners"))
+        {
             let c = row3_f64("box/corners/value")?;
             if c.len() != 2 {
-                return Err(Error::input(&self.path, None, "box corners must be a 2 x 3 array per frame"));
+                return Err(Error::input(
+                    &self.path,
+                    None,
+                    "box corners must be a 2 x 3 array per frame",
+                ));
             }
             (c[0], c[1])
         } else {
             ([0.0; 3], [edges[0], edges[1], edges[2]])
         };
         let simbox = SimBox::new(lo, hi, self.boundary);
-        let ids_raw = self.dataset("id/value")?.read_slice_1d::<i64, _>(s![k, ..]).map_err(&e)?;
-        let spc = self.dataset("species/value")?.read_slice_1d::<i32, _>(s![k, ..]).map_err(&e)?;
+        let ids_raw = self
+            .dataset("id/value")?
+            .read_slice_1d::<i64, _>(s![k, ..])
+            .map_err(&e)?;
+        let spc = self
+            .dataset("species/value")?
+            .read_slice_1d::<i32, _>(s![k, ..])
+            .map_err(&e)?;
         let pos = row3_f64("position/value")?;
         let vel = row3_f64("velocity/value")?;
         let frc = row3_f64("force/value")?;
-        let img_a = self.dataset("image/value")?.read_slice_2d::<i32, _>(s![k, .., ..]).map_err(&e)?;
-        let img: Vec<[i32; 3]> = img_a.rows().into_iter().map(|r| [r[0], r[1], r[2]]).collect();
+        let img_a = self
+            .dataset("image/value")?
+            .read_slice_2d::<i32, _>(s![k, .., ..])
+            .map_err(&e)?;
+        let img: Vec<[i32; 3]> = img_a
+            .rows()
+            .into_iter()
+            .map(|r| [r[0], r[1], r[2]])
+            .collect();
         let mut f = H5mdFrame {
-            step: u64::try_from(step).map_err(|_| Error::input(&self.path, None, format!("negative step {step}")))?,
+            step: u64::try_from(step)
+                .map_err(|_| Error::input(&self.path, None, format!("negative step {step}")))?,
             time_ps,
             simbox,
             ids: Vec::new(),
@@ -650,8 +802,13 @@ impl H5mdReader {
             if id < 0 {
                 continue;
             }
-            let t = u32::try_from(spc[r])
-                .map_err(|_| Error::input(&self.path, None, format!("atom {id} has species {} in frame {k}", spc[r])))?;
+            let t = u32::try_from(spc[r]).map_err(|_| {
+                Error::input(
+                    &self.path,
+                    None,
+                    format!("atom {id} has species {} in frame {k}", spc[r]),
+                )
+            })?;
             f.ids.push(id as u64);
             f.types.push(t);
             f.positions.push(pos[r]);
@@ -701,9 +858,18 @@ mod tests {
         let order = a.order_by_id();
         assert_eq!(f.ids, order.iter().map(|&i| a.id[i]).collect::<Vec<_>>());
         assert_eq!(f.types, order.iter().map(|&i| a.typ[i]).collect::<Vec<_>>());
-        assert_eq!(f.positions, order.iter().map(|&i| a.x[i]).collect::<Vec<_>>());
-        assert_eq!(f.images, order.iter().map(|&i| a.image[i]).collect::<Vec<_>>());
-        assert_eq!(f.velocities, order.iter().map(|&i| a.v[i]).collect::<Vec<_>>());
+        assert_eq!(
+            f.positions,
+            order.iter().map(|&i| a.x[i]).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            f.images,
+            order.iter().map(|&i| a.image[i]).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            f.velocities,
+            order.iter().map(|&i| a.v[i]).collect::<Vec<_>>()
+        );
         assert_eq!(f.forces, order.iter().map(|&i| a.f[i]).collect::<Vec<_>>());
     }
 
@@ -715,15 +881,16 @@ mod tests {
         let mut w = H5mdWriter::create(&path, &["Au", "Ag"], "Test Author").unwrap();
         w.declare_observable("pe", "eV").unwrap();
         for (k, (b, a)) in frames.iter().enumerate() {
-            w.append_frame(50 * k as u64, 0.05 * k as f64, b, a).unwrap();
-            w.append_observables(50 * k as u64, 0.05 * k as f64, &[("pe", -3.5 * k as f64), ("temp", 300.0 + k as f64)])
+            w.append_frame(50 * k as u64, 0.05 * k as f64, b, a)
                 .unwrap();
-            if k == 1 {
-                // Readable while the writer is open (frames and samples are flushed): checked in
-                // the same process only through the writer's own handle, so just count here.
-                assert_eq!(w.n_frames(), 2);
-            }
+            w.append_observables(
+                50 * k as u64,
+                0.05 * k as f64,
+                &[("pe", -3.5 * k as f64), ("temp", 300.0 + k as f64)],
+            )
+            .unwrap();
         }
+        assert_eq!(w.n_frames(), 3);
         w.flush().unwrap();
         drop(w);
 
@@ -745,16 +912,40 @@ mod tests {
 
         // Layout details required by H5MD 1.1.
         let f = hdf5::File::open(&path).unwrap();
-        let v: Vec<i32> = f.group("h5md").unwrap().attr("version").unwrap().read_raw().unwrap();
+        let v: Vec<i32> = f
+            .group("h5md")
+            .unwrap()
+            .attr("version")
+            .unwrap()
+            .read_raw()
+            .unwrap();
         assert_eq!(v, [1, 1]);
-        assert_eq!(read_str_attr(&f.group("h5md/creator").unwrap(), "name").unwrap(), "nanocontact");
-        assert_eq!(read_str_attr(&f.group("h5md/author").unwrap(), "name").unwrap(), "Test Author");
+        assert_eq!(
+            read_str_attr(&f.group("h5md/creator").unwrap(), "name").unwrap(),
+            "nanocontact"
+        );
+        assert_eq!(
+            read_str_attr(&f.group("h5md/author").unwrap(), "name").unwrap(),
+            "Test Author"
+        );
         let bx = f.group("particles/all/box").unwrap();
-        assert_eq!(bx.attr("dimension").unwrap().read_scalar::<i32>().unwrap(), 3);
+        assert_eq!(
+            bx.attr("dimension").unwrap().read_scalar::<i32>().unwrap(),
+            3
+        );
         let bnd: Vec<FixedAscii<8>> = bx.attr("boundary").unwrap().read_raw().unwrap();
-        assert_eq!(bnd.iter().map(|s| s.as_str()).collect::<Vec<_>>(), ["periodic", "periodic", "none"]);
-        assert_eq!(f.dataset("particles/all/position/value").unwrap().shape(), [3, 5, 3]);
-        assert_eq!(f.dataset("particles/all/box/edges/value").unwrap().shape(), [3, 3]);
+        assert_eq!(
+            bnd.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            ["periodic", "periodic", "none"]
+        );
+        assert_eq!(
+            f.dataset("particles/all/position/value").unwrap().shape(),
+            [3, 5, 3]
+        );
+        assert_eq!(
+            f.dataset("particles/all/box/edges/value").unwrap().shape(),
+            [3, 3]
+        );
         let unit: VarLenAscii = f
             .dataset("particles/all/velocity/value")
             .unwrap()
@@ -764,13 +955,25 @@ mod tests {
             .unwrap();
         assert_eq!(unit.as_str(), "Ang ps-1");
         // step and time are shared by hard links.
-        let s1: Vec<i64> = f.dataset("particles/all/box/edges/step").unwrap().read_raw().unwrap();
+        let s1: Vec<i64> = f
+            .dataset("particles/all/box/edges/step")
+            .unwrap()
+            .read_raw()
+            .unwrap();
         assert_eq!(s1, [0, 50, 100]);
         drop(f);
         drop(r);
 
-        if let Ok(out) = std::process::Command::new("h5dump").arg("-H").arg(&path).output() {
-            assert!(out.status.success(), "h5dump -H failed: {}", String::from_utf8_lossy(&out.stderr));
+        if let Ok(out) = std::process::Command::new("h5dump")
+            .arg("-H")
+            .arg(&path)
+            .output()
+        {
+            assert!(
+                out.status.success(),
+                "h5dump -H failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let text = String::from_utf8_lossy(&out.stdout);
             assert!(text.contains("GROUP \"h5md\""), "{text}");
         } else {
@@ -798,11 +1001,17 @@ mod tests {
         assert!(w.append_frame(5, 0.005, &b, &a).is_err(), "decreasing step");
         let mut other = b.clone();
         other.boundary[2] = Boundary::Periodic;
-        assert!(w.append_frame(30, 0.03, &other, &a).is_err(), "changed boundary");
+        assert!(
+            w.append_frame(30, 0.03, &other, &a).is_err(),
+            "changed boundary"
+        );
         assert!(w.append_observable("a/b", 0, 0.0, 1.0).is_err());
         let mut bad = a.clone();
         bad.typ[0] = 2;
-        assert!(w.append_frame(40, 0.04, &b, &bad).is_err(), "type without species name");
+        assert!(
+            w.append_frame(40, 0.04, &b, &bad).is_err(),
+            "type without species name"
+        );
         drop(w);
         let r = H5mdReader::open(&path).unwrap();
         assert_eq!(r.n_frames(), 3);
@@ -812,6 +1021,53 @@ mod tests {
         assert!(H5mdReader::open(&dir.join("missing.h5")).is_err());
         std::fs::write(dir.join("text.h5"), "not hdf5").unwrap();
         assert!(H5mdReader::open(&dir.join("text.h5")).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Environment variable that makes [`killed_writer_child`] write a file and abort.
+    const CHILD_ENV: &str = "NANOCONTACT_H5MD_KILLED_WRITER";
+
+    /// Child half of [`file_survives_a_killed_writer`]: a no-op unless `CHILD_ENV` names a path.
+    #[test]
+    fn killed_writer_child() {
+        let Some(path) = std::env::var_os(CHILD_ENV) else {
+            return;
+        };
+        let mut w = H5mdWriter::create(Path::new(&path), &["Au", "Ag"], "child").unwrap();
+        for k in 0..2 {
+            let (b, a) = small_system(k);
+            w.append_frame(k as u64, 0.001 * k as f64, &b, &a).unwrap();
+            w.append_observable("pe", k as u64, 0.001 * k as f64, -1.0 * k as f64)
+                .unwrap();
+        }
+        // Stop without closing the file, as a killed run would.
+        std::process::abort();
+    }
+
+    #[test]
+    fn file_survives_a_killed_writer() {
+        let dir = test_dir("h5md_killed");
+        let path = dir.join("traj.h5");
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "io::h5md::tests::killed_writer_child",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, &path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(!status.success(), "the child should have aborted");
+        let r = H5mdReader::open(&path).unwrap();
+        assert_eq!(r.n_frames(), 2);
+        for k in 0..2 {
+            let (b, a) = small_system(k);
+            check_frame(&r.frame(k).unwrap(), k as u64, 0.001 * k as f64, &b, &a);
+        }
+        assert_eq!(r.observable("pe").unwrap().values, [0.0, -1.0]);
+        drop(r);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

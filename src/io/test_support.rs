@@ -9,7 +9,8 @@ use crate::system::{Atoms, Boundary, SimBox};
 pub(crate) fn test_dir(name: &str) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let k = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("nanocontact-io-{}-{k}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("nanocontact-io-{}-{k}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
