@@ -1,0 +1,182 @@
+//! Comma-separated tables of numbers (RFC 4180 without quoting: the header names and the values
+//! never contain commas). One header line, then one line per row; floats are written with 18
+//! significant digits (`{:.17e}`, e.g. `-1.23450000000000000e-3`), which round-trips every `f64`,
+//! and integers plainly. Rows are flushed as they are appended, so the table can be read while
+//! the run goes on and survives a killed run. Used for `thermo.csv` ([`THERMO_HEADER`]).
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The columns of `thermo.csv`, in the units of LAMMPS `metal`.
+pub const THERMO_HEADER: [&str; 7] = [
+    "step",
+    "time_ps",
+    "pe_eV",
+    "ke_eV",
+    "etotal_eV",
+    "temp_K",
+    "press_bar",
+];
+
+/// One cell of a row: an integer (written plainly) or a float (written as `{:.17e}`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell {
+    /// An integer such as a step number.
+    Int(i64),
+    /// A floating-point value.
+    Float(f64),
+}
+
+impl From<f64> for Cell {
+    fn from(v: f64) -> Self {
+        Cell::Float(v)
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(v: i64) -> Self {
+        Cell::Int(v)
+    }
+}
+
+impl From<u64> for Cell {
+    /// Steps and counts; values above `i64::MAX` do not occur in a run.
+    fn from(v: u64) -> Self {
+        Cell::Int(v as i64)
+    }
+}
+
+impl From<usize> for Cell {
+    fn from(v: usize) -> Self {
+        Cell::Int(v as i64)
+    }
+}
+
+/// A CSV table being written: the header is fixed at creation, rows are appended.
+#[derive(Debug)]
+pub struct CsvWriter {
+    path: PathBuf,
+    out: BufWriter<File>,
+    ncols: usize,
+}
+
+impl CsvWriter {
+    /// Create (or truncate) the file at `path` and write the header line.
+    pub fn create(path: &Path, header: &[&str]) -> Result<CsvWriter> {
+        if header.is_empty() {
+            return Err(Error::run(format!(
+                "{}: a CSV table needs at least one column",
+                path.display()
+            )));
+        }
+        if let Some(bad) = header.iter().find(|h| h.contains([',', '\n', '\r', '"'])) {
+            return Err(Error::run(format!(
+                "{}: CSV column name '{bad}' must not contain commas, quotes or line breaks",
+                path.display()
+            )));
+        }
+        let file = File::create(path).map_err(|e| Error::io(path, e))?;
+        let mut w = CsvWriter {
+            path: path.to_path_buf(),
+            out: BufWriter::new(file),
+            ncols: header.len(),
+        };
+        let line = header.join(",");
+        writeln!(w.out, "{line}").map_err(|e| Error::io(&w.path, e))?;
+        w.out.flush().map_err(|e| Error::io(&w.path, e))?;
+        Ok(w)
+    }
+
+    /// Append one row (as many cells as header columns) and flush it to the file.
+    pub fn append_row(&mut self, row: &[Cell]) -> Result<()> {
+        if row.len() != self.ncols {
+            return Err(Error::run(format!(
+                "{}: row of {} values for a table of {} columns",
+                self.path.display(),
+                row.len(),
+                self.ncols
+            )));
+        }
+        let mut line = String::with_capacity(26 * row.len());
+        for (k, c) in row.iter().enumerate() {
+            if k > 0 {
+                line.push(',');
+            }
+            match c {
+                Cell::Int(i) => line.push_str(&i.to_string()),
+                Cell::Float(v) => line.push_str(&format!("{v:.17e}")),
+            }
+        }
+        writeln!(self.out, "{line}").map_err(|e| Error::io(&self.path, e))?;
+        self.out.flush().map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// The path of the table.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::test_support::test_dir;
+
+    #[test]
+    fn thermo_rows_round_trip() {
+        let dir = test_dir("csv_thermo");
+        let path = dir.join("thermo.csv");
+        let mut w = CsvWriter::create(&path, &THERMO_HEADER).unwrap();
+        let rows: Vec<(u64, [f64; 6])> = vec![
+            (0, [0.0, -3.539e2, 12.5, -341.4, 300.0, 1.0e-300]),
+            (
+                100,
+                [
+                    0.1,
+                    -0.1 + 0.2,
+                    f64::MAX,
+                    f64::MIN_POSITIVE,
+                    -0.0,
+                    1.0 / 3.0,
+                ],
+            ),
+        ];
+        for (step, v) in &rows {
+            let mut cells = vec![Cell::from(*step)];
+            cells.extend(v.iter().map(|&x| Cell::from(x)));
+            w.append_row(&cells).unwrap();
+        }
+        // The file is complete while the writer is still open (rows are flushed).
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "step,time_ps,pe_eV,ke_eV,etotal_eV,temp_K,press_bar"
+        );
+        assert_eq!(lines.len(), 3);
+        for (line, (step, v)) in lines[1..].iter().zip(&rows) {
+            let t: Vec<&str> = line.split(',').collect();
+            assert_eq!(t.len(), 7);
+            assert_eq!(t[0].parse::<u64>().unwrap(), *step);
+            for k in 0..6 {
+                let x: f64 = t[k + 1].parse().unwrap();
+                assert_eq!(x.to_bits(), v[k].to_bits(), "column {k}: {}", t[k + 1]);
+            }
+        }
+        assert!(w.append_row(&[Cell::Int(1)]).is_err());
+        drop(w);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bad_header_is_an_error() {
+        let dir = test_dir("csv_bad");
+        assert!(CsvWriter::create(&dir.join("a.csv"), &[]).is_err());
+        assert!(CsvWriter::create(&dir.join("b.csv"), &["a,b"]).is_err());
+        assert!(CsvWriter::create(&dir.join("no/such/dir.csv"), &["a"]).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
