@@ -291,3 +291,59 @@ fn error_on_one_rank_ends_all_ranks() {
         "{err}"
     );
 }
+
+#[test]
+fn trajectories_are_written_once_and_match_serial() {
+    use nanocontact::io::dump::read_dump;
+    use nanocontact::io::h5md::H5mdReader;
+    let data = common::reference().join("lammps/eam/au_contact/data.lmp");
+    let deck = format!(
+        "[structure]\ndata = \"{}\"\nboundary = \"p p f\"\n[potential]\nstyle = \"eam\"\nfiles = [\"{}\"]\n[velocity]\ntemperature = 600.0\n[run]\ntimestep = 0.002\nsteps = 100\nthermo = 25\n[output]\ntrajectory = 20\nxyz = 50\ndump = 50\nspecies = [\"Au\"]\n",
+        data.display(),
+        au_potential()
+    );
+    let dir = common::scratch("traj");
+    let deck_path = dir.join("deck.toml");
+    std::fs::write(&deck_path, deck).unwrap();
+    let mut frames = Vec::new();
+    for np in [1, 3] {
+        let out = dir.join(format!("np{np}"));
+        mpirun(
+            np,
+            &[
+                "run",
+                deck_path.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        let h = H5mdReader::open(&out.join("traj.h5")).unwrap();
+        assert_eq!(h.n_frames(), 6, "steps 0, 20, .., 100");
+        assert_eq!(
+            h.observable("pe").unwrap().values.len(),
+            5,
+            "thermo every 25 steps"
+        );
+        let last = h.frame(5).unwrap();
+        assert_eq!(last.step, 100);
+        assert_eq!(last.ids, (1..=304).collect::<Vec<u64>>());
+        let dumps = read_dump(&out.join("traj.dump")).unwrap();
+        assert_eq!(
+            dumps.iter().map(|f| f.step).collect::<Vec<_>>(),
+            vec![0, 50, 100]
+        );
+        let xyz = std::fs::read_to_string(out.join("traj.xyz")).unwrap();
+        assert_eq!(xyz.lines().filter(|l| l.trim() == "304").count(), 3);
+        frames.push(last);
+    }
+    let (a, b) = (&frames[0], &frames[1]);
+    for k in 0..a.ids.len() {
+        for d in 0..3 {
+            assert!(
+                (a.positions[k][d] - b.positions[k][d]).abs() < 1e-10,
+                "atom {} position",
+                a.ids[k]
+            );
+        }
+    }
+}

@@ -1,9 +1,9 @@
 //! `nanocontact run`: an MD deck from structure to trajectory. Rank 0 writes `thermo.csv`
-//! (step, time_ps, pe_eV, ke_eV, etotal_eV, temp_K, press_bar), the trajectory and the final
-//! data file into the output folder, and logs LAMMPS-like thermo lines with steps/s and an ETA,
-//! then the timing breakdown.
+//! (step, time_ps, pe_eV, ke_eV, etotal_eV, temp_K, press_bar), the trajectories (H5MD
+//! `traj.h5` with the thermo quantities as observables, optionally extended XYZ and LAMMPS dump)
+//! and the final data file into the output folder, and logs LAMMPS-like thermo lines with
+//! steps/s and an ETA, then the timing breakdown.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -13,6 +13,10 @@ use crate::build::OrientedFcc;
 use crate::deck::Deck;
 use crate::dynamics::{fire, velocity, verlet, Md, Thermo};
 use crate::error::{Error, Result};
+use crate::io::csv::{Cell, CsvWriter, THERMO_HEADER};
+use crate::io::dump::DumpWriter;
+use crate::io::extxyz::ExtxyzWriter;
+use crate::io::h5md::H5mdWriter;
 use crate::io::lammps_data::{write_data, DataFile};
 use crate::parallel::World;
 use crate::potential::eam::{Eam, EamStyle};
@@ -172,7 +176,7 @@ pub fn build_md(
 }
 
 /// LAMMPS-like thermo header.
-const THERMO_HEADER: &str = "    Step    Time(ps)         PotEng         KinEng         TotEng       Temp(K)     Press(bar)   steps/s   ETA(s)";
+const THERMO_LOG_HEADER: &str = "    Step    Time(ps)         PotEng         KinEng         TotEng       Temp(K)     Press(bar)   steps/s   ETA(s)";
 
 fn thermo_line(t: &Thermo, rate: f64, eta: f64) -> String {
     format!(
@@ -189,37 +193,118 @@ fn thermo_line(t: &Thermo, rate: f64, eta: f64) -> String {
     )
 }
 
-/// `thermo.csv` writer (rank 0).
-struct ThermoCsv(std::io::BufWriter<std::fs::File>, PathBuf);
+/// The files rank 0 writes during a run: `thermo.csv`, and the trajectories the deck asks for
+/// (`traj.h5` H5MD, `traj.xyz` extended XYZ, `traj.dump` LAMMPS dump), each with its interval.
+struct Outputs {
+    thermo: CsvWriter,
+    h5md: Option<(H5mdWriter, u64)>,
+    xyz: Option<(ExtxyzWriter, u64)>,
+    dump: Option<(DumpWriter, u64)>,
+}
 
-impl ThermoCsv {
-    fn create(path: PathBuf) -> Result<Self> {
-        let f = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        let mut w = ThermoCsv(std::io::BufWriter::new(f), path);
-        w.write_str("step,time_ps,pe_eV,ke_eV,etotal_eV,temp_K,press_bar\n")?;
-        Ok(w)
+impl Outputs {
+    fn create(out: &Path, deck: &Deck, ntypes: usize) -> Result<Outputs> {
+        let species: Vec<String> = if deck.output.species.is_empty() {
+            (1..=ntypes).map(|t| format!("T{t}")).collect()
+        } else {
+            deck.output.species.clone()
+        };
+        let names: Vec<&str> = species.iter().map(String::as_str).collect();
+        let o = &deck.output;
+        let h5md = match o.trajectory {
+            0 => None,
+            n => {
+                let mut w = H5mdWriter::create(&out.join("traj.h5"), &names, "nanocontact user")?;
+                for (name, unit) in [
+                    ("pe", "eV"),
+                    ("ke", "eV"),
+                    ("etotal", "eV"),
+                    ("temperature", "K"),
+                    ("pressure", "bar"),
+                ] {
+                    w.declare_observable(name, unit)?;
+                }
+                Some((w, n))
+            }
+        };
+        let xyz = match o.xyz {
+            0 => None,
+            n => Some((ExtxyzWriter::create(&out.join("traj.xyz"), &names)?, n)),
+        };
+        let dump = match o.dump {
+            0 => None,
+            n => Some((DumpWriter::create(&out.join("traj.dump"))?, n)),
+        };
+        Ok(Outputs {
+            thermo: CsvWriter::create(&out.join("thermo.csv"), &THERMO_HEADER)?,
+            h5md,
+            xyz,
+            dump,
+        })
     }
 
-    fn write_str(&mut self, s: &str) -> Result<()> {
-        self.0
-            .write_all(s.as_bytes())
-            .and_then(|_| self.0.flush())
-            .map_err(|e| Error::io(&self.1, e))
+    fn thermo_row(&mut self, t: &Thermo) -> Result<()> {
+        let row: Vec<Cell> = vec![
+            t.step.into(),
+            t.time_ps.into(),
+            t.pe_ev.into(),
+            t.ke_ev.into(),
+            t.etotal_ev().into(),
+            t.temp_k.into(),
+            t.press_bar.into(),
+        ];
+        self.thermo.append_row(&row)?;
+        if let Some((w, _)) = &mut self.h5md {
+            let obs = [
+                ("pe", t.pe_ev),
+                ("ke", t.ke_ev),
+                ("etotal", t.etotal_ev()),
+                ("temperature", t.temp_k),
+                ("pressure", t.press_bar),
+            ];
+            w.append_observables(t.step, t.time_ps, &obs)?;
+        }
+        Ok(())
     }
 
-    fn row(&mut self, t: &Thermo) -> Result<()> {
-        let s = format!(
-            "{},{:.10},{:.12e},{:.12e},{:.12e},{:.9e},{:.9e}\n",
-            t.step,
-            t.time_ps,
-            t.pe_ev,
-            t.ke_ev,
-            t.etotal_ev(),
-            t.temp_k,
-            t.press_bar
-        );
-        self.write_str(&s)
+    /// Whether any trajectory wants a frame at `step` (all ranks must agree: it is collective).
+    fn wants_frame(o: &crate::deck::OutputDeck, step: u64) -> bool {
+        [o.trajectory, o.xyz, o.dump]
+            .iter()
+            .any(|&n| n > 0 && step % n == 0)
     }
+
+    fn frame(&mut self, md: &Md, all: &Atoms) -> Result<()> {
+        let (step, t) = (md.step, md.time_ps);
+        if let Some((w, n)) = &mut self.h5md {
+            if step % *n == 0 {
+                w.append_frame(step, t, &md.simbox, all)?;
+            }
+        }
+        if let Some((w, n)) = &mut self.xyz {
+            if step % *n == 0 {
+                w.append_frame(step, t, &md.simbox, all)?;
+            }
+        }
+        if let Some((w, n)) = &mut self.dump {
+            if step % *n == 0 {
+                w.append_frame(step, &md.simbox, all)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Gather the atoms and write the trajectory frames due at this step (collective).
+fn write_frames(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()> {
+    if !Outputs::wants_frame(&deck.output, md.step) {
+        return Ok(());
+    }
+    let all = md.gather();
+    if let (Some(o), Some(all)) = (outputs.as_mut(), all) {
+        o.frame(md, &all)?;
+    }
+    Ok(())
 }
 
 /// Run a deck.
@@ -283,8 +368,8 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     if let Some(v) = &deck.velocity {
         velocity::create(&mut md, v.temperature, v.seed);
     }
-    let mut csv = if root {
-        Some(ThermoCsv::create(opts.out.join("thermo.csv"))?)
+    let mut outputs = if root {
+        Some(Outputs::create(&opts.out, &deck, md.atoms.ntypes())?)
     } else {
         None
     };
@@ -292,7 +377,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     let every = deck.run.thermo;
     let start_step = md.step;
     let t0 = Instant::now();
-    let out_thermo = |md: &Md, csv: &mut Option<ThermoCsv>, t0: &Instant| -> Result<()> {
+    let out_thermo = |md: &Md, outputs: &mut Option<Outputs>, t0: &Instant| -> Result<()> {
         let th = md.thermo();
         let done = (md.step - start_step) as f64;
         let el = t0.elapsed().as_secs_f64();
@@ -308,20 +393,22 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         } else {
             info!("{}", thermo_line(&th, rate, eta));
         }
-        if let Some(c) = csv {
-            c.row(&th)?;
+        if let Some(o) = outputs {
+            o.thermo_row(&th)?;
         }
         Ok(())
     };
-    info!("{THERMO_HEADER}");
-    out_thermo(&md, &mut csv, &t0)?;
+    info!("{THERMO_LOG_HEADER}");
+    out_thermo(&md, &mut outputs, &t0)?;
+    write_frames(&md, &mut outputs, &deck)?;
     for _ in 0..nsteps {
         verlet::step(&mut md)?;
+        let t1 = Instant::now();
         if (md.step - start_step) % every == 0 || md.step - start_step == nsteps {
-            let t1 = Instant::now();
-            out_thermo(&md, &mut csv, &t0)?;
-            md.timers.add(crate::dynamics::timers::Task::Output, t1);
+            out_thermo(&md, &mut outputs, &t0)?;
         }
+        write_frames(&md, &mut outputs, &deck)?;
+        md.timers.add(crate::dynamics::timers::Task::Output, t1);
     }
     let loop_s = t0.elapsed().as_secs_f64();
     let atom_steps = nsteps as f64 * md.natoms as f64;
@@ -356,9 +443,21 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             &md.simbox,
             &all,
         )?;
+        let mut files = vec!["thermo.csv", "final.data", "deck.toml"];
+        let o = &deck.output;
+        for (n, f) in [
+            (o.trajectory, "traj.h5"),
+            (o.xyz, "traj.xyz"),
+            (o.dump, "traj.dump"),
+        ] {
+            if n > 0 {
+                files.push(f);
+            }
+        }
         info!(
-            "output written to {}/ (thermo.csv, final.data, deck.toml)",
-            opts.out.display()
+            "output written to {}/ ({})",
+            opts.out.display(),
+            files.join(", ")
         );
     }
     Ok(())
