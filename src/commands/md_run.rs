@@ -271,7 +271,7 @@ impl Outputs {
     fn wants_frame(o: &crate::deck::OutputDeck, step: u64) -> bool {
         [o.trajectory, o.xyz, o.dump]
             .iter()
-            .any(|&n| n > 0 && step % n == 0)
+            .any(|&n| n > 0 && step.is_multiple_of(n))
     }
 
     fn frame(&mut self, md: &Md, all: &Atoms) -> Result<()> {

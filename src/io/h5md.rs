@@ -1037,7 +1037,7 @@ mod tests {
         for k in 0..2 {
             let (b, a) = small_system(k);
             w.append_frame(k as u64, 0.001 * k as f64, &b, &a).unwrap();
-            w.append_observable("pe", k as u64, 0.001 * k as f64, -1.0 * k as f64)
+            w.append_observable("pe", k as u64, 0.001 * k as f64, -(k as f64))
                 .unwrap();
         }
         // Stop without closing the file, as a killed run would.
