@@ -850,6 +850,15 @@ impl H5mdReader {
 mod tests {
     use super::*;
     use crate::io::test_support::{small_system, test_dir};
+    use std::sync::{Mutex, MutexGuard};
+
+    /// HDF5 1.10 locks open files with flock(), and a forked child inherits the lock of every
+    /// file open in the parent at the time. The killed-writer test forks, so the tests that hold
+    /// HDF5 files run one at a time.
+    fn serial() -> MutexGuard<'static, ()> {
+        static LOCK: Mutex<()> = Mutex::new(());
+        LOCK.lock().unwrap_or_else(|e| e.into_inner())
+    }
 
     fn check_frame(f: &H5mdFrame, step: u64, time_ps: f64, b: &SimBox, a: &Atoms) {
         assert_eq!(f.step, step);
@@ -875,6 +884,7 @@ mod tests {
 
     #[test]
     fn three_frames_round_trip_exactly() {
+        let _serial = serial();
         let dir = test_dir("h5md_roundtrip");
         let path = dir.join("traj.h5");
         let frames: Vec<(SimBox, Atoms)> = (0..3).map(small_system).collect();
@@ -984,6 +994,7 @@ mod tests {
 
     #[test]
     fn atom_count_changes_and_errors() {
+        let _serial = serial();
         let dir = test_dir("h5md_natoms");
         let path = dir.join("traj.h5");
         let (b, a) = small_system(0);
@@ -1046,6 +1057,7 @@ mod tests {
 
     #[test]
     fn file_survives_a_killed_writer() {
+        let _serial = serial();
         let dir = test_dir("h5md_killed");
         let path = dir.join("traj.h5");
         let status = std::process::Command::new(std::env::current_exe().unwrap())
