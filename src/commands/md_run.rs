@@ -11,6 +11,8 @@ use log::info;
 
 use crate::build::OrientedFcc;
 use crate::deck::Deck;
+use crate::dynamics::langevin::{self, Langevin};
+use crate::dynamics::leads::{self, Lead, Motion};
 use crate::dynamics::{fire, velocity, verlet, Md, Thermo};
 use crate::error::{Error, Result};
 use crate::io::csv::{Cell, CsvWriter, THERMO_HEADER};
@@ -160,15 +162,63 @@ pub fn build_md(
             }
         }
     }
+    let group_bit = |name: &str, key: &str| {
+        groups
+            .bit(name)
+            .ok_or_else(|| Error::key(deck_path, key, format!("unknown group {name}")))
+    };
     let mut frozen = 0;
     for name in &deck.run.freeze {
-        frozen |= groups
-            .bit(name)
-            .ok_or_else(|| Error::key(deck_path, "run.freeze", format!("unknown group {name}")))?;
+        frozen |= group_bit(name, "run.freeze")?;
+    }
+    let mut leads = Vec::new();
+    for l in &deck.lead {
+        let bit = group_bit(&l.group, "lead.group")?;
+        frozen |= bit;
+        let motion = match l.motion.as_str() {
+            "oscillate" => Motion::Oscillate {
+                amplitude_a: l.amplitude,
+                omega_per_ps: 2.0 * std::f64::consts::PI * l.frequency_ghz * 1e-3,
+            },
+            "pull" => Motion::Pull {
+                velocity_a_per_ps: l.velocity,
+            },
+            "step" => Motion::Step {
+                displacement_a: l.displacement,
+                t_on_ps: l.t_on,
+            },
+            _ => Motion::Fixed,
+        };
+        let axis = crate::system::axis_index(&l.axis).unwrap_or(2);
+        leads.push(Lead {
+            name: l.group.clone(),
+            bit,
+            axis,
+            motion,
+            t0_ps: 0.0,
+        });
+    }
+    let mut thermostats = Vec::new();
+    for t in &deck.thermostat {
+        let bit = group_bit(&t.group, "thermostat.group")?;
+        let frame_lead = t
+            .frame
+            .as_ref()
+            .and_then(|f| leads.iter().position(|l: &Lead| &l.name == f));
+        thermostats.push(Langevin {
+            bit,
+            temperature_k: t.temperature,
+            damping_ps: t.damping,
+            seed: t.seed,
+            frame_lead,
+            work_local_ev: 0.0,
+        });
     }
     let grid = grid.or(deck.parallel.grid);
     let mut md = Md::new(simbox, atoms, groups, pot, deck.neighbor.skin, world, grid)?;
     md.set_frozen(frozen);
+    md.leads = leads;
+    md.thermostats = thermostats;
     md.neigh_every = deck.neighbor.every;
     md.dt = deck.run.timestep;
     md.setup()?;
@@ -197,6 +247,8 @@ fn thermo_line(t: &Thermo, rate: f64, eta: f64) -> String {
 /// (`traj.h5` H5MD, `traj.xyz` extended XYZ, `traj.dump` LAMMPS dump), each with its interval.
 struct Outputs {
     thermo: CsvWriter,
+    /// `leads.csv`: lead displacements and forces, thermostat work, with its interval.
+    leads: Option<(CsvWriter, u64)>,
     h5md: Option<(H5mdWriter, u64)>,
     xyz: Option<(ExtxyzWriter, u64)>,
     dump: Option<(DumpWriter, u64)>,
@@ -204,6 +256,24 @@ struct Outputs {
 
 impl Outputs {
     fn create(out: &Path, deck: &Deck, ntypes: usize) -> Result<Outputs> {
+        let leads =
+            if (deck.lead.is_empty() && deck.thermostat.is_empty()) || deck.output.leads == 0 {
+                None
+            } else {
+                let mut header = vec!["step".to_string(), "time_ps".to_string()];
+                for l in &deck.lead {
+                    header.push(format!("disp_{}_A", l.group));
+                    header.push(format!("force_{}_nN", l.group));
+                }
+                for t in &deck.thermostat {
+                    header.push(format!("heat_{}_eV", t.group));
+                }
+                let h: Vec<&str> = header.iter().map(String::as_str).collect();
+                Some((
+                    CsvWriter::create(&out.join("leads.csv"), &h)?,
+                    deck.output.leads,
+                ))
+            };
         let species: Vec<String> = if deck.output.species.is_empty() {
             (1..=ntypes).map(|t| format!("T{t}")).collect()
         } else {
@@ -237,6 +307,7 @@ impl Outputs {
         };
         Ok(Outputs {
             thermo: CsvWriter::create(&out.join("thermo.csv"), &THERMO_HEADER)?,
+            leads,
             h5md,
             xyz,
             dump,
@@ -293,6 +364,30 @@ impl Outputs {
         }
         Ok(())
     }
+}
+
+/// Sample lead displacements and forces (nN) and the heat each thermostat removed (eV) into
+/// `leads.csv` when due (collective).
+fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()> {
+    let n = deck.output.leads;
+    if n == 0 || (deck.lead.is_empty() && deck.thermostat.is_empty()) || !md.step.is_multiple_of(n)
+    {
+        return Ok(());
+    }
+    let f = leads::forces(md);
+    let w = langevin::work_ev(md);
+    if let Some((csv, _)) = outputs.as_mut().and_then(|o| o.leads.as_mut()) {
+        let mut row: Vec<Cell> = vec![md.step.into(), md.time_ps.into()];
+        for (l, fl) in md.leads.iter().zip(&f) {
+            row.push(l.displacement(md.time_ps).into());
+            row.push((fl * crate::units::EV_PER_A_IN_NN).into());
+        }
+        for wk in &w {
+            row.push((-wk).into());
+        }
+        csv.append_row(&row)?;
+    }
+    Ok(())
 }
 
 /// Gather the atoms and write the trajectory frames due at this step (collective).
@@ -401,6 +496,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     info!("{THERMO_LOG_HEADER}");
     out_thermo(&md, &mut outputs, &t0)?;
     write_frames(&md, &mut outputs, &deck)?;
+    write_leads(&md, &mut outputs, &deck)?;
     for _ in 0..nsteps {
         verlet::step(&mut md)?;
         let t1 = Instant::now();
@@ -408,6 +504,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             out_thermo(&md, &mut outputs, &t0)?;
         }
         write_frames(&md, &mut outputs, &deck)?;
+        write_leads(&md, &mut outputs, &deck)?;
         md.timers.add(crate::dynamics::timers::Task::Output, t1);
     }
     let loop_s = t0.elapsed().as_secs_f64();
@@ -444,6 +541,9 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             &all,
         )?;
         let mut files = vec!["thermo.csv", "final.data", "deck.toml"];
+        if deck.output.leads > 0 && !(deck.lead.is_empty() && deck.thermostat.is_empty()) {
+            files.push("leads.csv");
+        }
         let o = &deck.output;
         for (n, f) in [
             (o.trajectory, "traj.h5"),

@@ -35,6 +35,16 @@
 //! trajectory = 100       # H5MD frame interval (0 = none)
 //! [parallel]
 //! grid = [2, 2, 1]       # MPI processor grid (default: minimal ghost surface)
+//! [[lead]]               # a rigid lead with imposed motion along an axis
+//! group = "top"
+//! motion = "oscillate"   # fixed | oscillate | pull | step
+//! amplitude = 1.0        # Å (oscillate); velocity (Å/ps, pull); displacement, t_on (step)
+//! frequency_ghz = 10.0
+//! [[thermostat]]         # Langevin on a group
+//! group = "bath_top"
+//! temperature = 300.0
+//! damping = 0.5          # ps
+//! frame = "top"          # act on velocities relative to this lead's imposed motion
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -63,6 +73,63 @@ pub struct Deck {
     pub output: OutputDeck,
     #[serde(default)]
     pub parallel: ParallelDeck,
+    #[serde(default)]
+    pub lead: Vec<LeadDeck>,
+    #[serde(default)]
+    pub thermostat: Vec<ThermostatDeck>,
+}
+
+/// `[[lead]]`: a rigid lead with an imposed motion along `axis`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadDeck {
+    pub group: String,
+    #[serde(default = "default_axis")]
+    pub axis: String,
+    /// `fixed`, `oscillate` (Δ = amplitude·sin(2π f t)), `pull` (Δ = velocity·t) or `step`.
+    #[serde(default = "default_motion")]
+    pub motion: String,
+    /// Å, for `oscillate`.
+    #[serde(default)]
+    pub amplitude: f64,
+    /// GHz, for `oscillate`.
+    #[serde(default)]
+    pub frequency_ghz: f64,
+    /// Å/ps, for `pull`.
+    #[serde(default)]
+    pub velocity: f64,
+    /// Å and ps, for `step`.
+    #[serde(default)]
+    pub displacement: f64,
+    #[serde(default)]
+    pub t_on: f64,
+}
+
+fn default_axis() -> String {
+    "z".into()
+}
+fn default_motion() -> String {
+    "fixed".into()
+}
+
+/// `[[thermostat]]`: Langevin on a group, optionally in the frame of a moving lead.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThermostatDeck {
+    #[serde(default = "default_langevin")]
+    pub style: String,
+    pub group: String,
+    pub temperature: f64,
+    /// Damping time τ, ps.
+    pub damping: f64,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Group of the lead whose imposed velocity is the reference frame of these atoms.
+    pub frame: Option<String>,
+}
+
+fn default_langevin() -> String {
+    "langevin".into()
 }
 
 /// `[parallel]`: the MPI processor grid (default: chosen to minimise the ghost surface).
@@ -233,6 +300,13 @@ pub struct OutputDeck {
     /// Species name of each type for the extended XYZ file.
     #[serde(default)]
     pub species: Vec<String>,
+    /// Sampling interval of lead forces, displacements and thermostat work (`leads.csv`).
+    #[serde(default = "default_lead_sample")]
+    pub leads: u64,
+}
+
+fn default_lead_sample() -> u64 {
+    10
 }
 
 impl Default for OutputDeck {
@@ -242,6 +316,7 @@ impl Default for OutputDeck {
             xyz: 0,
             dump: 0,
             species: vec![],
+            leads: default_lead_sample(),
         }
     }
 }
@@ -442,6 +517,83 @@ impl Deck {
                     "freeze",
                     format!("group '{f}' is not defined by a [[group]] table"),
                 ));
+            }
+        }
+        for l in &deck.lead {
+            if l.group != "all" && !names.contains(&l.group.as_str()) {
+                return Err(bad(
+                    "lead",
+                    "group",
+                    format!("group '{}' is not defined by a [[group]] table", l.group),
+                ));
+            }
+            if crate::system::axis_index(&l.axis).is_none() {
+                return Err(bad(
+                    "lead",
+                    "axis",
+                    format!("'{}': expected \"x\", \"y\" or \"z\"", l.axis),
+                ));
+            }
+            match l.motion.as_str() {
+                "fixed" | "pull" | "step" => {}
+                "oscillate" => {
+                    if l.frequency_ghz.is_nan() || l.frequency_ghz <= 0.0 {
+                        return Err(bad(
+                            "lead",
+                            "frequency_ghz",
+                            format!(
+                                "lead '{}': oscillation needs a positive frequency in GHz",
+                                l.group
+                            ),
+                        ));
+                    }
+                }
+                m => {
+                    return Err(bad(
+                        "lead",
+                        "motion",
+                        format!("'{m}': expected fixed, oscillate, pull or step"),
+                    ))
+                }
+            }
+        }
+        for t in &deck.thermostat {
+            if t.style != "langevin" {
+                return Err(bad(
+                    "thermostat",
+                    "style",
+                    format!("'{}': only \"langevin\" is available", t.style),
+                ));
+            }
+            if t.group != "all" && !names.contains(&t.group.as_str()) {
+                return Err(bad(
+                    "thermostat",
+                    "group",
+                    format!("group '{}' is not defined by a [[group]] table", t.group),
+                ));
+            }
+            if t.damping.is_nan() || t.damping <= 0.0 {
+                return Err(bad(
+                    "thermostat",
+                    "damping",
+                    format!("{} must be a positive time in ps", t.damping),
+                ));
+            }
+            if t.temperature.is_nan() || t.temperature < 0.0 {
+                return Err(bad(
+                    "thermostat",
+                    "temperature",
+                    format!("{} must be a non-negative temperature in K", t.temperature),
+                ));
+            }
+            if let Some(f) = &t.frame {
+                if !deck.lead.iter().any(|l| &l.group == f) {
+                    return Err(bad(
+                        "thermostat",
+                        "frame",
+                        format!("'{f}' is not the group of a [[lead]]"),
+                    ));
+                }
             }
         }
         // Paths relative to the deck's folder.

@@ -2,6 +2,8 @@
 //! potential, neighbour list, ghosts), velocity Verlet, the FIRE minimiser and velocity creation.
 
 pub mod fire;
+pub mod langevin;
+pub mod leads;
 pub mod state;
 pub mod timers;
 pub mod velocity;

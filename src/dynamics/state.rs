@@ -61,6 +61,10 @@ pub struct Md {
     pub frozen: u32,
     /// Number of atoms not frozen (all ranks).
     pub nmobile: u64,
+    /// Rigid leads with imposed motion (their groups are also in `frozen`).
+    pub leads: Vec<crate::dynamics::leads::Lead>,
+    /// Langevin thermostats on groups.
+    pub thermostats: Vec<crate::dynamics::langevin::Langevin>,
     /// Steps since the last re-neighbouring.
     since_build: u64,
     /// Load imbalance (max / mean owned atoms per rank) at the last re-neighbouring.
@@ -142,6 +146,8 @@ impl Md {
             neigh_every: 1,
             frozen: 0,
             nmobile: natoms,
+            leads: Vec::new(),
+            thermostats: Vec::new(),
             since_build: 0,
             imbalance: 1.0,
             sendbuf: Vec::new(),

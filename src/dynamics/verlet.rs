@@ -3,17 +3,18 @@
 //! v(t+½dt) = v(t) + (dt/2) F(t)/m,  x(t+dt) = x(t) + dt v(t+½dt),
 //! v(t+dt) = v(t+½dt) + (dt/2) F(t+dt)/m,
 //!
-//! with F/m converted to Å/ps² by `ftm2v` (metal units). Atoms of frozen groups do not move.
+//! with F/m converted to Å/ps² by `ftm2v` (metal units). Atoms of frozen groups and rigid leads
+//! are not integrated; the leads follow their imposed motion.
 
 use crate::dynamics::timers::Task;
-use crate::dynamics::Md;
+use crate::dynamics::{langevin, leads, Md};
 use crate::error::Result;
 use crate::units::FTM2V;
 
-/// First half: half-kick velocities and drift positions of owned atoms.
-pub fn initial_integrate(md: &mut Md) {
-    let dt = md.dt;
-    let dtf = 0.5 * dt * FTM2V;
+/// First half: half-kick velocities and drift positions of owned atoms by `drift` (ps).
+pub fn initial_integrate(md: &mut Md, drift: f64) {
+    let dt = drift;
+    let dtf = 0.5 * md.dt * FTM2V;
     let t0 = std::time::Instant::now();
     let frozen = md.frozen;
     let a = &mut md.atoms;
@@ -33,6 +34,20 @@ pub fn initial_integrate(md: &mut Md) {
         x[2] += dt * v[2];
     }
     md.timers.add(Task::Modify, t0);
+}
+
+/// Drift positions of the free atoms by `dt` (ps) at constant velocity.
+fn drift(md: &mut Md, dt: f64) {
+    let frozen = md.frozen;
+    let a = &mut md.atoms;
+    for i in 0..a.nlocal {
+        if a.mask[i] & frozen != 0 {
+            continue;
+        }
+        for d in 0..3 {
+            a.x[i][d] += dt * a.v[i][d];
+        }
+    }
 }
 
 /// Second half: half-kick velocities with the new forces.
@@ -55,12 +70,24 @@ pub fn final_integrate(md: &mut Md) {
     md.timers.add(Task::Modify, t0);
 }
 
-/// One NVE step.
+/// One step. Without thermostats, velocity Verlet (B A B: half-kick, drift, forces, half-kick);
+/// with Langevin thermostats, BAOAB: half-kick, half-drift, the thermostats' O step, half-drift,
+/// forces, half-kick. The rigid leads move to their imposed positions before the forces.
 pub fn step(md: &mut Md) -> Result<()> {
-    initial_integrate(md);
+    let (t, dt) = (md.time_ps, md.dt);
+    if md.thermostats.is_empty() {
+        initial_integrate(md, dt);
+    } else {
+        initial_integrate(md, 0.5 * dt);
+        let t0 = std::time::Instant::now();
+        langevin::o_step(md, t + 0.5 * dt, md.step + 1);
+        drift(md, 0.5 * dt);
+        md.timers.add(Task::Modify, t0);
+    }
+    leads::advance(md, t, dt);
     md.compute_forces()?;
-    final_integrate(md);
     md.step += 1;
-    md.time_ps += md.dt;
+    md.time_ps += dt;
+    final_integrate(md);
     Ok(())
 }

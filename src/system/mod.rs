@@ -8,5 +8,5 @@ mod simbox;
 
 pub use atoms::Atoms;
 pub use group::Groups;
-pub use region::Region;
+pub use region::{axis_index, Region};
 pub use simbox::{Boundary, SimBox};

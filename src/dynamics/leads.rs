@@ -1,0 +1,139 @@
+//! Rigid leads with an imposed motion along one axis: held fixed, oscillated as
+//! h(t) = h0 + a0·sin(ωt) (the driven lead of the gold rheology paper, seed 000, Methods),
+//! pulled at constant velocity, or displaced by a step. The lead's atoms move together as a rigid
+//! body; the force that the rest of the system exerts on a lead is the sum of the per-atom forces
+//! on its atoms (forces between its own atoms cancel in pairs).
+
+use crate::dynamics::Md;
+
+/// Imposed displacement Δ(t) of a lead along its axis, Å, and its rate, Å/ps.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Motion {
+    /// Δ = 0.
+    Fixed,
+    /// Δ = a0·sin(ωt), ω = 2π f.
+    Oscillate { amplitude_a: f64, omega_per_ps: f64 },
+    /// Δ = v·t.
+    Pull { velocity_a_per_ps: f64 },
+    /// Δ = d for t ≥ t_on, else 0.
+    Step { displacement_a: f64, t_on_ps: f64 },
+}
+
+impl Motion {
+    /// Displacement at time t (ps), Å.
+    pub fn displacement(&self, t: f64) -> f64 {
+        match *self {
+            Motion::Fixed => 0.0,
+            Motion::Oscillate {
+                amplitude_a,
+                omega_per_ps,
+            } => amplitude_a * (omega_per_ps * t).sin(),
+            Motion::Pull { velocity_a_per_ps } => velocity_a_per_ps * t,
+            Motion::Step {
+                displacement_a,
+                t_on_ps,
+            } => {
+                if t >= t_on_ps {
+                    displacement_a
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+
+    /// Velocity dΔ/dt at time t, Å/ps.
+    pub fn velocity(&self, t: f64) -> f64 {
+        match *self {
+            Motion::Oscillate {
+                amplitude_a,
+                omega_per_ps,
+            } => amplitude_a * omega_per_ps * (omega_per_ps * t).cos(),
+            Motion::Pull { velocity_a_per_ps } => velocity_a_per_ps,
+            Motion::Fixed | Motion::Step { .. } => 0.0,
+        }
+    }
+}
+
+/// A rigid lead: a group, an axis and a motion. `t0_ps` is the time at which Δ = 0.
+#[derive(Clone, Debug)]
+pub struct Lead {
+    pub name: String,
+    pub bit: u32,
+    pub axis: usize,
+    pub motion: Motion,
+    pub t0_ps: f64,
+}
+
+impl Lead {
+    /// Imposed displacement at simulation time t.
+    pub fn displacement(&self, t: f64) -> f64 {
+        self.motion.displacement(t - self.t0_ps)
+    }
+
+    /// Imposed velocity at simulation time t.
+    pub fn velocity(&self, t: f64) -> f64 {
+        self.motion.velocity(t - self.t0_ps)
+    }
+}
+
+/// Move every lead's atoms from time `t` to `t + dt`: positions shift by Δ(t+dt) − Δ(t) along the
+/// axis, velocities are the imposed rate (zero across the axis).
+pub fn advance(md: &mut Md, t: f64, dt: f64) {
+    for lead in &md.leads {
+        let shift = lead.displacement(t + dt) - lead.displacement(t);
+        let vel = lead.velocity(t + dt);
+        let a = &mut md.atoms;
+        for i in 0..a.nlocal {
+            if a.mask[i] & lead.bit != 0 {
+                a.x[i][lead.axis] += shift;
+                a.v[i] = [0.0; 3];
+                a.v[i][lead.axis] = vel;
+            }
+        }
+    }
+}
+
+/// Force on each lead along its axis (eV/Å), summed over ranks: the force the rest of the system
+/// exerts on the lead.
+pub fn forces(md: &Md) -> Vec<f64> {
+    let a = &md.atoms;
+    let mut f: Vec<f64> = md
+        .leads
+        .iter()
+        .map(|l| {
+            (0..a.nlocal)
+                .filter(|&i| a.mask[i] & l.bit != 0)
+                .map(|i| a.f[i][l.axis])
+                .sum()
+        })
+        .collect();
+    md.world.sum(&mut f);
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn motions() {
+        let m = Motion::Oscillate {
+            amplitude_a: 1.0,
+            omega_per_ps: 2.0,
+        };
+        assert_eq!(m.displacement(0.0), 0.0);
+        assert!((m.displacement(std::f64::consts::PI / 4.0) - 1.0).abs() < 1e-15);
+        assert!((m.velocity(0.0) - 2.0).abs() < 1e-15);
+        let p = Motion::Pull {
+            velocity_a_per_ps: 0.5,
+        };
+        assert_eq!(p.displacement(4.0), 2.0);
+        let s = Motion::Step {
+            displacement_a: 1.5,
+            t_on_ps: 1.0,
+        };
+        assert_eq!(s.displacement(0.999), 0.0);
+        assert_eq!(s.displacement(1.0), 1.5);
+    }
+}

@@ -1,0 +1,181 @@
+//! Plumbing of the driven junction (`inputs/small_driven_junction.toml`): rigid-lead motion
+//! exact to round-off, energy bookkeeping (ΔE of the free atoms = work of the drive + work of the
+//! thermostats, to 1e-3 of the work), the lead force in `leads.csv` equal to the sum of the per-atom forces in the
+//! dump, and the same results at 1 and 3 ranks.
+#![allow(clippy::needless_range_loop)] // x, y, z components by index read like the equations
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use nanocontact::commands::md_run::build_md;
+use nanocontact::deck::Deck;
+use nanocontact::dynamics::{langevin, leads, verlet, Md};
+use nanocontact::parallel::World;
+use nanocontact::units::MVV2E;
+
+fn deck_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/small_driven_junction.toml")
+}
+
+fn mobile_energy(md: &Md) -> f64 {
+    let a = &md.atoms;
+    let ke: f64 = (0..a.nlocal)
+        .filter(|&i| md.mobile(i))
+        .map(|i| {
+            0.5 * MVV2E * a.mass(i) * (a.v[i][0].powi(2) + a.v[i][1].powi(2) + a.v[i][2].powi(2))
+        })
+        .sum();
+    ke + md.pe()
+}
+
+#[test]
+fn rigid_motion_and_energy_bookkeeping() {
+    let p = deck_path();
+    let deck = Deck::read(&p).unwrap();
+    let mut md = build_md(&deck, &p, World::serial(), None).unwrap();
+    nanocontact::dynamics::velocity::create(&mut md, 300.0, 11);
+    let x0: Vec<[f64; 3]> = md.atoms.x[..md.atoms.nlocal].to_vec();
+    let ids0: Vec<u64> = md.atoms.id[..md.atoms.nlocal].to_vec();
+    let (bottom, top) = (md.leads[0].bit, md.leads[1].bit);
+    let e0 = mobile_energy(&md);
+    let mut w_mech = 0.0;
+    let mut f_prev = leads::forces(&md);
+    let nsteps = 500;
+    for _ in 0..nsteps {
+        let t = md.time_ps;
+        let d0: Vec<f64> = md.leads.iter().map(|l| l.displacement(t)).collect();
+        verlet::step(&mut md).unwrap();
+        let f = leads::forces(&md);
+        for (k, l) in md.leads.iter().enumerate() {
+            // Work done on the system by moving the rigid lead: −F_on_lead · dΔ (trapezoid).
+            w_mech -= 0.5 * (f_prev[k] + f[k]) * (l.displacement(md.time_ps) - d0[k]);
+        }
+        f_prev = f;
+    }
+    let w_t: f64 = langevin::work_ev(&md).iter().sum();
+    let de = mobile_energy(&md) - e0;
+    eprintln!(
+        "dE = {de:.6} eV, W_drive = {w_mech:.6} eV, W_thermostat = {w_t:.6} eV, mismatch {:.2e}",
+        de - w_mech - w_t
+    );
+    assert!(w_mech.abs() > 0.05, "the drive must do work");
+    // BAOAB closes the balance to the velocity-Verlet shadow-energy error, O(dt^2): ~1e-4 here.
+    assert!(
+        (de - w_mech - w_t).abs() < 1e-3 * (w_mech.abs() + w_t.abs()),
+        "energy balance"
+    );
+    // Rigid leads: exact imposed displacement, no motion across the axis.
+    let disp = md.leads[1].displacement(md.time_ps);
+    assert!((disp - 0.5 * (2.0 * std::f64::consts::PI * 0.2 * 1.0).sin()).abs() < 1e-14);
+    let mut checked = 0;
+    for i in 0..md.atoms.nlocal {
+        let m = md.atoms.mask[i];
+        if m & (top | bottom) == 0 {
+            continue;
+        }
+        let k = ids0.iter().position(|&id| id == md.atoms.id[i]).unwrap();
+        let want = if m & top != 0 { disp } else { 0.0 };
+        assert!(
+            (md.atoms.x[i][2] - x0[k][2] - want).abs() < 1e-12,
+            "rigid atom {} z",
+            md.atoms.id[i]
+        );
+        assert!(
+            (md.atoms.x[i][0] - x0[k][0]).abs() < 1e-12
+                && (md.atoms.x[i][1] - x0[k][1]).abs() < 1e-12
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 128);
+}
+
+fn mpirun(np: usize, out: &Path) {
+    let o = Command::new("mpirun")
+        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+        .env("OMPI_MCA_pml", "ob1")
+        .env("OMPI_MCA_plm", "isolated")
+        .args([
+            "--oversubscribe",
+            "--bind-to",
+            "none",
+            "--timeout",
+            "300",
+            "-np",
+            &np.to_string(),
+        ])
+        .arg(env!("CARGO_BIN_EXE_nanocontact"))
+        .args([
+            "run",
+            deck_path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn csv(p: &Path) -> Vec<Vec<f64>> {
+    std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect()
+}
+
+#[test]
+fn lead_forces_match_dump_and_ranks() {
+    use nanocontact::io::dump::read_dump;
+    let dir = common::scratch("driven");
+    let (o1, o3) = (dir.join("np1"), dir.join("np3"));
+    mpirun(1, &o1);
+    mpirun(3, &o3);
+    let l1 = csv(&o1.join("leads.csv"));
+    let l3 = csv(&o3.join("leads.csv"));
+    assert_eq!(l1.len(), 51, "samples every 10 of 500 steps");
+    for (a, b) in l1.iter().zip(&l3) {
+        for k in 0..a.len() {
+            assert!(
+                (a[k] - b[k]).abs() <= 1e-9 * a[k].abs().max(1.0),
+                "leads.csv step {} column {k}: {} vs {}",
+                a[0],
+                a[k],
+                b[k]
+            );
+        }
+    }
+    // Force on the top lead at step 500 = Σ fz of its atoms in the dump (eV/Å → nN).
+    let frames = read_dump(&o1.join("traj.dump")).unwrap();
+    let last = frames.last().unwrap();
+    assert_eq!(last.step, 500);
+    let first = &frames[0];
+    let z0 = first.column("z").unwrap();
+    let fz = last.column("fz").unwrap();
+    let mut sum_top = 0.0;
+    let mut sum_bottom = 0.0;
+    for (k, id) in last.ids.iter().enumerate() {
+        let z = z0[first.index_of(*id).unwrap()];
+        if z > 28.0 {
+            sum_top += fz[k];
+        } else if z < 2.5 {
+            sum_bottom += fz[k];
+        }
+    }
+    let row = l1.last().unwrap();
+    assert!(
+        (row[3] - sum_bottom * 1.602176634).abs() < 1e-9,
+        "bottom {} vs {}",
+        row[3],
+        sum_bottom * 1.602176634
+    );
+    assert!(
+        (row[5] - sum_top * 1.602176634).abs() < 1e-9,
+        "top {} vs {}",
+        row[5],
+        sum_top * 1.602176634
+    );
+}
