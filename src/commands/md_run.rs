@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use log::info;
 
+use crate::build::junction::{self, JunctionSpec, Orientation};
 use crate::build::OrientedFcc;
 use crate::deck::Deck;
 use crate::dynamics::langevin::{self, Langevin};
@@ -84,8 +85,37 @@ fn potential(deck: &Deck, ntypes: usize) -> Result<Box<dyn Potential>> {
     )?))
 }
 
+/// Atoms, box and potential of a deck's `[structure]`, with the groups its builder defines
+/// (name, indices of member atoms).
+type Built = (SimBox, Atoms, Box<dyn Potential>, Vec<(String, Vec<usize>)>);
+
+/// Masses per type: the potential's, else the deck's.
+fn type_masses(
+    pot: &dyn Potential,
+    deck_masses: &[Option<f64>],
+    ntypes: usize,
+    deck_path: &Path,
+) -> Result<Vec<f64>> {
+    let pm = pot.type_masses();
+    (0..ntypes)
+        .map(|t| {
+            pm.get(t)
+                .copied()
+                .flatten()
+                .or(deck_masses.get(t).copied().flatten())
+                .ok_or_else(|| {
+                    Error::key(
+                        deck_path,
+                        "structure.masses",
+                        format!("no mass for type {}", t + 1),
+                    )
+                })
+        })
+        .collect()
+}
+
 /// The box, atoms and potential of a deck's `[structure]`.
-fn structure(deck: &Deck, deck_path: &Path) -> Result<(SimBox, Atoms, Box<dyn Potential>)> {
+fn structure(deck: &Deck, deck_path: &Path) -> Result<Built> {
     let s = &deck.structure;
     let boundary = SimBox::parse_boundary(&s.boundary)
         .ok_or_else(|| Error::key(deck_path, "structure.boundary", "bad boundary"))?;
@@ -100,7 +130,35 @@ fn structure(deck: &Deck, deck_path: &Path) -> Result<(SimBox, Atoms, Box<dyn Po
             }
         }
         let (b, a) = df.into_system(path, boundary, &masses)?;
-        return Ok((b, a, pot));
+        return Ok((b, a, pot, Vec::new()));
+    }
+    if let Some(j) = &s.junction {
+        let spec = JunctionSpec {
+            a: j.a,
+            orientation: Orientation::parse(&j.orientation).unwrap_or(Orientation::O111),
+            lateral_cells: j.lateral_cells,
+            lead_layers: j.lead_layers,
+            h0: j.h0,
+            radius: j.radius,
+            vacuum: j.vacuum,
+            rigid_layers: j.rigid_layers,
+            bath_layers: j.bath_layers,
+        };
+        let built = junction::build(&spec)
+            .map_err(|e| Error::key(deck_path, "structure.junction", e.to_string()))?;
+        let pot = potential(deck, 1)?;
+        let masses = type_masses(pot.as_ref(), &deck_masses, 1, deck_path)?;
+        let simbox = SimBox::new(built.lo, built.hi, boundary);
+        let mut atoms = Atoms::with_types(masses);
+        let mut groups: Vec<(String, Vec<usize>)> = junction::GROUPS
+            .iter()
+            .map(|g| (g.to_string(), Vec::new()))
+            .collect();
+        for (k, (x, g)) in built.positions.iter().zip(&built.group).enumerate() {
+            atoms.push_owned(k as u64 + 1, 0, *x, [0.0; 3]);
+            groups[*g].1.push(k);
+        }
+        return Ok((simbox, atoms, pot, groups));
     }
     let l = s
         .lattice
@@ -141,7 +199,7 @@ fn structure(deck: &Deck, deck_path: &Path) -> Result<(SimBox, Atoms, Box<dyn Po
             "the regions keep no atom",
         ));
     }
-    Ok((simbox, atoms, pot))
+    Ok((simbox, atoms, pot, Vec::new()))
 }
 
 /// Set up the MD state of a deck: structure, potential, groups, frozen groups, decomposition
@@ -152,8 +210,14 @@ pub fn build_md(
     world: World,
     grid: Option<[usize; 3]>,
 ) -> Result<Md> {
-    let (simbox, mut atoms, pot) = structure(deck, deck_path)?;
+    let (simbox, mut atoms, pot, preset) = structure(deck, deck_path)?;
     let mut groups = Groups::default();
+    for (name, members) in &preset {
+        let bit = groups.define(name)?;
+        for &i in members {
+            atoms.mask[i] |= bit;
+        }
+    }
     for g in &deck.group {
         let bit = groups.define(&g.name)?;
         for i in 0..atoms.nlocal {
@@ -471,6 +535,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     let nsteps = deck.run.steps;
     let every = deck.run.thermo;
     let start_step = md.step;
+    md.timers = Default::default();
     let t0 = Instant::now();
     let out_thermo = |md: &Md, outputs: &mut Option<Outputs>, t0: &Instant| -> Result<()> {
         let th = md.thermo();

@@ -145,6 +145,7 @@ pub struct ParallelDeck {
 pub struct Structure {
     pub data: Option<PathBuf>,
     pub lattice: Option<LatticeDeck>,
+    pub junction: Option<JunctionDeck>,
     #[serde(default = "default_boundary")]
     pub boundary: String,
     /// Mass of each type (amu) when neither the data file nor the potential gives one.
@@ -154,6 +155,41 @@ pub struct Structure {
 
 fn default_boundary() -> String {
     "p p p".into()
+}
+
+/// `[structure.junction]`: two crystalline leads joined by a column (see `build::junction`);
+/// defines the groups `lead_bottom`, `bath_bottom`, `junction`, `bath_top`, `lead_top`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JunctionDeck {
+    pub a: f64,
+    /// Crystal direction along z: "111", "110" or "001".
+    #[serde(default = "default_orientation")]
+    pub orientation: String,
+    /// Lateral repeats of the oriented cell along x and y.
+    pub lateral_cells: [usize; 2],
+    /// Atomic planes per lead.
+    pub lead_layers: usize,
+    /// Column length between the leads, Å.
+    pub h0: f64,
+    /// Column radius, Å.
+    pub radius: f64,
+    #[serde(default = "default_junction_vacuum")]
+    pub vacuum: f64,
+    #[serde(default = "default_two")]
+    pub rigid_layers: usize,
+    #[serde(default = "default_two")]
+    pub bath_layers: usize,
+}
+
+fn default_orientation() -> String {
+    "111".into()
+}
+fn default_junction_vacuum() -> f64 {
+    10.0
+}
+fn default_two() -> usize {
+    2
 }
 
 /// `[structure.lattice]`: an oriented fcc crystal, optionally carved by regions.
@@ -383,11 +419,52 @@ impl Deck {
             msg,
         };
         let s = &deck.structure;
-        match (&s.data, &s.lattice) {
-            (Some(_), Some(_)) | (None, None) => {
-                return Err(bad("structure", "data", "give either 'data' (a LAMMPS data file) or a [structure.lattice] table, not both or neither".into()))
+        let sources = [s.data.is_some(), s.lattice.is_some(), s.junction.is_some()]
+            .iter()
+            .filter(|&&b| b)
+            .count();
+        if sources != 1 {
+            return Err(bad(
+                "structure",
+                "data",
+                "give exactly one of 'data' (a LAMMPS data file), [structure.lattice] or [structure.junction]".into(),
+            ));
+        }
+        if let Some(j) = &s.junction {
+            if crate::build::junction::Orientation::parse(&j.orientation).is_none() {
+                return Err(bad(
+                    "structure.junction",
+                    "orientation",
+                    format!("'{}': expected \"111\", \"110\" or \"001\"", j.orientation),
+                ));
             }
-            _ => {}
+            if j.a.is_nan()
+                || j.a <= 0.0
+                || j.h0.is_nan()
+                || j.h0 <= 0.0
+                || j.radius.is_nan()
+                || j.radius <= 0.0
+            {
+                return Err(bad(
+                    "structure.junction",
+                    "a",
+                    "a, h0 and radius must be positive lengths in Å".into(),
+                ));
+            }
+            if j.lateral_cells.contains(&0) || j.lead_layers == 0 {
+                return Err(bad(
+                    "structure.junction",
+                    "lateral_cells",
+                    "lateral_cells and lead_layers must be at least 1".into(),
+                ));
+            }
+            if j.rigid_layers + j.bath_layers > j.lead_layers {
+                return Err(bad(
+                    "structure.junction",
+                    "rigid_layers",
+                    "rigid_layers + bath_layers exceeds lead_layers".into(),
+                ));
+            }
         }
         if crate::system::SimBox::parse_boundary(&s.boundary).is_none() {
             return Err(bad(
@@ -509,7 +586,10 @@ impl Deck {
                 "must be at least 1 (steps between thermo lines)".into(),
             ));
         }
-        let names: Vec<&str> = deck.group.iter().map(|g| g.name.as_str()).collect();
+        let mut names: Vec<&str> = deck.group.iter().map(|g| g.name.as_str()).collect();
+        if deck.structure.junction.is_some() {
+            names.extend(crate::build::junction::GROUPS);
+        }
         for f in &deck.run.freeze {
             if f != "all" && !names.contains(&f.as_str()) {
                 return Err(bad(
