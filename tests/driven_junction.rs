@@ -179,3 +179,75 @@ fn lead_forces_match_dump_and_ranks() {
         sum_top * 1.602176634
     );
 }
+
+#[test]
+fn protocol_stages_hand_over() {
+    // The small junction deck plus two stages: one cycle at another amplitude and frequency,
+    // then a hold with the baths switched off. Runs at 1 and 2 ranks.
+    let base = std::fs::read_to_string(deck_path()).unwrap();
+    let pot = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/potentials/Au_u3.eam");
+    let deck = base.replace("files = [\"potentials/Au_u3.eam\"]", &format!("files = [\"{}\"]", pot.display()))
+        + "\n[[stage]]\nname = \"sweep\"\ncycles = 1\nlead = [{ group = \"top\", motion = \"oscillate\", amplitude = 0.3, frequency_ghz = 500.0 }]\n"
+        + "\n[[stage]]\nname = \"hold\"\nsteps = 100\nlead = [{ group = \"top\", motion = \"fixed\" }]\nthermostat = []\n";
+    let dir = common::scratch("stages");
+    let p = dir.join("deck.toml");
+    std::fs::write(&p, deck).unwrap();
+    let mut results = Vec::new();
+    for np in [1, 2] {
+        let out = dir.join(format!("np{np}"));
+        let o = Command::new("mpirun")
+            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+            .env("OMPI_MCA_pml", "ob1")
+            .env("OMPI_MCA_plm", "isolated")
+            .args([
+                "--oversubscribe",
+                "--bind-to",
+                "none",
+                "--timeout",
+                "300",
+                "-np",
+                &np.to_string(),
+            ])
+            .arg(env!("CARGO_BIN_EXE_nanocontact"))
+            .args(["run", p.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{log}");
+        assert!(
+            log.contains("stage 1 'sweep' at step 500")
+                && log.contains("stage 2 'hold' at step 1500"),
+            "{log}"
+        );
+        results.push(csv(&out.join("leads.csv")));
+    }
+    let rows = &results[0];
+    // 500 + 1000 (one 500 GHz cycle of 2 fs steps) + 100 steps, sampled every 10.
+    assert_eq!(rows.len(), 161);
+    for w in rows.windows(2) {
+        assert_eq!(w[1][0] - w[0][0], 10.0, "contiguous steps");
+        // The top lead's displacement is continuous: at most a0·ω·Δt·10 between samples.
+        assert!((w[1][4] - w[0][4]).abs() <= 0.5 * 2.0 * std::f64::consts::PI * 0.5 * 0.02 + 1e-12);
+    }
+    // At step 1500 (end of the sweep cycle) the lead is back where the first stage left it.
+    let at = |s: f64| rows.iter().find(|r| r[0] == s).unwrap();
+    let d500 = at(500.0)[4];
+    assert!((at(1500.0)[4] - d500).abs() < 1e-9);
+    assert!(
+        (at(1000.0)[4] - d500).abs() < 1e-9,
+        "half a cycle: sin(pi) = 0"
+    );
+    // Baths off in the hold: the heat columns stop changing.
+    let (h1, h2) = (at(1510.0), at(1600.0));
+    assert_eq!((h1[6], h1[7]), (h2[6], h2[7]));
+    for (a, b) in results[0].iter().zip(&results[1]) {
+        for k in 0..a.len() {
+            assert!(
+                (a[k] - b[k]).abs() <= 1e-9 * a[k].abs().max(1.0),
+                "1 vs 2 ranks, step {} column {k}",
+                a[0]
+            );
+        }
+    }
+}

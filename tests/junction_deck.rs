@@ -6,6 +6,7 @@ use std::path::Path;
 
 use nanocontact::commands::md_run::build_md;
 use nanocontact::deck::Deck;
+use nanocontact::dynamics::leads::Motion;
 use nanocontact::dynamics::verlet;
 use nanocontact::parallel::World;
 
@@ -27,6 +28,20 @@ fn paper_junction_builds_and_steps() {
         assert_eq!(count(g), 160, "{g}");
     }
     assert_eq!(count("junction"), md.natoms as usize - 640);
+    assert_eq!(
+        deck.stage.len(),
+        10,
+        "thermal cycling, relaxation, equilibration, 6 amplitudes"
+    );
+    // Drive the top lead as the sweep stages do.
+    let omega = 2.0 * std::f64::consts::PI * 10.0e-3;
+    md.leads[1].set_motion(
+        Motion::Oscillate {
+            amplitude_a: 1.0,
+            omega_per_ps: omega,
+        },
+        md.time_ps,
+    );
     let top = md.groups.bit("lead_top").unwrap();
     let z0: Vec<f64> = (0..md.atoms.nlocal)
         .filter(|&i| md.atoms.mask[i] & top != 0)

@@ -23,7 +23,7 @@ fn ten_picoseconds_at_600k() {
         None,
     )
     .unwrap();
-    md.dt = 0.002;
+    md.set_timestep(0.002);
     let momentum = |md: &nanocontact::dynamics::Md| {
         let mut p = [0.0; 3];
         for i in 0..md.atoms.nlocal {

@@ -63,7 +63,7 @@ fn nve_matches_lammps() {
         None,
     )
     .unwrap();
-    md.dt = 0.002;
+    md.set_timestep(0.002);
     let reference = lammps_thermo();
     assert_eq!(reference.len(), 21);
     let momentum = |md: &nanocontact::dynamics::Md| {

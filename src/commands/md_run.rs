@@ -11,7 +11,7 @@ use log::info;
 
 use crate::build::junction::{self, JunctionSpec, Orientation};
 use crate::build::OrientedFcc;
-use crate::deck::Deck;
+use crate::deck::{Deck, LeadDeck, MinimizeDeck, ThermostatDeck};
 use crate::dynamics::langevin::{self, Langevin};
 use crate::dynamics::leads::{self, Lead, Motion};
 use crate::dynamics::{fire, velocity, verlet, Md, Thermo};
@@ -202,6 +202,56 @@ fn structure(deck: &Deck, deck_path: &Path) -> Result<Built> {
     Ok((simbox, atoms, pot, Vec::new()))
 }
 
+/// The imposed motion of a `[[lead]]`.
+fn motion(l: &LeadDeck) -> Motion {
+    match l.motion.as_str() {
+        "oscillate" => Motion::Oscillate {
+            amplitude_a: l.amplitude,
+            omega_per_ps: 2.0 * std::f64::consts::PI * l.frequency_ghz * 1e-3,
+        },
+        "pull" => Motion::Pull {
+            velocity_a_per_ps: l.velocity,
+        },
+        "step" => Motion::Step {
+            displacement_a: l.displacement,
+            t_on_ps: l.t_on,
+        },
+        _ => Motion::Fixed,
+    }
+}
+
+/// Langevin thermostats of `[[thermostat]]` tables.
+fn make_thermostats(
+    list: &[ThermostatDeck],
+    groups: &Groups,
+    leads: &[Lead],
+    deck_path: &Path,
+) -> Result<Vec<Langevin>> {
+    list.iter()
+        .map(|t| {
+            let bit = groups.bit(&t.group).ok_or_else(|| {
+                Error::key(
+                    deck_path,
+                    "thermostat.group",
+                    format!("unknown group {}", t.group),
+                )
+            })?;
+            Ok(Langevin {
+                bit,
+                temperature_k: t.temperature,
+                damping_ps: t.damping,
+                seed: t.seed,
+                frame_lead: t
+                    .frame
+                    .as_ref()
+                    .and_then(|f| leads.iter().position(|l| &l.name == f)),
+                work_local_ev: 0.0,
+                active: true,
+            })
+        })
+        .collect()
+}
+
 /// Set up the MD state of a deck: structure, potential, groups, frozen groups, decomposition
 /// over the ranks of `world` (`grid` overrides the deck's `[parallel] grid`), forces.
 pub fn build_md(
@@ -239,52 +289,24 @@ pub fn build_md(
     for l in &deck.lead {
         let bit = group_bit(&l.group, "lead.group")?;
         frozen |= bit;
-        let motion = match l.motion.as_str() {
-            "oscillate" => Motion::Oscillate {
-                amplitude_a: l.amplitude,
-                omega_per_ps: 2.0 * std::f64::consts::PI * l.frequency_ghz * 1e-3,
-            },
-            "pull" => Motion::Pull {
-                velocity_a_per_ps: l.velocity,
-            },
-            "step" => Motion::Step {
-                displacement_a: l.displacement,
-                t_on_ps: l.t_on,
-            },
-            _ => Motion::Fixed,
-        };
         let axis = crate::system::axis_index(&l.axis).unwrap_or(2);
         leads.push(Lead {
             name: l.group.clone(),
             bit,
             axis,
-            motion,
+            motion: motion(l),
             t0_ps: 0.0,
+            offset_a: 0.0,
         });
     }
-    let mut thermostats = Vec::new();
-    for t in &deck.thermostat {
-        let bit = group_bit(&t.group, "thermostat.group")?;
-        let frame_lead = t
-            .frame
-            .as_ref()
-            .and_then(|f| leads.iter().position(|l: &Lead| &l.name == f));
-        thermostats.push(Langevin {
-            bit,
-            temperature_k: t.temperature,
-            damping_ps: t.damping,
-            seed: t.seed,
-            frame_lead,
-            work_local_ev: 0.0,
-        });
-    }
+    let thermostats = make_thermostats(&deck.thermostat, &groups, &leads, deck_path)?;
     let grid = grid.or(deck.parallel.grid);
     let mut md = Md::new(simbox, atoms, groups, pot, deck.neighbor.skin, world, grid)?;
     md.set_frozen(frozen);
     md.leads = leads;
     md.thermostats = thermostats;
     md.neigh_every = deck.neighbor.every;
-    md.dt = deck.run.timestep;
+    md.set_timestep(deck.run.timestep);
     md.setup()?;
     Ok(md)
 }
@@ -466,6 +488,89 @@ fn write_frames(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<(
     Ok(())
 }
 
+/// A protocol stage (the deck's `[[stage]]`; the base run is built as one too).
+type Stage = crate::deck::StageDeck;
+
+/// Steps of a stage: `steps`, or `cycles` periods of the first oscillating lead.
+fn stage_steps(st: &Stage, md: &Md) -> u64 {
+    if let Some(n) = st.steps {
+        return n;
+    }
+    let dt = st.timestep.unwrap_or(md.dt);
+    let omega = st
+        .lead
+        .iter()
+        .map(motion)
+        .chain(md.leads.iter().map(|l| l.motion))
+        .find_map(|m| match m {
+            Motion::Oscillate { omega_per_ps, .. } => Some(omega_per_ps),
+            _ => None,
+        });
+    match (st.cycles, omega) {
+        (Some(c), Some(w)) => (c * 2.0 * std::f64::consts::PI / w / dt).round() as u64,
+        _ => 0,
+    }
+}
+
+/// Apply a stage's overrides: timestep, lead motions (restarting from the leads' current
+/// positions), thermostats.
+fn apply_stage(md: &mut Md, st: &Stage, deck_path: &Path) -> Result<()> {
+    if let Some(dt) = st.timestep {
+        md.set_timestep(dt);
+    }
+    for l in &st.lead {
+        let t = md.time_ps;
+        if let Some(lead) = md.leads.iter_mut().find(|x| x.name == l.group) {
+            lead.set_motion(motion(l), t);
+        }
+    }
+    if let Some(list) = &st.thermostat {
+        // Thermostats keep their identity (and accumulated work, so leads.csv stays cumulative):
+        // those on a group in the new list take its parameters, the others switch off.
+        let new = make_thermostats(list, &md.groups, &md.leads, deck_path)?;
+        for th in md.thermostats.iter_mut() {
+            match new.iter().find(|n| n.bit == th.bit) {
+                Some(n) => {
+                    th.temperature_k = n.temperature_k;
+                    th.damping_ps = n.damping_ps;
+                    th.seed = n.seed;
+                    th.frame_lead = n.frame_lead;
+                    th.active = true;
+                }
+                None => th.active = false,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// FIRE with a log line.
+fn minimize_logged(md: &mut Md, m: &MinimizeDeck) -> Result<()> {
+    let e0 = md.pe();
+    let r = fire::minimize(
+        md,
+        &fire::FireParams {
+            ftol: m.ftol,
+            etol: m.etol,
+            max_steps: m.max_steps,
+            dt: m.dt,
+        },
+    )?;
+    info!(
+        "FIRE minimisation: {} steps, energy {:.6} -> {:.6} eV, max force {:.3e} eV/A{}",
+        r.steps,
+        e0,
+        r.pe_ev,
+        r.fmax,
+        if r.converged {
+            ""
+        } else {
+            " (not converged: step limit)"
+        }
+    );
+    Ok(())
+}
+
 /// Run a deck.
 pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     let root = world.is_root();
@@ -500,78 +605,126 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         md.potential.cutoff(),
         md.list.skin
     );
-    if let Some(m) = &deck.minimize {
-        let e0 = md.pe();
-        let r = fire::minimize(
-            &mut md,
-            &fire::FireParams {
-                ftol: m.ftol,
-                etol: m.etol,
-                max_steps: m.max_steps,
-                dt: m.dt,
-            },
-        )?;
-        info!(
-            "FIRE minimisation: {} steps, energy {:.6} -> {:.6} eV, max force {:.3e} eV/A{}",
-            r.steps,
-            e0,
-            r.pe_ev,
-            r.fmax,
-            if r.converged {
-                ""
-            } else {
-                " (not converged: step limit)"
-            }
-        );
-    }
-    if let Some(v) = &deck.velocity {
-        velocity::create(&mut md, v.temperature, v.seed);
-    }
     let mut outputs = if root {
         Some(Outputs::create(&opts.out, &deck, md.atoms.ntypes())?)
     } else {
         None
     };
-    let nsteps = deck.run.steps;
-    let every = deck.run.thermo;
-    let start_step = md.step;
+    // The base run is the first stage; [[stage]] tables follow.
+    let mut stages = vec![Stage {
+        name: "run".to_string(),
+        steps: Some(deck.run.steps),
+        cycles: None,
+        timestep: None,
+        minimize: deck.minimize.clone(),
+        velocity: deck.velocity.clone(),
+        lead: Vec::new(),
+        thermostat: None,
+    }];
+    stages.extend(deck.stage.iter().cloned());
+    let total_steps: u64 = stages.iter().map(|s| stage_steps(s, &md)).sum();
+    // stages.csv: where each stage starts and ends, and the drive of each lead during it.
+    let mut stage_csv = if root {
+        let mut header = vec![
+            "stage".to_string(),
+            "first_step".into(),
+            "last_step".into(),
+            "t_start_ps".into(),
+            "t_end_ps".into(),
+        ];
+        for l in &md.leads {
+            header.push(format!("a0_{}_A", l.name));
+            header.push(format!("f_{}_GHz", l.name));
+        }
+        let h: Vec<&str> = header.iter().map(String::as_str).collect();
+        Some(CsvWriter::create(&opts.out.join("stages.csv"), &h)?)
+    } else {
+        None
+    };
     md.timers = Default::default();
     let t0 = Instant::now();
-    let out_thermo = |md: &Md, outputs: &mut Option<Outputs>, t0: &Instant| -> Result<()> {
-        let th = md.thermo();
-        let done = (md.step - start_step) as f64;
-        let el = t0.elapsed().as_secs_f64();
-        let rate = if el > 0.0 { done / el } else { 0.0 };
-        let eta = if rate > 0.0 {
-            (nsteps as f64 - done) / rate
-        } else {
-            0.0
+    let start_step = md.step;
+    for (k, st) in stages.iter().enumerate() {
+        if k > 0 {
+            info!(
+                "stage {k} '{}' at step {}, t = {:.4} ps",
+                st.name, md.step, md.time_ps
+            );
+        }
+        apply_stage(&mut md, st, &deck_path)?;
+        if let Some(m) = &st.minimize {
+            minimize_logged(&mut md, m)?;
+        }
+        if let Some(v) = &st.velocity {
+            velocity::create(&mut md, v.temperature, v.seed);
+        }
+        let nsteps = stage_steps(st, &md);
+        let every = deck.run.thermo;
+        let stage_start = md.step;
+        let stage_t0 = md.time_ps;
+        let out_thermo = |md: &Md, outputs: &mut Option<Outputs>| -> Result<()> {
+            let th = md.thermo();
+            let done = (md.step - start_step) as f64;
+            let el = t0.elapsed().as_secs_f64();
+            let rate = if el > 0.0 { done / el } else { 0.0 };
+            let eta = if rate > 0.0 {
+                (total_steps as f64 - done) / rate
+            } else {
+                0.0
+            };
+            if md.world.size() > 1 {
+                // Load imbalance (max/mean owned atoms per rank) as of the last re-neighbouring.
+                info!("{} imbal {:.3}", thermo_line(&th, rate, eta), md.imbalance);
+            } else {
+                info!("{}", thermo_line(&th, rate, eta));
+            }
+            if let Some(o) = outputs {
+                o.thermo_row(&th)?;
+            }
+            Ok(())
         };
-        if md.world.size() > 1 {
-            // Load imbalance (max/mean owned atoms per rank) as of the last re-neighbouring.
-            info!("{} imbal {:.3}", thermo_line(&th, rate, eta), md.imbalance);
-        } else {
-            info!("{}", thermo_line(&th, rate, eta));
+        info!("{THERMO_LOG_HEADER}");
+        if k == 0 {
+            out_thermo(&md, &mut outputs)?;
+            write_frames(&md, &mut outputs, &deck)?;
+            write_leads(&md, &mut outputs, &deck)?;
         }
-        if let Some(o) = outputs {
-            o.thermo_row(&th)?;
+        for _ in 0..nsteps {
+            verlet::step(&mut md)?;
+            let t1 = Instant::now();
+            if (md.step - stage_start) % every == 0 || md.step - stage_start == nsteps {
+                out_thermo(&md, &mut outputs)?;
+            }
+            write_frames(&md, &mut outputs, &deck)?;
+            write_leads(&md, &mut outputs, &deck)?;
+            md.timers.add(crate::dynamics::timers::Task::Output, t1);
         }
-        Ok(())
-    };
-    info!("{THERMO_LOG_HEADER}");
-    out_thermo(&md, &mut outputs, &t0)?;
-    write_frames(&md, &mut outputs, &deck)?;
-    write_leads(&md, &mut outputs, &deck)?;
-    for _ in 0..nsteps {
-        verlet::step(&mut md)?;
-        let t1 = Instant::now();
-        if (md.step - start_step) % every == 0 || md.step - start_step == nsteps {
-            out_thermo(&md, &mut outputs, &t0)?;
+        if let Some(c) = stage_csv.as_mut() {
+            let mut row: Vec<Cell> = vec![
+                (k as u64).into(),
+                stage_start.into(),
+                md.step.into(),
+                stage_t0.into(),
+                md.time_ps.into(),
+            ];
+            for l in &md.leads {
+                let (a0, f) = match l.motion {
+                    Motion::Oscillate {
+                        amplitude_a,
+                        omega_per_ps,
+                    } => (
+                        amplitude_a,
+                        omega_per_ps / (2.0 * std::f64::consts::PI) * 1e3,
+                    ),
+                    _ => (0.0, 0.0),
+                };
+                row.push(a0.into());
+                row.push(f.into());
+            }
+            c.append_row(&row)?;
         }
-        write_frames(&md, &mut outputs, &deck)?;
-        write_leads(&md, &mut outputs, &deck)?;
-        md.timers.add(crate::dynamics::timers::Task::Output, t1);
     }
+    let nsteps = md.step - start_step;
     let loop_s = t0.elapsed().as_secs_f64();
     let atom_steps = nsteps as f64 * md.natoms as f64;
     info!(
@@ -605,7 +758,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             &md.simbox,
             &all,
         )?;
-        let mut files = vec!["thermo.csv", "final.data", "deck.toml"];
+        let mut files = vec!["thermo.csv", "stages.csv", "final.data", "deck.toml"];
         if deck.output.leads > 0 && !(deck.lead.is_empty() && deck.thermostat.is_empty()) {
             files.push("leads.csv");
         }

@@ -77,6 +77,33 @@ pub struct Deck {
     pub lead: Vec<LeadDeck>,
     #[serde(default)]
     pub thermostat: Vec<ThermostatDeck>,
+    #[serde(default)]
+    pub stage: Vec<StageDeck>,
+}
+
+/// `[[stage]]`: a protocol stage after the base run (`[minimize]`, `[velocity]`, `[run]`), on
+/// the same system and into the same output files. Anything not given keeps its value from the
+/// stage before.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageDeck {
+    pub name: String,
+    /// Number of steps; or `cycles` of the oscillating lead.
+    pub steps: Option<u64>,
+    pub cycles: Option<f64>,
+    /// Timestep override, ps.
+    pub timestep: Option<f64>,
+    /// FIRE at the start of the stage.
+    pub minimize: Option<MinimizeDeck>,
+    /// New Maxwell–Boltzmann velocities at the start of the stage.
+    pub velocity: Option<VelocityDeck>,
+    /// New motions for some of the leads (their groups must be `[[lead]]` groups); the new motion
+    /// starts from the lead's current position.
+    #[serde(default)]
+    pub lead: Vec<LeadDeck>,
+    /// New parameters for the base run's thermostats; base thermostats not listed switch off
+    /// (their work so far stays in the output).
+    pub thermostat: Option<Vec<ThermostatDeck>>,
 }
 
 /// `[[lead]]`: a rigid lead with an imposed motion along `axis`.
@@ -672,6 +699,86 @@ impl Deck {
                         "thermostat",
                         "frame",
                         format!("'{f}' is not the group of a [[lead]]"),
+                    ));
+                }
+            }
+        }
+        for st in &deck.stage {
+            if st.steps.is_some() == st.cycles.is_some() && st.minimize.is_none() {
+                return Err(bad(
+                    "stage",
+                    "steps",
+                    format!("stage '{}': give either steps or cycles", st.name),
+                ));
+            }
+            if let Some(c) = st.cycles {
+                let osc = st
+                    .lead
+                    .iter()
+                    .chain(deck.lead.iter())
+                    .any(|l| l.motion == "oscillate");
+                if c.is_nan() || c <= 0.0 || !osc {
+                    return Err(bad(
+                        "stage",
+                        "cycles",
+                        format!(
+                            "stage '{}': cycles must be positive and need an oscillating lead",
+                            st.name
+                        ),
+                    ));
+                }
+            }
+            if let Some(dt) = st.timestep {
+                if dt.is_nan() || dt <= 0.0 {
+                    return Err(bad(
+                        "stage",
+                        "timestep",
+                        format!("stage '{}': {dt} must be a positive time in ps", st.name),
+                    ));
+                }
+            }
+            for l in &st.lead {
+                if !deck.lead.iter().any(|b| b.group == l.group) {
+                    return Err(bad(
+                        "stage",
+                        "lead",
+                        format!(
+                            "stage '{}': group '{}' is not a [[lead]] of the base run",
+                            st.name, l.group
+                        ),
+                    ));
+                }
+                if l.motion == "oscillate" && (l.frequency_ghz.is_nan() || l.frequency_ghz <= 0.0) {
+                    return Err(bad(
+                        "stage",
+                        "lead",
+                        format!(
+                            "stage '{}': oscillation needs a positive frequency_ghz",
+                            st.name
+                        ),
+                    ));
+                }
+            }
+            for t in st.thermostat.iter().flatten() {
+                if !deck.thermostat.iter().any(|b| b.group == t.group) {
+                    return Err(bad(
+                        "stage",
+                        "thermostat",
+                        format!("stage '{}': group '{}' has no [[thermostat]] in the base run (stages retune or switch off the base thermostats)", st.name, t.group),
+                    ));
+                }
+                if t.damping.is_nan()
+                    || t.damping <= 0.0
+                    || t.temperature.is_nan()
+                    || t.temperature < 0.0
+                {
+                    return Err(bad(
+                        "stage",
+                        "thermostat",
+                        format!(
+                            "stage '{}': damping must be positive and temperature non-negative",
+                            st.name
+                        ),
                     ));
                 }
             }

@@ -30,6 +30,8 @@ pub struct Langevin {
     pub frame_lead: Option<usize>,
     /// Work done on this rank's atoms by the thermostat so far, eV (see [`work_ev`]).
     pub work_local_ev: f64,
+    /// Switched off by a protocol stage.
+    pub active: bool,
 }
 
 /// Work done by each thermostat on all atoms so far, eV (a reduction: call on output steps).
@@ -45,6 +47,9 @@ pub fn o_step(md: &mut Md, t: f64, step: u64) {
     let dt = md.dt;
     for k in 0..md.thermostats.len() {
         let th = &md.thermostats[k];
+        if !th.active {
+            continue;
+        }
         let u = th
             .frame_lead
             .map(|l| (md.leads[l].axis, md.leads[l].velocity(t)));

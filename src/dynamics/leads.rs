@@ -55,7 +55,8 @@ impl Motion {
     }
 }
 
-/// A rigid lead: a group, an axis and a motion. `t0_ps` is the time at which Δ = 0.
+/// A rigid lead: a group, an axis and a motion that started at `t0_ps` from the displacement
+/// `offset_a` (the displacement reached by the motions of earlier protocol stages).
 #[derive(Clone, Debug)]
 pub struct Lead {
     pub name: String,
@@ -63,12 +64,20 @@ pub struct Lead {
     pub axis: usize,
     pub motion: Motion,
     pub t0_ps: f64,
+    pub offset_a: f64,
 }
 
 impl Lead {
-    /// Imposed displacement at simulation time t.
+    /// Imposed displacement from the start of the run at simulation time t.
     pub fn displacement(&self, t: f64) -> f64 {
-        self.motion.displacement(t - self.t0_ps)
+        self.offset_a + self.motion.displacement(t - self.t0_ps)
+    }
+
+    /// Switch to a new motion at time t, continuing from the current displacement.
+    pub fn set_motion(&mut self, motion: Motion, t: f64) {
+        self.offset_a = self.displacement(t);
+        self.motion = motion;
+        self.t0_ps = t;
     }
 
     /// Imposed velocity at simulation time t.

@@ -45,8 +45,11 @@ pub struct Md {
     /// Current step and timestep (ps).
     pub step: u64,
     pub dt: f64,
-    /// Elapsed simulated time at `step`, ps.
+    /// Elapsed simulated time at `step`, ps: `anchor.1 + (step − anchor.0)·dt` (as LAMMPS, so
+    /// that time does not accumulate round-off).
     pub time_ps: f64,
+    /// (step, time) where the current timestep took effect.
+    pub anchor: (u64, f64),
     /// This rank's energy and virial of the last force evaluation (see [`Md::global_tally`]).
     pub tally: Tally,
     /// Total number of atoms (all ranks).
@@ -139,6 +142,7 @@ impl Md {
             step: 0,
             dt: 0.001,
             time_ps: 0.0,
+            anchor: (0, 0.0),
             tally: Tally::default(),
             natoms,
             timers: Timers::default(),
@@ -313,6 +317,12 @@ impl Md {
             .filter(|&i| self.atoms.mask[i] & bits == 0)
             .count();
         self.nmobile = self.world.sum_u64(n as u64);
+    }
+
+    /// Change the timestep from the current step on.
+    pub fn set_timestep(&mut self, dt: f64) {
+        self.anchor = (self.step, self.time_ps);
+        self.dt = dt;
     }
 
     /// Whether owned atom i moves (is in no frozen group).

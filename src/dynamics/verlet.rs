@@ -75,7 +75,7 @@ pub fn final_integrate(md: &mut Md) {
 /// forces, half-kick. The rigid leads move to their imposed positions before the forces.
 pub fn step(md: &mut Md) -> Result<()> {
     let (t, dt) = (md.time_ps, md.dt);
-    if md.thermostats.is_empty() {
+    if !md.thermostats.iter().any(|t| t.active) {
         initial_integrate(md, dt);
     } else {
         initial_integrate(md, 0.5 * dt);
@@ -87,7 +87,7 @@ pub fn step(md: &mut Md) -> Result<()> {
     leads::advance(md, t, dt);
     md.compute_forces()?;
     md.step += 1;
-    md.time_ps += dt;
+    md.time_ps = md.anchor.1 + (md.step - md.anchor.0) as f64 * dt;
     final_integrate(md);
     Ok(())
 }
