@@ -11,7 +11,7 @@ use std::process::Command;
 
 use nanocontact::commands::md_run::build_md;
 use nanocontact::deck::Deck;
-use nanocontact::dynamics::{langevin, leads, verlet, Md};
+use nanocontact::dynamics::{leads, thermostat, verlet, Md};
 use nanocontact::parallel::World;
 use nanocontact::units::MVV2E;
 
@@ -54,7 +54,7 @@ fn rigid_motion_and_energy_bookkeeping() {
         }
         f_prev = f;
     }
-    let w_t: f64 = langevin::work_ev(&md).iter().sum();
+    let w_t: f64 = thermostat::work_ev(&md).iter().sum();
     let de = mobile_energy(&md) - e0;
     eprintln!(
         "dE = {de:.6} eV, W_drive = {w_mech:.6} eV, W_thermostat = {w_t:.6} eV, mismatch {:.2e}",

@@ -12,8 +12,8 @@ use log::info;
 use crate::build::junction::{self, JunctionSpec, Orientation};
 use crate::build::OrientedFcc;
 use crate::deck::{Deck, LeadDeck, MinimizeDeck, ThermostatDeck};
-use crate::dynamics::langevin::{self, Langevin};
 use crate::dynamics::leads::{self, Lead, Motion};
+use crate::dynamics::thermostat::{self, Chain, Style, Thermostat};
 use crate::dynamics::{fire, velocity, verlet, Md, Thermo};
 use crate::error::{Error, Result};
 use crate::io::csv::{Cell, CsvWriter, THERMO_HEADER};
@@ -220,13 +220,13 @@ fn motion(l: &LeadDeck) -> Motion {
     }
 }
 
-/// Langevin thermostats of `[[thermostat]]` tables.
+/// Thermostats of `[[thermostat]]` tables.
 fn make_thermostats(
     list: &[ThermostatDeck],
     groups: &Groups,
     leads: &[Lead],
     deck_path: &Path,
-) -> Result<Vec<Langevin>> {
+) -> Result<Vec<Thermostat>> {
     list.iter()
         .map(|t| {
             let bit = groups.bit(&t.group).ok_or_else(|| {
@@ -236,15 +236,24 @@ fn make_thermostats(
                     format!("unknown group {}", t.group),
                 )
             })?;
-            Ok(Langevin {
+            let style = match t.style.as_str() {
+                "nose-hoover" => Style::NoseHoover(Chain {
+                    eta: vec![0.0; t.chain],
+                    eta_dot: vec![0.0; t.chain],
+                }),
+                _ => Style::Langevin {
+                    seed: t.seed,
+                    frame_lead: t
+                        .frame
+                        .as_ref()
+                        .and_then(|f| leads.iter().position(|l| &l.name == f)),
+                },
+            };
+            Ok(Thermostat {
                 bit,
                 temperature_k: t.temperature,
                 damping_ps: t.damping,
-                seed: t.seed,
-                frame_lead: t
-                    .frame
-                    .as_ref()
-                    .and_then(|f| leads.iter().position(|l| &l.name == f)),
+                style,
                 work_local_ev: 0.0,
                 active: true,
             })
@@ -461,7 +470,7 @@ fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()
         return Ok(());
     }
     let f = leads::forces(md);
-    let w = langevin::work_ev(md);
+    let w = thermostat::work_ev(md);
     if let Some((csv, _)) = outputs.as_mut().and_then(|o| o.leads.as_mut()) {
         let mut row: Vec<Cell> = vec![md.step.into(), md.time_ps.into()];
         for (l, fl) in md.leads.iter().zip(&f) {
@@ -533,8 +542,12 @@ fn apply_stage(md: &mut Md, st: &Stage, deck_path: &Path) -> Result<()> {
                 Some(n) => {
                     th.temperature_k = n.temperature_k;
                     th.damping_ps = n.damping_ps;
-                    th.seed = n.seed;
-                    th.frame_lead = n.frame_lead;
+                    // A Nosé–Hoover chain keeps its state; a Langevin bath takes the new seed and
+                    // frame.
+                    if let (Style::Langevin { .. }, Style::Langevin { .. }) = (&th.style, &n.style)
+                    {
+                        th.style = n.style.clone();
+                    }
                     th.active = true;
                 }
                 None => th.active = false,

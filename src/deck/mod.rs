@@ -40,7 +40,7 @@
 //! motion = "oscillate"   # fixed | oscillate | pull | step
 //! amplitude = 1.0        # Å (oscillate); velocity (Å/ps, pull); displacement, t_on (step)
 //! frequency_ghz = 10.0
-//! [[thermostat]]         # Langevin on a group
+//! [[thermostat]]         # Langevin (style = "nose-hoover": NH chain, `chain = 3`) on a group
 //! group = "bath_top"
 //! temperature = 300.0
 //! damping = 0.5          # ps
@@ -139,7 +139,8 @@ fn default_motion() -> String {
     "fixed".into()
 }
 
-/// `[[thermostat]]`: Langevin on a group, optionally in the frame of a moving lead.
+/// `[[thermostat]]`: Langevin (optionally in the frame of a moving lead) or a Nosé–Hoover chain
+/// on a group.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ThermostatDeck {
@@ -151,8 +152,15 @@ pub struct ThermostatDeck {
     pub damping: f64,
     #[serde(default = "default_seed")]
     pub seed: u64,
-    /// Group of the lead whose imposed velocity is the reference frame of these atoms.
+    /// Group of the lead whose imposed velocity is the reference frame of these atoms (Langevin).
     pub frame: Option<String>,
+    /// Chain length (Nosé–Hoover).
+    #[serde(default = "default_chain")]
+    pub chain: usize,
+}
+
+fn default_chain() -> usize {
+    3
 }
 
 fn default_langevin() -> String {
@@ -665,11 +673,25 @@ impl Deck {
             }
         }
         for t in &deck.thermostat {
-            if t.style != "langevin" {
+            if t.style != "langevin" && t.style != "nose-hoover" {
                 return Err(bad(
                     "thermostat",
                     "style",
-                    format!("'{}': only \"langevin\" is available", t.style),
+                    format!("'{}': expected \"langevin\" or \"nose-hoover\"", t.style),
+                ));
+            }
+            if t.chain == 0 {
+                return Err(bad(
+                    "thermostat",
+                    "chain",
+                    "a Nosé–Hoover chain needs at least one thermostat".into(),
+                ));
+            }
+            if t.style == "nose-hoover" && t.frame.is_some() {
+                return Err(bad(
+                    "thermostat",
+                    "frame",
+                    "a moving frame is available for Langevin baths only".into(),
                 ));
             }
             if t.group != "all" && !names.contains(&t.group.as_str()) {

@@ -66,8 +66,8 @@ pub struct Md {
     pub nmobile: u64,
     /// Rigid leads with imposed motion (their groups are also in `frozen`).
     pub leads: Vec<crate::dynamics::leads::Lead>,
-    /// Langevin thermostats on groups.
-    pub thermostats: Vec<crate::dynamics::langevin::Langevin>,
+    /// Thermostats on groups (Langevin, Nosé–Hoover chains).
+    pub thermostats: Vec<crate::dynamics::thermostat::Thermostat>,
     /// Steps since the last re-neighbouring.
     since_build: u64,
     /// Load imbalance (max / mean owned atoms per rank) at the last re-neighbouring.

@@ -7,7 +7,7 @@
 //! are not integrated; the leads follow their imposed motion.
 
 use crate::dynamics::timers::Task;
-use crate::dynamics::{langevin, leads, Md};
+use crate::dynamics::{leads, thermostat, Md};
 use crate::error::Result;
 use crate::units::FTM2V;
 
@@ -70,17 +70,19 @@ pub fn final_integrate(md: &mut Md) {
     md.timers.add(Task::Modify, t0);
 }
 
-/// One step. Without thermostats, velocity Verlet (B A B: half-kick, drift, forces, half-kick);
-/// with Langevin thermostats, BAOAB: half-kick, half-drift, the thermostats' O step, half-drift,
-/// forces, half-kick. The rigid leads move to their imposed positions before the forces.
+/// One step. Without Langevin baths, velocity Verlet (B A B: half-kick, drift, forces,
+/// half-kick); with them, BAOAB: half-kick, half-drift, the baths' O step, half-drift, forces,
+/// half-kick. Nosé–Hoover chains scale their groups' velocities for half a step at the start and
+/// at the end. The rigid leads move to their imposed positions before the forces.
 pub fn step(md: &mut Md) -> Result<()> {
     let (t, dt) = (md.time_ps, md.dt);
-    if !md.thermostats.iter().any(|t| t.active) {
+    thermostat::nose_hoover_half_step(md);
+    if !thermostat::any_langevin(md) {
         initial_integrate(md, dt);
     } else {
         initial_integrate(md, 0.5 * dt);
         let t0 = std::time::Instant::now();
-        langevin::o_step(md, t + 0.5 * dt, md.step + 1);
+        thermostat::o_step(md, t + 0.5 * dt, md.step + 1);
         drift(md, 0.5 * dt);
         md.timers.add(Task::Modify, t0);
     }
@@ -89,5 +91,6 @@ pub fn step(md: &mut Md) -> Result<()> {
     md.step += 1;
     md.time_ps = md.anchor.1 + (md.step - md.anchor.0) as f64 * dt;
     final_integrate(md);
+    thermostat::nose_hoover_half_step(md);
     Ok(())
 }

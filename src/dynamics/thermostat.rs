@@ -1,0 +1,240 @@
+//! Thermostats on groups of atoms, with their heat bookkeeping:
+//!
+//! - **Langevin**, integrated as the exact Ornstein–Uhlenbeck ("O") step of the BAOAB splitting
+//!   (Leimkuhler & Matthews, Appl. Math. Res. Express 2013, 34; the Langevin equation of
+//!   Schneider & Stoll, Phys. Rev. B 17, 1302 (1978)):
+//!
+//!   v − u ← c (v − u) + √((1 − c²) k_B T / m) ξ,   c = exp(−Δt/τ),
+//!
+//!   applied between the two half-drifts of a step. ξ are standard Gaussian numbers from a stream
+//!   keyed by (seed, global atom id, step), so the noise does not depend on how atoms are spread
+//!   over ranks; u is the velocity of the frame the atoms belong to: zero, or the imposed velocity
+//!   of a driven lead for thermostatted atoms inside that lead, so that the thermostat does not drag
+//!   the lead (a lab-frame thermostat on an oscillated lead acts as a viscous force on the drive
+//!   and fakes loss).
+//! - **Nosé–Hoover chain** (Martyna, Klein & Tuckerman, J. Chem. Phys. 97, 2635 (1992); the
+//!   half-step update of LAMMPS `fix nvt`): velocities of the group are scaled by
+//!   exp(−η̇₁ Δt/2) at the start and end of each step, with chain masses Q₁ = N_f k_B T τ²,
+//!   Q_{j>1} = k_B T τ², N_f = 3N − 3 of the group.
+//!
+//! The kinetic energy a thermostat changes is its work, exactly: its negative is the heat
+//! removed. With the work of the drive it closes the energy balance of the free atoms to the
+//! accuracy of the velocity-Verlet shadow energy.
+
+use crate::dynamics::velocity::{gaussian_pair, keyed_stream};
+use crate::dynamics::Md;
+use crate::units::{BOLTZ_EV_PER_K, MVV2E};
+
+/// The state of a Nosé–Hoover chain.
+#[derive(Clone, Debug, Default)]
+pub struct Chain {
+    pub eta: Vec<f64>,
+    pub eta_dot: Vec<f64>,
+}
+
+/// Thermostat style and its own parameters.
+#[derive(Clone, Debug)]
+pub enum Style {
+    /// Langevin, with its noise seed and the index in `Md::leads` of the lead whose motion is the
+    /// reference frame.
+    Langevin {
+        seed: u64,
+        frame_lead: Option<usize>,
+    },
+    /// Nosé–Hoover chain.
+    NoseHoover(Chain),
+}
+
+/// A thermostat acting on one group.
+#[derive(Clone, Debug)]
+pub struct Thermostat {
+    pub bit: u32,
+    pub temperature_k: f64,
+    /// Damping time τ, ps.
+    pub damping_ps: f64,
+    pub style: Style,
+    /// Work done on this rank's atoms by the thermostat so far, eV (see [`work_ev`]).
+    pub work_local_ev: f64,
+    /// Switched off by a protocol stage.
+    pub active: bool,
+}
+
+/// Work done by each thermostat on all atoms so far, eV (a reduction: call on output steps).
+/// The heat removed by a thermostat is the negative of its work.
+pub fn work_ev(md: &Md) -> Vec<f64> {
+    let mut w: Vec<f64> = md.thermostats.iter().map(|t| t.work_local_ev).collect();
+    md.world.sum(&mut w);
+    w
+}
+
+/// Whether any active thermostat is of Langevin style (the step then uses BAOAB).
+pub fn any_langevin(md: &Md) -> bool {
+    md.thermostats
+        .iter()
+        .any(|t| t.active && matches!(t.style, Style::Langevin { .. }))
+}
+
+/// The Langevin O step at simulation time `t` (the middle of the step), for the noise of `step`.
+pub fn o_step(md: &mut Md, t: f64, step: u64) {
+    let dt = md.dt;
+    for k in 0..md.thermostats.len() {
+        let th = &md.thermostats[k];
+        let Style::Langevin { seed, frame_lead } = th.style else {
+            continue;
+        };
+        if !th.active {
+            continue;
+        }
+        let u = frame_lead.map(|l| (md.leads[l].axis, md.leads[l].velocity(t)));
+        let (bit, temp) = (th.bit, th.temperature_k);
+        let c = (-dt / th.damping_ps).exp();
+        let a = &mut md.atoms;
+        let mut work = 0.0;
+        for i in 0..a.nlocal {
+            if a.mask[i] & bit == 0 {
+                continue;
+            }
+            let m = a.mass(i);
+            // (1 − c²) kB T / m in (Å/ps)².
+            let s = ((1.0 - c * c) * BOLTZ_EV_PER_K * temp / (m * MVV2E)).sqrt();
+            let mut rng = keyed_stream(seed, a.id[i], step);
+            let (g0, g1) = gaussian_pair(&mut rng);
+            let (g2, _) = gaussian_pair(&mut rng);
+            let v = &mut a.v[i];
+            let ke0 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+            if let Some((axis, ua)) = u {
+                v[axis] -= ua;
+            }
+            v[0] = c * v[0] + s * g0;
+            v[1] = c * v[1] + s * g1;
+            v[2] = c * v[2] + s * g2;
+            if let Some((axis, ua)) = u {
+                v[axis] += ua;
+            }
+            let ke1 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+            work += 0.5 * MVV2E * m * (ke1 - ke0);
+        }
+        md.thermostats[k].work_local_ev += work;
+    }
+}
+
+/// Half a step (Δt/2) of every Nosé–Hoover chain: update the chain and scale the velocities of
+/// its group (MTK 1992, Trotter factorisation with one multiple-time-step cycle).
+pub fn nose_hoover_half_step(md: &mut Md) {
+    let dt = md.dt;
+    for k in 0..md.thermostats.len() {
+        if !md.thermostats[k].active || !matches!(md.thermostats[k].style, Style::NoseHoover(_)) {
+            continue;
+        }
+        let bit = md.thermostats[k].bit;
+        // 2 KE and atom count of the group, all ranks.
+        let a = &md.atoms;
+        let mut s = [0.0, 0.0];
+        for i in 0..a.nlocal {
+            if a.mask[i] & bit != 0 {
+                let v = a.v[i];
+                s[0] += MVV2E * a.mass(i) * (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+                s[1] += 1.0;
+            }
+        }
+        md.world.sum(&mut s);
+        let th = &mut md.thermostats[k];
+        let kt = BOLTZ_EV_PER_K * th.temperature_k;
+        let nf = (3.0 * s[1] - 3.0).max(1.0);
+        let tfreq2 = 1.0 / (th.damping_ps * th.damping_ps);
+        let Style::NoseHoover(chain) = &mut th.style else {
+            continue;
+        };
+        let m = chain.eta.len();
+        let mass: Vec<f64> = (0..m)
+            .map(|j| {
+                if j == 0 {
+                    nf * kt / tfreq2
+                } else {
+                    kt / tfreq2
+                }
+            })
+            .collect();
+        let (dt2, dt4, dt8) = (0.5 * dt, 0.25 * dt, 0.125 * dt);
+        let mut ke2 = s[0];
+        let mut acc = vec![0.0; m];
+        acc[0] = (ke2 - nf * kt) / mass[0];
+        for j in 1..m {
+            acc[j] = (mass[j - 1] * chain.eta_dot[j - 1].powi(2) - kt) / mass[j];
+        }
+        // Update η̇ from the end of the chain down to the first link.
+        for j in (0..m).rev() {
+            let f = if j + 1 < m {
+                (-dt8 * chain.eta_dot[j + 1]).exp()
+            } else {
+                1.0
+            };
+            chain.eta_dot[j] = (chain.eta_dot[j] * f + acc[j] * dt4) * f;
+        }
+        let factor = (-dt2 * chain.eta_dot[0]).exp();
+        ke2 *= factor * factor;
+        for j in 0..m {
+            chain.eta[j] += dt2 * chain.eta_dot[j];
+        }
+        // And back up the chain with the new kinetic energy.
+        acc[0] = (ke2 - nf * kt) / mass[0];
+        let f = if m > 1 {
+            (-dt8 * chain.eta_dot[1]).exp()
+        } else {
+            1.0
+        };
+        chain.eta_dot[0] = (chain.eta_dot[0] * f + acc[0] * dt4) * f;
+        for j in 1..m {
+            let f = if j + 1 < m {
+                (-dt8 * chain.eta_dot[j + 1]).exp()
+            } else {
+                1.0
+            };
+            acc[j] = (mass[j - 1] * chain.eta_dot[j - 1].powi(2) - kt) / mass[j];
+            chain.eta_dot[j] = (chain.eta_dot[j] * f + acc[j] * dt4) * f;
+        }
+        // Scale this rank's velocities; the work is the kinetic energy change.
+        let a = &mut md.atoms;
+        let mut work = 0.0;
+        for i in 0..a.nlocal {
+            if a.mask[i] & bit != 0 {
+                let v = &mut a.v[i];
+                let ke0 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+                v[0] *= factor;
+                v[1] *= factor;
+                v[2] *= factor;
+                work +=
+                    0.5 * MVV2E * a.type_mass[a.typ[i] as usize] * ke0 * (factor * factor - 1.0);
+            }
+        }
+        md.thermostats[k].work_local_ev += work;
+    }
+}
+
+/// Energy stored in the Nosé–Hoover chains (all ranks agree on it): the conserved quantity of
+/// the dynamics is the total energy plus this.
+pub fn chain_energy(md: &Md) -> f64 {
+    let mut e = 0.0;
+    for th in &md.thermostats {
+        let Style::NoseHoover(chain) = &th.style else {
+            continue;
+        };
+        // N_f of the group is needed for Q₁ and the first η term.
+        let a = &md.atoms;
+        let mut n = [(0..a.nlocal).filter(|&i| a.mask[i] & th.bit != 0).count() as f64];
+        md.world.sum(&mut n);
+        let nf = (3.0 * n[0] - 3.0).max(1.0);
+        let kt = BOLTZ_EV_PER_K * th.temperature_k;
+        let tau2 = th.damping_ps * th.damping_ps;
+        for j in 0..chain.eta.len() {
+            let q = if j == 0 { nf * kt * tau2 } else { kt * tau2 };
+            e += 0.5 * q * chain.eta_dot[j].powi(2);
+            e += if j == 0 {
+                nf * kt * chain.eta[j]
+            } else {
+                kt * chain.eta[j]
+            };
+        }
+    }
+    e
+}
