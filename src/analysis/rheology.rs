@@ -184,7 +184,14 @@ impl CycleWindow {
                 "fewer than one whole cycle after skipping {skip_cycles}: the samples span \
                  {:.6} ps, a cycle is {period:.6} ps, so at least {:.6} ps are needed",
                 t_last - t0,
-                (skip_cycles + 1) as f64 * period
+                (skip_cycles as f64 + 1.0) * period
+            )));
+        }
+        if cycles > (time_ps.len() / 4) as f64 {
+            return Err(Error::run(format!(
+                "{} samples for {cycles} cycles of {period:.3e} ps: at least 4 per cycle are \
+                 needed to resolve the frequency",
+                time_ps.len()
             )));
         }
         let cycles = cycles as usize;
@@ -671,6 +678,9 @@ mod tests {
         assert!(CycleWindow::new(&t, om, 1).is_err());
         assert!(CycleWindow::new(&t[..3], om, 0).is_err());
         assert!(CycleWindow::new(&t, -1.0, 0).is_err());
+        assert!(CycleWindow::new(&t, 1e300, 0).is_err());
+        assert!(CycleWindow::new(&t, f64::NAN, 0).is_err());
+        assert!(CycleWindow::new(&t, om, usize::MAX).is_err());
         let coarse: Vec<f64> = (0..60).map(|k| k as f64 * 40.0).collect();
         assert!(CycleWindow::new(&coarse, om, 0).is_err());
         let mut back = t.clone();

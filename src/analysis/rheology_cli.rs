@@ -5,7 +5,12 @@
 //! The CSV has one header line naming at least the columns `time_ps`, `h_A` and `force_nN`, in
 //! any order (other columns are ignored), then one row per sample; blank lines and lines
 //! starting with `#` are skipped. `force_nN` is the tensile force of the junction on the driven
-//! lead, positive when it pulls the leads together (see [`super::rheology`]).
+//! lead, positive when it pulls the leads together (see [`super::rheology`]). `h_A` is the
+//! imposed motion h(t) = h0 + a0·sin(ωt) (the gap or the driven lead's coordinate: only its
+//! oscillation matters); the phase is measured against it, so the time column may start
+//! anywhere, and its amplitude at ω must match `--a0-nm` within 5 % (a check against Å/nm
+//! mix-ups and a wrong `--freq-ghz`). `--skip-cycles K` drops K periods counted from the first
+//! sample; the fit then uses every whole period that follows.
 //!
 //! The command prints one JSON line:
 //!
