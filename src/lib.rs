@@ -15,12 +15,14 @@
 //! - [`dynamics`]: the MD state and one step's flow (integrate, re-neighbour or refresh ghosts,
 //!   forces, reverse communication), velocity Verlet, FIRE, velocity creation.
 //! - [`deck`]: TOML input decks with file/key errors; [`run`]: the `run` and `eval` drivers.
+//! - [`analysis`]: rheology of recorded runs (sinusoidal fit, G' and G'', zig-zag model).
 //! - [`units`]: the constants; [`error`]: the one error type with file, line and key.
 //!
 //! A step: half-kick and drift → if any atom moved more than skin/2, wrap, rebuild ghosts and
 //! lists, else forward ghost positions → forces (EAM: density pass, reverse ρ, forward F'(ρ),
 //! force pass) → reverse ghost forces → half-kick → thermo, trajectory frames.
 
+pub mod analysis;
 pub mod build;
 pub mod commands;
 pub mod deck;

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use mpi::traits::Communicator;
+use nanocontact::analysis::rheology_cli;
 use nanocontact::commands;
 use nanocontact::parallel::World;
 
@@ -53,6 +54,36 @@ enum Command {
         /// MPI processor grid px,py,pz (default: minimal ghost surface).
         #[arg(long, value_parser = parse_grid)]
         grid: Option<[usize; 3]>,
+    },
+    /// Analyse recorded runs.
+    Analyze {
+        #[command(subcommand)]
+        what: AnalyzeCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AnalyzeCmd {
+    /// Fit F(t) = F0 + A·sin(ωt + φ) to a force signal and print G', G'' as one JSON line.
+    Rheology {
+        /// CSV with columns time_ps,h_A,force_nN (header line required).
+        #[arg(long)]
+        signal: PathBuf,
+        /// Drive frequency, GHz.
+        #[arg(long)]
+        freq_ghz: f64,
+        /// Drive amplitude a0 of h(t) = h0 + a0·sin(ωt), nm.
+        #[arg(long)]
+        a0_nm: f64,
+        /// Reference length h0 (strain ε0 = a0/h0), nm.
+        #[arg(long)]
+        h0_nm: f64,
+        /// Contact area S (σ0 = A/S), nm².
+        #[arg(long)]
+        area_nm2: f64,
+        /// Transient cycles skipped from the first sample.
+        #[arg(long, default_value_t = 0)]
+        skip_cycles: usize,
     },
 }
 
@@ -119,6 +150,27 @@ fn main() {
                 grid,
             };
             commands::eval::run(&opts, world)
+        }
+        Command::Analyze {
+            what:
+                AnalyzeCmd::Rheology {
+                    signal,
+                    freq_ghz,
+                    a0_nm,
+                    h0_nm,
+                    area_nm2,
+                    skip_cycles,
+                },
+        } => {
+            let opts = rheology_cli::SignalOptions {
+                signal,
+                freq_ghz,
+                a0_nm,
+                h0_nm,
+                area_nm2,
+                skip_cycles,
+            };
+            rheology_cli::run_signal(&opts).map(|line| println!("{line}"))
         }
     };
     if let Err(e) = result {

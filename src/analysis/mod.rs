@@ -1,0 +1,11 @@
+//! Analysis of recorded runs, independent of how they were produced (this code or LAMMPS):
+//! - [`rheology`]: the sinusoidal fit of the force under oscillatory strain, F0 + A·sin(ωt + φ),
+//!   with least-squares and per-cycle blocking errors, the complex modulus G' + iG'' and the
+//!   mechanical power (Khosravi et al. 2021, Methods and Fig. 3);
+//! - [`rheology_cli`]: the `analyze rheology --signal FILE.csv` contract (CSV in, one JSON line
+//!   out);
+//! - [`zigzag`]: the zig-zag yielding model of Eqs. (3)–(4) and its fit to G'(ε0).
+
+pub mod rheology;
+pub mod rheology_cli;
+pub mod zigzag;
