@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use mpi::traits::Communicator;
-use nanocontact::analysis::rheology_cli;
+use nanocontact::analysis::{rheology_cli, rheology_run};
 use nanocontact::commands;
 use nanocontact::parallel::World;
 
@@ -64,17 +64,22 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AnalyzeCmd {
-    /// Fit F(t) = F0 + A·sin(ωt + φ) to a force signal and print G', G'' as one JSON line.
+    /// Fit F(t) = F0 + A·sin(ωt + φ) and print G', G'' as one JSON line: of a force signal
+    /// (--signal), or of every oscillation stage of a run folder (RUN; also writes
+    /// RUN/rheology.csv).
     Rheology {
+        /// Output folder of `nanocontact run` (stages.csv, leads.csv).
+        #[arg(required_unless_present = "signal", conflicts_with = "signal")]
+        run: Option<PathBuf>,
         /// CSV with columns time_ps,h_A,force_nN (header line required).
+        #[arg(long, requires_all = ["freq_ghz", "a0_nm"])]
+        signal: Option<PathBuf>,
+        /// Drive frequency, GHz (with --signal).
         #[arg(long)]
-        signal: PathBuf,
-        /// Drive frequency, GHz.
+        freq_ghz: Option<f64>,
+        /// Drive amplitude a0 of h(t) = h0 + a0·sin(ωt), nm (with --signal).
         #[arg(long)]
-        freq_ghz: f64,
-        /// Drive amplitude a0 of h(t) = h0 + a0·sin(ωt), nm.
-        #[arg(long)]
-        a0_nm: f64,
+        a0_nm: Option<f64>,
         /// Reference length h0 (strain ε0 = a0/h0), nm.
         #[arg(long)]
         h0_nm: f64,
@@ -154,6 +159,7 @@ fn main() {
         Command::Analyze {
             what:
                 AnalyzeCmd::Rheology {
+                    run,
                     signal,
                     freq_ghz,
                     a0_nm,
@@ -161,17 +167,31 @@ fn main() {
                     area_nm2,
                     skip_cycles,
                 },
-        } => {
-            let opts = rheology_cli::SignalOptions {
-                signal,
-                freq_ghz,
-                a0_nm,
-                h0_nm,
-                area_nm2,
-                skip_cycles,
-            };
-            rheology_cli::run_signal(&opts).map(|line| println!("{line}"))
-        }
+        } => match (run, signal, freq_ghz, a0_nm) {
+            (_, Some(signal), Some(freq_ghz), Some(a0_nm)) => {
+                let opts = rheology_cli::SignalOptions {
+                    signal,
+                    freq_ghz,
+                    a0_nm,
+                    h0_nm,
+                    area_nm2,
+                    skip_cycles,
+                };
+                rheology_cli::run_signal(&opts).map(|line| println!("{line}"))
+            }
+            (Some(run), ..) => {
+                let opts = rheology_run::RunOptions {
+                    run,
+                    h0_nm,
+                    area_nm2,
+                    skip_cycles,
+                };
+                rheology_run::run(&opts).map(|lines| lines.iter().for_each(|l| println!("{l}")))
+            }
+            _ => Err(nanocontact::error::Error::run(
+                "analyze rheology needs RUN or --signal with --freq-ghz and --a0-nm",
+            )),
+        },
     };
     if let Err(e) = result {
         eprintln!("ERROR (rank {rank}): {e}");

@@ -4,8 +4,10 @@
 //!   mechanical power (Khosravi et al. 2021, Methods and Fig. 3);
 //! - [`rheology_cli`]: the `analyze rheology --signal FILE.csv` contract (CSV in, one JSON line
 //!   out);
+//! - [`rheology_run`]: the same fit for every oscillation stage of a `nanocontact run` folder;
 //! - [`zigzag`]: the zig-zag yielding model of Eqs. (3)–(4) and its fit to G'(ε0).
 
 pub mod rheology;
 pub mod rheology_cli;
+pub mod rheology_run;
 pub mod zigzag;

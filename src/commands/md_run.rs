@@ -497,6 +497,20 @@ fn write_frames(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<(
     Ok(())
 }
 
+/// Centre of a lead's atoms along its axis (all ranks), Å.
+fn lead_center(md: &Md, bit: u32, axis: usize) -> f64 {
+    let a = &md.atoms;
+    let mut s = [0.0, 0.0];
+    for i in 0..a.nlocal {
+        if a.mask[i] & bit != 0 {
+            s[0] += a.x[i][axis];
+            s[1] += 1.0;
+        }
+    }
+    md.world.sum(&mut s);
+    s[0] / s[1].max(1.0)
+}
+
 /// A protocol stage (the deck's `[[stage]]`; the base run is built as one too).
 type Stage = crate::deck::StageDeck;
 
@@ -648,6 +662,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         for l in &md.leads {
             header.push(format!("a0_{}_A", l.name));
             header.push(format!("f_{}_GHz", l.name));
+            header.push(format!("zc_{}_A", l.name));
         }
         let h: Vec<&str> = header.iter().map(String::as_str).collect();
         Some(CsvWriter::create(&opts.out.join("stages.csv"), &h)?)
@@ -712,6 +727,12 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             write_leads(&md, &mut outputs, &deck)?;
             md.timers.add(crate::dynamics::timers::Task::Output, t1);
         }
+        // Lead centres are reductions: every rank computes them.
+        let centers: Vec<f64> = md
+            .leads
+            .iter()
+            .map(|l| lead_center(&md, l.bit, l.axis))
+            .collect();
         if let Some(c) = stage_csv.as_mut() {
             let mut row: Vec<Cell> = vec![
                 (k as u64).into(),
@@ -720,7 +741,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
                 stage_t0.into(),
                 md.time_ps.into(),
             ];
-            for l in &md.leads {
+            for (l, zc) in md.leads.iter().zip(&centers) {
                 let (a0, f) = match l.motion {
                     Motion::Oscillate {
                         amplitude_a,
@@ -733,6 +754,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
                 };
                 row.push(a0.into());
                 row.push(f.into());
+                row.push((*zc).into());
             }
             c.append_row(&row)?;
         }
