@@ -313,7 +313,11 @@ impl Eam {
     #[inline(always)]
     fn r_knot(&self, r: f64) -> (usize, f64) {
         let p = r * self.rdr + 1.0;
-        let m = (p as usize).min(self.nr - 1);
+        debug_assert!(p >= 1.0 && p < i32::MAX as f64);
+        // SAFETY: r is a distance below the cutoff (0 ≤ r < cut), so p is finite and in
+        // [1, nr + 1]: the truncation is one cvttsd2si, as LAMMPS's static_cast<int>, instead of
+        // Rust's saturating conversion.
+        let m = (unsafe { p.to_int_unchecked::<i32>() } as usize).min(self.nr - 1);
         (m, (p - m as f64).min(1.0))
     }
 
@@ -400,7 +404,6 @@ impl Potential for Eam {
         halo.forward_scalar(&mut self.fp);
         // Pass 2: pair forces.
         let f = &mut atoms.f;
-        let mut w = [0.0; 6];
         for i in 0..nlocal {
             let xi = x[i];
             let ti = typ[i] as usize;
@@ -433,17 +436,23 @@ impl Potential for Eam {
                     f[j][1] -= fd[1];
                     f[j][2] -= fd[2];
                     tally.pe += phi;
-                    w[0] += d[0] * fd[0];
-                    w[1] += d[1] * fd[1];
-                    w[2] += d[2] * fd[2];
-                    w[3] += d[0] * fd[1];
-                    w[4] += d[0] * fd[2];
-                    w[5] += d[1] * fd[2];
                 }
             }
             f[i][0] += fi[0];
             f[i][1] += fi[1];
             f[i][2] += fi[2];
+        }
+        // Virial W = Σ_pairs r_ij ⊗ F_ij = Σ_{owned + ghost} x_i ⊗ f_i (the forces are pairwise
+        // and ghosts sit at their image positions), as LAMMPS `virial_fdotr_compute`: O(atoms)
+        // after the loop instead of six accumulators per pair inside it.
+        let mut w = [0.0; 6];
+        for (xi, fi) in x.iter().zip(f.iter()) {
+            w[0] += xi[0] * fi[0];
+            w[1] += xi[1] * fi[1];
+            w[2] += xi[2] * fi[2];
+            w[3] += xi[0] * fi[1];
+            w[4] += xi[0] * fi[2];
+            w[5] += xi[1] * fi[2];
         }
         tally.virial = w;
         tally
