@@ -21,14 +21,13 @@
 //! lists, else forward ghost positions → forces (EAM: density pass, reverse ρ, forward F'(ρ),
 //! force pass) → reverse ghost forces → half-kick → thermo, trajectory frames.
 
-
-
 pub mod dynamics;
 pub mod error;
 pub mod io;
 pub mod neighbor;
 pub mod parallel;
 pub mod potential;
+pub mod transport;
 
 pub mod system;
 pub mod units;
