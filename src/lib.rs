@@ -21,6 +21,8 @@
 //! lists, else forward ghost positions → forces (EAM: density pass, reverse ρ, forward F'(ρ),
 //! force pass) → reverse ghost forces → half-kick → thermo, trajectory frames.
 
+
+
 pub mod dynamics;
 pub mod error;
 pub mod io;
