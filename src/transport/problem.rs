@@ -193,6 +193,22 @@ pub struct LeadAtK {
 }
 
 impl TransportProblem {
+    /// A k-independent problem from dense matrices: H_S and, for [L, R], (H00, H01, V).
+    pub fn from_dense(h_s: &CMat, leads: [(&CMat, &CMat, &CMat); 2]) -> Result<Self> {
+        let lead = |(h00, h01, v): (&CMat, &CMat, &CMat)| Lead {
+            h00: FourierBlock::fixed_dense(h00),
+            h01: FourierBlock::fixed_dense(h01),
+            coupling: FourierBlock::fixed_dense(v),
+        };
+        let p = TransportProblem {
+            h_s: FourierBlock::fixed_dense(h_s),
+            leads: [lead(leads[0]), lead(leads[1])],
+            kpoints: Vec::new(),
+        };
+        p.validate()?;
+        Ok(p)
+    }
+
     /// Orbitals in the scattering region.
     pub fn n_s(&self) -> usize {
         self.h_s.nrows
