@@ -315,13 +315,9 @@ fn band_extrema(h0: &CMat, tx: &CMat) -> Vec<f64> {
         })
         .collect();
     let mut ext = Vec::new();
-    for b in 0..h0.nrows() {
-        for i in 0..nq {
-            let (l, c, r) = (
-                bands[(i + nq - 1) % nq][b],
-                bands[i][b],
-                bands[(i + 1) % nq][b],
-            );
+    for i in 0..nq {
+        let (l, c, r) = (&bands[(i + nq - 1) % nq], &bands[i], &bands[(i + 1) % nq]);
+        for ((&l, &c), &r) in l.iter().zip(c).zip(r) {
             if (c <= l && c <= r) || (c >= l && c >= r) {
                 ext.push(c);
             }
