@@ -13,6 +13,8 @@
 
 use std::collections::VecDeque;
 
+use faer::MatRef;
+
 use super::dense::{frobenius_sq, hermitian_eigenvalues_desc, CMat, Lu, C64};
 use super::problem::{SparseMatrix, TransportProblem};
 use super::self_energy::LeadCoupling;
@@ -122,12 +124,13 @@ impl Slicing {
     }
 }
 
-/// The blocks of H_S in a slicing: diagonal H_jj and upper H_{j,j+1}, lower H_{j+1,j}.
+/// The blocks of H_S in a slicing: dense diagonal blocks H_jj, sparse couplings H_{j,j+1}
+/// (upper) and H_{j+1,j} (lower), in slice-local indices.
 #[derive(Clone, Debug)]
 pub struct SlicedHamiltonian {
     pub diag: Vec<CMat>,
-    pub upper: Vec<CMat>,
-    pub lower: Vec<CMat>,
+    pub upper: Vec<SparseMatrix>,
+    pub lower: Vec<SparseMatrix>,
 }
 
 impl SlicedHamiltonian {
@@ -136,11 +139,11 @@ impl SlicedHamiltonian {
         let ns = slicing.len();
         let dim = |s: usize| slicing.slices[s].len();
         let mut diag: Vec<CMat> = (0..ns).map(|s| CMat::zeros(dim(s), dim(s))).collect();
-        let mut upper: Vec<CMat> = (0..ns.saturating_sub(1))
-            .map(|s| CMat::zeros(dim(s), dim(s + 1)))
+        let mut upper: Vec<SparseMatrix> = (0..ns.saturating_sub(1))
+            .map(|s| SparseMatrix::zeros(dim(s), dim(s + 1)))
             .collect();
-        let mut lower: Vec<CMat> = (0..ns.saturating_sub(1))
-            .map(|s| CMat::zeros(dim(s + 1), dim(s)))
+        let mut lower: Vec<SparseMatrix> = (0..ns.saturating_sub(1))
+            .map(|s| SparseMatrix::zeros(dim(s + 1), dim(s)))
             .collect();
         for &(i, j, v) in &h.entries {
             let (si, pi) = slicing.position[i];
@@ -148,9 +151,9 @@ impl SlicedHamiltonian {
             if si == sj {
                 diag[si][(pi, pj)] += v;
             } else if sj == si + 1 {
-                upper[si][(pi, pj)] += v;
+                upper[si].entries.push((pi, pj, v));
             } else if si == sj + 1 {
-                lower[sj][(pi, pj)] += v;
+                lower[sj].entries.push((pi, pj, v));
             } else {
                 return Err(Error::run(format!(
                     "H_S couples orbitals {i} and {j} in non-neighbouring slices {si} and {sj}"
@@ -159,6 +162,39 @@ impl SlicedHamiltonian {
         }
         Ok(SlicedHamiltonian { diag, upper, lower })
     }
+}
+
+/// D·S for dense D (m × k) and sparse S (k × cols).
+fn dense_sparse(d: MatRef<'_, C64>, s: &SparseMatrix) -> CMat {
+    let mut out = CMat::zeros(d.nrows(), s.ncols);
+    for &(i, j, v) in &s.entries {
+        for r in 0..d.nrows() {
+            out[(r, j)] += d[(r, i)] * v;
+        }
+    }
+    out
+}
+
+/// S·D for sparse S (rows × k) and dense D (k × m).
+fn sparse_dense(s: &SparseMatrix, d: MatRef<'_, C64>) -> CMat {
+    let mut out = CMat::zeros(s.nrows, d.ncols());
+    for c in 0..d.ncols() {
+        for &(i, j, v) in &s.entries {
+            out[(i, c)] += v * d[(j, c)];
+        }
+    }
+    out
+}
+
+/// S†·D for sparse S (k × rows) and dense D (k × m).
+fn sparse_adjoint_dense(s: &SparseMatrix, d: MatRef<'_, C64>) -> CMat {
+    let mut out = CMat::zeros(s.ncols, d.ncols());
+    for c in 0..d.ncols() {
+        for &(i, j, v) in &s.entries {
+            out[(j, c)] += v.conj() * d[(i, c)];
+        }
+    }
+    out
 }
 
 /// Transmission at one energy (and one k).
@@ -241,15 +277,11 @@ pub fn rgf_transmission(
             }
             if s < s1 {
                 let b2 = o[s + 1 - s0];
-                for c in 0..dims[s + 1] {
-                    for r in 0..dims[s] {
-                        m[(b + r, b2 + c)] = -h.upper[s][(r, c)];
-                    }
+                for &(r, c, v) in &h.upper[s].entries {
+                    m[(b + r, b2 + c)] -= v;
                 }
-                for c in 0..dims[s] {
-                    for r in 0..dims[s + 1] {
-                        m[(b2 + r, b + c)] = -h.lower[s][(r, c)];
-                    }
+                for &(r, c, v) in &h.lower[s].entries {
+                    m[(b2 + r, b + c)] -= v;
                 }
             }
         }
@@ -270,21 +302,14 @@ pub fn rgf_transmission(
         }
         m
     };
-    let embed = |w: &CMat, pos: &[usize], nj: usize| -> CMat {
-        let mut m = CMat::zeros(nj, w.ncols());
-        for (a, &pa) in pos.iter().enumerate() {
-            for c in 0..w.ncols() {
-                m[(pa, c)] = w[(a, c)];
-            }
-        }
-        m
-    };
-    // Sweep over blocks of merged slices. A block whose left-connected matrix is (nearly)
-    // singular — the truncated system L + slices ≤ j has a state at exactly E, as happens at
-    // symmetric energies of lattice models — is merged with the next slice until it is not.
-    // With A = D − H_{s0,s0−1} g_prev H_{s0−1,s0}: P = g H_{s0,s0−1} P_prev (= G_{block,0} W_L),
-    // Q = g† H_{s0−1,s0}† Q_prev (= G_{0,block}† W_L).
-    let factor = |s0: usize, correction: Option<&CMat>| -> Result<(usize, Lu)> {
+    // Sweep over blocks of merged slices, keeping the left-connected Green's function g of the
+    // current block explicitly. A block whose matrix is (nearly) singular — the truncated
+    // system L + slices ≤ j has a state at exactly E, as happens at symmetric energies of
+    // lattice models — is merged with the next slice until it is not.
+    //   A = D − H_{s0,s0−1} g_prev[last, last] H_{s0−1,s0},   g = A⁻¹,
+    //   P = g[:, first] H_{s0,s0−1} P_prev[last]     (P = G_{block,0} W_L),
+    //   Q = g[first, :]† H_{s0−1,s0}† Q_prev[last]    (Q = G_{0,block}† W_L).
+    let factor = |s0: usize, correction: Option<&CMat>| -> Result<(usize, CMat)> {
         let mut s1 = s0;
         loop {
             let mut a = d(s0, s1);
@@ -295,49 +320,46 @@ pub fn rgf_transmission(
                     }
                 }
             }
-            let lu = Lu::new(a.as_ref(), "RGF block");
-            match lu {
-                Ok(lu) if lu.min_pivot_rel() > PIVOT_TOL || s1 == last => return Ok((s1, lu)),
+            match Lu::new(a.as_ref(), "RGF block") {
+                Ok(lu) if lu.min_pivot_rel() > PIVOT_TOL || s1 == last => {
+                    return Ok((s1, lu.inverse()))
+                }
                 Err(e) if s1 == last => return Err(e),
                 _ => s1 += 1,
             }
         }
     };
-    let (mut s1, mut lu) = factor(0, None)?;
-    let n0 = offsets(0, s1)[s1 + 1];
-    let wl0 = embed(&cl.gamma_factor, &pl, n0);
-    let mut p = lu.solve(wl0.as_ref());
-    let mut q = lu.solve_adjoint(wl0.as_ref());
+    let (mut s1, mut g) = factor(0, None)?;
     let mut s0 = 0;
+    // P, Q: only the rows of the first slice of block 0 carry W_L.
+    let mut p = CMat::zeros(g.nrows(), open_l);
+    let mut q = CMat::zeros(g.nrows(), open_l);
+    {
+        for c in 0..open_l {
+            for (a, &pa) in pl.iter().enumerate() {
+                let w = cl.gamma_factor[(a, c)];
+                for r in 0..g.nrows() {
+                    p[(r, c)] += g[(r, pa)] * w;
+                    q[(r, c)] += g[(pa, r)].conj() * w;
+                }
+            }
+        }
+    }
     while s1 < last {
         let o = offsets(s0, s1);
-        let (nb, bl) = (o[o.len() - 1], o[s1 - s0]);
+        let bl = o[s1 - s0];
         let s = s1 + 1;
-        // g_prev H_{s1,s} restricted to the rows of slice s1.
-        let mut up = CMat::zeros(nb, dims[s]);
-        for c in 0..dims[s] {
-            for r in 0..dims[s1] {
-                up[(bl + r, c)] = h.upper[s1][(r, c)];
-            }
-        }
-        let x = lu.solve(up.as_ref());
-        let x_last = x.as_ref().subrows(bl, dims[s1]);
-        let corr = h.lower[s1].as_ref() * x_last;
-        let (e, lu_new) = factor(s, Some(&corr))?;
-        let nn = offsets(s, e)[e - s + 1];
-        let mut rhs_p = CMat::zeros(nn, p.ncols());
-        let hp = h.lower[s1].as_ref() * p.as_ref().subrows(bl, dims[s1]);
-        let mut rhs_q = CMat::zeros(nn, q.ncols());
-        let hq = h.upper[s1].adjoint() * q.as_ref().subrows(bl, dims[s1]);
-        for c in 0..p.ncols() {
-            for r in 0..dims[s] {
-                rhs_p[(r, c)] = hp[(r, c)];
-                rhs_q[(r, c)] = hq[(r, c)];
-            }
-        }
-        p = lu_new.solve(rhs_p.as_ref());
-        q = lu_new.solve_adjoint(rhs_q.as_ref());
-        lu = lu_new;
+        let g_last = g.as_ref().submatrix(bl, bl, dims[s1], dims[s1]);
+        // H_{s,s1} g_last H_{s1,s} with sparse couplings.
+        let x = dense_sparse(g_last, &h.upper[s1]);
+        let corr = sparse_dense(&h.lower[s1], x.as_ref());
+        let (e, g_new) = factor(s, Some(&corr))?;
+        let hp = sparse_dense(&h.lower[s1], p.as_ref().subrows(bl, dims[s1]));
+        let hq = sparse_adjoint_dense(&h.upper[s1], q.as_ref().subrows(bl, dims[s1]));
+        let n0 = dims[s];
+        p = g_new.as_ref().subcols(0, n0) * hp.as_ref();
+        q = g_new.as_ref().subrows(0, n0).adjoint() * hq.as_ref();
+        g = g_new;
         s0 = s;
         s1 = e;
     }
@@ -346,9 +368,18 @@ pub fn rgf_transmission(
     let bl = o[last - s0];
     let p = p.as_ref().subrows(bl, dims[last]).to_owned();
     let q = q.as_ref().subrows(bl, dims[last]).to_owned();
-    let wr = embed(&cr.gamma_factor, &pr, slicing.slices[last].len());
+    let embed = |w: &CMat, pos: &[usize], nj: usize| -> CMat {
+        let mut m = CMat::zeros(nj, w.ncols());
+        for (a, &pa) in pos.iter().enumerate() {
+            for c in 0..w.ncols() {
+                m[(pa, c)] = w[(a, c)];
+            }
+        }
+        m
+    };
+    let wr = embed(&cr.gamma_factor, &pr, dims[last]);
     let t = wr.adjoint() * p.as_ref(); // open_r × open_l
-    let t_back = q.adjoint() * wr.as_ref(); // open_l × open_r  = W_L† G_{0,N−1} W_R
+    let t_back = q.adjoint() * wr.as_ref(); // open_l × open_r = W_L† G_{0,N−1} W_R
     let t_lr = frobenius_sq(t.as_ref());
     let t_rl = frobenius_sq(t_back.as_ref());
     let tt = t.adjoint() * t.as_ref();
