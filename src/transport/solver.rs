@@ -4,7 +4,7 @@
 
 use super::problem::{LeadAtK, TransportProblem};
 use super::rgf::{rgf_transmission, SlicedHamiltonian, Slicing, Transmission};
-use super::self_energy::{lead_coupling, SelfEnergyMethod};
+use super::self_energy::{couple, lead_surface, LeadSurface, SelfEnergyMethod};
 use crate::error::Result;
 
 /// A transport problem ready to solve.
@@ -110,9 +110,34 @@ impl Solver {
 impl KSolver<'_> {
     /// Caroli transmission, channel counts and eigenchannels at one energy.
     pub fn transmission(&self, energy: f64) -> Result<Transmission> {
+        let surfaces = self.lead_surfaces(energy)?;
+        self.transmission_with_surfaces(energy, &surfaces)
+    }
+
+    /// The surface Green's functions of both leads at one energy, to be reused by other
+    /// scattering regions that share these leads (e.g. the snapshots of an MD run).
+    pub fn lead_surfaces(&self, energy: f64) -> Result<[LeadSurface; 2]> {
         let m = self.solver.method;
-        let cl = lead_coupling(&self.leads[0], energy, m)?;
-        let cr = lead_coupling(&self.leads[1], energy, m)?;
+        let (l, r) = (&self.leads[0], &self.leads[1]);
+        let sl = lead_surface(&l.h00, &l.h01, energy, m)?;
+        // Leads with identical layer blocks (a wire continued on both sides) share one surface.
+        let sr = if l.h00 == r.h00 && l.h01 == r.h01 {
+            sl.clone()
+        } else {
+            lead_surface(&r.h00, &r.h01, energy, m)?
+        };
+        Ok([sl, sr])
+    }
+
+    /// Transmission with lead surfaces computed beforehand (same leads, same E and k); only
+    /// the couplings V of this problem are applied: Σ = V g V†, Γ = V F F† V†.
+    pub fn transmission_with_surfaces(
+        &self,
+        energy: f64,
+        surfaces: &[LeadSurface; 2],
+    ) -> Result<Transmission> {
+        let cl = couple(&self.leads[0].coupling, &surfaces[0]);
+        let cr = couple(&self.leads[1].coupling, &surfaces[1]);
         rgf_transmission(&self.sliced, &self.solver.slicing, energy, [&cl, &cr])
     }
 
