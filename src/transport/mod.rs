@@ -6,9 +6,11 @@
 //! lead surface Green's functions ([`mode_matching`], or [`decimation`]), projects them onto S
 //! ([`self_energy`]) and sweeps the block recursive Green's function ([`rgf`]) to the Caroli
 //! transmission T = Tr[Γ_L G Γ_R G†] and the eigenchannels τ_n = eig(t†t).
-//! [`kwant_json`] reads the Kwant reference format; [`cli`] is the `transport --hamiltonian`
-//! command.
+//! [`kwant_json`] reads the Kwant reference format; [`tight_binding`] builds problems from atom
+//! positions with a model such as [`sutton`]; [`band_filling`] gives a lead's Fermi energy;
+//! [`cli`] is the `transport --hamiltonian` command.
 
+pub mod band_filling;
 pub mod cli;
 pub mod decimation;
 pub mod dense;
@@ -18,6 +20,8 @@ pub mod problem;
 pub mod rgf;
 pub mod self_energy;
 pub mod solver;
+pub mod sutton;
+pub mod tight_binding;
 
 pub use problem::{FourierBlock, KPoint, Lead, SparseMatrix, TransportProblem};
 pub use rgf::Transmission;
