@@ -7,6 +7,9 @@ root="$(cd "$here/../.." && pwd)"
 ne="${1:-5}"
 bash "$here/setup_kwant.sh"
 py="$here/work/venv/bin/python"
+# Serial against serial: nanocontact runs one thread (its parallelism is MPI); without this,
+# OpenBLAS threads oversubscribe the 2 cores and Kwant runs 3-6x slower still.
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 (cd "$root" && cargo build --release --example transport_bench -q)
 nc="$CARGO_TARGET_DIR/release/examples/transport_bench"
