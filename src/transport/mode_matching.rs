@@ -29,7 +29,7 @@
 //! are orthonormalized and the current form diagonalized within the group, so that degenerate
 //! modes are split into outgoing and incoming ones correctly.
 
-use faer::Mat;
+use faer::{Mat, MatRef};
 
 use super::dense::{dagger, hermitian_eigen, max_abs, mul, CMat, Lu, C64, I};
 use super::self_energy::{psd_factor, LeadSurface};
@@ -42,6 +42,18 @@ const RANK_TOL: f64 = 1e6 * f64::EPSILON;
 const PROPAGATING_TOL: f64 = 1e-8;
 /// Propagating modes whose λ differ by less than this form one degenerate group.
 const DEGENERACY_TOL: f64 = 1e-7;
+/// Largest acceptable condition estimate of B (or A − σB) before trying another formulation.
+const COND_MAX: f64 = 1e7;
+/// Shifts σ = ρ e^{iφ} for the shift-and-invert formulation.
+const SHIFTS: [(f64, f64); 5] = [
+    (1.37, 0.613),
+    (0.71, 2.297),
+    (1.83, -1.931),
+    (0.53, -0.377),
+    (2.61, 2.861),
+];
+/// Formulations tried: B⁻¹A and the shifts.
+const PENCIL_ATTEMPTS: usize = 1 + SHIFTS.len();
 
 /// Bloch-mode data of a lead at one energy (for diagnostics and tests).
 #[derive(Clone, Debug)]
@@ -58,15 +70,20 @@ pub struct LeadModes {
 /// Surface Green's function of layer 1 of a lead, its spectral factor and open channels,
 /// by mode matching (see the module documentation for the equations).
 pub fn lead_surface_mode_matching(h00: &CMat, h01: &CMat, energy: f64) -> Result<LeadSurface> {
-    Ok(solve_modes(h00, h01, energy)?.0)
+    Ok(solve_modes(h00, h01, energy, 0)?.0)
 }
 
 /// The Bloch modes of a lead at one energy.
 pub fn lead_modes(h00: &CMat, h01: &CMat, energy: f64) -> Result<LeadModes> {
-    Ok(solve_modes(h00, h01, energy)?.1)
+    Ok(solve_modes(h00, h01, energy, 0)?.1)
 }
 
-fn solve_modes(h00: &CMat, h01: &CMat, energy: f64) -> Result<(LeadSurface, LeadModes)> {
+fn solve_modes(
+    h00: &CMat,
+    h01: &CMat,
+    energy: f64,
+    first_attempt: usize,
+) -> Result<(LeadSurface, LeadModes)> {
     let n = h00.nrows();
     let ez = C64::new(energy, 0.0);
     // SVD of the hopping, H01 = U S V†, truncated to the numerical rank r.
@@ -143,7 +160,162 @@ fn solve_modes(h00: &CMat, h01: &CMat, energy: f64) -> Result<(LeadSurface, Lead
         (false, true) => I * wgu(i - r, j),
         (false, false) => wgu(i - r, j - r),
     });
-    let (lams, z) = pencil_eigen(&a, &b)?;
+    // Solve the pencil; if round-off spoils the mode counts (an ill-conditioned formulation),
+    // try the next formulation (B⁻¹A, then shift-and-invert with several shifts).
+    let gu = gc.as_ref().subcols(0, r);
+    let gw = gc.as_ref().subcols(r, r);
+    let mut last_err = None;
+    let mut found = None;
+    for attempt in first_attempt..PENCIL_ATTEMPTS {
+        let Some((lams, z)) = pencil_eigen(&a, &b, attempt)? else {
+            continue;
+        };
+        match classify(&lams, &z, gu, gw, energy, s0) {
+            Ok(c) => {
+                found = Some((c, z));
+                break;
+            }
+            Err(e) => last_err = Some(e),
+        }
+    }
+    let Some((cls, z)) = found else {
+        return Err(last_err.unwrap_or_else(|| {
+            Error::run("mode matching: no well-conditioned form of the lead eigenproblem")
+        }));
+    };
+    let Classified {
+        decaying,
+        outgoing_prop,
+        lambdas,
+        n_infinite,
+        velocities,
+    } = cls;
+    let open = outgoing_prop.len();
+
+    // Outgoing subspace Z (2r × r), X = Z_b Z_a⁻¹.
+    let zout = Mat::from_fn(2 * r, r, |i, c| {
+        if c < decaying.len() {
+            z[(i, decaying[c])]
+        } else {
+            outgoing_prop[c - decaying.len()][i]
+        }
+    });
+    let za = zout.as_ref().subrows(0, r).to_owned();
+    let zb = zout.as_ref().subrows(r, r);
+    // X Z_a = Z_b  ⇔  Z_a† X† = Z_b†.
+    let xd = Lu::new(za.as_ref(), "mode matching: outgoing-mode matrix")?
+        .solve_adjoint(dagger(zb).as_ref());
+    let x = dagger(xd.as_ref());
+    // g = (E − H00 − u X u†)⁻¹.
+    let sig1 = u.as_ref() * x.as_ref() * u.adjoint();
+    let ginv = Mat::from_fn(n, n, |i, j| {
+        (if i == j { ez } else { C64::new(0.0, 0.0) }) - h00[(i, j)] - sig1[(i, j)]
+    });
+    let g = Lu::new(ginv.as_ref(), "mode matching: surface Green's function")?.inverse();
+    // A = g u Y u† g†, Y = i(X − X†) = F_Y F_Y† (rank = open channels).
+    let y = Mat::from_fn(r, r, |i, j| I * (x[(i, j)] - x[(j, i)].conj()));
+    let fy = psd_factor(&y, Some(open), 0.0, "mode matching: lead broadening")?;
+    let spectral_factor = mul(mul(g.as_ref(), u.as_ref()).as_ref(), fy.as_ref());
+    if !super::dense::all_finite(g.as_ref()) || !super::dense::all_finite(spectral_factor.as_ref())
+    {
+        return Err(Error::run(format!(
+            "mode matching at E = {energy} eV: non-finite surface Green's function"
+        )));
+    }
+    let surf = LeadSurface {
+        g,
+        spectral_factor,
+        open_channels: open,
+    };
+    Ok((
+        surf,
+        LeadModes {
+            lambdas,
+            n_infinite,
+            velocities,
+        },
+    ))
+}
+
+/// Eigenpairs of the regular pencil A z = λ B z via a standard eigenproblem (faer's QZ is not
+/// reliable on these structured pencils). Attempt 0: M = B⁻¹A when B is well conditioned (as
+/// Kwant does); attempt k ≥ 1: the shift-and-invert M = (A − σ_k B)⁻¹B with eigenvalues
+/// θ = 1/(λ − σ_k). `Ok(None)` when that formulation is ill-conditioned; λ = `None` means ∞.
+/// Eigenvectors are the columns of the returned matrix, unit 2-norm.
+fn pencil_eigen(a: &CMat, b: &CMat, attempt: usize) -> Result<Option<(Vec<Option<C64>>, CMat)>> {
+    let n = a.nrows();
+    let cond = |m: &CMat, inv: &CMat| max_abs(m.as_ref()) * max_abs(inv.as_ref()) * n as f64;
+    let eig = |m: &CMat| -> Result<(Vec<C64>, CMat)> {
+        let e = m
+            .eigen()
+            .map_err(|_| Error::run("mode matching: eigensolver did not converge"))?;
+        let s = e.S().column_vector();
+        Ok(((0..n).map(|i| s[i]).collect(), e.U().to_owned()))
+    };
+    if attempt == 0 {
+        let Ok(lu) = Lu::new(b.as_ref(), "mode matching: B") else {
+            return Ok(None);
+        };
+        let binv = lu.inverse();
+        if cond(b, &binv) >= COND_MAX {
+            return Ok(None);
+        }
+        let (vals, vecs) = eig(&(binv.as_ref() * a.as_ref()))?;
+        return Ok(Some((vals.into_iter().map(Some).collect(), vecs)));
+    }
+    // Shifts off the unit circle at irrational-looking angles.
+    let (rho, phi) = SHIFTS[(attempt - 1) % SHIFTS.len()];
+    let sigma = C64::new(rho * f64::cos(phi), rho * f64::sin(phi));
+    let scale = max_abs(a.as_ref())
+        .max(max_abs(b.as_ref()))
+        .max(f64::MIN_POSITIVE);
+    let shifted = CMat::from_fn(n, n, |i, j| a[(i, j)] - sigma * b[(i, j)]);
+    let Ok(lu) = Lu::new(shifted.as_ref(), "mode matching: A - sigma B") else {
+        return Ok(None);
+    };
+    let inv = lu.inverse();
+    if cond(&shifted, &inv) >= COND_MAX {
+        return Ok(None);
+    }
+    let (theta, vecs) = eig(&(inv.as_ref() * b.as_ref()))?;
+    let tiny = 1e-13 * max_abs(inv.as_ref()) * scale;
+    let lams = theta
+        .into_iter()
+        .map(|t| {
+            if t.norm() <= tiny {
+                None
+            } else {
+                Some(sigma + C64::new(1.0, 0.0) / t)
+            }
+        })
+        .collect();
+    Ok(Some((lams, vecs)))
+}
+
+/// Modes of one solution of the pencil, sorted into what mode matching needs.
+struct Classified {
+    /// Columns of the eigenvector matrix with |λ| < 1.
+    decaying: Vec<usize>,
+    /// Outgoing propagating modes (z vectors), after diagonalizing degenerate groups.
+    outgoing_prop: Vec<Vec<C64>>,
+    lambdas: Vec<C64>,
+    n_infinite: usize,
+    velocities: Vec<f64>,
+}
+
+/// Classify the pencil's eigenpairs: decaying (|λ| < 1), propagating (split by the sign of
+/// their current after diagonalizing the current form in each degenerate group), growing or
+/// infinite; and check the counts (r outgoing, as many incoming as outgoing propagating).
+fn classify(
+    lams: &[Option<C64>],
+    z: &CMat,
+    gu: MatRef<'_, C64>,
+    gw: MatRef<'_, C64>,
+    energy: f64,
+    s0: f64,
+) -> Result<Classified> {
+    let r = z.nrows() / 2;
+    let n = gu.nrows();
     // Classify: decaying (|λ| < 1), propagating, growing or infinite.
     let mut decaying = Vec::new();
     let mut propagating = Vec::new();
@@ -165,8 +337,6 @@ fn solve_modes(h00: &CMat, h01: &CMat, energy: f64) -> Result<(LeadSurface, Lead
 
     // Propagating modes: group degenerate λ, orthonormalize the real-space modes ψ within a
     // group, diagonalize the current form there; J > 0 = moving away from S = outgoing.
-    let gu = gc.as_ref().subcols(0, r);
-    let gw = gc.as_ref().subcols(r, r);
     let mut groups: Vec<Vec<(usize, C64)>> = Vec::new();
     for &(j, lam) in &propagating {
         match groups
@@ -236,109 +406,70 @@ fn solve_modes(h00: &CMat, h01: &CMat, energy: f64) -> Result<(LeadSurface, Lead
             decaying.len()
         )));
     }
-
-    // Outgoing subspace Z (2r × r), X = Z_b Z_a⁻¹.
-    let zout = Mat::from_fn(2 * r, r, |i, c| {
-        if c < decaying.len() {
-            z[(i, decaying[c])]
-        } else {
-            outgoing_prop[c - decaying.len()][i]
-        }
-    });
-    let za = zout.as_ref().subrows(0, r).to_owned();
-    let zb = zout.as_ref().subrows(r, r);
-    // X Z_a = Z_b  ⇔  Z_a† X† = Z_b†.
-    let xd = Lu::new(za.as_ref(), "mode matching: outgoing-mode matrix")?
-        .solve_adjoint(dagger(zb).as_ref());
-    let x = dagger(xd.as_ref());
-    // g = (E − H00 − u X u†)⁻¹.
-    let sig1 = u.as_ref() * x.as_ref() * u.adjoint();
-    let ginv = Mat::from_fn(n, n, |i, j| {
-        (if i == j { ez } else { C64::new(0.0, 0.0) }) - h00[(i, j)] - sig1[(i, j)]
-    });
-    let g = Lu::new(ginv.as_ref(), "mode matching: surface Green's function")?.inverse();
-    // A = g u Y u† g†, Y = i(X − X†) = F_Y F_Y† (rank = open channels).
-    let y = Mat::from_fn(r, r, |i, j| I * (x[(i, j)] - x[(j, i)].conj()));
-    let fy = psd_factor(&y, Some(open), 0.0, "mode matching: lead broadening")?;
-    let spectral_factor = mul(mul(g.as_ref(), u.as_ref()).as_ref(), fy.as_ref());
-    if !super::dense::all_finite(g.as_ref()) || !super::dense::all_finite(spectral_factor.as_ref())
-    {
-        return Err(Error::run(format!(
-            "mode matching at E = {energy} eV: non-finite surface Green's function"
-        )));
-    }
-    let surf = LeadSurface {
-        g,
-        spectral_factor,
-        open_channels: open,
-    };
-    Ok((
-        surf,
-        LeadModes {
-            lambdas,
-            n_infinite,
-            velocities,
-        },
-    ))
+    Ok(Classified {
+        decaying,
+        outgoing_prop,
+        lambdas,
+        n_infinite,
+        velocities,
+    })
 }
 
-/// Eigenpairs of the regular pencil A z = λ B z via a standard eigenproblem (faer's QZ is not
-/// reliable on these structured pencils): M = B⁻¹A when B is well conditioned (as Kwant does),
-/// else the shift-and-invert M = (A − σB)⁻¹B with eigenvalues θ = 1/(λ − σ). `None` = λ = ∞.
-/// Eigenvectors are the columns of the returned matrix, unit 2-norm.
-fn pencil_eigen(a: &CMat, b: &CMat) -> Result<(Vec<Option<C64>>, CMat)> {
-    const COND_MAX: f64 = 1e9;
-    let n = a.nrows();
-    let cond = |m: &CMat, inv: &CMat| max_abs(m.as_ref()) * max_abs(inv.as_ref()) * n as f64;
-    let eig = |m: &CMat| -> Result<(Vec<C64>, CMat)> {
-        let e = m
-            .eigen()
-            .map_err(|_| Error::run("mode matching: eigensolver did not converge"))?;
-        let s = e.S().column_vector();
-        Ok(((0..n).map(|i| s[i]).collect(), e.U().to_owned()))
-    };
-    if let Ok(lu) = Lu::new(b.as_ref(), "mode matching: B") {
-        let binv = lu.inverse();
-        if cond(b, &binv) < COND_MAX {
-            let (vals, vecs) = eig(&(binv.as_ref() * a.as_ref()))?;
-            return Ok((vals.into_iter().map(Some).collect(), vecs));
-        }
-    }
-    // Shifts off the unit circle at irrational-looking angles; the first well-conditioned wins.
-    let scale = max_abs(a.as_ref())
-        .max(max_abs(b.as_ref()))
-        .max(f64::MIN_POSITIVE);
-    for (rho, phi) in [
-        (1.37, 0.613),
-        (0.71, 2.297),
-        (1.83, -1.931),
-        (0.53, -0.377),
-        (2.61, 2.861),
-    ] {
-        let sigma = C64::new(rho * f64::cos(phi), rho * f64::sin(phi));
-        let shifted = CMat::from_fn(n, n, |i, j| a[(i, j)] - sigma * b[(i, j)]);
-        let Ok(lu) = Lu::new(shifted.as_ref(), "mode matching: A - sigma B") else {
-            continue;
-        };
-        let inv = lu.inverse();
-        if cond(&shifted, &inv) >= COND_MAX {
-            continue;
-        }
-        let (theta, vecs) = eig(&(inv.as_ref() * b.as_ref()))?;
-        let tiny = 1e-13 * max_abs(inv.as_ref()) * scale;
-        let lams = theta
-            .into_iter()
-            .map(|t| {
-                if t.norm() <= tiny {
-                    None
-                } else {
-                    Some(sigma + C64::new(1.0, 0.0) / t)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::dense::c64;
+
+    /// The shift-and-invert formulations give the same surface Green's function as B⁻¹A.
+    #[test]
+    fn every_pencil_formulation_gives_the_same_surface() {
+        // 3x3 square cross-section (degenerate subbands), t = -1, and a complex generic lead.
+        let n = 9;
+        let h00 = CMat::from_fn(n, n, |i, j| {
+            let (a, b) = ((i / 3) as i32, (j / 3) as i32);
+            let (c, d) = ((i % 3) as i32, (j % 3) as i32);
+            if (a - b).abs() + (c - d).abs() == 1 {
+                c64(-1.0, 0.0)
+            } else {
+                c64(0.0, 0.0)
+            }
+        });
+        let h01 = CMat::from_fn(n, n, |i, j| {
+            if i == j {
+                c64(-1.0, 0.0)
+            } else {
+                c64(0.0, 0.0)
+            }
+        });
+        let g00 = CMat::from_fn(3, 3, |i, j| {
+            let x = [[0.2, 0.3, -0.1], [0.3, -0.4, 0.25], [-0.1, 0.25, 0.1]][i][j];
+            let y = [[0.0, 0.1, 0.2], [-0.1, 0.0, -0.05], [-0.2, 0.05, 0.0]][i][j];
+            c64(x, y)
+        });
+        let g01 = CMat::from_fn(3, 3, |i, j| {
+            c64(
+                0.9 * ((i * 3 + j) as f64).cos(),
+                0.4 * ((i + 2 * j) as f64).sin(),
+            )
+        });
+        for (h00, h01, es) in [
+            (&h00, &h01, [-3.1, -1.3, 0.4, 2.2]),
+            (&g00, &g01, [-1.7, -0.2, 0.6, 1.9]),
+        ] {
+            for e in es {
+                let (reference, _) = solve_modes(h00, h01, e, 0).expect("B^-1 A");
+                for first in 1..PENCIL_ATTEMPTS {
+                    let (s, _) = solve_modes(h00, h01, e, first).expect("shift-and-invert");
+                    assert_eq!(s.open_channels, reference.open_channels, "E = {e}");
+                    let mut d = 0.0f64;
+                    for j in 0..h00.nrows() {
+                        for i in 0..h00.nrows() {
+                            d = d.max((s.g[(i, j)] - reference.g[(i, j)]).norm());
+                        }
+                    }
+                    assert!(d < 1e-10, "E = {e}, attempt {first}: |dg| = {d:e}");
                 }
-            })
-            .collect();
-        return Ok((lams, vecs));
+            }
+        }
     }
-    Err(Error::run(
-        "mode matching: no well-conditioned shift for the lead eigenproblem",
-    ))
 }
