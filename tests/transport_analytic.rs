@@ -382,3 +382,50 @@ fn decimation_agrees_with_mode_matching_away_from_band_edges() {
         );
     }
 }
+
+#[test]
+fn landauer_current_of_one_open_channel_is_g0_times_v() {
+    use nanocontact::transport::landauer::{conductance_siemens, current_amperes};
+    use nanocontact::units::G0_SIEMENS;
+    // A perfect chain: T = 1 over the window, so I = G0 V at any temperature.
+    let p = wire(&ident(1, 0.0), &ident(1, -1.0), 4, zeros(1));
+    let es: Vec<f64> = (0..=400).map(|i| -0.4 + 0.8 * i as f64 / 400.0).collect();
+    let ts: Vec<f64> = es.iter().map(|&e| solve(&p, e).t_lr).collect();
+    for (v, temp) in [(0.1, 0.0), (0.2, 10.0), (0.3, 77.0)] {
+        let i = current_amperes(&es, &ts, 0.0, v, temp).expect("current");
+        assert!(
+            (i / (G0_SIEMENS * v) - 1.0).abs() < 1e-6,
+            "V = {v}, T = {temp} K: I = {i}"
+        );
+    }
+    assert!((conductance_siemens(solve(&p, 0.0).t_lr) - G0_SIEMENS).abs() < 1e-15);
+    // With the impurity of the closed-form test at T = 0: I = G0 ∫ T(E) dE over the window.
+    let p = wire(&ident(1, 0.0), &ident(1, -1.0), 5, |x| {
+        ident(1, if x == 2 { 0.6 } else { 0.0 })
+    });
+    let ts: Vec<f64> = es.iter().map(|&e| solve(&p, e).t_lr).collect();
+    let i = current_amperes(&es, &ts, 0.0, 0.4, 0.0).expect("current");
+    // ∫_{-0.2}^{0.2} (4 - E²)/(4 - E² + 0.36) dE by Simpson on a fine grid.
+    let f = |e: f64| (4.0 - e * e) / (4.36 - e * e);
+    let n = 2000;
+    let h = 0.4 / n as f64;
+    let simpson: f64 = (0..=n)
+        .map(|k| {
+            let w = if k == 0 || k == n {
+                1.0
+            } else if k % 2 == 1 {
+                4.0
+            } else {
+                2.0
+            };
+            w * f(-0.2 + k as f64 * h)
+        })
+        .sum::<f64>()
+        * h
+        / 3.0;
+    assert!(
+        (i / G0_SIEMENS - simpson).abs() < 1e-5,
+        "{} vs {simpson}",
+        i / G0_SIEMENS
+    );
+}

@@ -6,7 +6,8 @@
 //!   `V_S_lead1` = ⟨S|H|layer 1⟩ (n_S × n_layer);
 //! - a matrix is `{"re": [[row 0], …], "im": […]}` with row = bra, or, for a transverse-periodic
 //!   block, `{"fourier": [{"m": -1, "re", "im"}, …]}` meaning B(k) = Σ_m B_m e^{ikm};
-//! - optional `kpoints` = `{"k": […], "weights": […]}` (weights default to equal).
+//! - optional `kpoints` = `{"k": […], "weights": […]}` or a plain list of k (weights default
+//!   to equal).
 //!
 //! Every other key (descriptions, positions, band edges) is ignored.
 
@@ -84,6 +85,21 @@ pub fn parse_system_json(text: &str, path: &Path) -> Result<TransportProblem> {
 }
 
 fn kpoints(v: &Value, path: &Path) -> Result<Vec<KPoint>> {
+    // A plain list of k values means equal weights.
+    if let Some(list) = v.as_array() {
+        let ks: Vec<f64> = list
+            .iter()
+            .map(|x| {
+                x.as_f64()
+                    .ok_or_else(|| Error::key(path, "kpoints", "expected numbers"))
+            })
+            .collect::<Result<_>>()?;
+        if ks.is_empty() {
+            return Err(Error::key(path, "kpoints", "empty list"));
+        }
+        let w = 1.0 / ks.len() as f64;
+        return Ok(ks.into_iter().map(|k| KPoint { k, weight: w }).collect());
+    }
     let ks = v
         .get("k")
         .and_then(Value::as_array)

@@ -8,13 +8,14 @@
 //! transmission T = Tr[Γ_L G Γ_R G†] and the eigenchannels τ_n = eig(t†t).
 //! [`kwant_json`] reads the Kwant reference format; [`tight_binding`] builds problems from atom
 //! positions with a model such as [`sutton`]; [`band_filling`] gives a lead's Fermi energy;
-//! [`cli`] is the `transport --hamiltonian` command.
+//! [`landauer`] turns T(E) into G and I(V); [`cli`] is the `transport --hamiltonian` command.
 
 pub mod band_filling;
 pub mod cli;
 pub mod decimation;
 pub mod dense;
 pub mod kwant_json;
+pub mod landauer;
 pub mod mode_matching;
 pub mod problem;
 pub mod rgf;
