@@ -52,6 +52,8 @@ const SHIFTS: [(f64, f64); 5] = [
     (0.53, -0.377),
     (2.61, 2.861),
 ];
+/// Largest accepted relative residual of the surface Green's function in its Dyson equation.
+const DYSON_TOL: f64 = 1e-9;
 /// Formulations tried: B⁻¹A and the shifts.
 const PENCIL_ATTEMPTS: usize = 1 + SHIFTS.len();
 
@@ -165,24 +167,35 @@ fn solve_modes(
     let gu = gc.as_ref().subcols(0, r);
     let gw = gc.as_ref().subcols(r, r);
     let mut last_err = None;
-    let mut found = None;
     for attempt in first_attempt..PENCIL_ATTEMPTS {
         let Some((lams, z)) = pencil_eigen(&a, &b, attempt)? else {
             continue;
         };
-        match classify(&lams, &z, gu, gw, energy, s0) {
-            Ok(c) => {
-                found = Some((c, z));
-                break;
-            }
+        let result = classify(&lams, &z, gu, gw, energy, s0)
+            .and_then(|cls| surface_from_modes(cls, &z, &u, h00, h01, energy));
+        match result {
+            Ok(found) => return Ok(found),
             Err(e) => last_err = Some(e),
         }
     }
-    let Some((cls, z)) = found else {
-        return Err(last_err.unwrap_or_else(|| {
-            Error::run("mode matching: no well-conditioned form of the lead eigenproblem")
-        }));
-    };
+    Err(last_err.unwrap_or_else(|| {
+        Error::run("mode matching: no well-conditioned form of the lead eigenproblem")
+    }))
+}
+
+/// Surface Green's function from the outgoing modes: X = Z_b Z_a⁻¹, g = (E − H00 − u X u†)⁻¹,
+/// spectral factor g u Y^{1/2} with Y = i(X − X†); checked a posteriori against the Dyson
+/// equation g = (E − H00 − H01 g H01†)⁻¹.
+fn surface_from_modes(
+    cls: Classified,
+    z: &CMat,
+    u: &CMat,
+    h00: &CMat,
+    h01: &CMat,
+    energy: f64,
+) -> Result<(LeadSurface, LeadModes)> {
+    let (n, r) = (u.nrows(), u.ncols());
+    let ez = C64::new(energy, 0.0);
     let Classified {
         decaying,
         outgoing_prop,
@@ -220,6 +233,24 @@ fn solve_modes(
     {
         return Err(Error::run(format!(
             "mode matching at E = {energy} eV: non-finite surface Green's function"
+        )));
+    }
+    // Dyson residual ‖(E − H00 − H01 g H01†) g − 1‖_max relative to ‖E − H00 − Σ‖·‖g‖: a
+    // wrong mode basis shows here as an O(1) residual.
+    let sig = h01.as_ref() * g.as_ref() * h01.adjoint();
+    let lhs = Mat::from_fn(n, n, |i, j| {
+        (if i == j { ez } else { C64::new(0.0, 0.0) }) - h00[(i, j)] - sig[(i, j)]
+    });
+    let mut prod = lhs.as_ref() * g.as_ref();
+    for i in 0..n {
+        prod[(i, i)] -= C64::new(1.0, 0.0);
+    }
+    let residual = max_abs(prod.as_ref());
+    let scale = max_abs(lhs.as_ref()) * max_abs(g.as_ref());
+    if residual.is_nan() || residual > DYSON_TOL * scale.max(1.0) {
+        return Err(Error::run(format!(
+            "mode matching at E = {energy} eV: surface Green's function fails the Dyson \
+             equation by {residual:e}"
         )));
     }
     let surf = LeadSurface {
