@@ -32,6 +32,7 @@ pub mod io;
 pub mod neighbor;
 pub mod parallel;
 pub mod potential;
+pub mod transport;
 
 pub mod system;
 pub mod units;

@@ -55,6 +55,19 @@ enum Command {
         #[arg(long, value_parser = parse_grid)]
         grid: Option<[usize; 3]>,
     },
+    /// Landauer transmission T(E), open channels and eigenchannels of a two-terminal
+    /// tight-binding Hamiltonian given as matrices (the Kwant reference format).
+    Transport {
+        /// system.json with H_S, the leads' H00, H01, V_S_lead1 (and k-points if periodic).
+        #[arg(long)]
+        hamiltonian: PathBuf,
+        /// CSV whose first column, headed E_eV, lists the energies.
+        #[arg(long)]
+        energies: PathBuf,
+        /// Output folder for transmission.csv and eigenchannels.csv.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Analyse recorded runs.
     Analyze {
         #[command(subcommand)]
@@ -155,6 +168,17 @@ fn main() {
                 grid,
             };
             commands::eval::run(&opts, world)
+        }
+        Command::Transport {
+            hamiltonian,
+            energies,
+            out,
+        } => {
+            if world.is_root() {
+                nanocontact::transport::cli::run_hamiltonian(&hamiltonian, &energies, &out)
+            } else {
+                Ok(())
+            }
         }
         Command::Analyze {
             what:

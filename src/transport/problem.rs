@@ -1,0 +1,298 @@
+//! The transport problem as matrices: a scattering region S between a left (L) and a right (R)
+//! semi-infinite lead, each lead the periodic repetition of a principal layer.
+//!
+//! Conventions (those of the Kwant reference data, `reference/kwant/README.md`):
+//! - lead layers n = 1, 2, … count away from S; layer 1 touches S;
+//! - `h00` = ⟨n|H|n⟩, `h01` = ⟨n|H|n+1⟩ (rows: the layer nearer S), so ⟨n+1|H|n⟩ = h01†;
+//! - `coupling` = V = ⟨S|H|layer 1⟩ (n_S × n_layer); nothing else couples S to a lead;
+//! - a block may depend on a transverse Bloch phase k (periodic transverse directions):
+//!   B(k) = Σ_m B_m e^{ikm}, B_m = ⟨cell 0|H|cell m⟩ (Kwant `wraparound` convention).
+
+use std::collections::BTreeMap;
+
+use super::dense::{CMat, C64};
+use crate::error::{Error, Result};
+
+/// A sparse complex matrix as (row, column, value) triplets; duplicates add up.
+#[derive(Clone, Debug, Default)]
+pub struct SparseMatrix {
+    pub nrows: usize,
+    pub ncols: usize,
+    pub entries: Vec<(usize, usize, C64)>,
+}
+
+impl SparseMatrix {
+    /// An all-zero matrix of the given shape.
+    pub fn zeros(nrows: usize, ncols: usize) -> Self {
+        SparseMatrix {
+            nrows,
+            ncols,
+            entries: Vec::new(),
+        }
+    }
+
+    /// The non-zero entries of a dense matrix.
+    pub fn from_dense(m: &CMat) -> Self {
+        let mut entries = Vec::new();
+        for j in 0..m.ncols() {
+            for i in 0..m.nrows() {
+                let v = m[(i, j)];
+                if v.re != 0.0 || v.im != 0.0 {
+                    entries.push((i, j, v));
+                }
+            }
+        }
+        entries.sort_by_key(|&(i, j, _)| (i, j));
+        SparseMatrix {
+            nrows: m.nrows(),
+            ncols: m.ncols(),
+            entries,
+        }
+    }
+
+    /// The dense matrix (duplicates summed).
+    pub fn to_dense(&self) -> CMat {
+        let mut m = CMat::zeros(self.nrows, self.ncols);
+        for &(i, j, v) in &self.entries {
+            m[(i, j)] += v;
+        }
+        m
+    }
+
+    /// Rows holding at least one structurally non-zero entry, ascending.
+    pub fn nonzero_rows(&self) -> Vec<usize> {
+        let mut r: Vec<usize> = self.entries.iter().map(|e| e.0).collect();
+        r.sort_unstable();
+        r.dedup();
+        r
+    }
+}
+
+/// A Hamiltonian block that may depend on the transverse Bloch phase k:
+/// B(k) = Σ_m B_m e^{ikm}. A k-independent block has the single term m = 0.
+#[derive(Clone, Debug)]
+pub struct FourierBlock {
+    pub nrows: usize,
+    pub ncols: usize,
+    /// (m, B_m), at most one term per m.
+    pub terms: Vec<(i32, SparseMatrix)>,
+}
+
+impl FourierBlock {
+    /// A k-independent block.
+    pub fn fixed(m: SparseMatrix) -> Self {
+        FourierBlock {
+            nrows: m.nrows,
+            ncols: m.ncols,
+            terms: vec![(0, m)],
+        }
+    }
+
+    /// A k-independent block from a dense matrix.
+    pub fn fixed_dense(m: &CMat) -> Self {
+        Self::fixed(SparseMatrix::from_dense(m))
+    }
+
+    /// True when some term has m ≠ 0 with a non-zero entry.
+    pub fn depends_on_k(&self) -> bool {
+        self.terms
+            .iter()
+            .any(|(m, b)| *m != 0 && !b.entries.is_empty())
+    }
+
+    /// B(k) = Σ_m B_m e^{ikm} as a sparse matrix with merged entries.
+    pub fn at_k(&self, k: f64) -> SparseMatrix {
+        let mut acc: BTreeMap<(usize, usize), C64> = BTreeMap::new();
+        for (m, b) in &self.terms {
+            let phase = if *m == 0 {
+                C64::new(1.0, 0.0)
+            } else {
+                let x = k * f64::from(*m);
+                C64::new(x.cos(), x.sin())
+            };
+            for &(i, j, v) in &b.entries {
+                *acc.entry((i, j)).or_insert(C64::new(0.0, 0.0)) += v * phase;
+            }
+        }
+        SparseMatrix {
+            nrows: self.nrows,
+            ncols: self.ncols,
+            entries: acc.into_iter().map(|((i, j), v)| (i, j, v)).collect(),
+        }
+    }
+
+    /// B(k) as a dense matrix.
+    pub fn dense_at_k(&self, k: f64) -> CMat {
+        self.at_k(k).to_dense()
+    }
+
+    /// Structural non-zeros of B(k) for any k (union over the terms), sorted, unique.
+    pub fn pattern(&self) -> Vec<(usize, usize)> {
+        let mut p: Vec<(usize, usize)> = self
+            .terms
+            .iter()
+            .flat_map(|(_, b)| b.entries.iter().map(|&(i, j, _)| (i, j)))
+            .collect();
+        p.sort_unstable();
+        p.dedup();
+        p
+    }
+}
+
+/// One semi-infinite lead.
+#[derive(Clone, Debug)]
+pub struct Lead {
+    /// ⟨n|H|n⟩, n_layer × n_layer.
+    pub h00: FourierBlock,
+    /// ⟨n|H|n+1⟩ (row: nearer S), n_layer × n_layer.
+    pub h01: FourierBlock,
+    /// V = ⟨S|H|layer 1⟩, n_S × n_layer.
+    pub coupling: FourierBlock,
+}
+
+impl Lead {
+    /// Orbitals per principal layer.
+    pub fn n_layer(&self) -> usize {
+        self.h00.nrows
+    }
+}
+
+/// A transverse Bloch phase with its weight in the k-average.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct KPoint {
+    /// Bloch phase per transverse period (radians).
+    pub k: f64,
+    /// Weight in the average; the weights of a problem sum to 1.
+    pub weight: f64,
+}
+
+/// A two-terminal transport problem: H_S and two leads, optionally with a transverse k-mesh.
+#[derive(Clone, Debug)]
+pub struct TransportProblem {
+    /// Scattering-region Hamiltonian H_S (n_S × n_S), basis as the couplings use it.
+    pub h_s: FourierBlock,
+    /// [L, R].
+    pub leads: [Lead; 2],
+    /// Transverse k-points; empty when no direction is periodic.
+    pub kpoints: Vec<KPoint>,
+}
+
+/// The problem at one transverse k: H_S sparse, leads dense.
+#[derive(Clone, Debug)]
+pub struct ProblemAtK {
+    pub h_s: SparseMatrix,
+    pub leads: [LeadAtK; 2],
+}
+
+/// One lead at one transverse k.
+#[derive(Clone, Debug)]
+pub struct LeadAtK {
+    pub h00: CMat,
+    pub h01: CMat,
+    pub coupling: SparseMatrix,
+}
+
+impl TransportProblem {
+    /// A k-independent problem from dense matrices: H_S and, for [L, R], (H00, H01, V).
+    pub fn from_dense(h_s: &CMat, leads: [(&CMat, &CMat, &CMat); 2]) -> Result<Self> {
+        let lead = |(h00, h01, v): (&CMat, &CMat, &CMat)| Lead {
+            h00: FourierBlock::fixed_dense(h00),
+            h01: FourierBlock::fixed_dense(h01),
+            coupling: FourierBlock::fixed_dense(v),
+        };
+        let p = TransportProblem {
+            h_s: FourierBlock::fixed_dense(h_s),
+            leads: [lead(leads[0]), lead(leads[1])],
+            kpoints: Vec::new(),
+        };
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// Orbitals in the scattering region.
+    pub fn n_s(&self) -> usize {
+        self.h_s.nrows
+    }
+
+    /// True when the problem carries a transverse k-mesh.
+    pub fn is_periodic(&self) -> bool {
+        !self.kpoints.is_empty()
+    }
+
+    /// The k-points to evaluate: the mesh, or the single point k = 0 with weight 1.
+    pub fn kpoints_or_gamma(&self) -> Vec<KPoint> {
+        if self.kpoints.is_empty() {
+            vec![KPoint {
+                k: 0.0,
+                weight: 1.0,
+            }]
+        } else {
+            self.kpoints.clone()
+        }
+    }
+
+    /// Check shapes and that a k-dependent block comes with k-points.
+    pub fn validate(&self) -> Result<()> {
+        let n = self.h_s.nrows;
+        if self.h_s.ncols != n {
+            return Err(Error::run(format!(
+                "scattering-region H is {}x{}, expected square",
+                self.h_s.nrows, self.h_s.ncols
+            )));
+        }
+        for (li, lead) in self.leads.iter().enumerate() {
+            let nl = lead.h00.nrows;
+            let name = ["L", "R"][li];
+            let checks = [
+                ("H00", &lead.h00, nl, nl),
+                ("H01", &lead.h01, nl, nl),
+                ("V_S_lead1", &lead.coupling, n, nl),
+            ];
+            for (what, b, r, c) in checks {
+                if b.nrows != r || b.ncols != c {
+                    return Err(Error::run(format!(
+                        "lead {name}: {what} is {}x{}, expected {r}x{c}",
+                        b.nrows, b.ncols
+                    )));
+                }
+                for (_, t) in &b.terms {
+                    if t.entries.iter().any(|&(i, j, _)| i >= r || j >= c) {
+                        return Err(Error::run(format!(
+                            "lead {name}: {what} entry out of range"
+                        )));
+                    }
+                }
+            }
+        }
+        let any_k = self.h_s.depends_on_k()
+            || self
+                .leads
+                .iter()
+                .any(|l| l.h00.depends_on_k() || l.h01.depends_on_k() || l.coupling.depends_on_k());
+        if any_k && self.kpoints.is_empty() {
+            return Err(Error::run(
+                "blocks depend on a transverse k but the problem has no k-points",
+            ));
+        }
+        let wsum: f64 = self.kpoints.iter().map(|k| k.weight).sum();
+        if !self.kpoints.is_empty() && (wsum - 1.0).abs() > 1e-9 {
+            return Err(Error::run(format!(
+                "k-point weights sum to {wsum}, expected 1"
+            )));
+        }
+        Ok(())
+    }
+
+    /// All blocks evaluated at the Bloch phase k.
+    pub fn at_k(&self, k: f64) -> ProblemAtK {
+        let lead = |l: &Lead| LeadAtK {
+            h00: l.h00.dense_at_k(k),
+            h01: l.h01.dense_at_k(k),
+            coupling: l.coupling.at_k(k),
+        };
+        ProblemAtK {
+            h_s: self.h_s.at_k(k),
+            leads: [lead(&self.leads[0]), lead(&self.leads[1])],
+        }
+    }
+}
