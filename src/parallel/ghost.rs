@@ -27,6 +27,9 @@ struct Swap {
     /// Where the received ghosts start, and how many.
     first_recv: usize,
     nrecv: usize,
+    /// Sent to and received from this rank itself (a periodic axis with one rank): the ghosts
+    /// are copies of `send` in order, so no buffers are needed.
+    to_self: bool,
 }
 
 /// The ghost layer of one rank: the swaps and their message buffers.
@@ -105,6 +108,8 @@ impl GhostComm {
                         .exchange(&self.sendbuf, sw.send_to, &mut self.recvbuf, sw.recv_from);
                     sw.first_recv = atoms.nall();
                     sw.nrecv = self.recvbuf.len() / 5;
+                    let me = Some(self.world.rank());
+                    sw.to_self = sw.send_to == me && sw.recv_from == me;
                     for g in self.recvbuf.chunks_exact(5) {
                         atoms.push_ghost(g[0] as u64, g[1] as u32, [g[2], g[3], g[4]]);
                     }
@@ -118,6 +123,14 @@ impl GhostComm {
     /// Refresh ghost positions from their owners (every step between re-neighbourings).
     pub fn forward_positions(&mut self, atoms: &mut Atoms) {
         for sw in &self.swaps {
+            if sw.to_self {
+                for (k, &i) in sw.send.iter().enumerate() {
+                    let x = atoms.x[i as usize];
+                    atoms.x[sw.first_recv + k] =
+                        [x[0] + sw.shift[0], x[1] + sw.shift[1], x[2] + sw.shift[2]];
+                }
+                continue;
+            }
             self.sendbuf.clear();
             for &i in &sw.send {
                 let x = atoms.x[i as usize];
@@ -144,6 +157,16 @@ impl GhostComm {
     /// and periodic boundaries).
     pub fn reverse_forces(&mut self, atoms: &mut Atoms) {
         for sw in self.swaps.iter().rev() {
+            if sw.to_self {
+                for (k, &i) in sw.send.iter().enumerate() {
+                    let g = atoms.f[sw.first_recv + k];
+                    let fi = &mut atoms.f[i as usize];
+                    fi[0] += g[0];
+                    fi[1] += g[1];
+                    fi[2] += g[2];
+                }
+                continue;
+            }
             self.sendbuf.clear();
             for f in &atoms.f[sw.first_recv..sw.first_recv + sw.nrecv] {
                 self.sendbuf.extend_from_slice(f);
@@ -173,6 +196,12 @@ impl GhostComm {
 impl Halo for GhostComm {
     fn forward_scalar(&mut self, v: &mut [f64]) {
         for sw in &self.swaps {
+            if sw.to_self {
+                for (k, &i) in sw.send.iter().enumerate() {
+                    v[sw.first_recv + k] = v[i as usize];
+                }
+                continue;
+            }
             self.sendbuf.clear();
             self.sendbuf.extend(sw.send.iter().map(|&i| v[i as usize]));
             self.world.exchange_sized(
@@ -188,6 +217,12 @@ impl Halo for GhostComm {
 
     fn reverse_scalar(&mut self, v: &mut [f64]) {
         for sw in self.swaps.iter().rev() {
+            if sw.to_self {
+                for (k, &i) in sw.send.iter().enumerate() {
+                    v[i as usize] += v[sw.first_recv + k];
+                }
+                continue;
+            }
             self.sendbuf.clear();
             self.sendbuf
                 .extend_from_slice(&v[sw.first_recv..sw.first_recv + sw.nrecv]);
