@@ -14,9 +14,6 @@ use crate::potential::{Potential, Tally};
 use crate::system::{Atoms, Boundary, Groups, SimBox};
 use crate::units::{BOLTZ_EV_PER_K, MVV2E, NKTV2P};
 
-/// Steps between spatial sorts of the owned atoms (as LAMMPS's default `atom_modify sort`).
-const SORT_EVERY: u64 = 1000;
-
 /// Global thermodynamic state, LAMMPS `thermo_style custom step pe ke etotal temp press`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Thermo {
@@ -75,9 +72,6 @@ pub struct Md {
     since_build: u64,
     /// Load imbalance (max / mean owned atoms per rank) at the last re-neighbouring.
     pub imbalance: f64,
-    /// Sort owned atoms spatially at the first re-neighbouring at or after this step, then every
-    /// `SORT_EVERY` steps (LAMMPS `atom_modify sort 1000 binsize`).
-    next_sort: u64,
     /// Message buffers of atom migration.
     sendbuf: Vec<f64>,
     recvbuf: Vec<f64>,
@@ -160,7 +154,6 @@ impl Md {
             thermostats: Vec::new(),
             since_build: 0,
             imbalance: 1.0,
-            next_sort: 0,
             sendbuf: Vec::new(),
             recvbuf: Vec::new(),
         })
@@ -246,12 +239,6 @@ impl Md {
             );
         }
         self.timers.add(Task::Comm, t0);
-        if self.step >= self.next_sort {
-            let t = Instant::now();
-            self.sort_spatially();
-            self.next_sort = self.step + SORT_EVERY;
-            self.timers.add(Task::Neigh, t);
-        }
         let t1 = Instant::now();
         self.ghosts
             .borders(&mut self.atoms, &self.decomp, self.list.cutneigh());
@@ -262,30 +249,6 @@ impl Md {
         self.reneighbors += 1;
         self.since_build = 0;
         Ok(())
-    }
-
-    /// Reorder owned atoms by cell of half the neighbour cutoff (z, then y, then x), so that
-    /// atoms close in space are close in memory and the pair loops stay in cache.
-    fn sort_spatially(&mut self) {
-        let a = &self.atoms;
-        let n = a.nlocal;
-        if n < 2 {
-            return;
-        }
-        let bin = 0.5 * self.list.cutneigh().max(1.0);
-        let mut lo = [f64::INFINITY; 3];
-        for x in &a.x[..n] {
-            for d in 0..3 {
-                lo[d] = lo[d].min(x[d]);
-            }
-        }
-        let key = |x: &[f64; 3]| -> (u32, u32, u32) {
-            let c = |d: usize| ((x[d] - lo[d]) / bin) as u32;
-            (c(2), c(1), c(0))
-        };
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by_key(|&i| (key(&a.x[i]), a.id[i]));
-        self.atoms.permute_owned(&order);
     }
 
     /// All owned atoms gathered on rank 0 (in rank order; `None` on other ranks), for output.

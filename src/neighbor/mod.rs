@@ -29,8 +29,6 @@ pub struct NeighborList {
     stencil: Vec<[isize; 3]>,
     /// Number of builds so far.
     pub builds: u64,
-    /// Number of atoms (owned + ghost) at the last build: every neighbour index is below it.
-    pub nall: usize,
 }
 
 /// True when ghost/other atom b lies above a in the (z, y, x) order used to halve owned–ghost pairs.
@@ -95,7 +93,6 @@ impl NeighborList {
         let cut = self.cutneigh();
         let cutsq = cut * cut;
         self.builds += 1;
-        self.nall = nall;
         self.x_build.clear();
         self.x_build.extend_from_slice(&x[..nlocal]);
         self.first.clear();

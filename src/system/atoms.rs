@@ -100,23 +100,6 @@ impl Atoms {
         self.nlocal -= 1;
     }
 
-    /// Reorder the owned atoms: new index k holds the atom at old index `order[k]` (ghosts must be
-    /// absent). Used to sort atoms spatially for cache locality.
-    pub fn permute_owned(&mut self, order: &[usize]) {
-        debug_assert_eq!(self.nlocal, self.x.len(), "ghosts present");
-        fn apply<T: Copy>(v: &mut Vec<T>, order: &[usize]) {
-            let p: Vec<T> = order.iter().map(|&i| v[i]).collect();
-            *v = p;
-        }
-        apply(&mut self.id, order);
-        apply(&mut self.typ, order);
-        apply(&mut self.x, order);
-        apply(&mut self.v, order);
-        apply(&mut self.f, order);
-        apply(&mut self.image, order);
-        apply(&mut self.mask, order);
-    }
-
     /// Owned-atom indices sorted by global id.
     pub fn order_by_id(&self) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..self.nlocal).collect();

@@ -309,6 +309,18 @@ impl Eam {
         }
     }
 
+    /// Interval index m (1-based) and fraction p of distance r on the r grid.
+    #[inline(always)]
+    fn r_knot(&self, r: f64) -> (usize, f64) {
+        let p = r * self.rdr + 1.0;
+        debug_assert!(p >= 1.0 && p < i32::MAX as f64);
+        // SAFETY: r is a distance below the cutoff (0 ≤ r < cut), so p is finite and in
+        // [1, nr + 1]: the truncation is one cvttsd2si, as LAMMPS's static_cast<int>, instead of
+        // Rust's saturating conversion.
+        let m = (unsafe { p.to_int_unchecked::<i32>() } as usize).min(self.nr - 1);
+        (m, (p - m as f64).min(1.0))
+    }
+
     /// Embedding energy F(ρ) and F'(ρ) of type t.
     #[inline]
     pub fn embed(&self, t: usize, rho: f64) -> (f64, f64) {
@@ -328,19 +340,6 @@ impl Eam {
     pub fn files(&self) -> &[PathBuf] {
         &self.files
     }
-}
-
-/// Interval index m (1-based) and fraction p of distance r on the r grid of spacing 1/rdr with
-/// nr points (LAMMPS: p = r·rdr + 1, m = min(int(p), nr − 1), p ← min(p − m, 1)).
-#[inline(always)]
-fn r_knot(rdr: f64, nr: usize, r: f64) -> (usize, f64) {
-    let p = r * rdr + 1.0;
-    debug_assert!((1.0..i32::MAX as f64).contains(&p));
-    // SAFETY: r is a distance below the cutoff (0 ≤ r < cut), so p is finite and in
-    // [1, nr + 1]: the truncation is one cvttsd2si, as LAMMPS's static_cast<int>, instead of
-    // Rust's saturating conversion.
-    let m = (unsafe { p.to_int_unchecked::<i32>() } as usize).min(nr - 1);
-    (m, (p - m as f64).min(1.0))
 }
 
 #[inline(always)]
@@ -374,50 +373,25 @@ impl Potential for Eam {
         self.rho.clear();
         self.rho.resize(nall, 0.0);
         self.fp.resize(nall, 0.0);
-        let x = &atoms.x[..nall];
-        let typ = &atoms.typ[..nall];
-        // Every neighbour index is below the atom count the list was built for, and types are
-        // below ntypes (checked when atoms are read or built); interval indices m ≤ nr − 1
-        // (r_knot). These make the unchecked accesses of the pair loops below sound.
-        assert_eq!(
-            list.nall, nall,
-            "neighbour list built for another atom count"
-        );
-        assert!(
-            typ.iter().all(|&t| (t as usize) < nt),
-            "atom type out of range"
-        );
-        let (cutsq, rdr, nr) = (self.cutsq, self.rdr, self.nr);
-        let (rhor, t2rhor, z2r, t2z2r) = (&self.rhor, &self.type2rhor, &self.z2r, &self.type2z2r);
+        let x = &atoms.x;
+        let typ = &atoms.typ;
         // Pass 1: densities, both ends of each listed pair.
-        let rho = &mut self.rho[..nall];
         for i in 0..nlocal {
             let xi = x[i];
             let ti = typ[i] as usize;
             let mut rho_i = 0.0;
             for &j in list.of(i) {
                 let j = j as usize;
-                // SAFETY: j < nall (list.nall == nall above).
-                let xj = unsafe { x.get_unchecked(j) };
-                let d = [xi[0] - xj[0], xi[1] - xj[1], xi[2] - xj[2]];
+                let d = [xi[0] - x[j][0], xi[1] - x[j][1], xi[2] - x[j][2]];
                 let rsq = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-                if rsq < cutsq {
-                    // SAFETY: j < nall; tj < nt so the type-pair index is < nt²; m ≤ nr − 1.
-                    unsafe {
-                        let tj = *typ.get_unchecked(j) as usize;
-                        let (m, p) = r_knot(rdr, nr, rsq.sqrt());
-                        let to_i = rhor
-                            .get_unchecked(*t2rhor.get_unchecked(tj * nt + ti))
-                            .get_unchecked(m);
-                        let to_j = rhor
-                            .get_unchecked(*t2rhor.get_unchecked(ti * nt + tj))
-                            .get_unchecked(m);
-                        rho_i += value(to_i, p);
-                        *rho.get_unchecked_mut(j) += value(to_j, p);
-                    }
+                if rsq < self.cutsq {
+                    let tj = typ[j] as usize;
+                    let (m, p) = self.r_knot(rsq.sqrt());
+                    rho_i += value(&self.rhor[self.type2rhor[tj * nt + ti]][m], p);
+                    self.rho[j] += value(&self.rhor[self.type2rhor[ti * nt + tj]][m], p);
                 }
             }
-            rho[i] += rho_i;
+            self.rho[i] += rho_i;
         }
         halo.reverse_scalar(&mut self.rho);
         // Embedding energies and F'(ρ) of owned atoms, then F' to the ghosts.
@@ -429,57 +403,38 @@ impl Potential for Eam {
         }
         halo.forward_scalar(&mut self.fp);
         // Pass 2: pair forces.
-        let fp = &self.fp[..nall];
-        let f = &mut atoms.f[..nall];
+        let f = &mut atoms.f;
         for i in 0..nlocal {
             let xi = x[i];
             let ti = typ[i] as usize;
-            let fpi = fp[i];
+            let fpi = self.fp[i];
             let mut fi = [0.0; 3];
             for &j in list.of(i) {
                 let j = j as usize;
-                // SAFETY: j < nall (list.nall == nall above).
-                let xj = unsafe { x.get_unchecked(j) };
-                let d = [xi[0] - xj[0], xi[1] - xj[1], xi[2] - xj[2]];
+                let d = [xi[0] - x[j][0], xi[1] - x[j][1], xi[2] - x[j][2]];
                 let rsq = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-                if rsq < cutsq {
+                if rsq < self.cutsq {
+                    let tj = typ[j] as usize;
                     let r = rsq.sqrt();
-                    let (m, p) = r_knot(rdr, nr, r);
-                    // SAFETY: as in pass 1.
-                    let (rhoip, rhojp, z2p, z2, fpj) = unsafe {
-                        let tj = *typ.get_unchecked(j) as usize;
-                        // ρ' of the density i gives at j, and j gives at i.
-                        let a = rhor
-                            .get_unchecked(*t2rhor.get_unchecked(ti * nt + tj))
-                            .get_unchecked(m);
-                        let b = rhor
-                            .get_unchecked(*t2rhor.get_unchecked(tj * nt + ti))
-                            .get_unchecked(m);
-                        let c = z2r
-                            .get_unchecked(*t2z2r.get_unchecked(ti * nt + tj))
-                            .get_unchecked(m);
-                        (
-                            slope(a, p),
-                            slope(b, p),
-                            slope(c, p),
-                            value(c, p),
-                            *fp.get_unchecked(j),
-                        )
-                    };
+                    let (m, p) = self.r_knot(r);
+                    // ρ' of the density i gives at j, and j gives at i.
+                    let rhoip = slope(&self.rhor[self.type2rhor[ti * nt + tj]][m], p);
+                    let rhojp = slope(&self.rhor[self.type2rhor[tj * nt + ti]][m], p);
+                    let c = &self.z2r[self.type2z2r[ti * nt + tj]][m];
+                    let z2p = slope(c, p);
+                    let z2 = value(c, p);
                     let recip = 1.0 / r;
                     let phi = z2 * recip;
                     let phip = z2p * recip - phi * recip;
-                    let psip = fpi * rhojp + fpj * rhoip + phip;
+                    let psip = fpi * rhojp + self.fp[j] * rhoip + phip;
                     let fpair = -psip * recip;
                     let fd = [d[0] * fpair, d[1] * fpair, d[2] * fpair];
                     fi[0] += fd[0];
                     fi[1] += fd[1];
                     fi[2] += fd[2];
-                    // SAFETY: j < nall.
-                    let fj = unsafe { f.get_unchecked_mut(j) };
-                    fj[0] -= fd[0];
-                    fj[1] -= fd[1];
-                    fj[2] -= fd[2];
+                    f[j][0] -= fd[0];
+                    f[j][1] -= fd[1];
+                    f[j][2] -= fd[2];
                     tally.pe += phi;
                 }
             }
