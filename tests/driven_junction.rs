@@ -7,7 +7,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use nanocontact::commands::md_run::build_md;
 use nanocontact::deck::Deck;
@@ -91,33 +90,6 @@ fn rigid_motion_and_energy_bookkeeping() {
     assert_eq!(checked, 128);
 }
 
-fn mpirun(np: usize, out: &Path) {
-    let o = Command::new("mpirun")
-        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
-        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
-        .env("OMPI_MCA_pml", "ob1")
-        .env("OMPI_MCA_plm", "isolated")
-        .args([
-            "--oversubscribe",
-            "--bind-to",
-            "none",
-            "--timeout",
-            "300",
-            "-np",
-            &np.to_string(),
-        ])
-        .arg(env!("CARGO_BIN_EXE_nanocontact"))
-        .args([
-            "run",
-            deck_path().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
 fn csv(p: &Path) -> Vec<Vec<f64>> {
     std::fs::read_to_string(p)
         .unwrap()
@@ -132,8 +104,17 @@ fn lead_forces_match_dump_and_ranks() {
     use nanocontact::io::dump::read_dump;
     let dir = common::scratch("driven");
     let (o1, o3) = (dir.join("np1"), dir.join("np3"));
-    mpirun(1, &o1);
-    mpirun(3, &o3);
+    for (np, out) in [(1, &o1), (3, &o3)] {
+        common::mpirun_ok(
+            np,
+            &[
+                "run",
+                deck_path().to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+    }
     let l1 = csv(&o1.join("leads.csv"));
     let l3 = csv(&o3.join("leads.csv"));
     assert_eq!(l1.len(), 51, "samples every 10 of 500 steps");
@@ -195,26 +176,11 @@ fn protocol_stages_hand_over() {
     let mut results = Vec::new();
     for np in [1, 2] {
         let out = dir.join(format!("np{np}"));
-        let o = Command::new("mpirun")
-            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
-            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
-            .env("OMPI_MCA_pml", "ob1")
-            .env("OMPI_MCA_plm", "isolated")
-            .args([
-                "--oversubscribe",
-                "--bind-to",
-                "none",
-                "--timeout",
-                "300",
-                "-np",
-                &np.to_string(),
-            ])
-            .arg(env!("CARGO_BIN_EXE_nanocontact"))
-            .args(["run", p.to_str().unwrap(), "--out", out.to_str().unwrap()])
-            .output()
-            .unwrap();
+        let o = common::mpirun_ok(
+            np,
+            &["run", p.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        );
         let log = String::from_utf8_lossy(&o.stderr);
-        assert!(o.status.success(), "{log}");
         assert!(
             log.contains("stage 1 'sweep' at step 500")
                 && log.contains("stage 2 'hold' at step 1500"),

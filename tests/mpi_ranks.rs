@@ -8,34 +8,6 @@ mod common;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn mpirun(np: usize, args: &[&str]) -> std::process::Output {
-    let out = Command::new("mpirun")
-        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
-        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
-        .env("OMPI_MCA_pml", "ob1")
-        .env("OMPI_MCA_plm", "isolated")
-        .args([
-            "--oversubscribe",
-            "--bind-to",
-            "none",
-            "--timeout",
-            "300",
-            "-np",
-            &np.to_string(),
-        ])
-        .arg(env!("CARGO_BIN_EXE_nanocontact"))
-        .args(args)
-        .output()
-        .expect("mpirun (OpenMPI) must be installed: scripts/deps.sh does it");
-    assert!(
-        out.status.success(),
-        "mpirun -np {np} {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 /// Atoms section of a data file: id -> position; panics on a repeated id.
 fn positions(p: &Path) -> HashMap<u64, [f64; 3]> {
@@ -81,7 +53,7 @@ fn compare_ranks(name: &str, deck: &str, natoms: usize, box_len: f64) {
     std::fs::write(&deck_path, deck).unwrap();
     let run = |np: usize| -> PathBuf {
         let out = dir.join(format!("np{np}"));
-        mpirun(
+        common::mpirun_ok(
             np,
             &[
                 "run",
@@ -195,7 +167,7 @@ fn eval_forces(case: &str, np: usize, grid: Option<&str>, dir: &Path) -> HashMap
     if let Some(g) = grid {
         args.extend(["--grid", g]);
     }
-    let out = mpirun(np, &args);
+    let out = common::mpirun_ok(np, &args);
     let v: serde_json::Value =
         serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
     assert!(
@@ -259,31 +231,17 @@ fn error_on_one_rank_ends_all_ranks() {
     // A forced grid that does not match the rank count: every rank fails the same way, the job
     // exits non-zero with the message, and does not hang.
     let c = common::eam_case("au_bulk");
-    let out = Command::new("mpirun")
-        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
-        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
-        .env("OMPI_MCA_pml", "ob1")
-        .env("OMPI_MCA_plm", "isolated")
-        .args([
-            "--oversubscribe",
-            "--bind-to",
-            "none",
-            "--timeout",
-            "60",
-            "-np",
-            "2",
-        ])
-        .arg(env!("CARGO_BIN_EXE_nanocontact"))
-        .args([
+    let out = common::mpirun(
+        2,
+        &[
             "eval",
             c.data.to_str().unwrap(),
             "--potential",
             &c.spec,
             "--grid",
             "3,1,1",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -308,7 +266,7 @@ fn trajectories_are_written_once_and_match_serial() {
     let mut frames = Vec::new();
     for np in [1, 3] {
         let out = dir.join(format!("np{np}"));
-        mpirun(
+        common::mpirun_ok(
             np,
             &[
                 "run",

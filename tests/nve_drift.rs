@@ -6,34 +6,12 @@
 
 mod common;
 
-use nanocontact::commands::eval::setup;
 use nanocontact::dynamics::verlet;
-use nanocontact::parallel::World;
 
 #[test]
 fn ten_picoseconds_at_600k() {
-    let r = common::reference();
-    let mut md = setup(
-        &r.join("lammps/nve/data.lmp"),
-        &format!("eam:{}", r.join("lammps/potentials/Au_u3.eam").display()),
-        &[],
-        "p p p",
-        1.0,
-        World::serial(),
-        None,
-    )
-    .unwrap();
-    md.set_timestep(0.002);
-    let momentum = |md: &nanocontact::dynamics::Md| {
-        let mut p = [0.0; 3];
-        for i in 0..md.atoms.nlocal {
-            for d in 0..3 {
-                p[d] += md.atoms.mass(i) * md.atoms.v[i][d];
-            }
-        }
-        p
-    };
-    let p0 = momentum(&md);
+    let mut md = common::nve_reference_md();
+    let p0 = common::momentum(&md);
     let e0 = md.thermo().etotal_ev();
     let n = md.natoms as f64;
     let mut worst = 0.0f64;
@@ -46,7 +24,7 @@ fn ten_picoseconds_at_600k() {
             sum_t += th.temp_k;
         }
     }
-    let p = momentum(&md);
+    let p = common::momentum(&md);
     eprintln!(
         "10 ps NVE: max |E - E0| = {worst:.2e} eV/atom, mean T = {:.1} K, momentum {p:?}",
         sum_t / 100.0

@@ -6,9 +6,7 @@
 
 mod common;
 
-use nanocontact::commands::eval::setup;
 use nanocontact::dynamics::verlet;
-use nanocontact::parallel::World;
 
 /// Rows of the LAMMPS thermo table: step pe ke etotal temp press.
 fn lammps_thermo() -> Vec<[f64; 6]> {
@@ -52,31 +50,10 @@ fn lammps_final_positions() -> std::collections::HashMap<u64, [f64; 3]> {
 
 #[test]
 fn nve_matches_lammps() {
-    let r = common::reference();
-    let mut md = setup(
-        &r.join("lammps/nve/data.lmp"),
-        &format!("eam:{}", r.join("lammps/potentials/Au_u3.eam").display()),
-        &[],
-        "p p p",
-        1.0,
-        World::serial(),
-        None,
-    )
-    .unwrap();
-    md.set_timestep(0.002);
+    let mut md = common::nve_reference_md();
     let reference = lammps_thermo();
     assert_eq!(reference.len(), 21);
-    let momentum = |md: &nanocontact::dynamics::Md| {
-        let a = &md.atoms;
-        let mut p = [0.0; 3];
-        for i in 0..a.nlocal {
-            for d in 0..3 {
-                p[d] += a.mass(i) * a.v[i][d];
-            }
-        }
-        p
-    };
-    let p0 = momentum(&md);
+    let p0 = common::momentum(&md);
     let mut worst_e = 0.0f64;
     for row in &reference {
         while (md.step as f64) < row[0] {
@@ -109,7 +86,7 @@ fn nve_matches_lammps() {
             row[5]
         );
     }
-    let p1 = momentum(&md);
+    let p1 = common::momentum(&md);
     for d in 0..3 {
         assert!(
             (p1[d] - p0[d]).abs() < 1e-9,

@@ -106,3 +106,67 @@ pub fn eam_case_names() -> Vec<String> {
     v.sort();
     v
 }
+
+/// `mpirun --oversubscribe -np N nanocontact ARGS` with the environment the tests need (root,
+/// fast local start-up, no ssh), a 300 s limit so that a hang fails instead of blocking.
+pub fn mpirun(np: usize, args: &[&str]) -> std::process::Output {
+    Command::new("mpirun")
+        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+        .env("OMPI_MCA_pml", "ob1")
+        .env("OMPI_MCA_plm", "isolated")
+        .args([
+            "--oversubscribe",
+            "--bind-to",
+            "none",
+            "--timeout",
+            "300",
+            "-np",
+            &np.to_string(),
+        ])
+        .arg(env!("CARGO_BIN_EXE_nanocontact"))
+        .args(args)
+        .output()
+        .expect("mpirun (OpenMPI) must be installed: scripts/deps.sh does it")
+}
+
+/// [`mpirun`], asserting success.
+pub fn mpirun_ok(np: usize, args: &[&str]) -> std::process::Output {
+    let out = mpirun(np, args);
+    assert!(
+        out.status.success(),
+        "mpirun -np {np} {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The 256-atom gold crystal of the LAMMPS NVE reference (600 K velocities), forces computed,
+/// timestep 2 fs.
+pub fn nve_reference_md() -> nanocontact::dynamics::Md {
+    let r = reference();
+    let mut md = nanocontact::commands::eval::setup(
+        &r.join("lammps/nve/data.lmp"),
+        &format!("eam:{}", r.join("lammps/potentials/Au_u3.eam").display()),
+        &[],
+        "p p p",
+        1.0,
+        nanocontact::parallel::World::serial(),
+        None,
+    )
+    .unwrap();
+    md.set_timestep(0.002);
+    md
+}
+
+/// Total momentum Σ m v of the owned atoms, amu·Å/ps.
+pub fn momentum(md: &nanocontact::dynamics::Md) -> [f64; 3] {
+    let a = &md.atoms;
+    let mut p = [0.0; 3];
+    for i in 0..a.nlocal {
+        for (pk, vk) in p.iter_mut().zip(a.v[i]) {
+            *pk += a.mass(i) * vk;
+        }
+    }
+    p
+}
