@@ -55,6 +55,14 @@ enum Command {
         #[arg(long, value_parser = parse_grid)]
         grid: Option<[usize; 3]>,
     },
+    /// Build a deck's structure (lattice, junction, data file) and write it as a LAMMPS data file.
+    Build {
+        /// Input deck.
+        deck: PathBuf,
+        /// Output data file.
+        #[arg(long, default_value = "structure.data")]
+        out: PathBuf,
+    },
     /// Landauer transmission T(E), open channels and eigenchannels of a two-terminal
     /// tight-binding Hamiltonian given as matrices (the Kwant reference format).
     Transport {
@@ -169,6 +177,7 @@ fn main() {
             };
             commands::eval::run(&opts, world)
         }
+        Command::Build { deck, out } => commands::md_run::build_only(&deck, &out, world),
         Command::Transport {
             hamiltonian,
             energies,

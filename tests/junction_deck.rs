@@ -59,3 +59,27 @@ fn paper_junction_builds_and_steps() {
         assert!((b - a - want).abs() < 1e-12);
     }
 }
+
+#[test]
+fn build_command_writes_the_structure() {
+    let dir = std::env::temp_dir().join(format!("nanocontact-test-{}-build", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("au.data");
+    let deck = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/au_junction.toml");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_nanocontact"))
+        .args([
+            "build",
+            deck.to_str().unwrap(),
+            "--out",
+            data.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{log}");
+    assert!(log.contains("group lead_top: 160 atoms"), "{log}");
+    // The data file reads back with the same atom count.
+    let df = nanocontact::io::lammps_data::DataFile::read(&data).unwrap();
+    assert_eq!(df.atoms.len(), 2519);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
