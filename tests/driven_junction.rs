@@ -90,15 +90,6 @@ fn rigid_motion_and_energy_bookkeeping() {
     assert_eq!(checked, 128);
 }
 
-fn csv(p: &Path) -> Vec<Vec<f64>> {
-    std::fs::read_to_string(p)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
-        .collect()
-}
-
 #[test]
 fn lead_forces_match_dump_and_ranks() {
     use nanocontact::io::dump::read_dump;
@@ -115,8 +106,8 @@ fn lead_forces_match_dump_and_ranks() {
             ],
         );
     }
-    let l1 = csv(&o1.join("leads.csv"));
-    let l3 = csv(&o3.join("leads.csv"));
+    let l1 = common::read_csv(&o1.join("leads.csv"));
+    let l3 = common::read_csv(&o3.join("leads.csv"));
     assert_eq!(l1.len(), 51, "samples every 10 of 500 steps");
     for (a, b) in l1.iter().zip(&l3) {
         for k in 0..a.len() {
@@ -186,7 +177,7 @@ fn protocol_stages_hand_over() {
                 && log.contains("stage 2 'hold' at step 1500"),
             "{log}"
         );
-        results.push(csv(&out.join("leads.csv")));
+        results.push(common::read_csv(&out.join("leads.csv")));
     }
     let rows = &results[0];
     // 500 + 1000 (one 500 GHz cycle of 2 fs steps) + 100 steps, sampled every 10.

@@ -37,15 +37,6 @@ fn positions(p: &Path) -> HashMap<u64, [f64; 3]> {
     m
 }
 
-fn thermo(p: &Path) -> Vec<Vec<f64>> {
-    std::fs::read_to_string(p)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
-        .collect()
-}
-
 /// Run `deck` at 1..4 ranks and compare with the 1-rank run.
 fn compare_ranks(name: &str, deck: &str, natoms: usize, box_len: f64) {
     let dir = common::scratch(name);
@@ -66,7 +57,7 @@ fn compare_ranks(name: &str, deck: &str, natoms: usize, box_len: f64) {
     };
     let ref_out = run(1);
     let ref_x = positions(&ref_out.join("final.data"));
-    let ref_t = thermo(&ref_out.join("thermo.csv"));
+    let ref_t = common::read_csv(&ref_out.join("thermo.csv"));
     assert_eq!(ref_x.len(), natoms);
     assert_eq!(ref_t.last().unwrap()[0], 200.0);
     for np in 2..=4 {
@@ -90,7 +81,7 @@ fn compare_ranks(name: &str, deck: &str, natoms: usize, box_len: f64) {
             worst < 1e-9 * box_len,
             "{name}: positions at {np} ranks differ by {worst:e} A"
         );
-        let t = thermo(&out.join("thermo.csv"));
+        let t = common::read_csv(&out.join("thermo.csv"));
         assert_eq!(t.len(), ref_t.len());
         for (r, s) in ref_t.iter().zip(&t) {
             for k in [2, 4, 6] {

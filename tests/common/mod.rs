@@ -170,3 +170,13 @@ pub fn momentum(md: &nanocontact::dynamics::Md) -> [f64; 3] {
     }
     p
 }
+
+/// A numeric CSV table written by nanocontact (header skipped), one `Vec<f64>` per row.
+pub fn read_csv(p: &Path) -> Vec<Vec<f64>> {
+    std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect()
+}
