@@ -11,11 +11,17 @@ use crate::dynamics::{leads, thermostat, Md};
 use crate::error::Result;
 use crate::units::FTM2V;
 
-/// First half: half-kick velocities and drift positions of owned atoms by `drift` (ps).
-pub fn initial_integrate(md: &mut Md, drift: f64) {
-    let dt = drift;
-    let dtf = 0.5 * md.dt * FTM2V;
+/// First half: half-kick velocities and drift positions of owned atoms by `drift_dt` (ps).
+pub fn initial_integrate(md: &mut Md, drift_dt: f64) {
     let t0 = std::time::Instant::now();
+    half_kick(md);
+    drift(md, drift_dt);
+    md.timers.add(Task::Modify, t0);
+}
+
+/// Half-kick the velocities of the free owned atoms: v += (dt/2) F/m.
+fn half_kick(md: &mut Md) {
+    let dtf = 0.5 * md.dt * FTM2V;
     let frozen = md.frozen;
     let a = &mut md.atoms;
     for i in 0..a.nlocal {
@@ -28,12 +34,7 @@ pub fn initial_integrate(md: &mut Md, drift: f64) {
         v[0] += k * f[0];
         v[1] += k * f[1];
         v[2] += k * f[2];
-        let x = &mut a.x[i];
-        x[0] += dt * v[0];
-        x[1] += dt * v[1];
-        x[2] += dt * v[2];
     }
-    md.timers.add(Task::Modify, t0);
 }
 
 /// Drift positions of the free atoms by `dt` (ps) at constant velocity.
@@ -52,21 +53,8 @@ fn drift(md: &mut Md, dt: f64) {
 
 /// Second half: half-kick velocities with the new forces.
 pub fn final_integrate(md: &mut Md) {
-    let dtf = 0.5 * md.dt * FTM2V;
     let t0 = std::time::Instant::now();
-    let frozen = md.frozen;
-    let a = &mut md.atoms;
-    for i in 0..a.nlocal {
-        if a.mask[i] & frozen != 0 {
-            continue;
-        }
-        let k = dtf / a.type_mass[a.typ[i] as usize];
-        let f = a.f[i];
-        let v = &mut a.v[i];
-        v[0] += k * f[0];
-        v[1] += k * f[1];
-        v[2] += k * f[2];
-    }
+    half_kick(md);
     md.timers.add(Task::Modify, t0);
 }
 

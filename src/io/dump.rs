@@ -68,21 +68,8 @@ impl DumpWriter {
         s.push_str(DUMP_COLUMNS);
         s.push('\n');
         for i in atoms.order_by_id() {
-            let (x, v, f) = (atoms.x[i], atoms.v[i], atoms.f[i]);
-            s.push_str(&format!(
-                "{} {} {:.16e} {:.16e} {:.16e} {:.16e} {:.16e} {:.16e} {:.16e} {:.16e} {:.16e}\n",
-                atoms.id[i],
-                atoms.typ[i] + 1,
-                x[0],
-                x[1],
-                x[2],
-                v[0],
-                v[1],
-                v[2],
-                f[0],
-                f[1],
-                f[2]
-            ));
+            let lead = format!("{} {}", atoms.id[i], atoms.typ[i] + 1);
+            super::push_xvf_row(&mut s, &lead, atoms, i);
         }
         self.out
             .write_all(s.as_bytes())

@@ -94,20 +94,7 @@ impl ExtxyzWriter {
             pbc(2)
         ));
         for i in atoms.order_by_id() {
-            let (x, v, f) = (atoms.x[i], atoms.v[i], atoms.f[i]);
-            s.push_str(&format!(
-                "{} {:.16e} {:.16e} {:.16e} {:.16e} {:.16e} {:.16e} {:.16e} {:.16e} {:.16e}\n",
-                self.species[atoms.typ[i] as usize],
-                x[0],
-                x[1],
-                x[2],
-                v[0],
-                v[1],
-                v[2],
-                f[0],
-                f[1],
-                f[2]
-            ));
+            super::push_xvf_row(&mut s, &self.species[atoms.typ[i] as usize], atoms, i);
         }
         self.out
             .write_all(s.as_bytes())
