@@ -106,6 +106,7 @@ fn state(
     free_z: bool,
 ) -> Result<Md> {
     let pot = potential::from_spec(spec, elements, 1)?;
+    // The mass only paces FIRE's steps, not where it converges: any positive value serves.
     let mass = pot.type_masses().first().copied().flatten().unwrap_or(1.0);
     let mut atoms = Atoms::with_types(vec![mass]);
     for (k, x) in sites.iter().enumerate() {
