@@ -17,7 +17,9 @@
 //!   leads, Langevin and Nosé–Hoover thermostats, FIRE, velocity creation.
 //! - [`transport`]: tight-binding transport problems, lead self-energies (mode matching,
 //!   decimation), the recursive Green's function solver, eigenchannels.
-//! - [`analysis`]: rheology of recorded runs (sinusoidal fit, G' and G'', zig-zag model).
+//! - [`analysis`]: rheology of recorded runs (sinusoidal fit, G' and G'', zig-zag model), the
+//!   structure of a junction over frames (minimal cross-section, bond angles ρ(θ)), surface
+//!   energies of EAM potentials and the intrinsic tension 2πγR.
 //! - [`deck`]: TOML input decks with file/line/key errors; [`commands`]: the drivers of the
 //!   `run` and `eval` subcommands (`main.rs` only parses arguments).
 //! - [`units`]: the constants; [`error`]: the one error type with file, line and key.

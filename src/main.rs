@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use mpi::traits::Communicator;
-use nanocontact::analysis::{rheology_cli, rheology_run};
+use nanocontact::analysis::structure::bond_angles::AngleParams;
+use nanocontact::analysis::structure::{cli as structure_cli, StructureParams};
+use nanocontact::analysis::{rheology_cli, rheology_run, surface_energy};
 use nanocontact::commands;
 use nanocontact::parallel::World;
 
@@ -104,12 +106,78 @@ enum AnalyzeCmd {
         /// Reference length h0 (strain ε0 = a0/h0), nm.
         #[arg(long)]
         h0_nm: f64,
-        /// Contact area S (σ0 = A/S), nm².
+        /// Contact area S (σ0 = A/S), nm² (with RUN and --neck-area, default: the initial
+        /// column's minimal cross-section N·π·r0²).
         #[arg(long)]
-        area_nm2: f64,
+        area_nm2: Option<f64>,
+        /// With RUN: also fit with the neck area N·π·r0² measured in traj.h5 at the start of
+        /// each stage.
+        #[arg(long, conflicts_with = "signal")]
+        neck_area: bool,
         /// Transient cycles skipped from the first sample.
         #[arg(long, default_value_t = 0)]
         skip_cycles: usize,
+    },
+    /// Minimal cross-section N(z) and bond-angle distribution ρ(θ) of a junction: of frames of
+    /// a run folder (traj.h5) or of a LAMMPS data file. Writes cross_section_z.csv,
+    /// cross_section.csv and rho_theta.csv, prints one JSON line.
+    Structure {
+        /// Run folder (with traj.h5) or LAMMPS data file.
+        input: PathBuf,
+        /// Frames: all, or i, a:b, a:b:s (Python slices, negative from the end), comma-separated.
+        #[arg(long, default_value = "all", allow_hyphen_values = true)]
+        frames: String,
+        /// Only frames of this stage (the `stage` column of stages.csv); --frames then indexes
+        /// within it.
+        #[arg(long)]
+        stage: Option<usize>,
+        /// Output folder (default: the run folder, or the data file's folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Boundary of a data file's box.
+        #[arg(long, default_value = "p p f")]
+        boundary: String,
+        /// Interlayer spacing (slab thickness) along z, Å (default: the deck's plane spacing,
+        /// else Au (111) 2.3556).
+        #[arg(long)]
+        slab_a: Option<f64>,
+        /// Atomic radius r0 of A = N·π·r0², nm.
+        #[arg(long, default_value_t = 0.144)]
+        r0_nm: f64,
+        /// Neighbour cutoff of ρ(θ), Å (between the first and second shells).
+        #[arg(long, default_value_t = 3.5)]
+        cutoff_a: f64,
+        /// Interior atoms have at least this many neighbours (fcc bulk 12, surfaces ≤ 9).
+        #[arg(long, default_value_t = 11)]
+        min_coordination: usize,
+        /// ρ(θ) centres lie within this distance along z of the neck, Å.
+        #[arg(long, default_value_t = 5.0)]
+        neck_half_width_a: f64,
+        /// Bin width of ρ(θ), degrees (must divide 180).
+        #[arg(long, default_value_t = 1.0)]
+        bin_deg: f64,
+        /// Gaussian smoothing of ρ(θ) for the peak search, degrees (0: none).
+        #[arg(long, default_value_t = 2.0)]
+        smooth_deg: f64,
+        /// Surface energy γ, J/m²: adds the intrinsic tension F_i = 2πγR of the neck.
+        #[arg(long)]
+        gamma_j_m2: Option<f64>,
+    },
+    /// Surface energies γ(111), γ(100), γ(110) of an EAM potential from relaxed slabs, as one
+    /// JSON line (J/m² and meV/Å², relaxed and unrelaxed).
+    SurfaceEnergy {
+        /// Potential: eam:FILE | eam/alloy:FILE | eam/fs:FILE.
+        #[arg(long)]
+        potential: String,
+        /// Element of setfl/FS files.
+        #[arg(long, value_delimiter = ',')]
+        elements: Vec<String>,
+        /// Lattice constant, Å (default: the minimum of the bulk energy).
+        #[arg(long)]
+        lattice: Option<f64>,
+        /// Neck radius R, nm: adds F_i = 2πγR for each face.
+        #[arg(long)]
+        radius_nm: Option<f64>,
     },
 }
 
@@ -189,6 +257,7 @@ fn main() {
                 Ok(())
             }
         }
+        Command::Analyze { .. } if !world.is_root() => Ok(()),
         Command::Analyze {
             what:
                 AnalyzeCmd::Rheology {
@@ -198,10 +267,11 @@ fn main() {
                     a0_nm,
                     h0_nm,
                     area_nm2,
+                    neck_area,
                     skip_cycles,
                 },
-        } => match (run, signal, freq_ghz, a0_nm) {
-            (_, Some(signal), Some(freq_ghz), Some(a0_nm)) => {
+        } => match (run, signal, freq_ghz, a0_nm, area_nm2) {
+            (_, Some(signal), Some(freq_ghz), Some(a0_nm), Some(area_nm2)) => {
                 let opts = rheology_cli::SignalOptions {
                     signal,
                     freq_ghz,
@@ -212,19 +282,76 @@ fn main() {
                 };
                 rheology_cli::run_signal(&opts).map(|line| println!("{line}"))
             }
-            (Some(run), ..) => {
+            (Some(run), None, ..) => {
                 let opts = rheology_run::RunOptions {
                     run,
                     h0_nm,
                     area_nm2,
+                    neck_area,
                     skip_cycles,
                 };
                 rheology_run::run(&opts).map(|lines| lines.iter().for_each(|l| println!("{l}")))
             }
             _ => Err(nanocontact::error::Error::run(
-                "analyze rheology needs RUN or --signal with --freq-ghz and --a0-nm",
+                "analyze rheology needs RUN, or --signal with --freq-ghz, --a0-nm and --area-nm2",
             )),
         },
+        Command::Analyze {
+            what:
+                AnalyzeCmd::Structure {
+                    input,
+                    frames,
+                    stage,
+                    out,
+                    boundary,
+                    slab_a,
+                    r0_nm,
+                    cutoff_a,
+                    min_coordination,
+                    neck_half_width_a,
+                    bin_deg,
+                    smooth_deg,
+                    gamma_j_m2,
+                },
+        } => {
+            let opts = structure_cli::StructureOptions {
+                input,
+                frames,
+                stage,
+                out,
+                boundary,
+                params: StructureParams {
+                    spacing_a: slab_a,
+                    r0_nm,
+                    angles: AngleParams {
+                        cutoff_a,
+                        min_coordination,
+                    },
+                    neck_half_width_a,
+                    bin_deg,
+                },
+                smooth_deg,
+                gamma_j_m2,
+            };
+            structure_cli::run(&opts).map(|line| println!("{line}"))
+        }
+        Command::Analyze {
+            what:
+                AnalyzeCmd::SurfaceEnergy {
+                    potential,
+                    elements,
+                    lattice,
+                    radius_nm,
+                },
+        } => {
+            let opts = surface_energy::SurfaceOptions {
+                potential,
+                elements,
+                lattice,
+                radius_nm,
+            };
+            surface_energy::run(&opts).map(|line| println!("{line}"))
+        }
     };
     if let Err(e) = result {
         eprintln!("ERROR (rank {rank}): {e}");

@@ -4,7 +4,8 @@
 # 10 GHz), on NP ranks (default 2), then the rheology fit of every sweep stage.
 #   bench/rheology/run.sh [NP]
 # Outputs: bench/rheology/work/au_junction/ (thermo.csv, leads.csv, stages.csv, traj.h5,
-# rheology.csv); about 35 minutes on 2 cores.
+# rheology.csv, cross_section*.csv, rho_theta.csv) and bench/rheology/work/*.json; about 35
+# minutes on 2 cores.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -14,8 +15,15 @@ np="${1:-2}"
 out="$here/work/au_junction"
 mkdir -p "$here/work"
 mpirun --oversubscribe -np "$np" "$root/target/release/nanocontact" run "$root/inputs/au_junction.toml" --out "$out" 2>&1 | tee "$here/work/au_junction.log"
-# Strain reference h0 = 2.75 nm (the column length); area: the initial column's cross-section,
-# about 21 atoms per (111) plane, A = N·π·r0² with r0 = 0.144 nm.
-area=$(awk 'BEGIN{printf "%.4f", 21 * 3.14159265 * 0.144 * 0.144}')
-"$root/target/release/nanocontact" analyze rheology "$out" --h0-nm 2.75 --area-nm2 "$area" --skip-cycles 1
+# Strain reference h0 = 2.75 nm (the column length). Stress area: the nominal one is the initial
+# column's minimal cross-section measured in traj.h5 (N·π·r0², r0 = 0.144 nm; 25 atoms per (111)
+# layer), and beside it the neck's N·π·r0² measured at the start of each stage (--neck-area).
+"$root/target/release/nanocontact" analyze rheology "$out" --h0-nm 2.75 --neck-area --skip-cycles 1 | tee "$here/work/fits.jsonl"
 echo "table: $out/rheology.csv"
+# Surface energies of Au_u3 (relaxed slabs), then the structure of the last sweep stage: the neck
+# N(z), ρ(θ) of the interior atoms near the neck over its frames, and F_i = 2πγ(111)R.
+"$root/target/release/nanocontact" analyze surface-energy --potential "eam:$root/inputs/potentials/Au_u3.eam" | tee "$here/work/surface_energy.json"
+gamma=$(sed -E 's/.*"gamma_111_J_m2":([-0-9.eE+]+).*/\1/' "$here/work/surface_energy.json")
+last=$(tail -n 1 "$out/stages.csv" | cut -d, -f1)
+"$root/target/release/nanocontact" analyze structure "$out" --stage "$last" --gamma-j-m2 "$gamma" | tee "$here/work/structure.json"
+echo "structure: $out/cross_section.csv, $out/cross_section_z.csv, $out/rho_theta.csv"

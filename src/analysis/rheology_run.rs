@@ -1,89 +1,105 @@
-//! `nanocontact analyze rheology RUN --area-nm2 S --h0-nm H [--skip-cycles K]`: the rheology fit
-//! of every oscillation stage of a finished `nanocontact run`, from `RUN/stages.csv` (where each
-//! stage starts and ends, each lead's drive a0 and f, and its centre along the axis) and
-//! `RUN/leads.csv` (imposed displacement and force on each lead, sampled).
+//! `nanocontact analyze rheology RUN --h0-nm H [--area-nm2 S] [--neck-area] [--skip-cycles K]`:
+//! the rheology fit of every oscillation stage of a finished `nanocontact run`, from
+//! `RUN/stages.csv` (where each stage starts and ends, each lead's drive a0 and f, and its centre
+//! along the axis) and `RUN/leads.csv` (imposed displacement and force on each lead, sampled).
 //!
 //! For a stage in which one lead oscillates, the signal is h(t) = h0 + Δ(t) of the driven lead
 //! and the tensile force between the leads, F = (F_other − F_driven)/2 · s, averaged over the two
 //! leads to cancel the inertial part that only the driven side feels, with s = +1 when the driven
 //! lead lies above the other along the axis and −1 below (so F > 0 pulls the leads together).
-//! Results go to `RUN/rheology.csv`, one row per stage, and one JSON line per stage is printed.
+//!
+//! The stress is σ0 = A_F/S. S is the nominal area `--area-nm2`, by default (with `--neck-area`)
+//! the initial column's minimal cross-section N·π·r0² in the first frame of `RUN/traj.h5`. With
+//! `--neck-area` the fit is also reported with S the neck's N·π·r0² measured at the start of
+//! each stage (the last trajectory frame at or before its first step; the paper's A, "the
+//! minimal cross section area of the relaxed strain-free nanojunction"): G scales as 1/S, so
+//! both are given side by side. Results go to `RUN/rheology.csv`, one row per stage, and one
+//! JSON line per stage is printed.
 
 use std::path::{Path, PathBuf};
 
+use serde_json::json;
+
 use super::rheology::{omega_rad_per_ps, Drive, Rheology, Signal};
 use super::rheology_cli::to_json_line;
+use super::structure::cross_section::{Neck, GOLD_ATOMIC_RADIUS_NM};
+use super::structure::snapshots::Snapshots;
+use super::structure::{gold_111_spacing, section};
 use crate::error::{Error, Result};
-use crate::io::csv::{Cell, CsvWriter};
+use crate::io::csv::{Cell, CsvTable, CsvWriter};
 
 /// Options of `analyze rheology RUN`.
 #[derive(Clone, Debug)]
 pub struct RunOptions {
     pub run: PathBuf,
     pub h0_nm: f64,
-    pub area_nm2: f64,
+    /// Nominal area S, nm² (default with `neck_area`: the initial column's cross-section).
+    pub area_nm2: Option<f64>,
+    /// Also fit with the neck area measured at the start of each stage.
+    pub neck_area: bool,
     pub skip_cycles: usize,
 }
 
-/// A CSV file as a header and rows of numbers.
-struct Table {
-    path: PathBuf,
-    header: Vec<String>,
-    rows: Vec<Vec<f64>>,
+/// The neck cross-section at given steps, from the run's trajectory.
+struct NeckFrames {
+    input: Snapshots,
+    steps: Vec<u64>,
+    spacing_a: f64,
 }
 
-impl Table {
-    fn read(path: &Path) -> Result<Table> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let mut lines = text.lines().enumerate();
-        let header: Vec<String> = match lines.next() {
-            Some((_, h)) => h.split(',').map(|s| s.trim().to_string()).collect(),
-            None => {
-                return Err(Error::input(
-                    path,
-                    Some(1),
-                    "empty file: expected a header line",
-                ))
-            }
-        };
-        let mut rows = Vec::new();
-        for (k, l) in lines {
-            if l.trim().is_empty() {
-                continue;
-            }
-            let row: Vec<f64> = l
-                .split(',')
-                .map(|v| v.trim().parse::<f64>())
-                .collect::<std::result::Result<_, _>>()
-                .map_err(|_| Error::input(path, Some(k + 1), "expected numbers"))?;
-            if row.len() != header.len() {
-                return Err(Error::input(
-                    path,
-                    Some(k + 1),
-                    format!("expected {} values, found {}", header.len(), row.len()),
-                ));
-            }
-            rows.push(row);
-        }
-        Ok(Table {
-            path: path.to_path_buf(),
-            header,
-            rows,
+impl NeckFrames {
+    fn open(run: &Path) -> Result<NeckFrames> {
+        let input = Snapshots::open(run, "p p f")?;
+        let steps = input.steps()?;
+        let spacing_a = input.deck_plane_spacing.unwrap_or_else(gold_111_spacing);
+        Ok(NeckFrames {
+            input,
+            steps,
+            spacing_a,
         })
     }
 
-    fn col(&self, name: &str) -> Result<usize> {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| Error::input(&self.path, Some(1), format!("no column '{name}'")))
+    /// The neck in the last frame at or before `step`, with that frame's step.
+    fn at(&self, step: u64) -> Result<(u64, Neck)> {
+        let k = self.steps.iter().rposition(|&s| s <= step).ok_or_else(|| {
+            Error::run(format!(
+                "{}: no trajectory frame at or before step {step}",
+                self.input.path.display()
+            ))
+        })?;
+        let snap = self.input.snapshot(k)?;
+        let free = self.input.free(&snap);
+        let (_, neck) = section(&snap, &free, self.spacing_a, GOLD_ATOMIC_RADIUS_NM)?;
+        Ok((snap.step, neck))
     }
 }
 
 /// Analyse every oscillation stage of a run; returns the JSON lines.
 pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
-    let stages = Table::read(&opts.run.join("stages.csv"))?;
-    let leads = Table::read(&opts.run.join("leads.csv"))?;
+    let necks = if opts.neck_area {
+        Some(NeckFrames::open(&opts.run)?)
+    } else {
+        None
+    };
+    let area_nm2 = match (opts.area_nm2, &necks) {
+        (Some(s), _) => s,
+        (None, Some(n)) => {
+            let (step, neck) = n.at(n.steps[0])?;
+            log::info!(
+                "nominal area: the initial column's N = {} at step {step}, S = {:.6} nm²",
+                neck.n_atoms,
+                neck.area_nm2
+            );
+            neck.area_nm2
+        }
+        (None, None) => {
+            return Err(Error::run(
+                "analyze rheology RUN needs --area-nm2, --neck-area or both",
+            ))
+        }
+    };
+    let stages = CsvTable::read(&opts.run.join("stages.csv"))?;
+    let leads = CsvTable::read(&opts.run.join("leads.csv"))?;
     // Lead names from the stages.csv columns a0_<lead>_A.
     let names: Vec<String> = stages
         .header
@@ -96,11 +112,12 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
         .collect();
     let (c_first, c_last) = (stages.col("first_step")?, stages.col("last_step")?);
     let (c_step, c_time) = (leads.col("step")?, leads.col("time_ps")?);
-    let header = [
+    let mut header = vec![
         "stage",
         "a0_nm",
         "freq_GHz",
         "cycles",
+        "area_nm2",
         "F0_nN",
         "F0_nN_err",
         "amplitude_nN",
@@ -114,6 +131,17 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
         "residual_rel",
         "power_nW",
     ];
+    if necks.is_some() {
+        header.extend([
+            "neck_step",
+            "neck_N",
+            "area_neck_nm2",
+            "G_storage_neck_GPa",
+            "G_storage_neck_GPa_err",
+            "G_loss_neck_GPa",
+            "G_loss_neck_GPa_err",
+        ]);
+    }
     let mut out = CsvWriter::create(&opts.run.join("rheology.csv"), &header)?;
     let mut lines = Vec::new();
     for row in &stages.rows {
@@ -173,7 +201,7 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
             omega_rad_per_ps: omega_rad_per_ps(f_ghz),
             a0_nm: 0.1 * a0_a,
             h0_nm: opts.h0_nm,
-            area_nm2: opts.area_nm2,
+            area_nm2,
             skip_cycles: opts.skip_cycles,
         };
         // A stage too short for one whole cycle (or otherwise unfit) is reported and skipped, so
@@ -186,11 +214,12 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
             }
         };
         let fc = &r.force;
-        let vals: Vec<Cell> = vec![
+        let mut vals: Vec<Cell> = vec![
             row[0].into(),
             (0.1 * a0_a).into(),
             f_ghz.into(),
             (fc.window.cycles as u64).into(),
+            area_nm2.into(),
             fc.offset.value.into(),
             fc.offset.err.into(),
             fc.amplitude.value.into(),
@@ -204,8 +233,34 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
             fc.residual_rel.into(),
             r.power_nw.into(),
         ];
+        let mut j: serde_json::Value =
+            serde_json::from_str(&to_json_line(&r)).unwrap_or_else(|_| json!({}));
+        j["stage"] = json!(row[0]);
+        j["area_nm2"] = json!(area_nm2);
+        if let Some(n) = &necks {
+            let (step, neck) = n.at(first as u64)?;
+            if neck.n_atoms == 0 {
+                log::warn!(
+                    "stage {}: the junction is broken at step {step} (N = 0)",
+                    row[0]
+                );
+            }
+            // G = (σ0/ε0)·e^{iφ} with σ0 = A_F/S: the same fit, rescaled by S/S_neck.
+            let k = area_nm2 / neck.area_nm2;
+            let (gs, gl) = (&r.g_storage_gpa, &r.g_loss_gpa);
+            let neck_vals = [gs.value * k, gs.err * k, gl.value * k, gl.err * k];
+            vals.extend([Cell::from(step), neck.n_atoms.into(), neck.area_nm2.into()]);
+            vals.extend(neck_vals.iter().map(|&v| Cell::from(v)));
+            j["neck_step"] = json!(step);
+            j["neck_N"] = json!(neck.n_atoms);
+            j["area_neck_nm2"] = json!(neck.area_nm2);
+            j["G_storage_neck_GPa"] = json!(neck_vals[0]);
+            j["G_storage_neck_GPa_err"] = json!(neck_vals[1]);
+            j["G_loss_neck_GPa"] = json!(neck_vals[2]);
+            j["G_loss_neck_GPa_err"] = json!(neck_vals[3]);
+        }
         out.append_row(&vals)?;
-        lines.push(to_json_line(&r));
+        lines.push(j.to_string());
     }
     if lines.is_empty() {
         return Err(Error::run(format!(

@@ -33,6 +33,16 @@ impl Orientation {
         }
     }
 
+    /// Spacing of the atomic planes normal to z, Å: the interlayer spacing of (111) planes
+    /// a/√3, of (110) planes a/(2√2), of (001) planes a/2.
+    pub fn plane_spacing(self, a: f64) -> f64 {
+        match self {
+            Orientation::O111 => a / 3f64.sqrt(),
+            Orientation::O110 => a / 8f64.sqrt(),
+            Orientation::O001 => 0.5 * a,
+        }
+    }
+
     /// Miller directions of x, y, z.
     pub fn axes(self) -> [[i64; 3]; 3] {
         match self {
@@ -223,6 +233,20 @@ mod tests {
         assert_eq!(reg.len(), 3);
         let firsts: Vec<_> = reg.values().map(|v| *v.iter().min().unwrap()).collect();
         assert!(firsts[0] != firsts[1] && firsts[1] != firsts[2] && firsts[0] != firsts[2]);
+    }
+
+    #[test]
+    fn plane_spacing_matches_the_lattice() {
+        for o in [Orientation::O111, Orientation::O110, Orientation::O001] {
+            let j = build(&spec(o)).unwrap();
+            let mut zs: Vec<f64> = j.positions.iter().map(|x| x[2]).collect();
+            zs.sort_by(f64::total_cmp);
+            zs.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
+            assert!(
+                (zs[1] - zs[0] - o.plane_spacing(4.08)).abs() < 1e-9,
+                "{o:?}"
+            );
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use log::info;
 
-use crate::build::junction::{self, JunctionSpec, Orientation};
+use crate::build::junction;
 use crate::build::OrientedFcc;
 use crate::deck::{Deck, LeadDeck, MinimizeDeck, ThermostatDeck};
 use crate::dynamics::leads::{self, Lead, Motion};
@@ -133,17 +133,7 @@ fn structure(deck: &Deck, deck_path: &Path) -> Result<Built> {
         return Ok((b, a, pot, Vec::new()));
     }
     if let Some(j) = &s.junction {
-        let spec = JunctionSpec {
-            a: j.a,
-            orientation: Orientation::parse(&j.orientation).unwrap_or(Orientation::O111),
-            lateral_cells: j.lateral_cells,
-            lead_layers: j.lead_layers,
-            h0: j.h0,
-            radius: j.radius,
-            vacuum: j.vacuum,
-            rigid_layers: j.rigid_layers,
-            bath_layers: j.bath_layers,
-        };
+        let spec = j.spec();
         let built = junction::build(&spec)
             .map_err(|e| Error::key(deck_path, "structure.junction", e.to_string()))?;
         let pot = potential(deck, 1)?;

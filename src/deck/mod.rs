@@ -217,6 +217,25 @@ pub struct JunctionDeck {
     pub bath_layers: usize,
 }
 
+impl JunctionDeck {
+    /// The builder's parameters (the orientation was validated when the deck was read; an
+    /// unparsable one falls back to [111]).
+    pub fn spec(&self) -> crate::build::junction::JunctionSpec {
+        use crate::build::junction::{JunctionSpec, Orientation};
+        JunctionSpec {
+            a: self.a,
+            orientation: Orientation::parse(&self.orientation).unwrap_or(Orientation::O111),
+            lateral_cells: self.lateral_cells,
+            lead_layers: self.lead_layers,
+            h0: self.h0,
+            radius: self.radius,
+            vacuum: self.vacuum,
+            rigid_layers: self.rigid_layers,
+            bath_layers: self.bath_layers,
+        }
+    }
+}
+
 fn default_orientation() -> String {
     "111".into()
 }

@@ -2,7 +2,8 @@
 //! never contain commas). One header line, then one line per row; floats are written with 18
 //! significant digits (`{:.17e}`, e.g. `-1.23450000000000000e-3`), which round-trips every `f64`,
 //! and integers plainly. Rows are flushed as they are appended, so the table can be read while
-//! the run goes on and survives a killed run. Used for `thermo.csv` ([`THERMO_HEADER`]).
+//! the run goes on and survives a killed run. Used for `thermo.csv` ([`THERMO_HEADER`]);
+//! [`CsvTable`] reads such tables back (`stages.csv`, `leads.csv` of a run).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -117,6 +118,67 @@ impl CsvWriter {
     /// The path of the table.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// A table of numbers read back: the header names and the rows (every value a number).
+#[derive(Clone, Debug)]
+pub struct CsvTable {
+    /// The file, for messages.
+    pub path: PathBuf,
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows, as many values as header columns each; blank lines are skipped.
+    pub rows: Vec<Vec<f64>>,
+}
+
+impl CsvTable {
+    /// Read a table; a missing header, a non-number or a short row is an error naming the line.
+    pub fn read(path: &Path) -> Result<CsvTable> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut lines = text.lines().enumerate();
+        let header: Vec<String> = match lines.next() {
+            Some((_, h)) => h.split(',').map(|s| s.trim().to_string()).collect(),
+            None => {
+                return Err(Error::input(
+                    path,
+                    Some(1),
+                    "empty file: expected a header line",
+                ))
+            }
+        };
+        let mut rows = Vec::new();
+        for (k, l) in lines {
+            if l.trim().is_empty() {
+                continue;
+            }
+            let row: Vec<f64> = l
+                .split(',')
+                .map(|v| v.trim().parse::<f64>())
+                .collect::<std::result::Result<_, _>>()
+                .map_err(|_| Error::input(path, Some(k + 1), "expected numbers"))?;
+            if row.len() != header.len() {
+                return Err(Error::input(
+                    path,
+                    Some(k + 1),
+                    format!("expected {} values, found {}", header.len(), row.len()),
+                ));
+            }
+            rows.push(row);
+        }
+        Ok(CsvTable {
+            path: path.to_path_buf(),
+            header,
+            rows,
+        })
+    }
+
+    /// Index of the column `name`; an error naming the file when there is none.
+    pub fn col(&self, name: &str) -> Result<usize> {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| Error::input(&self.path, Some(1), format!("no column '{name}'")))
     }
 }
 
