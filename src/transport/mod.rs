@@ -16,15 +16,17 @@ pub mod decimation;
 pub mod dense;
 pub mod kwant_json;
 pub mod landauer;
+pub mod lead_crystal;
 pub mod mode_matching;
 pub mod problem;
 pub mod rgf;
 pub mod self_energy;
 pub mod solver;
+pub mod supercell;
 pub mod sutton;
 pub mod tight_binding;
 
-pub use problem::{FourierBlock, KPoint, Lead, SparseMatrix, TransportProblem};
+pub use problem::{BlochPhases, FourierBlock, KPoint, Lead, SparseMatrix, TransportProblem};
 pub use rgf::Transmission;
 pub use self_energy::SelfEnergyMethod;
 pub use solver::{AveragedTransmission, Solver};
