@@ -106,7 +106,12 @@ pub fn prepare(deck_path: &Path, selection: Selection) -> Result<Prepared> {
         None => None,
     };
     let reference = source.get(frames[0])?;
-    let setup = TransportSetup::new(&deck, deck_path, &reference, groups.as_deref())?;
+    let setup = TransportSetup::new(&deck, deck_path, &reference, groups.as_deref()).map_err(
+        |e| match e {
+            Error::Run(msg) => Error::input(deck_path, None, msg),
+            other => other,
+        },
+    )?;
     Ok(Prepared {
         deck,
         deck_path: deck_path.to_path_buf(),
