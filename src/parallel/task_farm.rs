@@ -10,8 +10,8 @@
 //! Rank 0 serves requests between its own units and, through the `poll` callback its work
 //! function calls, while working on one (e.g. between energies), so a long unit on rank 0
 //! delays the others by one poll interval at most. Messages (point-to-point, bytes):
-//! worker → 0, tag [`TAG_REQUEST`]: `[has_result: u8][id: u64 LE][result bytes]`;
-//! 0 → worker, tag [`TAG_WORK`]: `[1][id: u64 LE]` (a unit) or `[0]` (no more work).
+//! worker → 0, tag `TAG_REQUEST`: `[has_result: u8][id: u64 LE][result bytes]`;
+//! 0 → worker, tag `TAG_WORK`: `[1][id: u64 LE]` (a unit) or `[0]` (no more work).
 //! A payload is opaque here; the caller encodes its results and its failures.
 
 use std::collections::{BTreeMap, VecDeque};

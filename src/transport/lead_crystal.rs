@@ -4,7 +4,7 @@
 //!
 //! A lead region of an MD frame (e.g. the rigid outer planes of a junction's lead) is a piece
 //! of a perfect crystal stacked plane by plane: plane p+1 = plane p + s (modulo the transverse
-//! supercell), with one stacking vector s for every pair (fcc: ABC along [111], AB along [001],
+//! supercell), with one stacking vector s for every pair (fcc: ABC along \[111\], AB along \[001\],
 //! both one translation per plane). The semi-infinite lead continues that stacking beyond the
 //! outermost plane P₀: its principal layer n (n = 1, 2, …) holds the planes P₀ + (j + (n−1)m)·s,
 //! j = 1..m, with period m·s; m is the smallest number of planes for which layer 1 does not

@@ -7,8 +7,17 @@
 //! ([`self_energy`]) and sweeps the block recursive Green's function ([`rgf`]) to the Caroli
 //! transmission T = Tr[Γ_L G Γ_R G†] and the eigenchannels τ_n = eig(t†t).
 //! [`kwant_json`] reads the Kwant reference format; [`tight_binding`] builds problems from atom
-//! positions with a model such as [`sutton`]; [`band_filling`] gives a lead's Fermi energy;
-//! [`landauer`] turns T(E) into G and I(V); [`cli`] is the `transport --hamiltonian` command.
+//! positions with a model such as [`sutton`], and [`supercell`] does so for systems periodic
+//! across the transport axis (Fourier blocks H(R), Monkhorst–Pack k∥ meshes); [`lead_crystal`]
+//! finds a lead's stacking and principal layer from its atoms; [`band_filling`] gives a lead's
+//! Fermi energy; [`landauer`] turns T(E) into G and I(V); [`cli`] is the
+//! `transport --hamiltonian` command.
+//!
+//! Snapshots (MD frames, data files): [`snapshot`] turns a structure and a transport deck into
+//! a problem with shared, precomputed leads; [`unit`](mod@unit) solves one (snapshot, k∥) unit with lead
+//! surfaces from the per-rank [`lead_cache`]; [`store`] is the HDF5 results file; [`farm`] holds
+//! the `transport DECK` and `farm DECK` commands, which run the units over the MPI task farm
+//! (`crate::parallel::task_farm`).
 
 pub mod band_filling;
 pub mod cli;
