@@ -10,10 +10,42 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::sync::OnceLock;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{OnceLock, RwLock, RwLockReadGuard};
 
 use nanocontact::transport::store::{read_results, StoredResults};
+
+/// A process spawned while this one has an HDF5 file open inherits the open file, and with it
+/// HDF5's lock, for its whole life: the tests' spawns (write) and their HDF5 accesses (read)
+/// exclude each other.
+static SPAWNING: RwLock<()> = RwLock::new(());
+
+fn hdf5_access() -> RwLockReadGuard<'static, ()> {
+    SPAWNING.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn spawn(mut c: Command) -> Child {
+    let _g = SPAWNING.write().unwrap_or_else(|e| e.into_inner());
+    c.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn output(c: Command) -> Output {
+    spawn(c).wait_with_output().unwrap()
+}
+
+fn results(p: &Path) -> StoredResults {
+    let _g = hdf5_access();
+    read_results(p).unwrap()
+}
+
+fn nanocontact(args: &[&str]) -> Output {
+    let mut c = common::bin();
+    c.args(args);
+    output(c)
+}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -43,11 +75,13 @@ fn md_run() -> &'static PathBuf {
     RUN.get_or_init(|| {
         let dir = common::scratch("farm-md");
         let deck = md_deck(&dir, 40);
-        let out = common::bin()
-            .args(["run", deck.to_str().unwrap(), "--out"])
-            .arg(dir.join("run"))
-            .output()
-            .unwrap();
+        let run = dir.join("run");
+        let out = nanocontact(&[
+            "run",
+            deck.to_str().unwrap(),
+            "--out",
+            run.to_str().unwrap(),
+        ]);
         assert!(
             out.status.success(),
             "{}",
@@ -87,9 +121,9 @@ fn farm(np: usize, deck: &Path, out: &Path) -> String {
         out.to_str().unwrap(),
     ];
     if np == 1 {
-        ok(common::bin().args(args).output().unwrap())
+        ok(nanocontact(&args))
     } else {
-        ok(common::mpirun(np, &args))
+        ok(output(common::mpirun_command(np, &args)))
     }
 }
 
@@ -170,11 +204,12 @@ fn one_structure_from_a_data_file_a_frame_and_groups() {
         ("group", &by_group),
     ] {
         let out = dir.join(name);
-        ok(common::bin()
-            .args(["transport", d.to_str().unwrap(), "--out"])
-            .arg(&out)
-            .output()
-            .unwrap());
+        ok(nanocontact(&[
+            "transport",
+            d.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]));
         let c = csv_rows(&out.join("conductance.csv"));
         g.push(c[0][1].parse::<f64>().unwrap());
         // T_LR = T_RL, and Σ τ = T per k and energy (all channels kept).
@@ -220,13 +255,13 @@ fn farm_is_identical_at_one_to_four_ranks_and_without_the_cache() {
     let d = farm_deck(&dir, "farm.toml", "");
     let r1 = dir.join("np1");
     farm(1, &d, &r1);
-    let reference = read_results(&r1.join("farm.h5")).unwrap();
+    let reference = results(&r1.join("farm.h5"));
     assert_eq!(reference.units.len(), 10, "5 frames x 2 k-points");
     assert!(reference.failures.is_empty());
     for np in 2..=4 {
         let out = dir.join(format!("np{np}"));
         farm(np, &d, &out);
-        let r = read_results(&out.join("farm.h5")).unwrap();
+        let r = results(&out.join("farm.h5"));
         assert_same(&reference, &r, &format!("{np} ranks"));
         let ranks: std::collections::BTreeSet<u32> = r.units.iter().map(|u| u.rank).collect();
         assert!(ranks.len() >= 2, "{np} ranks: units from ranks {ranks:?}");
@@ -239,11 +274,7 @@ fn farm_is_identical_at_one_to_four_ranks_and_without_the_cache() {
     let out = dir.join("nocache");
     let log = farm(1, &nocache, &out);
     assert!(log.contains("0 reused from the cache"), "{log}");
-    assert_same(
-        &reference,
-        &read_results(&out.join("farm.h5")).unwrap(),
-        "cache off",
-    );
+    assert_same(&reference, &results(&out.join("farm.h5")), "cache off");
 }
 
 #[test]
@@ -252,7 +283,7 @@ fn restarted_farms_recompute_nothing_stored() {
     let full = farm_deck(&dir, "full.toml", "");
     let fresh = dir.join("fresh");
     farm(1, &full, &fresh);
-    let want = read_results(&fresh.join("farm.h5")).unwrap();
+    let want = results(&fresh.join("farm.h5"));
 
     // A farm of the first three frames, then the whole trajectory into the same folder.
     let part = farm_deck(&dir, "part.toml", "").to_path_buf();
@@ -262,11 +293,11 @@ fn restarted_farms_recompute_nothing_stored() {
     std::fs::write(&part, text).unwrap();
     let out = dir.join("grown");
     farm(1, &part, &out);
-    let first = read_results(&out.join("farm.h5")).unwrap();
+    let first = results(&out.join("farm.h5"));
     assert_eq!(first.units.len(), 6);
     let log = farm(2, &full, &out);
     assert!(log.contains("6 already in"), "{log}");
-    let grown = read_results(&out.join("farm.h5")).unwrap();
+    let grown = results(&out.join("farm.h5"));
     assert_same(&want, &grown, "grown farm");
     for u in &first.units {
         let v = grown
@@ -299,13 +330,10 @@ fn restarted_farms_recompute_nothing_stored() {
     };
     let slow_deck = slow("slow.toml");
     let killed = dir.join("killed");
-    let mut child = common::bin()
-        .args(["farm", slow_deck.to_str().unwrap(), "--out"])
-        .arg(&killed)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut c = common::bin();
+    c.args(["farm", slow_deck.to_str().unwrap(), "--out"])
+        .arg(&killed);
+    let mut child = spawn(c);
     let stderr = child.stderr.take().unwrap();
     for line in BufReader::new(stderr).lines() {
         if line.unwrap().contains("frame 1 (step 10) done") {
@@ -314,16 +342,16 @@ fn restarted_farms_recompute_nothing_stored() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let before = read_results(&killed.join("farm.h5")).unwrap();
+    let before = results(&killed.join("farm.h5"));
     let n = before.units.len();
     assert!((4..10).contains(&n), "{n} units stored when killed");
     eprintln!("killed with {n} of 10 units stored");
     let log = farm(1, &slow_deck, &killed);
     assert!(log.contains(&format!("{n} already in")), "{log}");
-    let after = read_results(&killed.join("farm.h5")).unwrap();
+    let after = results(&killed.join("farm.h5"));
     let clean = dir.join("slow-clean");
     farm(1, &slow("slow2.toml"), &clean);
-    let mut want = read_results(&clean.join("farm.h5")).unwrap();
+    let mut want = results(&clean.join("farm.h5"));
     // The decks differ only by file name: the configs are equal.
     want.meta.config = after.meta.config.clone();
     assert_same(&want, &after, "killed and restarted");
@@ -336,6 +364,7 @@ fn broken_frame_is_reported_and_the_others_complete() {
     let broken = dir.join("broken.h5");
     std::fs::copy(traj(), &broken).unwrap();
     {
+        let _g = hdf5_access();
         let f = hdf5::File::open_rw(&broken).unwrap();
         let ds = f.dataset("particles/all/position/value").unwrap();
         let mut pos = ds.read::<f64, ndarray::Ix3>().unwrap();
@@ -388,11 +417,13 @@ fn bad_transport_decks_fail_with_file_line_and_key() {
         let p = farm_deck(&dir, &format!("bad{i}.toml"), "");
         let t = std::fs::read_to_string(&p).unwrap().replacen(from, to, 1);
         std::fs::write(&p, t).unwrap();
-        let out = common::bin()
-            .args(["transport", p.to_str().unwrap(), "--out"])
-            .arg(dir.join("o"))
-            .output()
-            .unwrap();
+        let o = dir.join("o");
+        let out = nanocontact(&[
+            "transport",
+            p.to_str().unwrap(),
+            "--out",
+            o.to_str().unwrap(),
+        ]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{err}");
         assert!(err.contains(want) && err.contains("bad"), "{err}");
