@@ -12,16 +12,19 @@
 //!   Finnis–Sinclair tables interpolated exactly as LAMMPS does).
 //! - [`neighbor`]: binned half Verlet lists with a skin.
 //! - [`parallel`]: everything that crosses ranks: the MPI world, the brick decomposition, ghost
-//!   (halo) swaps, forward and reverse communication, migration. Physics never calls MPI.
+//!   (halo) swaps, forward and reverse communication, migration, the dynamic task farm. Physics
+//!   never calls MPI.
 //! - [`dynamics`]: the MD state and one step's flow, velocity Verlet / BAOAB, rigid driven
 //!   leads, Langevin and Nosé–Hoover thermostats, FIRE, velocity creation.
-//! - [`transport`]: tight-binding transport problems, lead self-energies (mode matching,
-//!   decimation), the recursive Green's function solver, eigenchannels.
+//! - [`transport`]: tight-binding transport problems (wire leads, or supercells with k∥ meshes),
+//!   lead self-energies (mode matching, decimation), the recursive Green's function solver,
+//!   eigenchannels, transport of MD snapshots and their farm over ranks.
 //! - [`analysis`]: rheology of recorded runs (sinusoidal fit, G' and G'', zig-zag model), the
 //!   structure of a junction over frames (minimal cross-section, bond angles ρ(θ)), surface
 //!   energies of EAM potentials and the intrinsic tension 2πγR.
-//! - [`deck`]: TOML input decks with file/line/key errors; [`commands`]: the drivers of the
-//!   `run` and `eval` subcommands (`main.rs` only parses arguments).
+//! - [`deck`]: TOML input decks (MD, and transport in `deck::transport`) with file/line/key
+//!   errors; [`commands`]: the drivers of the `run` and `eval` subcommands (`main.rs` only
+//!   parses arguments).
 //! - [`units`]: the constants; [`error`]: the one error type with file, line and key.
 //!
 //! A step: (Nosé–Hoover half-step) → half-kick and drift (with Langevin baths: half-drift, O

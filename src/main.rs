@@ -65,17 +65,33 @@ enum Command {
         #[arg(long, default_value = "structure.data")]
         out: PathBuf,
     },
-    /// Landauer transmission T(E), open channels and eigenchannels of a two-terminal
-    /// tight-binding Hamiltonian given as matrices (the Kwant reference format).
+    /// Landauer transmission T(E), open channels, eigenchannels and G/G0 at E_F: of one
+    /// structure given by a transport deck (TOML), or of a two-terminal tight-binding
+    /// Hamiltonian given as matrices (the Kwant reference format).
     Transport {
+        /// Transport deck: structure, model, leads, k-mesh, energies (see src/deck/transport.rs).
+        #[arg(
+            required_unless_present = "hamiltonian",
+            conflicts_with = "hamiltonian"
+        )]
+        deck: Option<PathBuf>,
         /// system.json with H_S, the leads' H00, H01, V_S_lead1 (and k-points if periodic).
-        #[arg(long)]
-        hamiltonian: PathBuf,
+        #[arg(long, requires = "energies")]
+        hamiltonian: Option<PathBuf>,
         /// CSV whose first column, headed E_eV, lists the energies.
+        #[arg(long, requires = "hamiltonian")]
+        energies: Option<PathBuf>,
+        /// Output folder.
         #[arg(long)]
-        energies: PathBuf,
-        /// Output folder for transmission.csv and eigenchannels.csv.
-        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Farm the (frame, k∥) units of a trajectory's frames over the MPI ranks: T(E), G/G0 and
+    /// eigenchannels per frame into DIR/farm.h5 and CSV; re-running skips stored units.
+    Farm {
+        /// Transport deck with [structure] trajectory = "traj.h5".
+        deck: PathBuf,
+        /// Output folder.
+        #[arg(long, default_value = "farm")]
         out: PathBuf,
     },
     /// Analyse recorded runs.
@@ -247,15 +263,27 @@ fn main() {
         }
         Command::Build { deck, out } => commands::md_run::build_only(&deck, &out, world),
         Command::Transport {
+            deck,
             hamiltonian,
             energies,
             out,
-        } => {
-            if world.is_root() {
-                nanocontact::transport::cli::run_hamiltonian(&hamiltonian, &energies, &out)
-            } else {
-                Ok(())
+        } => match (deck, hamiltonian, energies) {
+            (Some(deck), _, _) => {
+                nanocontact::transport::farm::transport_command(&deck, &out, &world)
             }
+            (None, Some(h), Some(e)) => {
+                if world.is_root() {
+                    nanocontact::transport::cli::run_hamiltonian(&h, &e, &out)
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Err(nanocontact::error::Error::run(
+                "transport needs a DECK, or --hamiltonian with --energies",
+            )),
+        },
+        Command::Farm { deck, out } => {
+            nanocontact::transport::farm::farm_command(&deck, &out, &world)
         }
         Command::Analyze { .. } if !world.is_root() => Ok(()),
         Command::Analyze {

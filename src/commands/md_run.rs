@@ -251,6 +251,26 @@ fn make_thermostats(
         .collect()
 }
 
+/// The global ids of the atoms of every group a deck defines (its builder's groups, then its
+/// `[[group]]` regions evaluated on the initial structure, as [`build_md`] does), without
+/// setting up any dynamics: how a transport deck names the lead atoms of an MD trajectory.
+pub fn deck_group_ids(deck_path: &Path) -> Result<Vec<(String, Vec<u64>)>> {
+    let deck = Deck::read(deck_path)?;
+    let (_, atoms, _, preset) = structure(&deck, deck_path)?;
+    let mut out: Vec<(String, Vec<u64>)> = preset
+        .into_iter()
+        .map(|(name, idx)| (name, idx.iter().map(|&i| atoms.id[i]).collect()))
+        .collect();
+    for g in &deck.group {
+        let ids = (0..atoms.nlocal)
+            .filter(|&i| g.region.contains(&atoms.x[i]))
+            .map(|i| atoms.id[i])
+            .collect();
+        out.push((g.name.clone(), ids));
+    }
+    Ok(out)
+}
+
 /// Set up the MD state of a deck: structure, potential, groups, frozen groups, decomposition
 /// over the ranks of `world` (`grid` overrides the deck's `[parallel] grid`), forces.
 pub fn build_md(

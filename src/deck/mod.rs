@@ -51,6 +51,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub mod transport;
+
 use crate::error::{Error, Result};
 use crate::system::Region;
 

@@ -1,11 +1,13 @@
 //! Everything that crosses rank boundaries lives here: the MPI world and its reductions, the
-//! ghost (halo) exchange and the communication of per-atom fields. Physics modules see only the
+//! ghost (halo) exchange and the communication of per-atom fields, and the dynamic task farm
+//! that hands independent work units (transport snapshots) to ranks. Physics modules see only the
 //! [`Halo`] trait and [`World`] reductions, never MPI itself; a serial run takes the same code
 //! path with one rank, its "messages" being copies to itself.
 
 pub mod decomp;
 pub mod ghost;
 pub mod migrate;
+pub mod task_farm;
 pub mod world;
 
 pub use decomp::Decomposition;

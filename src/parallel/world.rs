@@ -170,6 +170,12 @@ impl World {
         }
     }
 
+    /// The communicator, for the point-to-point plumbing of this module's siblings (the task
+    /// farm); `None` in a serial world.
+    pub(crate) fn comm(&self) -> Option<&SimpleCommunicator> {
+        self.comm.as_ref().filter(|_| self.size > 1)
+    }
+
     /// This rank, 0-based.
     pub fn rank(&self) -> usize {
         self.rank

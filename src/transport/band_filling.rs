@@ -5,7 +5,8 @@
 //!   N(E) = (2/N_q) Σ_q #{b : E_b(q) < E},   N(E_F) = electrons per layer,
 //!
 //! on a uniform q grid (midpoints), with E_F the middle of the interval where N(E) reaches the
-//! filling (so that a half-filled symmetric band gives E_F at its centre exactly).
+//! filling (so that a half-filled symmetric band gives E_F at its centre exactly). A lead
+//! periodic across the axis adds its k∥ mesh: N(E) = (2/N_q) Σ_{k∥} w_{k∥} Σ_q #{b : E_b(k∥, q) < E}.
 
 use super::dense::{c64, hermitian_eigen, CMat};
 use crate::error::{Error, Result};
@@ -17,9 +18,27 @@ pub fn lead_fermi_energy(
     electrons_per_layer: f64,
     nq: usize,
 ) -> Result<f64> {
-    let n = h00.nrows();
+    lead_fermi_energy_kmesh(&[(h00.clone(), h01.clone(), 1.0)], electrons_per_layer, nq)
+}
+
+/// E_F of a lead periodic across the transport axis: the blocks (H00(k∥), H01(k∥), w) at the
+/// k∥ points of a mesh with weights w summing to 1; a state at (k∥, q) holds 2w/N_q electrons
+/// per layer. E_F is the middle of the gap between the last state needed to reach the filling
+/// and the next one.
+pub fn lead_fermi_energy_kmesh(
+    blocks: &[(CMat, CMat, f64)],
+    electrons_per_layer: f64,
+    nq: usize,
+) -> Result<f64> {
+    let n = blocks.first().map_or(0, |b| b.0.nrows());
     if nq == 0 || n == 0 {
         return Err(Error::run("band filling: empty lead or q grid"));
+    }
+    let wsum: f64 = blocks.iter().map(|b| b.2).sum();
+    if (wsum - 1.0).abs() > 1e-9 {
+        return Err(Error::run(format!(
+            "band filling: k-point weights sum to {wsum}, expected 1"
+        )));
     }
     let states = 2.0 * n as f64;
     if !(0.0..=states).contains(&electrons_per_layer) {
@@ -27,23 +46,39 @@ pub fn lead_fermi_energy(
             "band filling: {electrons_per_layer} electrons per layer, at most {states} fit"
         )));
     }
-    let mut all: Vec<f64> = Vec::with_capacity(n * nq);
-    for i in 0..nq {
-        let q = 2.0 * std::f64::consts::PI * (i as f64 + 0.5) / nq as f64;
-        let ph = c64(q.cos(), q.sin());
-        let h = CMat::from_fn(n, n, |a, b| {
-            h00[(a, b)] + h01[(a, b)] * ph + h01[(b, a)].conj() * ph.conj()
-        });
-        all.extend(hermitian_eigen(h.as_ref(), "band filling")?.0);
+    // (energy, electrons the state holds)
+    let mut all: Vec<(f64, f64)> = Vec::with_capacity(n * nq * blocks.len());
+    for (h00, h01, w) in blocks {
+        for i in 0..nq {
+            let q = 2.0 * std::f64::consts::PI * (i as f64 + 0.5) / nq as f64;
+            let ph = c64(q.cos(), q.sin());
+            let h = CMat::from_fn(n, n, |a, b| {
+                h00[(a, b)] + h01[(a, b)] * ph + h01[(b, a)].conj() * ph.conj()
+            });
+            let occ = 2.0 * w / nq as f64;
+            all.extend(
+                hermitian_eigen(h.as_ref(), "band filling")?
+                    .0
+                    .into_iter()
+                    .map(|e| (e, occ)),
+            );
+        }
     }
-    all.sort_by(f64::total_cmp);
-    // Each state holds 2/nq electrons per layer; the filling is reached after `k` states.
-    let k = (electrons_per_layer * nq as f64 / 2.0).round() as usize;
-    if k == 0 {
-        return Ok(all[0]);
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if electrons_per_layer <= 0.0 {
+        return Ok(all[0].0);
     }
-    if k >= all.len() {
-        return Ok(all[all.len() - 1]);
+    // Round-off allowance on the running sum of occupations.
+    let tol = 1e-9 * electrons_per_layer.max(1.0);
+    let mut filled = 0.0;
+    for i in 0..all.len() {
+        filled += all[i].1;
+        if filled >= electrons_per_layer - tol {
+            return Ok(match all.get(i + 1) {
+                Some(next) => 0.5 * (all[i].0 + next.0),
+                None => all[i].0,
+            });
+        }
     }
-    Ok(0.5 * (all[k - 1] + all[k]))
+    Ok(all[all.len() - 1].0)
 }

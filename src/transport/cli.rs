@@ -113,7 +113,7 @@ pub fn run_hamiltonian(hamiltonian: &Path, energies: &Path, out: &Path) -> Resul
                         "{}: E = {} eV, k = {}: {err}",
                         hamiltonian.display(),
                         e.text,
-                        kp.k
+                        kp.k.0[0]
                     ))
                 })
             })
@@ -170,7 +170,7 @@ pub fn run_hamiltonian(hamiltonian: &Path, energies: &Path, out: &Path) -> Resul
     for (kp, row) in kpts.iter().zip(&results) {
         for (e, t) in es.iter().zip(row) {
             if periodic {
-                let _ = write!(ec, "{},", kp.k);
+                let _ = write!(ec, "{},", kp.k.0[0]);
             }
             ec.push_str(&e.text);
             for i in 0..ntau {
@@ -191,7 +191,7 @@ pub fn run_hamiltonian(hamiltonian: &Path, energies: &Path, out: &Path) -> Resul
                 let _ = writeln!(
                     tk,
                     "{},{},{},{},{},{}",
-                    kp.k,
+                    kp.k.0[0],
                     e.text,
                     fmt_e14(t.t_lr),
                     fmt_e14(t.t_rl),

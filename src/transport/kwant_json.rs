@@ -98,7 +98,13 @@ fn kpoints(v: &Value, path: &Path) -> Result<Vec<KPoint>> {
             return Err(Error::key(path, "kpoints", "empty list"));
         }
         let w = 1.0 / ks.len() as f64;
-        return Ok(ks.into_iter().map(|k| KPoint { k, weight: w }).collect());
+        return Ok(ks
+            .into_iter()
+            .map(|k| KPoint {
+                k: k.into(),
+                weight: w,
+            })
+            .collect());
     }
     let ks = v
         .get("k")
@@ -146,7 +152,10 @@ fn kpoints(v: &Value, path: &Path) -> Result<Vec<KPoint>> {
     Ok(ks
         .into_iter()
         .zip(ws)
-        .map(|(k, w)| KPoint { k, weight: w / sum })
+        .map(|(k, w)| KPoint {
+            k: k.into(),
+            weight: w / sum,
+        })
         .collect())
 }
 
@@ -159,7 +168,7 @@ fn block(v: &Value, path: &Path, key: &str) -> Result<FourierBlock> {
         if terms.is_empty() {
             return Err(Error::key(path, key, "'fourier' list is empty"));
         }
-        let mut out: Vec<(i32, SparseMatrix)> = Vec::new();
+        let mut out: Vec<([i32; 2], SparseMatrix)> = Vec::new();
         let mut shape = None;
         for (t, term) in terms.iter().enumerate() {
             let tkey = format!("{key}.fourier[{t}]");
@@ -177,10 +186,10 @@ fn block(v: &Value, path: &Path, key: &str) -> Result<FourierBlock> {
                     "Fourier components differ in shape",
                 ));
             }
-            if out.iter().any(|(mm, _)| *mm == m) {
+            if out.iter().any(|(mm, _)| *mm == [m, 0]) {
                 return Err(Error::key(path, &tkey, format!("m = {m} given twice")));
             }
-            out.push((m, SparseMatrix::from_dense(&mat)));
+            out.push(([m, 0], SparseMatrix::from_dense(&mat)));
         }
         let (nrows, ncols) = shape.unwrap_or((0, 0));
         Ok(FourierBlock {

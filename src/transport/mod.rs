@@ -7,24 +7,40 @@
 //! ([`self_energy`]) and sweeps the block recursive Green's function ([`rgf`]) to the Caroli
 //! transmission T = Tr[Γ_L G Γ_R G†] and the eigenchannels τ_n = eig(t†t).
 //! [`kwant_json`] reads the Kwant reference format; [`tight_binding`] builds problems from atom
-//! positions with a model such as [`sutton`]; [`band_filling`] gives a lead's Fermi energy;
-//! [`landauer`] turns T(E) into G and I(V); [`cli`] is the `transport --hamiltonian` command.
+//! positions with a model such as [`sutton`], and [`supercell`] does so for systems periodic
+//! across the transport axis (Fourier blocks H(R), Monkhorst–Pack k∥ meshes); [`lead_crystal`]
+//! finds a lead's stacking and principal layer from its atoms; [`band_filling`] gives a lead's
+//! Fermi energy; [`landauer`] turns T(E) into G and I(V); [`cli`] is the
+//! `transport --hamiltonian` command.
+//!
+//! Snapshots (MD frames, data files): [`snapshot`] turns a structure and a transport deck into
+//! a problem with shared, precomputed leads; [`unit`](mod@unit) solves one (snapshot, k∥) unit with lead
+//! surfaces from the per-rank [`lead_cache`]; [`store`] is the HDF5 results file; [`farm`] holds
+//! the `transport DECK` and `farm DECK` commands, which run the units over the MPI task farm
+//! (`crate::parallel::task_farm`).
 
 pub mod band_filling;
 pub mod cli;
 pub mod decimation;
 pub mod dense;
+pub mod farm;
 pub mod kwant_json;
 pub mod landauer;
+pub mod lead_cache;
+pub mod lead_crystal;
 pub mod mode_matching;
 pub mod problem;
 pub mod rgf;
 pub mod self_energy;
+pub mod snapshot;
 pub mod solver;
+pub mod store;
+pub mod supercell;
 pub mod sutton;
 pub mod tight_binding;
+pub mod unit;
 
-pub use problem::{FourierBlock, KPoint, Lead, SparseMatrix, TransportProblem};
+pub use problem::{BlochPhases, FourierBlock, KPoint, Lead, SparseMatrix, TransportProblem};
 pub use rgf::Transmission;
 pub use self_energy::SelfEnergyMethod;
 pub use solver::{AveragedTransmission, Solver};

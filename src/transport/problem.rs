@@ -5,8 +5,14 @@
 //! - lead layers n = 1, 2, … count away from S; layer 1 touches S;
 //! - `h00` = ⟨n|H|n⟩, `h01` = ⟨n|H|n+1⟩ (rows: the layer nearer S), so ⟨n+1|H|n⟩ = h01†;
 //! - `coupling` = V = ⟨S|H|layer 1⟩ (n_S × n_layer); nothing else couples S to a lead;
-//! - a block may depend on a transverse Bloch phase k (periodic transverse directions):
-//!   B(k) = Σ_m B_m e^{ikm}, B_m = ⟨cell 0|H|cell m⟩ (Kwant `wraparound` convention).
+//! - a block may depend on the transverse Bloch phases k = (k₁, k₂) of up to two periodic
+//!   transverse directions with supercell vectors a₁, a₂:
+//!
+//!     B(k) = Σ_m B_m e^{i k·m},   k·m = k₁m₁ + k₂m₂,   B_m = ⟨cell 0|H|cell m⟩,
+//!
+//!   cell m shifted by m₁a₁ + m₂a₂ from cell 0; k_d is the Bloch phase per supercell vector a_d,
+//!   ψ(r + m₁a₁ + m₂a₂) = e^{i k·m} ψ(r). This is H(k) = Σ_R H(R) e^{ik·R} with H(R) = ⟨0|H|R⟩
+//!   (the Kwant `wraparound` convention; a one-direction problem has k₂ = 0, m₂ = 0).
 
 use std::collections::BTreeMap;
 
@@ -68,14 +74,43 @@ impl SparseMatrix {
     }
 }
 
-/// A Hamiltonian block that may depend on the transverse Bloch phase k:
-/// B(k) = Σ_m B_m e^{ikm}. A k-independent block has the single term m = 0.
+/// Transverse Bloch phases k = (k₁, k₂) in radians per supercell vector (a₁, a₂); a problem
+/// periodic along one direction uses k₂ = 0, a non-periodic one k = 0. A plain `f64` converts
+/// to (k, 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct BlochPhases(pub [f64; 2]);
+
+impl From<f64> for BlochPhases {
+    fn from(k: f64) -> Self {
+        BlochPhases([k, 0.0])
+    }
+}
+
+impl From<[f64; 2]> for BlochPhases {
+    fn from(k: [f64; 2]) -> Self {
+        BlochPhases(k)
+    }
+}
+
+impl BlochPhases {
+    /// e^{i k·m}.
+    pub fn phase(self, m: [i32; 2]) -> C64 {
+        if m == [0, 0] {
+            return C64::new(1.0, 0.0);
+        }
+        let x = self.0[0] * f64::from(m[0]) + self.0[1] * f64::from(m[1]);
+        C64::new(x.cos(), x.sin())
+    }
+}
+
+/// A Hamiltonian block that may depend on the transverse Bloch phases k:
+/// B(k) = Σ_m B_m e^{ik·m}. A k-independent block has the single term m = (0, 0).
 #[derive(Clone, Debug)]
 pub struct FourierBlock {
     pub nrows: usize,
     pub ncols: usize,
     /// (m, B_m), at most one term per m.
-    pub terms: Vec<(i32, SparseMatrix)>,
+    pub terms: Vec<([i32; 2], SparseMatrix)>,
 }
 
 impl FourierBlock {
@@ -84,7 +119,7 @@ impl FourierBlock {
         FourierBlock {
             nrows: m.nrows,
             ncols: m.ncols,
-            terms: vec![(0, m)],
+            terms: vec![([0, 0], m)],
         }
     }
 
@@ -97,19 +132,22 @@ impl FourierBlock {
     pub fn depends_on_k(&self) -> bool {
         self.terms
             .iter()
-            .any(|(m, b)| *m != 0 && !b.entries.is_empty())
+            .any(|(m, b)| *m != [0, 0] && !b.entries.is_empty())
     }
 
-    /// B(k) = Σ_m B_m e^{ikm} as a sparse matrix with merged entries.
-    pub fn at_k(&self, k: f64) -> SparseMatrix {
+    /// True when every B_m is real, so that B(−k) = B(k)* (time reversal of a real H).
+    pub fn is_real(&self) -> bool {
+        self.terms
+            .iter()
+            .all(|(_, b)| b.entries.iter().all(|e| e.2.im == 0.0))
+    }
+
+    /// B(k) = Σ_m B_m e^{ik·m} as a sparse matrix with merged entries.
+    pub fn at_k(&self, k: impl Into<BlochPhases>) -> SparseMatrix {
+        let k = k.into();
         let mut acc: BTreeMap<(usize, usize), C64> = BTreeMap::new();
         for (m, b) in &self.terms {
-            let phase = if *m == 0 {
-                C64::new(1.0, 0.0)
-            } else {
-                let x = k * f64::from(*m);
-                C64::new(x.cos(), x.sin())
-            };
+            let phase = k.phase(*m);
             for &(i, j, v) in &b.entries {
                 *acc.entry((i, j)).or_insert(C64::new(0.0, 0.0)) += v * phase;
             }
@@ -122,7 +160,7 @@ impl FourierBlock {
     }
 
     /// B(k) as a dense matrix.
-    pub fn dense_at_k(&self, k: f64) -> CMat {
+    pub fn dense_at_k(&self, k: impl Into<BlochPhases>) -> CMat {
         self.at_k(k).to_dense()
     }
 
@@ -157,11 +195,11 @@ impl Lead {
     }
 }
 
-/// A transverse Bloch phase with its weight in the k-average.
+/// A transverse k-point with its weight in the k-average.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct KPoint {
-    /// Bloch phase per transverse period (radians).
-    pub k: f64,
+    /// Bloch phases per supercell vector (radians).
+    pub k: BlochPhases,
     /// Weight in the average; the weights of a problem sum to 1.
     pub weight: f64,
 }
@@ -223,7 +261,7 @@ impl TransportProblem {
     pub fn kpoints_or_gamma(&self) -> Vec<KPoint> {
         if self.kpoints.is_empty() {
             vec![KPoint {
-                k: 0.0,
+                k: BlochPhases::default(),
                 weight: 1.0,
             }]
         } else {
@@ -283,8 +321,18 @@ impl TransportProblem {
         Ok(())
     }
 
-    /// All blocks evaluated at the Bloch phase k.
-    pub fn at_k(&self, k: f64) -> ProblemAtK {
+    /// True when every block is real (H(−k) = H(k)*: time reversal holds).
+    pub fn is_real(&self) -> bool {
+        self.h_s.is_real()
+            && self
+                .leads
+                .iter()
+                .all(|l| l.h00.is_real() && l.h01.is_real() && l.coupling.is_real())
+    }
+
+    /// All blocks evaluated at the Bloch phases k.
+    pub fn at_k(&self, k: impl Into<BlochPhases>) -> ProblemAtK {
+        let k = k.into();
         let lead = |l: &Lead| LeadAtK {
             h00: l.h00.dense_at_k(k),
             h01: l.h01.dense_at_k(k),

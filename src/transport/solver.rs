@@ -2,7 +2,7 @@
 //! k and per energy. Lead self-energies are recomputed per (E, k); H_S is cut into slices once
 //! per k.
 
-use super::problem::{LeadAtK, TransportProblem};
+use super::problem::{BlochPhases, LeadAtK, TransportProblem};
 use super::rgf::{rgf_transmission, SlicedHamiltonian, Slicing, Transmission};
 use super::self_energy::{couple, lead_surface, LeadSurface, SelfEnergyMethod};
 use crate::error::Result;
@@ -19,8 +19,8 @@ pub struct Solver {
 #[derive(Clone, Debug)]
 pub struct KSolver<'a> {
     solver: &'a Solver,
-    /// The Bloch phase.
-    pub k: f64,
+    /// The Bloch phases.
+    pub k: BlochPhases,
     sliced: SlicedHamiltonian,
     leads: [LeadAtK; 2],
 }
@@ -67,8 +67,9 @@ impl Solver {
         &self.slicing
     }
 
-    /// Freeze the blocks at Bloch phase k (k is ignored by k-independent problems).
-    pub fn at_k(&self, k: f64) -> Result<KSolver<'_>> {
+    /// Freeze the blocks at Bloch phases k (k is ignored by k-independent problems).
+    pub fn at_k(&self, k: impl Into<BlochPhases>) -> Result<KSolver<'_>> {
+        let k = k.into();
         let pk = self.problem.at_k(k);
         let sliced = SlicedHamiltonian::new(&pk.h_s, &self.slicing)?;
         Ok(KSolver {

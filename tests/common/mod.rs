@@ -110,8 +110,15 @@ pub fn eam_case_names() -> Vec<String> {
 /// `mpirun --oversubscribe -np N nanocontact ARGS` with the environment the tests need (root,
 /// fast local start-up, no ssh), a 300 s limit so that a hang fails instead of blocking.
 pub fn mpirun(np: usize, args: &[&str]) -> std::process::Output {
-    Command::new("mpirun")
-        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+    mpirun_command(np, args)
+        .output()
+        .expect("mpirun (OpenMPI) must be installed: scripts/deps.sh does it")
+}
+
+/// The command [`mpirun`] runs, for a caller that spawns it itself.
+pub fn mpirun_command(np: usize, args: &[&str]) -> Command {
+    let mut c = Command::new("mpirun");
+    c.env("OMPI_ALLOW_RUN_AS_ROOT", "1")
         .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
         .env("OMPI_MCA_pml", "ob1")
         .env("OMPI_MCA_plm", "isolated")
@@ -125,9 +132,8 @@ pub fn mpirun(np: usize, args: &[&str]) -> std::process::Output {
             &np.to_string(),
         ])
         .arg(env!("CARGO_BIN_EXE_nanocontact"))
-        .args(args)
-        .output()
-        .expect("mpirun (OpenMPI) must be installed: scripts/deps.sh does it")
+        .args(args);
+    c
 }
 
 /// [`mpirun`], asserting success.

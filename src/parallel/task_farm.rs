@@ -1,0 +1,315 @@
+//! A dynamic task farm (master–worker with a working master): rank 0 holds the queue of work
+//! units and hands them out one at a time to whichever rank asks; every rank, rank 0 included,
+//! works on units, and each result travels back to rank 0 with the worker's next request, so
+//! uneven units balance and rank 0 sees every result as soon as it exists (to store it).
+//!
+//! Units carry an affinity key (for transport: the k∥ point): a rank keeps receiving units of
+//! the key it worked on last while there are any, and otherwise starts on the largest key no
+//! other rank is working on, so that what a rank caches per key (lead self-energies) is reused.
+//!
+//! Rank 0 serves requests between its own units and, through the `poll` callback its work
+//! function calls, while working on one (e.g. between energies), so a long unit on rank 0
+//! delays the others by one poll interval at most. Messages (point-to-point, bytes):
+//! worker → 0, tag `TAG_REQUEST`: `[has_result: u8][id: u64 LE][result bytes]`;
+//! 0 → worker, tag `TAG_WORK`: `[1][id: u64 LE]` (a unit) or `[0]` (no more work).
+//! A payload is opaque here; the caller encodes its results and its failures.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use mpi::point_to_point::{Destination, MatchedReceiveVec, Source};
+use mpi::topology::Communicator;
+
+use super::World;
+use crate::error::{Error, Result};
+
+/// Tag of a worker's request (carrying its last result).
+const TAG_REQUEST: i32 = 7101;
+/// Tag of rank 0's answer (a unit or the end).
+const TAG_WORK: i32 = 7102;
+
+/// A unit of work: an id the work function understands and an affinity key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FarmUnit {
+    pub id: u64,
+    pub affinity: u64,
+}
+
+/// Rank 0's queue: pending unit ids by affinity key, and the key each rank works on.
+struct Dispatcher {
+    queues: BTreeMap<u64, VecDeque<u64>>,
+    current: Vec<Option<u64>>,
+    /// Workers told that there is no more work.
+    stopped: usize,
+}
+
+impl Dispatcher {
+    fn new(units: Vec<FarmUnit>, size: usize) -> Self {
+        let mut queues: BTreeMap<u64, VecDeque<u64>> = BTreeMap::new();
+        for u in units {
+            queues.entry(u.affinity).or_default().push_back(u.id);
+        }
+        Dispatcher {
+            queues,
+            current: vec![None; size],
+            stopped: 0,
+        }
+    }
+
+    /// The next unit for `rank`: of its current key if any are left; else of the key with
+    /// the most pending units that no other rank works on (smallest key on ties); else of
+    /// the key with the most pending units.
+    fn next(&mut self, rank: usize) -> Option<u64> {
+        if let Some(key) = self.current[rank] {
+            if let Some(id) = self.pop(key) {
+                return Some(id);
+            }
+        }
+        let busy = |k: &u64| {
+            self.current
+                .iter()
+                .enumerate()
+                .any(|(r, c)| r != rank && *c == Some(*k))
+        };
+        let pick = |free_only: bool| {
+            self.queues
+                .iter()
+                .filter(|(k, q)| !q.is_empty() && (!free_only || !busy(k)))
+                .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+                .map(|(k, _)| *k)
+        };
+        let key = pick(true).or_else(|| pick(false))?;
+        self.current[rank] = Some(key);
+        self.pop(key)
+    }
+
+    fn pop(&mut self, key: u64) -> Option<u64> {
+        let q = self.queues.get_mut(&key)?;
+        let id = q.pop_front();
+        if q.is_empty() {
+            self.queues.remove(&key);
+        }
+        id
+    }
+
+    fn clear(&mut self) {
+        self.queues.clear();
+    }
+}
+
+fn encode_request(result: Option<(u64, &[u8])>) -> Vec<u8> {
+    match result {
+        None => vec![0],
+        Some((id, payload)) => {
+            let mut m = Vec::with_capacity(9 + payload.len());
+            m.push(1);
+            m.extend_from_slice(&id.to_le_bytes());
+            m.extend_from_slice(payload);
+            m
+        }
+    }
+}
+
+fn read_id(m: &[u8]) -> Result<u64> {
+    let b: [u8; 8] = m
+        .get(1..9)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| Error::run("task farm: truncated message"))?;
+    Ok(u64::from_le_bytes(b))
+}
+
+/// A unit's work: `(id, poll) -> result bytes`.
+pub type WorkFn<'a> = dyn FnMut(u64, &mut dyn FnMut()) -> Vec<u8> + 'a;
+/// Rank 0's handler of a result: `(id, rank, result bytes)`.
+pub type ResultFn<'a> = dyn FnMut(u64, usize, Vec<u8>) -> Result<()> + 'a;
+
+/// Run `units` (given on rank 0; ignored elsewhere) over all ranks of `world`. `work(id, poll)`
+/// computes a unit on any rank and must call `poll()` now and then; `on_result(id, rank,
+/// payload)` runs on rank 0 for every unit, in the order results arrive. Returns the number of
+/// units this rank computed. An error from `on_result` stops the handing out of work; the
+/// workers finish their current unit, and the error is returned on rank 0 after every worker
+/// has been released.
+pub fn run_task_farm(
+    world: &World,
+    units: Vec<FarmUnit>,
+    work: &mut WorkFn<'_>,
+    on_result: &mut ResultFn<'_>,
+) -> Result<usize> {
+    let Some(comm) = world.comm() else {
+        let mut disp = Dispatcher::new(units, 1);
+        let mut n = 0;
+        while let Some(id) = disp.next(0) {
+            let payload = work(id, &mut || {});
+            on_result(id, 0, payload)?;
+            n += 1;
+        }
+        return Ok(n);
+    };
+    let size = world.size();
+    if world.rank() != 0 {
+        let master = comm.process_at_rank(0);
+        let mut last: Option<(u64, Vec<u8>)> = None;
+        let mut n = 0;
+        loop {
+            let req = encode_request(last.as_ref().map(|(id, p)| (*id, p.as_slice())));
+            master.send_with_tag(&req[..], TAG_REQUEST);
+            let (answer, _) = master.receive_vec_with_tag::<u8>(TAG_WORK);
+            if answer.first() != Some(&1) {
+                return Ok(n);
+            }
+            let id = read_id(&answer)?;
+            let payload = work(id, &mut || {});
+            n += 1;
+            last = Some((id, payload));
+        }
+    }
+    let mut disp = Dispatcher::new(units, size);
+    let mut failure: Option<Error> = None;
+    // Handle one request: store its result, answer with the next unit or the end.
+    let serve = |msg: Vec<u8>,
+                 src: usize,
+                 disp: &mut Dispatcher,
+                 failure: &mut Option<Error>,
+                 on_result: &mut dyn FnMut(u64, usize, Vec<u8>) -> Result<()>|
+     -> Result<()> {
+        if msg.first() == Some(&1) {
+            let id = read_id(&msg)?;
+            if failure.is_none() {
+                if let Err(e) = on_result(id, src, msg[9..].to_vec()) {
+                    *failure = Some(e);
+                    disp.clear();
+                }
+            }
+        }
+        let dest = comm.process_at_rank(src as i32);
+        match disp.next(src) {
+            Some(id) => {
+                let mut m = vec![1u8];
+                m.extend_from_slice(&id.to_le_bytes());
+                dest.send_with_tag(&m[..], TAG_WORK);
+            }
+            None => {
+                dest.send_with_tag(&[0u8][..], TAG_WORK);
+                disp.stopped += 1;
+            }
+        }
+        Ok(())
+    };
+    let mut n = 0;
+    loop {
+        while let Some(probed) = comm
+            .any_process()
+            .immediate_matched_probe_with_tag(TAG_REQUEST)
+        {
+            let (msg, st) = probed.matched_receive_vec::<u8>();
+            serve(
+                msg,
+                st.source_rank() as usize,
+                &mut disp,
+                &mut failure,
+                on_result,
+            )?;
+        }
+        if failure.is_none() {
+            if let Some(id) = disp.next(0) {
+                let mut poll_error: Option<Error> = None;
+                let payload = {
+                    let mut poll = || {
+                        while let Some(probed) = comm
+                            .any_process()
+                            .immediate_matched_probe_with_tag(TAG_REQUEST)
+                        {
+                            let (msg, st) = probed.matched_receive_vec::<u8>();
+                            if let Err(e) = serve(
+                                msg,
+                                st.source_rank() as usize,
+                                &mut disp,
+                                &mut failure,
+                                on_result,
+                            ) {
+                                poll_error.get_or_insert(e);
+                            }
+                        }
+                    };
+                    work(id, &mut poll)
+                };
+                if let Some(e) = poll_error {
+                    return Err(e);
+                }
+                n += 1;
+                if failure.is_none() {
+                    if let Err(e) = on_result(id, 0, payload) {
+                        failure = Some(e);
+                        disp.clear();
+                    }
+                }
+                continue;
+            }
+        }
+        if disp.stopped == size - 1 {
+            break;
+        }
+        let (msg, st) = comm
+            .any_process()
+            .matched_probe_with_tag(TAG_REQUEST)
+            .matched_receive_vec::<u8>();
+        serve(
+            msg,
+            st.source_rank() as usize,
+            &mut disp,
+            &mut failure,
+            on_result,
+        )?;
+    }
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispatcher_keeps_a_rank_on_its_key_and_spreads_ranks_over_keys() {
+        let units: Vec<FarmUnit> = (0..12)
+            .map(|i| FarmUnit {
+                id: i,
+                affinity: i % 3,
+            })
+            .collect();
+        let mut d = Dispatcher::new(units, 2);
+        let a: Vec<u64> = (0..2).filter_map(|_| d.next(0)).collect();
+        let b: Vec<u64> = (0..2).filter_map(|_| d.next(1)).collect();
+        assert_eq!(a, vec![0, 3], "rank 0 stays on key 0");
+        assert_eq!(b, vec![1, 4], "rank 1 takes another key");
+        let rest: Vec<u64> = std::iter::from_fn(|| d.next(0)).collect();
+        assert_eq!(rest.len(), 8);
+        assert_eq!(&rest[..2], &[6, 9], "key 0 first, then a free key");
+        assert!(d.next(1).is_none());
+    }
+
+    #[test]
+    fn serial_farm_runs_every_unit_once() {
+        let w = World::serial();
+        let units: Vec<FarmUnit> = (0..5).map(|i| FarmUnit { id: i, affinity: 0 }).collect();
+        let mut seen = Vec::new();
+        let n = run_task_farm(
+            &w,
+            units,
+            &mut |id, poll| {
+                poll();
+                id.to_le_bytes().to_vec()
+            },
+            &mut |id, rank, p| {
+                assert_eq!(rank, 0);
+                assert_eq!(p, id.to_le_bytes().to_vec());
+                seen.push(id);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(n, 5);
+        assert_eq!(seen, vec![0, 1, 2, 3, 4]);
+    }
+}

@@ -1,0 +1,551 @@
+//! The transport drivers of a deck ([`crate::deck::transport`]):
+//!
+//! - `nanocontact transport DECK.toml --out DIR`: one structure (a data file, or one frame of a
+//!   trajectory). Writes `DIR/transport.h5` ([`super::store`]) and
+//!   `transmission.csv` (`E_eV,T_LR,T_RL,open_channels_L,open_channels_R`, k-averaged, the
+//!   columns of the `--hamiltonian` contract), `transmission_k.csv`
+//!   (`k_index,k1,k2,weight,E_eV,T_LR,T_RL,open_channels_L,open_channels_R`),
+//!   `eigenchannels.csv` (`k_index,E_eV,tau_1,…`), `conductance.csv`
+//!   (`E_F_eV,G_G0,G_S,open_channels` at E_F) and, with `[current]`, `current.csv`
+//!   (`bias_V,temperature_K,current_A`).
+//! - `mpirun -np P nanocontact farm DECK.toml --out DIR`: the selected frames of a trajectory.
+//!   Work units are (frame, k∥) pairs handed out by rank 0 ([`crate::parallel::task_farm`]);
+//!   results stream into `DIR/farm.h5` as they arrive; at the end `conductance.csv`
+//!   (`frame,step,time_ps,G_G0,open_channels,k_done`), `transmission.csv`
+//!   (`frame,step,time_ps,E_eV,T_LR,T_RL,open_channels_L,open_channels_R`, k-averaged, frames
+//!   with every k∥ done) and `failures.csv` (`frame,k_index,message`).
+//!
+//! Both run the same units on any number of ranks. Each rank keeps the lead surface Green's
+//! functions per (E, k∥) ([`super::lead_cache`]) and the problem of its current frame. A unit
+//! that fails (bad geometry, a lead that does not match, a singular matrix) is recorded with its
+//! error and the others go on; re-running skips the units already stored.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use log::{info, warn};
+
+use super::cli::fmt_e14;
+use super::landauer::current_amperes;
+use super::lead_cache::LeadCache;
+use super::self_energy::SelfEnergyMethod;
+use super::snapshot::{Snapshot, SnapshotSource, TransportSetup};
+use super::solver::Solver;
+use super::store::{frame_conductances, Store, StoreMeta, StoredResults};
+use super::unit::{solve_unit, UnitResult};
+use crate::deck::transport::TransportDeck;
+use crate::error::{Error, Result};
+use crate::parallel::task_farm::{run_task_farm, FarmUnit};
+use crate::parallel::World;
+use crate::units::G0_SIEMENS;
+
+/// Which snapshots a command runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// The deck's `frame` (transport).
+    One,
+    /// The deck's `frames` (farm).
+    Many,
+}
+
+/// A deck ready to run on this rank.
+pub struct Prepared {
+    pub deck: TransportDeck,
+    pub deck_path: PathBuf,
+    pub source: SnapshotSource,
+    /// Trajectory frames to run, in order.
+    pub frames: Vec<usize>,
+    pub setup: TransportSetup,
+}
+
+/// Read the deck, open its structure, select the frames and build the setup from the first.
+pub fn prepare(deck_path: &Path, selection: Selection) -> Result<Prepared> {
+    let deck = TransportDeck::read(deck_path)?;
+    let source = SnapshotSource::open(&deck, deck_path)?;
+    let n = source.len() as i64;
+    if n == 0 {
+        return Err(Error::key(
+            deck_path,
+            "structure.trajectory",
+            "the trajectory has no frames",
+        ));
+    }
+    let frames: Vec<usize> = match selection {
+        Selection::One => {
+            let f = deck.structure.frame;
+            let k = if f < 0 { n + f } else { f };
+            if !(0..n).contains(&k) {
+                return Err(Error::key(
+                    deck_path,
+                    "structure.frame",
+                    format!("frame {f} requested, the structure has {n}"),
+                ));
+            }
+            vec![k as usize]
+        }
+        Selection::Many => {
+            let [first, end, stride] = deck.structure.frames.unwrap_or([0, n, 1]);
+            let end = end.min(n);
+            let v: Vec<usize> = (first.max(0)..end)
+                .step_by(stride.max(1) as usize)
+                .map(|k| k as usize)
+                .collect();
+            if v.is_empty() {
+                return Err(Error::key(
+                    deck_path,
+                    "structure.frames",
+                    format!("selects no frame of the {n} available"),
+                ));
+            }
+            v
+        }
+    };
+    let groups = match &deck.structure.md_deck {
+        Some(p) => Some(crate::commands::md_run::deck_group_ids(p)?),
+        None => None,
+    };
+    let reference = source.get(frames[0])?;
+    let setup = TransportSetup::new(&deck, deck_path, &reference, groups.as_deref()).map_err(
+        |e| match e {
+            Error::Run(msg) => Error::input(deck_path, None, msg),
+            other => other,
+        },
+    )?;
+    Ok(Prepared {
+        deck,
+        deck_path: deck_path.to_path_buf(),
+        source,
+        frames,
+        setup,
+    })
+}
+
+/// The settings that define a results file (a restart must use the same).
+fn config_string(p: &Prepared) -> String {
+    let d = &p.deck;
+    format!(
+        "structure: trajectory {:?} data {:?} boundary {:?} md_deck {:?}; model: {:?}; leads: \
+         {:?}; kpoints: {:?}; energy: {:?}",
+        d.structure.trajectory,
+        d.structure.data,
+        d.structure.boundary,
+        d.structure.md_deck,
+        d.model,
+        d.leads,
+        d.kpoints,
+        d.energy
+    )
+}
+
+/// Counters of one rank's part of a run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RankStats {
+    pub units: usize,
+    pub seconds: f64,
+    pub cache_hits: u64,
+    pub cache_misses: u64,
+    pub lead_seconds: f64,
+}
+
+/// What a run leaves on rank 0.
+pub struct RunOutcome {
+    /// Every rank's counters (rank order).
+    pub ranks: Vec<RankStats>,
+    /// The results file, still open.
+    pub store: Store,
+}
+
+/// Run every (frame, k∥) unit not yet in `store_path` over the ranks of `world`; rank 0 stores
+/// the results and gets the outcome, the other ranks `None`.
+pub fn run_units(p: &Prepared, store_path: &Path, world: &World) -> Result<Option<RunOutcome>> {
+    let setup = &p.setup;
+    let nk = setup.points.len();
+    let nf = p.frames.len();
+    let mut store = None;
+    let mut units = Vec::new();
+    if world.is_root() {
+        let s = Store::open_or_create(store_path, &store_meta_of(p))?;
+        let done: std::collections::HashSet<(u64, u32)> = s.done()?.into_iter().collect();
+        for (fp, &frame) in p.frames.iter().enumerate() {
+            for ik in 0..nk {
+                if !done.contains(&(frame as u64, ik as u32)) {
+                    units.push(FarmUnit {
+                        id: (fp * nk + ik) as u64,
+                        affinity: ik as u64,
+                    });
+                }
+            }
+        }
+        info!(
+            "{nf} frame(s) x {nk} k-point(s) = {} units on {} rank(s): {} already in {}, {} to do; \
+             E_F = {:.6} eV, {} energies",
+            nf * nk,
+            world.size(),
+            done.len(),
+            store_path.display(),
+            units.len(),
+            setup.fermi_ev,
+            setup.energies.len()
+        );
+        store = Some(s);
+    }
+    let mut energies = vec![setup.fermi_ev];
+    energies.extend_from_slice(&setup.energies);
+    let mut cache = LeadCache::new(p.deck.farm.cache, p.deck.farm.cache_mb);
+    // The snapshot and solver of the frame this rank works on, or why they could not be built.
+    type Current = (usize, std::result::Result<(Snapshot, Solver), String>);
+    let mut current: Option<Current> = None;
+    let mut stats = RankStats::default();
+    let rank = world.rank() as u32;
+    let t_start = Instant::now();
+    let mut work = |id: u64, poll: &mut dyn FnMut()| -> Vec<u8> {
+        let t0 = Instant::now();
+        let (fp, ik) = (id as usize / nk, id as usize % nk);
+        let frame = p.frames[fp];
+        let (_, built) = match current.take() {
+            Some(c) if c.0 == fp => current.insert(c),
+            _ => {
+                let built = p.source.get(frame).and_then(|snap| {
+                    let (prob, _) = setup.problem(&snap)?;
+                    Ok((snap, Solver::new(prob, SelfEnergyMethod::ModeMatching)?))
+                });
+                current.insert((fp, built.map_err(|e| e.to_string())))
+            }
+        };
+        let (step, time_ps) = match built {
+            Ok((snap, _)) => (snap.step, snap.time_ps),
+            Err(_) => (0, f64::NAN),
+        };
+        let (outcome, lead_seconds) = match built {
+            Ok((_, s)) => match solve_unit(
+                s,
+                ik,
+                setup.points[ik].point.k,
+                &energies,
+                setup.n_eig,
+                &mut cache,
+                poll,
+            ) {
+                Ok((d, ls)) => (Ok(d), ls),
+                Err(e) => (Err(format!("frame {frame}, k-point {ik}: {e}")), 0.0),
+            },
+            Err(e) => (Err(e.clone()), 0.0),
+        };
+        let seconds = t0.elapsed().as_secs_f64();
+        stats.units += 1;
+        stats.seconds += seconds;
+        UnitResult {
+            frame: frame as u64,
+            k: ik as u32,
+            step,
+            time_ps,
+            seconds,
+            lead_seconds,
+            rank,
+            outcome,
+        }
+        .encode()
+    };
+    let mut per_frame = vec![0usize; nf];
+    let frame_pos: std::collections::HashMap<usize, usize> =
+        p.frames.iter().enumerate().map(|(i, &f)| (f, i)).collect();
+    let mut on_result = |_id: u64, _rank: usize, bytes: Vec<u8>| -> Result<()> {
+        let r = UnitResult::decode(&bytes)?;
+        let s = store
+            .as_mut()
+            .ok_or_else(|| Error::run("results arrived on a rank without the store"))?;
+        s.append(&r)?;
+        match &r.outcome {
+            Err(msg) => warn!("unit (frame {}, k {}) failed: {msg}", r.frame, r.k),
+            Ok(_) => {
+                if let Some(&fp) = frame_pos.get(&(r.frame as usize)) {
+                    per_frame[fp] += 1;
+                    if per_frame[fp] == nk {
+                        info!(
+                            "frame {} (step {}) done: {} units stored, {:.1} s elapsed",
+                            r.frame,
+                            r.step,
+                            s.n_units(),
+                            t_start.elapsed().as_secs_f64()
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    };
+    run_task_farm(world, units, &mut work, &mut on_result)?;
+    stats.cache_hits = cache.stats.hits;
+    stats.cache_misses = cache.stats.misses;
+    stats.lead_seconds = cache.stats.miss_seconds;
+    let mine = [
+        stats.units as f64,
+        stats.seconds,
+        stats.cache_hits as f64,
+        stats.cache_misses as f64,
+        stats.lead_seconds,
+    ];
+    let all = world.gather_to_root(&mine);
+    let (Some(all), Some(store)) = (all, store) else {
+        return Ok(None);
+    };
+    let ranks: Vec<RankStats> = all
+        .chunks(5)
+        .map(|c| RankStats {
+            units: c[0] as usize,
+            seconds: c[1],
+            cache_hits: c[2] as u64,
+            cache_misses: c[3] as u64,
+            lead_seconds: c[4],
+        })
+        .collect();
+    let wall = t_start.elapsed().as_secs_f64();
+    let (hits, misses, lead_s): (u64, u64, f64) = ranks.iter().fold((0, 0, 0.0), |a, r| {
+        (
+            a.0 + r.cache_hits,
+            a.1 + r.cache_misses,
+            a.2 + r.lead_seconds,
+        )
+    });
+    let total: usize = ranks.iter().map(|r| r.units).sum();
+    let busy: f64 = ranks.iter().map(|r| r.seconds).sum();
+    info!(
+        "{total} units in {wall:.2} s ({:.2} units/s); units per rank {:?}",
+        total as f64 / wall.max(1e-9),
+        ranks.iter().map(|r| r.units).collect::<Vec<_>>()
+    );
+    if misses > 0 {
+        let per = lead_s / misses as f64;
+        info!(
+            "lead surfaces: {misses} computed ({lead_s:.2} s, {:.1}% of {busy:.2} s of unit \
+             time), {hits} reused from the cache (about {:.2} s saved)",
+            100.0 * lead_s / busy.max(1e-12),
+            per * hits as f64
+        );
+    }
+    if store.n_failures() > 0 {
+        warn!(
+            "{} unit(s) failed; see failures.csv and /failures in {}",
+            store.n_failures(),
+            store_path.display()
+        );
+    }
+    Ok(Some(RunOutcome { ranks, store }))
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> Result<()> {
+    let p = dir.join(name);
+    std::fs::write(&p, text).map_err(|e| Error::io(&p, e))
+}
+
+fn failures_csv(r: &StoredResults) -> String {
+    let mut s = String::from("frame,k_index,message\n");
+    for (f, k, m) in &r.failures {
+        let _ = writeln!(s, "{f},{k},\"{}\"", m.replace('"', "'"));
+    }
+    s
+}
+
+/// k-averaged T_LR, T_RL, open channels per energy index (including E_F at 0) of the units of
+/// one frame (all k present), summed in k order.
+fn k_average(r: &StoredResults, frame: u64) -> Option<Vec<[f64; 4]>> {
+    let us: Vec<_> = r.units.iter().filter(|u| u.frame == frame).collect();
+    if us.len() != r.meta.points.len() {
+        return None;
+    }
+    let ne = r.meta.energies.len() + 1;
+    let mut out = vec![[0.0; 4]; ne];
+    for u in us {
+        let w = r.meta.points[u.k as usize].point.weight;
+        for (ie, o) in out.iter_mut().enumerate() {
+            o[0] += w * u.data.t_lr[ie];
+            o[1] += w * u.data.t_rl[ie];
+            o[2] += w * f64::from(u.data.open_l[ie]);
+            o[3] += w * f64::from(u.data.open_r[ie]);
+        }
+    }
+    Some(out)
+}
+
+/// `nanocontact farm DECK --out DIR`.
+pub fn farm_command(deck_path: &Path, out: &Path, world: &World) -> Result<()> {
+    if world.is_root() {
+        std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    }
+    world.barrier();
+    let p = prepare(deck_path, Selection::Many)?;
+    if !p.deck.title.is_empty() {
+        info!("{}", p.deck.title);
+    }
+    let store_path = out.join("farm.h5");
+    let Some(RunOutcome { mut store, .. }) = run_units(&p, &store_path, world)? else {
+        return Ok(());
+    };
+    let meta_points = p.setup.points.len();
+    let r = store.read_all()?;
+    let rows = frame_conductances(&r);
+    store.write_conductance(&rows)?;
+    let mut c = String::from("frame,step,time_ps,G_G0,open_channels,k_done\n");
+    let mut t = String::from("frame,step,time_ps,E_eV,T_LR,T_RL,open_channels_L,open_channels_R\n");
+    for row in &rows {
+        let _ = writeln!(
+            c,
+            "{},{},{},{},{},{}",
+            row.frame,
+            row.step,
+            row.time_ps,
+            fmt_e14(row.g_g0),
+            fmt_e14(row.open_channels),
+            row.k_done
+        );
+        if let Some(avg) = k_average(&r, row.frame) {
+            for (e, a) in r.meta.energies.iter().zip(&avg[1..]) {
+                let _ = writeln!(
+                    t,
+                    "{},{},{},{e},{},{},{},{}",
+                    row.frame,
+                    row.step,
+                    row.time_ps,
+                    fmt_e14(a[0]),
+                    fmt_e14(a[1]),
+                    fmt_e14(a[2]),
+                    fmt_e14(a[3])
+                );
+            }
+        }
+    }
+    write(out, "conductance.csv", &c)?;
+    write(out, "transmission.csv", &t)?;
+    write(out, "failures.csv", &failures_csv(&r))?;
+    let complete = rows.iter().filter(|x| x.k_done == meta_points).count();
+    info!(
+        "{complete} of {} frame(s) complete; conductance.csv, transmission.csv, failures.csv \
+         and farm.h5 in {}",
+        p.frames.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn store_meta_of(p: &Prepared) -> StoreMeta {
+    StoreMeta {
+        config: config_string(p),
+        fermi_ev: p.setup.fermi_ev,
+        energies: p.setup.energies.clone(),
+        points: p.setup.points.clone(),
+        n_eig: p.setup.n_eig,
+    }
+}
+
+/// `nanocontact transport DECK --out DIR`.
+pub fn transport_command(deck_path: &Path, out: &Path, world: &World) -> Result<()> {
+    if world.is_root() {
+        std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    }
+    world.barrier();
+    let p = prepare(deck_path, Selection::One)?;
+    if !p.deck.title.is_empty() {
+        info!("{}", p.deck.title);
+    }
+    let store_path = out.join("transport.h5");
+    let Some(outcome) = run_units(&p, &store_path, world)? else {
+        return Ok(());
+    };
+    let r = outcome.store.read_all()?;
+    if let Some((_, k, msg)) = r.failures.first() {
+        return Err(Error::run(format!(
+            "{}: k-point {k} failed: {msg}",
+            deck_path.display()
+        )));
+    }
+    let frame = p.frames[0] as u64;
+    let avg = k_average(&r, frame).ok_or_else(|| {
+        Error::run(format!(
+            "{}: not every k-point of frame {frame} is stored",
+            store_path.display()
+        ))
+    })?;
+    let es = &r.meta.energies;
+    let mut t = String::from("E_eV,T_LR,T_RL,open_channels_L,open_channels_R\n");
+    for (e, a) in es.iter().zip(&avg[1..]) {
+        let _ = writeln!(
+            t,
+            "{e},{},{},{},{}",
+            fmt_e14(a[0]),
+            fmt_e14(a[1]),
+            fmt_e14(a[2]),
+            fmt_e14(a[3])
+        );
+    }
+    write(out, "transmission.csv", &t)?;
+    let neig = r.meta.n_eig;
+    let mut tk =
+        String::from("k_index,k1,k2,weight,E_eV,T_LR,T_RL,open_channels_L,open_channels_R\n");
+    let mut ec = String::from("k_index,E_eV");
+    for i in 1..=neig {
+        let _ = write!(ec, ",tau_{i}");
+    }
+    ec.push('\n');
+    for u in r.units.iter().filter(|u| u.frame == frame) {
+        let mp = &r.meta.points[u.k as usize];
+        for (ie, e) in es.iter().enumerate() {
+            let j = ie + 1;
+            let _ = writeln!(
+                tk,
+                "{},{},{},{},{e},{},{},{},{}",
+                u.k,
+                mp.point.k.0[0],
+                mp.point.k.0[1],
+                mp.point.weight,
+                fmt_e14(u.data.t_lr[j]),
+                fmt_e14(u.data.t_rl[j]),
+                u.data.open_l[j],
+                u.data.open_r[j]
+            );
+            let _ = write!(ec, "{},{e}", u.k);
+            for v in &u.data.tau[j * neig..(j + 1) * neig] {
+                ec.push(',');
+                if v.is_finite() {
+                    ec.push_str(&fmt_e14(*v));
+                }
+            }
+            ec.push('\n');
+        }
+    }
+    write(out, "transmission_k.csv", &tk)?;
+    write(out, "eigenchannels.csv", &ec)?;
+    let g = avg[0][0];
+    write(
+        out,
+        "conductance.csv",
+        &format!(
+            "E_F_eV,G_G0,G_S,open_channels\n{},{},{},{}\n",
+            r.meta.fermi_ev,
+            fmt_e14(g),
+            fmt_e14(g * G0_SIEMENS),
+            fmt_e14(avg[0][2])
+        ),
+    )?;
+    info!(
+        "E_F = {:.6} eV: G = {g:.6} G0 ({:.4} open channels per supercell)",
+        r.meta.fermi_ev, avg[0][2]
+    );
+    if let Some(cur) = &p.deck.current {
+        let tt: Vec<f64> = avg[1..].iter().map(|a| a[0]).collect();
+        let mut c = String::from("bias_V,temperature_K,current_A\n");
+        for &v in &cur.bias {
+            let i = current_amperes(es, &tt, r.meta.fermi_ev, v, cur.temperature).map_err(|e| {
+                Error::key(
+                    deck_path,
+                    "current.bias",
+                    format!("{e} (the [energy] grid)"),
+                )
+            })?;
+            let _ = writeln!(c, "{v},{},{}", cur.temperature, fmt_e14(i));
+        }
+        write(out, "current.csv", &c)?;
+    }
+    info!("results in {}", out.display());
+    Ok(())
+}

@@ -1,0 +1,432 @@
+//! One atomic structure — an MD frame or a data file — as a transport problem: every atom is in
+//! the scattering region S; the two lead regions (a group, or a range along the transport axis)
+//! are S's crystalline ends, and ideal semi-infinite leads continue their stacking outwards
+//! ([`super::lead_crystal`]); transverse axes are periodic where the box is, with the deck's
+//! k∥ mesh ([`super::supercell`]).
+//!
+//! Frames of a trajectory share their leads: the principal layers and their blocks H00(k),
+//! H01(k) are built once, from a reference snapshot, into a [`TransportSetup`]; each frame
+//! only locates its lead planes (a rigid translation of the reference ones, checked atom by
+//! atom, e.g. for a lead driven along the axis) and gets the couplings V to the translated
+//! layers. The lead blocks are therefore bit-identical for every frame, and so are their
+//! surface Green's functions, which is what lets them be cached per (E, k∥).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::band_filling::lead_fermi_energy_kmesh;
+use super::lead_crystal::{lead_crystal, match_translation, principal_layer};
+use super::problem::TransportProblem;
+use super::supercell::{
+    build_supercell_problem, monkhorst_pack, KMesh, LeadBlocks, MeshPoint, Supercell,
+};
+use super::sutton::SuttonSBand;
+use super::tight_binding::{Atom, TightBinding};
+use crate::deck::transport::{Fermi, LeadSelect, TransportDeck};
+use crate::error::{Error, Result};
+use crate::io::h5md::H5mdReader;
+use crate::io::lammps_data::DataFile;
+use crate::system::{Boundary, SimBox};
+
+/// One structure.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// Frame index in the trajectory (0 for a data file).
+    pub frame: usize,
+    pub step: u64,
+    pub time_ps: f64,
+    pub simbox: SimBox,
+    pub ids: Vec<u64>,
+    /// 0-based types.
+    pub types: Vec<u32>,
+    pub positions: Vec<[f64; 3]>,
+}
+
+/// Where snapshots come from.
+pub enum SnapshotSource {
+    Trajectory(H5mdReader),
+    Data(Box<Snapshot>),
+}
+
+impl SnapshotSource {
+    /// Open the deck's structure (`trajectory` or `data`).
+    pub fn open(deck: &TransportDeck, deck_path: &Path) -> Result<Self> {
+        let s = &deck.structure;
+        if let Some(t) = &s.trajectory {
+            return Ok(SnapshotSource::Trajectory(H5mdReader::open(t)?));
+        }
+        let path = s
+            .data
+            .as_ref()
+            .ok_or_else(|| Error::key(deck_path, "structure", "no trajectory and no data"))?;
+        let df = DataFile::read(path)?;
+        let boundary = SimBox::parse_boundary(&s.boundary)
+            .ok_or_else(|| Error::key(deck_path, "structure.boundary", "bad boundary"))?;
+        let mut snap = Snapshot {
+            frame: 0,
+            step: 0,
+            time_ps: 0.0,
+            simbox: SimBox::new(df.lo, df.hi, boundary),
+            ids: Vec::new(),
+            types: Vec::new(),
+            positions: Vec::new(),
+        };
+        for (id, ty, x, _) in df.atoms {
+            snap.ids.push(id);
+            snap.types.push(ty);
+            snap.positions.push(x);
+        }
+        Ok(SnapshotSource::Data(Box::new(snap)))
+    }
+
+    /// Number of snapshots available.
+    pub fn len(&self) -> usize {
+        match self {
+            SnapshotSource::Trajectory(r) => r.n_frames(),
+            SnapshotSource::Data(_) => 1,
+        }
+    }
+
+    /// True when there is no snapshot.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Snapshot `k`.
+    pub fn get(&self, k: usize) -> Result<Snapshot> {
+        match self {
+            SnapshotSource::Trajectory(r) => {
+                let f = r.frame(k)?;
+                Ok(Snapshot {
+                    frame: k,
+                    step: f.step,
+                    time_ps: f.time_ps,
+                    simbox: f.simbox,
+                    ids: f.ids,
+                    types: f.types,
+                    positions: f.positions,
+                })
+            }
+            SnapshotSource::Data(s) if k == 0 => Ok((**s).clone()),
+            SnapshotSource::Data(_) => Err(Error::run(format!(
+                "snapshot {k} requested from a single data file"
+            ))),
+        }
+    }
+}
+
+/// The tight-binding model of a deck and its electrons per atom.
+pub fn deck_model(deck: &TransportDeck) -> (Box<dyn TightBinding>, f64) {
+    let m = &deck.model;
+    let mut s = SuttonSBand::gold();
+    if let Some(r) = m.r_on {
+        s.r_on_ang = r;
+    }
+    if let Some(r) = m.r_off {
+        s.r_off_ang = r;
+    }
+    // One 6s electron per gold atom.
+    (Box::new(s), m.electrons_per_atom.unwrap_or(1.0))
+}
+
+/// A lead region of a snapshot.
+#[derive(Clone, Debug)]
+enum Selector {
+    Range(f64, f64),
+    Ids(HashSet<u64>),
+}
+
+/// Everything shared by the snapshots of one deck: model, geometry, leads, k-points, energies.
+pub struct TransportSetup {
+    pub model: Box<dyn TightBinding>,
+    /// Transport axis (0, 1, 2).
+    pub axis: usize,
+    pub cell: Supercell,
+    /// Box lengths of the reference along the transverse axes.
+    transverse_lengths: [f64; 2],
+    mesh: KMesh,
+    selectors: [Selector; 2],
+    /// [L, R] principal layers and blocks, at the reference position.
+    pub leads: [LeadBlocks; 2],
+    /// The reference outermost planes and stacking translations.
+    planes: [Vec<Atom>; 2],
+    steps: [[f64; 3]; 2],
+    pub tolerance: f64,
+    /// k-points (with their mesh indices and weights).
+    pub points: Vec<MeshPoint>,
+    pub fermi_ev: f64,
+    /// The energy grid (absolute, eV).
+    pub energies: Vec<f64>,
+    /// Eigenchannel transmissions stored per energy.
+    pub n_eig: usize,
+}
+
+fn transverse(axis: usize) -> [usize; 2] {
+    match axis {
+        0 => [1, 2],
+        1 => [0, 2],
+        _ => [0, 1],
+    }
+}
+
+impl TransportSetup {
+    /// Build the setup from the deck and a reference snapshot; `groups` are the MD deck's
+    /// groups (name, atom ids) when a lead is given by group.
+    pub fn new(
+        deck: &TransportDeck,
+        deck_path: &Path,
+        reference: &Snapshot,
+        groups: Option<&[(String, Vec<u64>)]>,
+    ) -> Result<Self> {
+        let axis = crate::system::axis_index(&deck.leads.axis).unwrap_or(2);
+        let b = &reference.simbox;
+        if b.boundary[axis] == Boundary::Periodic {
+            return Err(Error::key(
+                deck_path,
+                "leads.axis",
+                format!(
+                    "the box is periodic along the transport axis {}; it must be open (f or s)",
+                    deck.leads.axis
+                ),
+            ));
+        }
+        let tr = transverse(axis);
+        let lengths = b.lengths();
+        let mut vectors = Vec::new();
+        let mut n = Vec::new();
+        for (i, &d) in tr.iter().enumerate() {
+            let m = deck.kpoints.mesh[i];
+            if b.boundary[d] == Boundary::Periodic {
+                let mut v = [0.0; 3];
+                v[d] = lengths[d];
+                vectors.push(v);
+                n.push(m);
+            } else if m != 1 {
+                return Err(Error::key(
+                    deck_path,
+                    "kpoints.mesh",
+                    format!(
+                        "{m} points along {} but the box is not periodic there",
+                        ["x", "y", "z"][d]
+                    ),
+                ));
+            }
+        }
+        n.resize(2, 1);
+        let cell = Supercell::new(vectors)?;
+        let mesh = KMesh {
+            n: [n[0], n[1]],
+            time_reversal: deck.kpoints.time_reversal,
+        };
+        let select = |s: &LeadSelect, key: &str| -> Result<Selector> {
+            if let Some(g) = &s.group {
+                let ids = groups
+                    .and_then(|gs| gs.iter().find(|(name, _)| name == g))
+                    .map(|(_, ids)| ids.iter().copied().collect())
+                    .ok_or_else(|| {
+                        Error::key(
+                            deck_path,
+                            key,
+                            format!("group '{g}' is not defined by structure.md_deck"),
+                        )
+                    })?;
+                return Ok(Selector::Ids(ids));
+            }
+            Ok(Selector::Range(
+                s.lo.unwrap_or(f64::NEG_INFINITY),
+                s.hi.unwrap_or(f64::INFINITY),
+            ))
+        };
+        let selectors = [
+            select(&deck.leads.left, "leads.left")?,
+            select(&deck.leads.right, "leads.right")?,
+        ];
+        let (model, electrons_per_atom) = deck_model(deck);
+        let tol = deck.leads.tolerance;
+        let atoms = atoms_of(reference);
+        let mut planes: Vec<Vec<Atom>> = Vec::new();
+        let mut steps = Vec::new();
+        let mut leads = Vec::new();
+        for side in 0..2 {
+            let name = ["left", "right"][side];
+            let region = region_atoms(&atoms, reference, &selectors[side], axis);
+            let crystal = lead_crystal(&region, axis, [-1.0, 1.0][side], &cell, tol, name)
+                .map_err(|e| in_snapshot(e, reference))?;
+            leads.push(principal_layer(model.as_ref(), &cell, &crystal, name)?);
+            planes.push(crystal.plane);
+            steps.push(crystal.step);
+        }
+        let centre = |p: &[Atom]| p.iter().map(|a| a.pos[axis]).sum::<f64>() / p.len() as f64;
+        if centre(&planes[0]) >= centre(&planes[1]) {
+            return Err(Error::key(
+                deck_path,
+                "leads",
+                "the left lead must lie at lower coordinates along the axis than the right one",
+            ));
+        }
+        let (Some(rl), Some(ll)) = (leads.pop(), leads.pop()) else {
+            return Err(Error::run("two leads are needed"));
+        };
+        let (Some(rp), Some(lp)) = (planes.pop(), planes.pop()) else {
+            return Err(Error::run("two leads are needed"));
+        };
+        let mut setup = TransportSetup {
+            model,
+            axis,
+            cell,
+            transverse_lengths: [lengths[tr[0]], lengths[tr[1]]],
+            mesh,
+            selectors,
+            leads: [ll, rl],
+            planes: [lp, rp],
+            steps: [steps[0], steps[1]],
+            tolerance: tol,
+            points: Vec::new(),
+            fermi_ev: 0.0,
+            energies: Vec::new(),
+            n_eig: deck.energy.eigenchannels,
+        };
+        // The reference itself fixes the k-points (and checks that it is a valid problem).
+        let (_, points) = setup.problem(reference)?;
+        setup.points = points;
+        setup.fermi_ev = match deck.energy.fermi {
+            Fermi::Value(v) => v,
+            Fermi::Word(_) => {
+                // The band-filling mesh over the periodic directions, as the transport mesh.
+                let points = match deck.energy.fermi_kmesh {
+                    Some(m) => {
+                        let mut n: Vec<usize> = tr
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, &d)| b.boundary[d] == Boundary::Periodic)
+                            .map(|(i, _)| m[i])
+                            .collect();
+                        n.resize(2, 1);
+                        monkhorst_pack([n[0], n[1]], false)?
+                    }
+                    None => setup.points.clone(),
+                };
+                let lead = &setup.leads[0];
+                let blocks: Vec<_> = points
+                    .iter()
+                    .map(|p| {
+                        (
+                            lead.h00.dense_at_k(p.point.k),
+                            lead.h01.dense_at_k(p.point.k),
+                            p.point.weight,
+                        )
+                    })
+                    .collect();
+                let electrons = electrons_per_atom * lead.geometry.layer.len() as f64;
+                lead_fermi_energy_kmesh(&blocks, electrons, deck.energy.fermi_q_points)?
+            }
+        };
+        setup.energies = deck
+            .energy
+            .relative_grid()
+            .iter()
+            .map(|e| setup.fermi_ev + e)
+            .collect();
+        Ok(setup)
+    }
+
+    /// The transport problem of a snapshot, with its k-points (those of the setup).
+    pub fn problem(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
+        self.problem_inner(snap).map_err(|e| in_snapshot(e, snap))
+    }
+
+    fn problem_inner(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
+        let tr = transverse(self.axis);
+        let l = snap.simbox.lengths();
+        for (i, &d) in tr.iter().enumerate() {
+            let want = self.transverse_lengths[i];
+            if snap.simbox.boundary[d] == Boundary::Periodic
+                && (l[d] - want).abs() > 1e-9 * want.max(1.0)
+            {
+                return Err(Error::run(format!(
+                    "box length along {} is {} Å, the reference's {want} Å: the leads would not \
+                     match",
+                    ["x", "y", "z"][d],
+                    l[d]
+                )));
+            }
+        }
+        let atoms = atoms_of(snap);
+        let tol = self.tolerance;
+        let mut shifts = [[0.0; 3]; 2];
+        for side in 0..2 {
+            let name = ["left", "right"][side];
+            let outward = [-1.0, 1.0][side];
+            let region = region_atoms(&atoms, snap, &self.selectors[side], self.axis);
+            let crystal = lead_crystal(&region, self.axis, outward, &self.cell, tol, name)?;
+            let ds = (0..3)
+                .map(|d| (crystal.step[d] - self.steps[side][d]).abs())
+                .fold(0.0, f64::max);
+            if ds > tol {
+                return Err(Error::run(format!(
+                    "{name} lead: stacking translation {:?} differs from the reference's {:?}",
+                    crystal.step, self.steps[side]
+                )));
+            }
+            shifts[side] = match_translation(&self.planes[side], &crystal.plane, &self.cell, tol)
+                .ok_or_else(|| {
+                Error::run(format!(
+                    "{name} lead: its outermost plane is not a translate of the reference \
+                         lead's (within {tol} Å)"
+                ))
+            })?;
+            let face = crystal.plane.iter().map(|a| a.pos[self.axis]).sum::<f64>()
+                / crystal.plane.len() as f64;
+            if let Some((i, _)) = atoms
+                .iter()
+                .enumerate()
+                .find(|(_, a)| outward * (a.pos[self.axis] - face) > tol)
+            {
+                return Err(Error::run(format!(
+                    "atom {} lies beyond the outermost plane of the {name} lead",
+                    snap.ids[i]
+                )));
+            }
+        }
+        let (p, points) = build_supercell_problem(
+            self.model.as_ref(),
+            &self.cell,
+            &atoms,
+            [(&self.leads[0], shifts[0]), (&self.leads[1], shifts[1])],
+            self.mesh,
+        )?;
+        if !self.points.is_empty() && points != self.points {
+            return Err(Error::run(
+                "the k-points differ from the reference's (the Hamiltonian is complex here)",
+            ));
+        }
+        Ok((p, points))
+    }
+}
+
+fn atoms_of(s: &Snapshot) -> Vec<Atom> {
+    s.types
+        .iter()
+        .zip(&s.positions)
+        .map(|(&t, &pos)| Atom {
+            species: t as usize,
+            pos,
+        })
+        .collect()
+}
+
+fn region_atoms(atoms: &[Atom], snap: &Snapshot, sel: &Selector, axis: usize) -> Vec<Atom> {
+    atoms
+        .iter()
+        .zip(&snap.ids)
+        .filter(|(a, id)| match sel {
+            Selector::Range(lo, hi) => a.pos[axis] >= *lo && a.pos[axis] <= *hi,
+            Selector::Ids(s) => s.contains(id),
+        })
+        .map(|(a, _)| *a)
+        .collect()
+}
+
+fn in_snapshot(e: Error, s: &Snapshot) -> Error {
+    Error::run(format!("frame {} (step {}): {e}", s.frame, s.step))
+}
