@@ -6,11 +6,13 @@
 //!   out);
 //! - [`rheology_run`]: the same fit for every oscillation stage of a `nanocontact run` folder,
 //!   with the nominal area and optionally the neck area measured at the start of each stage;
+//! - [`plot`]: PNG figures (lines, points with error bars, histograms, stacked panels);
 //! - [`zigzag`]: the zig-zag yielding model of Eqs. (3)–(4) and its fit to G'(ε0);
 //! - [`structure`]: the minimal cross-section N(z) and the bond-angle distribution ρ(θ) of a
 //!   junction over recorded frames (Fig. 1), and the intrinsic tension F_i = 2πγR;
 //! - [`surface_energy`]: γ of the (111), (100), (110) faces of an EAM potential from slabs.
 
+pub mod plot;
 pub mod rheology;
 pub mod rheology_cli;
 pub mod rheology_run;
