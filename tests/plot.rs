@@ -20,33 +20,6 @@ fn decode(path: &Path) -> (u32, u32, Vec<u8>) {
     (info.width, info.height, buf)
 }
 
-/// Whether pixel `p` is colour `c` laid over the white background with an opacity of at least
-/// 0.4 (lines are anti-aliased): the same opacity in each channel.
-fn is_blend_of(p: Color, c: Color) -> bool {
-    let mut alpha = Vec::new();
-    for (pi, ci) in [(p.0, c.0), (p.1, c.1), (p.2, c.2)] {
-        if ci < 200 {
-            alpha.push((255.0 - pi as f64) / (255.0 - ci as f64));
-        } else if (pi as i32 - ci as i32).abs() > 60 {
-            return false;
-        }
-    }
-    let (lo, hi) = alpha
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(l, h), &a| (l.min(a), h.max(a)));
-    lo >= 0.4 && hi <= 1.02 && hi - lo < 0.08
-}
-
-/// Whether a pixel within `r` of (col, row) is colour `c` (over white, see [`is_blend_of`]).
-fn has_color_near(img: &Raster, (col, row): (i32, i32), r: i32, c: Color) -> bool {
-    (-r..=r).any(|dy| {
-        (-r..=r).any(|dx| {
-            img.pixel(col + dx, row + dy)
-                .is_some_and(|p| is_blend_of(p, c))
-        })
-    })
-}
-
 fn count_color(img: &Raster, c: Color) -> usize {
     img.rgb
         .chunks(3)
@@ -89,19 +62,14 @@ fn png_decodes_with_the_size_and_the_series_where_they_belong() {
     // The line passes through its samples (blue, the first palette colour).
     for k in [3, 17, 29, 44] {
         let p = img.frames[0].to_pixel(x[k], y[k]);
-        assert!(has_color_near(&img, p, 1, Color::BLUE), "line at {:?}", p);
+        assert!(img.shows(Color::BLUE, p, 1), "line at {:?}", p);
     }
     // The error bars and markers in red, the bars spanning y ± err.
     for k in 0..a0.len() {
         let f = &img.frames[1];
-        assert!(has_color_near(
-            &img,
-            f.to_pixel(a0[k], gs[k]),
-            1,
-            Color::RED
-        ));
+        assert!(img.shows(Color::RED, f.to_pixel(a0[k], gs[k]), 1));
         let top = f.to_pixel(a0[k], gs[k] + 0.9 * gs_err[k]);
-        assert!(has_color_near(&img, top, 1, Color::RED), "bar {k}");
+        assert!(img.shows(Color::RED, top, 1), "bar {k}");
     }
     // Pure red (the markers' inside) in the bottom panel only.
     let red_in = |f: usize| {
@@ -140,7 +108,7 @@ fn histogram_bars_and_fixed_ranges() {
     let fill = inside(1.025, 1.3);
     assert!(fill.1 > fill.0 && fill.1 > fill.2, "{fill:?}");
     assert_eq!(inside(1.3, 1.3), Color(255, 255, 255), "empty bin");
-    assert!(has_color_near(&img, f.to_pixel(1.05, 2.0), 1, Color::GREEN));
+    assert!(img.shows(Color::GREEN, f.to_pixel(1.05, 2.0), 1));
 }
 
 #[test]
@@ -158,13 +126,13 @@ fn lines_outside_a_fixed_range_are_clipped() {
     let img = fig.render().unwrap();
     let f = img.frames[0];
     for v in [0.1, 0.5, 0.9] {
-        assert!(has_color_near(&img, f.to_pixel(v, v), 1, Color::BLUE));
+        assert!(img.shows(Color::BLUE, f.to_pixel(v, v), 1));
     }
     let blue_outside = (0..img.height as i32)
         .flat_map(|r| (0..img.width as i32).map(move |c| (c, r)))
         .filter(|&(c, r)| {
             let out = c < f.px.0 - 2 || c > f.px.1 + 2 || r < f.py.1 - 2 || r > f.py.0 + 2;
-            out && img.pixel(c, r).is_some_and(|p| is_blend_of(p, Color::BLUE))
+            out && img.shows(Color::BLUE, (c, r), 0)
         })
         .count();
     assert_eq!(blue_outside, 0);

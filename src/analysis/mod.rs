@@ -6,6 +6,8 @@
 //!   out);
 //! - [`rheology_run`]: the same fit for every oscillation stage of a `nanocontact run` folder,
 //!   with the nominal area and optionally the neck area measured at the start of each stage;
+//! - [`rheology_plots`]: its figures: F(t) with the fit, G' and G'' against a0, force–strain
+//!   loops (the paper's Figs. 2, 3a and 4);
 //! - [`plot`]: PNG figures (lines, points with error bars, histograms, stacked panels);
 //! - [`zigzag`]: the zig-zag yielding model of Eqs. (3)–(4) and its fit to G'(ε0);
 //! - [`structure`]: the minimal cross-section N(z) and the bond-angle distribution ρ(θ) of a
@@ -15,6 +17,7 @@
 pub mod plot;
 pub mod rheology;
 pub mod rheology_cli;
+pub mod rheology_plots;
 pub mod rheology_run;
 pub mod structure;
 pub mod surface_energy;

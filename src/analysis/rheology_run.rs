@@ -14,7 +14,9 @@
 //! each stage (the last trajectory frame at or before its first step; the paper's A, "the
 //! minimal cross section area of the relaxed strain-free nanojunction"): G scales as 1/S, so
 //! both are given side by side. Results go to `RUN/rheology.csv`, one row per stage, and one
-//! JSON line per stage is printed.
+//! JSON line per stage is printed; the figures of [`super::rheology_plots`] (F(t) with its fit
+//! and the force–strain loops of each stage, G' and G'' against a0 at each frequency, also with
+//! the neck areas when they are measured) are written beside it as PNG.
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +24,7 @@ use serde_json::json;
 
 use super::rheology::{omega_rad_per_ps, Drive, Rheology, Signal};
 use super::rheology_cli::to_json_line;
+use super::rheology_plots::{self, StageFit};
 use super::structure::cross_section::{Neck, GOLD_ATOMIC_RADIUS_NM};
 use super::structure::snapshots::Snapshots;
 use super::structure::{gold_111_spacing, section};
@@ -144,6 +147,7 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
     }
     let mut out = CsvWriter::create(&opts.run.join("rheology.csv"), &header)?;
     let mut lines = Vec::new();
+    let mut fits = Vec::new();
     for row in &stages.rows {
         let driven = names.iter().find(|n| {
             let a0 = stages
@@ -237,8 +241,10 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
             serde_json::from_str(&to_json_line(&r)).unwrap_or_else(|_| json!({}));
         j["stage"] = json!(row[0]);
         j["area_nm2"] = json!(area_nm2);
+        let mut neck_area_nm2 = None;
         if let Some(n) = &necks {
             let (step, neck) = n.at(first as u64)?;
+            neck_area_nm2 = Some(neck.area_nm2);
             if neck.n_atoms == 0 {
                 log::warn!(
                     "stage {}: the junction is broken at step {step} (N = 0)",
@@ -261,6 +267,16 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
         }
         out.append_row(&vals)?;
         lines.push(j.to_string());
+        fits.push(StageFit {
+            stage: row[0] as usize,
+            a0_nm: 0.1 * a0_a,
+            freq_ghz: f_ghz,
+            h0_nm: opts.h0_nm,
+            area_nm2,
+            neck_area_nm2,
+            signal: sig,
+            fit: r,
+        });
     }
     if lines.is_empty() {
         return Err(Error::run(format!(
@@ -268,5 +284,11 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
             opts.run.display()
         )));
     }
+    let files = rheology_plots::write_all(&opts.run, &fits)?;
+    log::info!(
+        "{}: rheology.csv and {} figures (rheology_*.png)",
+        opts.run.display(),
+        files.len()
+    );
     Ok(lines)
 }

@@ -94,6 +94,8 @@ struct Series {
     x: Vec<f64>,
     y: Vec<f64>,
     color: Option<Color>,
+    /// Marker radius in pixels at the default width (points and error bars).
+    marker: Option<f64>,
 }
 
 /// Counts of values in bins of equal width aligned on multiples of the width, [k·w, (k+1)·w):
@@ -144,7 +146,7 @@ pub struct Panel {
     x_range: Option<(f64, f64)>,
     y_range: Option<(f64, f64)>,
     series: Vec<Series>,
-    legend: Corner,
+    legend: Option<Corner>,
 }
 
 impl Panel {
@@ -156,7 +158,7 @@ impl Panel {
             x_range: None,
             y_range: None,
             series: Vec::new(),
-            legend: Corner::UpperRight,
+            legend: None,
         }
     }
 
@@ -173,9 +175,9 @@ impl Panel {
         self
     }
 
-    /// Put the legend in this corner (default upper right).
+    /// Put the legend in this corner (default: the corner that hides the fewest data).
     pub fn legend(mut self, corner: Corner) -> Panel {
-        self.legend = corner;
+        self.legend = Some(corner);
         self
     }
 
@@ -186,6 +188,7 @@ impl Panel {
             x: x.to_vec(),
             y: y.to_vec(),
             color: None,
+            marker: None,
         });
         self
     }
@@ -238,12 +241,61 @@ impl Panel {
         self
     }
 
+    /// Set the marker radius, in pixels at the default width (4), of the series added last
+    /// (points and error bars; no effect on others).
+    pub fn marker(mut self, radius_px: f64) -> Panel {
+        if let Some(s) = self.series.last_mut() {
+            s.marker = Some(radius_px);
+        }
+        self
+    }
+
     /// The x values that set the automatic x range.
     fn x_data(&self) -> impl Iterator<Item = f64> + '_ {
         self.series
             .iter()
             .filter(|s| s.kind != Kind::HLine)
             .flat_map(|s| s.x.iter().copied())
+    }
+
+    /// The points that a legend should not hide: every point, 8 more along each line segment,
+    /// the centre and the top of each bar, the ends of each error bar.
+    fn ink(&self) -> Vec<(f64, f64)> {
+        let mut v = Vec::new();
+        for s in &self.series {
+            let n = s.x.len().min(s.y.len());
+            match &s.kind {
+                Kind::Line { .. } => {
+                    for k in 0..n {
+                        v.push((s.x[k], s.y[k]));
+                        if k + 1 < n {
+                            for j in 1..=8 {
+                                let w = j as f64 / 9.0;
+                                v.push((
+                                    s.x[k] + w * (s.x[k + 1] - s.x[k]),
+                                    s.y[k] + w * (s.y[k + 1] - s.y[k]),
+                                ));
+                            }
+                        }
+                    }
+                }
+                Kind::Points => v.extend((0..n).map(|k| (s.x[k], s.y[k]))),
+                Kind::ErrorBars { err } => {
+                    for ((&x, &y), e) in s.x.iter().zip(&s.y).zip(err) {
+                        v.extend([(x, y - e.abs()), (x, y), (x, y + e.abs())]);
+                    }
+                }
+                Kind::Bars => {
+                    for k in 0..s.y.len().min(s.x.len().saturating_sub(1)) {
+                        let xc = 0.5 * (s.x[k] + s.x[k + 1]);
+                        v.extend([(xc, s.y[k]), (xc, 0.5 * s.y[k])]);
+                    }
+                }
+                Kind::HLine => {}
+            }
+        }
+        v.retain(|(x, y)| x.is_finite() && y.is_finite());
+        v
     }
 
     /// The y range: fixed, or from the data (error bars and the bars' base included).
@@ -443,6 +495,30 @@ impl Raster {
         }
         let k = 3 * (row as usize * self.width as usize + col as usize);
         Some(Color(self.rgb[k], self.rgb[k + 1], self.rgb[k + 2]))
+    }
+
+    /// Whether a pixel within `radius` of (col, row) shows colour `c` laid over the white
+    /// background with an opacity of at least 0.4 (lines are anti-aliased): the same opacity in
+    /// every channel that `c` darkens. A check for tests that a series is drawn where its data
+    /// map ([`Frame::to_pixel`]).
+    pub fn shows(&self, c: Color, (col, row): (i32, i32), radius: i32) -> bool {
+        let blend_of = |p: Color| {
+            let mut lo = f64::MAX;
+            let mut hi = f64::MIN;
+            for (pi, ci) in [(p.0, c.0), (p.1, c.1), (p.2, c.2)] {
+                if ci < 200 {
+                    let a = (255.0 - pi as f64) / (255.0 - ci as f64);
+                    lo = lo.min(a);
+                    hi = hi.max(a);
+                } else if (pi as i32 - ci as i32).abs() > 60 {
+                    return false;
+                }
+            }
+            lo >= 0.4 && hi <= 1.02 && hi - lo < 0.08
+        };
+        (-radius..=radius).any(|dy| {
+            (-radius..=radius).any(|dx| self.pixel(col + dx, row + dy).is_some_and(blend_of))
+        })
     }
 
     /// The image as PNG bytes.

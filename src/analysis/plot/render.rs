@@ -141,19 +141,58 @@ fn draw_panel<DB: DrawingBackend>(
     bottom: bool,
     s: &Scale,
 ) -> std::result::Result<Frame, String> {
-    let y = p.y_axis();
-    let yt = Ticks::new(y.0, y.1, 6);
     let (tick_px, desc_px) = (s.px(15.0), s.px(18.0));
-    let mut chart = ChartBuilder::on(area)
-        .margin_top(s.px(10.0))
-        .margin_right(s.px(24.0))
-        .margin_left(s.px(6.0))
-        .margin_bottom(s.px(if bottom { 6.0 } else { 2.0 }))
-        .x_label_area_size(if bottom {
-            tick_px + 2 * desc_px + s.px(10.0)
-        } else {
-            s.px(8.0)
+    let margins = [
+        s.px(10.0),
+        s.px(if bottom { 6.0 } else { 2.0 }),
+        s.px(6.0),
+        s.px(24.0),
+    ];
+    let x_area = if bottom {
+        tick_px + 2 * desc_px + s.px(10.0)
+    } else {
+        s.px(8.0)
+    };
+    let labels: Vec<&str> = p
+        .series
+        .iter()
+        .filter(|s| !s.label.is_empty())
+        .map(|s| s.label.as_str())
+        .collect();
+    let mut y = p.y_axis();
+    let corner = (!labels.is_empty()).then(|| {
+        p.legend.unwrap_or_else(|| {
+            // The legend's size as fractions of the plotting area.
+            let style = (FONT, tick_px).into_text_style(area);
+            let text_w = labels
+                .iter()
+                .filter_map(|l| area.estimate_text_size(l, &style).ok())
+                .map(|(w, _)| w)
+                .max()
+                .unwrap_or(0);
+            let (aw, ah) = area.dim_in_pixel();
+            let plot_w = aw.saturating_sub(y_area + margins[2] + margins[3]).max(1);
+            let plot_h = ah.saturating_sub(x_area + margins[0] + margins[1]).max(1);
+            let fw = (text_w + s.px(50.0)) as f64 / plot_w as f64;
+            let fh = (labels.len() as u32 * s.px(24.0) + s.px(20.0)) as f64 / plot_h as f64;
+            let ink = p.ink();
+            let (c, hidden) = least_hidden_corner(&ink, x, y, (fw, fh));
+            if hidden > 0 && p.y_range.is_none() && fh < 0.5 {
+                // Raise the top of the automatic range so that the legend fits above the data.
+                y.1 += (y.1 - y.0) * fh / (1.0 - fh);
+                least_hidden_corner(&ink, x, y, (fw, fh)).0
+            } else {
+                c
+            }
         })
+    });
+    let yt = Ticks::new(y.0, y.1, 6);
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(margins[0])
+        .margin_bottom(margins[1])
+        .margin_left(margins[2])
+        .margin_right(margins[3])
+        .x_label_area_size(x_area)
         .y_label_area_size(y_area)
         .build_cartesian_2d(
             TickAxis {
@@ -189,9 +228,7 @@ fn draw_panel<DB: DrawingBackend>(
         mesh.draw().map_err(text)?;
     }
     let lw = s.px(2.5);
-    let marker = s.px(4.0);
     let mut auto = 0;
-    let mut labelled = false;
     for series in &p.series {
         let c = match (series.color, &series.kind) {
             (Some(c), _) => c,
@@ -202,6 +239,8 @@ fn draw_panel<DB: DrawingBackend>(
             }
         };
         let col = rgb(c);
+        let marker = series.marker.map_or(s.px(4.0), |r| s.px(r.max(0.5)));
+        let legend_marker = marker.max(s.px(4.0));
         let inside = |a: f64, b: f64| a >= x.0 && a <= x.1 && b >= y.0 && b <= y.1;
         let finite = |k: usize| series.x[k].is_finite() && series.y[k].is_finite();
         match &series.kind {
@@ -264,7 +303,7 @@ fn draw_panel<DB: DrawingBackend>(
                     .map_err(text)?;
                 if !series.label.is_empty() {
                     anno.label(series.label.as_str())
-                        .legend(move |q| Circle::new(q, marker, col.filled()));
+                        .legend(move |q| Circle::new(q, legend_marker, col.filled()));
                 }
             }
             Kind::Bars => {
@@ -300,7 +339,6 @@ fn draw_panel<DB: DrawingBackend>(
                 }
             }
         }
-        labelled |= !series.label.is_empty();
     }
     // A frame around the plotting area.
     chart
@@ -310,8 +348,8 @@ fn draw_panel<DB: DrawingBackend>(
             BLACK.stroke_width(1),
         ))
         .map_err(text)?;
-    if labelled {
-        let pos = match p.legend {
+    if let Some(corner) = corner {
+        let pos = match corner {
             Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
             Corner::UpperRight => SeriesLabelPosition::UpperRight,
             Corner::LowerLeft => SeriesLabelPosition::LowerLeft,
@@ -335,6 +373,48 @@ fn draw_panel<DB: DrawingBackend>(
         px: (xr.start, xr.end - 1),
         py: (yr.end - 1, yr.start),
     })
+}
+
+/// The corner of the box x × y whose legend-sized region (fractions `size` of the box) covers
+/// the fewest of `points`, and how many it covers; the first in the order upper right, upper
+/// left, lower right, lower left on a tie.
+fn least_hidden_corner(
+    points: &[(f64, f64)],
+    x: (f64, f64),
+    y: (f64, f64),
+    size: (f64, f64),
+) -> (Corner, usize) {
+    let corners = [
+        (Corner::UpperRight, true, true),
+        (Corner::UpperLeft, false, true),
+        (Corner::LowerRight, true, false),
+        (Corner::LowerLeft, false, false),
+    ];
+    let hidden = |right: bool, upper: bool| {
+        points
+            .iter()
+            .filter(|(px, py)| {
+                let fx = (px - x.0) / (x.1 - x.0);
+                let fy = (py - y.0) / (y.1 - y.0);
+                let in_x = if right {
+                    fx >= 1.0 - size.0
+                } else {
+                    fx <= size.0
+                };
+                let in_y = if upper {
+                    fy >= 1.0 - size.1
+                } else {
+                    fy <= size.1
+                };
+                in_x && in_y && (0.0..=1.0).contains(&fx) && (0.0..=1.0).contains(&fy)
+            })
+            .count()
+    };
+    corners
+        .iter()
+        .map(|&(c, r, u)| (c, hidden(r, u)))
+        .min_by_key(|&(_, n)| n)
+        .unwrap_or((Corner::UpperRight, 0))
 }
 
 /// The parts of the polyline through the finite points (xs, ys) inside the box x × y, each
@@ -416,6 +496,16 @@ fn clip_segment(a: (f64, f64), b: (f64, f64), x: (f64, f64), y: (f64, f64)) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn legend_goes_where_it_hides_least() {
+        let unit = ((0.0, 1.0), (0.0, 1.0));
+        let c = |pts: &[(f64, f64)]| least_hidden_corner(pts, unit.0, unit.1, (0.3, 0.2)).0;
+        assert_eq!(c(&[]), Corner::UpperRight);
+        assert_eq!(c(&[(0.9, 0.9)]), Corner::UpperLeft);
+        assert_eq!(c(&[(0.9, 0.9), (0.1, 0.95)]), Corner::LowerRight);
+        assert_eq!(c(&[(0.9, 0.9), (0.1, 0.95), (0.8, 0.1)]), Corner::LowerLeft);
+    }
 
     #[test]
     fn polylines_are_clipped_and_broken() {

@@ -105,13 +105,17 @@ impl LabelFormat {
         }
     }
 
+    /// The label of `v`, negative numbers with a minus sign (U+2212) rather than a hyphen.
     fn label(&self, v: f64) -> String {
         let d = self.decimals;
-        match self.exponent {
+        let text = match self.exponent {
             _ if v == 0.0 => "0".to_string(),
             Some(e) => format!("{:.d$}e{e}", v / 10f64.powi(e)),
-            // `+ 0.0` turns −0 into 0.
-            None => format!("{:.d$}", v + 0.0),
+            None => format!("{v:.d$}"),
+        };
+        match text.strip_prefix('-') {
+            Some(rest) => format!("\u{2212}{rest}"),
+            None => text,
         }
     }
 }
@@ -141,9 +145,11 @@ mod tests {
         assert_eq!(t.step, 20.0);
         assert_eq!(t.labels, ["0", "20", "40", "60", "80"]);
         let t = Ticks::new(-1.0, 1.0, 4);
-        assert_eq!(t.labels, ["-1.0", "-0.5", "0", "0.5", "1.0"]);
+        assert_eq!(t.labels, ["−1.0", "−0.5", "0", "0.5", "1.0"]);
         let t = Ticks::new(0.0, 1.0, 4);
         assert_eq!(t.labels, ["0", "0.25", "0.50", "0.75", "1.00"]);
+        let t = Ticks::new(-3e-5, 0.0, 3);
+        assert_eq!(t.labels, ["−3e-5", "−2e-5", "−1e-5", "0"]);
         let t = Ticks::new(0.0, 3e-5, 3);
         assert_eq!(t.labels, ["0", "1e-5", "2e-5", "3e-5"]);
         let t = Ticks::new(0.0, 2.5e6, 5);
