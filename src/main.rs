@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 use mpi::traits::Communicator;
 use nanocontact::analysis::structure::bond_angles::AngleParams;
 use nanocontact::analysis::structure::{cli as structure_cli, StructureParams};
-use nanocontact::analysis::{rheology_cli, rheology_run, surface_energy};
+use nanocontact::analysis::{plot_cli, rheology_cli, rheology_run, surface_energy};
 use nanocontact::commands;
 use nanocontact::parallel::World;
 
@@ -92,6 +92,33 @@ enum Command {
         deck: PathBuf,
         /// Output folder.
         #[arg(long, default_value = "farm")]
+        out: PathBuf,
+    },
+    /// PNG figure of columns of a CSV file: lines of --y against --x (each --y one panel,
+    /// stacked, sharing x), or the histogram of --hist in bins of --bin.
+    Plot {
+        /// CSV file with one header line (thermo.csv, leads.csv, rheology.csv, ...).
+        csv: PathBuf,
+        /// Column of the x axis.
+        #[arg(long)]
+        x: Option<String>,
+        /// Columns of one panel, comma-separated; repeat for stacked panels.
+        #[arg(long)]
+        y: Vec<String>,
+        /// Column to histogram (instead of --x/--y).
+        #[arg(long, requires = "bin", conflicts_with_all = ["x", "y"])]
+        hist: Option<String>,
+        /// Bin width of --hist (bins aligned on its multiples).
+        #[arg(long)]
+        bin: Option<f64>,
+        /// Draw points instead of lines.
+        #[arg(long)]
+        points: bool,
+        /// Figure title (default: the CSV path).
+        #[arg(long)]
+        title: Option<String>,
+        /// Output PNG file.
+        #[arg(long)]
         out: PathBuf,
     },
     /// Analyse recorded runs.
@@ -284,6 +311,32 @@ fn main() {
         },
         Command::Farm { deck, out } => {
             nanocontact::transport::farm::farm_command(&deck, &out, &world)
+        }
+        Command::Plot {
+            csv,
+            x,
+            y,
+            hist,
+            bin,
+            points,
+            title,
+            out,
+        } => {
+            let opts = plot_cli::PlotOptions {
+                csv,
+                x,
+                y,
+                hist,
+                bin,
+                points,
+                title,
+                out,
+            };
+            if world.is_root() {
+                plot_cli::run(&opts)
+            } else {
+                Ok(())
+            }
         }
         Command::Analyze { .. } if !world.is_root() => Ok(()),
         Command::Analyze {

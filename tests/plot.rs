@@ -166,3 +166,71 @@ fn empty_panels_and_non_finite_values_draw() {
     let img = fig.render().unwrap();
     assert_eq!(img.frames[0].x, (0.0, 1.0));
 }
+
+#[test]
+fn plot_command_draws_columns_and_histograms() {
+    let dir = common::scratch("plot-cli");
+    let csv = dir.join("trace.csv");
+    let mut text = String::from("# a conductance trace\ntime_ps,G_G0,F_nN\n");
+    for k in 0..200 {
+        let t = k as f64 * 0.5;
+        text += &format!("{t},{},{}\n", 1.0 + 0.02 * (t).sin(), (0.1 * t).cos());
+    }
+    std::fs::write(&csv, text).unwrap();
+    let run = |args: &[&str]| {
+        common::bin()
+            .arg("plot")
+            .arg(&csv)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // Two stacked panels: 900 × 900.
+    let out = dir.join("trace.png");
+    let o = run(&[
+        "--x",
+        "time_ps",
+        "--y",
+        "F_nN",
+        "--y",
+        "G_G0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (w, h, rgb) = decode(&out);
+    assert_eq!((w, h), (900, 900));
+    assert!(rgb.chunks(3).filter(|p| p == &[31, 119, 180]).count() > 1000);
+    // The histogram of G/G0 in bins of 0.05 G0.
+    let hist = dir.join("hist.png");
+    let o = run(&[
+        "--hist",
+        "G_G0",
+        "--bin",
+        "0.05",
+        "--out",
+        hist.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(decode(&hist).0, 900);
+    // Errors: a column the file lacks (named with the file and header line), no --y.
+    let o = run(&["--x", "time_ps", "--y", "G", "--out", out.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("trace.csv:2: no column 'G' (columns: time_ps,G_G0,F_nN)"),
+        "{err}"
+    );
+    let o = run(&["--x", "time_ps", "--out", out.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("plot needs --x COL"));
+    let o = run(&[
+        "--hist",
+        "G_G0",
+        "--bin",
+        "0",
+        "--out",
+        hist.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("positive bin width"));
+}

@@ -121,14 +121,17 @@ impl CsvWriter {
     }
 }
 
-/// A table of numbers read back: the header names and the rows (every value a number).
+/// A table of numbers read back: the header names and the rows (every value a number). Blank
+/// lines and lines starting with `#` are skipped.
 #[derive(Clone, Debug)]
 pub struct CsvTable {
     /// The file, for messages.
     pub path: PathBuf,
     /// Column names.
     pub header: Vec<String>,
-    /// Rows, as many values as header columns each; blank lines are skipped.
+    /// 1-based line number of the header, for messages.
+    pub header_line: usize,
+    /// Rows, as many values as header columns each.
     pub rows: Vec<Vec<f64>>,
 }
 
@@ -136,31 +139,26 @@ impl CsvTable {
     /// Read a table; a missing header, a non-number or a short row is an error naming the line.
     pub fn read(path: &Path) -> Result<CsvTable> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let mut lines = text.lines().enumerate();
-        let header: Vec<String> = match lines.next() {
-            Some((_, h)) => h.split(',').map(|s| s.trim().to_string()).collect(),
-            None => {
-                return Err(Error::input(
-                    path,
-                    Some(1),
-                    "empty file: expected a header line",
-                ))
-            }
-        };
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .map(|(k, l)| (k + 1, l.trim()))
+            .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
+        let (header_line, header) = lines
+            .next()
+            .ok_or_else(|| Error::input(path, Some(1), "empty file: expected a header line"))?;
+        let header: Vec<String> = header.split(',').map(|s| s.trim().to_string()).collect();
         let mut rows = Vec::new();
-        for (k, l) in lines {
-            if l.trim().is_empty() {
-                continue;
-            }
+        for (line_no, l) in lines {
             let row: Vec<f64> = l
                 .split(',')
                 .map(|v| v.trim().parse::<f64>())
                 .collect::<std::result::Result<_, _>>()
-                .map_err(|_| Error::input(path, Some(k + 1), "expected numbers"))?;
+                .map_err(|_| Error::input(path, Some(line_no), "expected numbers"))?;
             if row.len() != header.len() {
                 return Err(Error::input(
                     path,
-                    Some(k + 1),
+                    Some(line_no),
                     format!("expected {} values, found {}", header.len(), row.len()),
                 ));
             }
@@ -169,16 +167,27 @@ impl CsvTable {
         Ok(CsvTable {
             path: path.to_path_buf(),
             header,
+            header_line,
             rows,
         })
     }
 
-    /// Index of the column `name`; an error naming the file when there is none.
+    /// Index of the column `name`; an error naming the file, the header line and the columns
+    /// there are when there is none.
     pub fn col(&self, name: &str) -> Result<usize> {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| Error::input(&self.path, Some(1), format!("no column '{name}'")))
+        self.header.iter().position(|h| h == name).ok_or_else(|| {
+            Error::input(
+                &self.path,
+                Some(self.header_line),
+                format!("no column '{name}' (columns: {})", self.header.join(",")),
+            )
+        })
+    }
+
+    /// The values of the column `name`.
+    pub fn column(&self, name: &str) -> Result<Vec<f64>> {
+        let c = self.col(name)?;
+        Ok(self.rows.iter().map(|r| r[c]).collect())
     }
 }
 
@@ -230,6 +239,31 @@ mod tests {
         }
         assert!(w.append_row(&[Cell::Int(1)]).is_err());
         drop(w);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn tables_are_read_back_with_their_errors() {
+        let dir = test_dir("csv_table");
+        let p = dir.join("t.csv");
+        std::fs::write(&p, "# comment\n\nstep, x\n0,1.5\n10,-2e-3\n").unwrap();
+        let t = CsvTable::read(&p).unwrap();
+        assert_eq!(t.header, ["step", "x"]);
+        assert_eq!(t.header_line, 3);
+        assert_eq!(t.column("x").unwrap(), [1.5, -2e-3]);
+        let e = t.col("y").unwrap_err().to_string();
+        assert!(
+            e.ends_with("t.csv:3: no column 'y' (columns: step,x)"),
+            "{e}"
+        );
+        std::fs::write(&p, "a,b\n1,2\n3\n").unwrap();
+        let e = CsvTable::read(&p).unwrap_err().to_string();
+        assert!(e.ends_with("t.csv:3: expected 2 values, found 1"), "{e}");
+        std::fs::write(&p, "a\nx\n").unwrap();
+        let e = CsvTable::read(&p).unwrap_err().to_string();
+        assert!(e.contains(":2: expected numbers"), "{e}");
+        std::fs::write(&p, "").unwrap();
+        assert!(CsvTable::read(&p).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
