@@ -175,7 +175,8 @@ pub fn loop_figure(s: &StageFit) -> Figure {
         };
         panel = panel
             .line(if *done { "" } else { label }, &eps, &force)
-            .color(color);
+            .color(color)
+            .stroke(1.5);
         *done = true;
     }
     let f = &s.fit.force;

@@ -96,6 +96,8 @@ struct Series {
     color: Option<Color>,
     /// Marker radius in pixels at the default width (points and error bars).
     marker: Option<f64>,
+    /// Line width in pixels at the default width (lines).
+    stroke: Option<f64>,
 }
 
 /// Counts of values in bins of equal width aligned on multiples of the width, [k·w, (k+1)·w):
@@ -189,6 +191,7 @@ impl Panel {
             y: y.to_vec(),
             color: None,
             marker: None,
+            stroke: None,
         });
         self
     }
@@ -246,6 +249,15 @@ impl Panel {
     pub fn marker(mut self, radius_px: f64) -> Panel {
         if let Some(s) = self.series.last_mut() {
             s.marker = Some(radius_px);
+        }
+        self
+    }
+
+    /// Set the line width, in pixels at the default width (2.5), of the series added last
+    /// (lines; no effect on others).
+    pub fn stroke(mut self, width_px: f64) -> Panel {
+        if let Some(s) = self.series.last_mut() {
+            s.stroke = Some(width_px);
         }
         self
     }

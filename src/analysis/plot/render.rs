@@ -227,7 +227,6 @@ fn draw_panel<DB: DrawingBackend>(
         }
         mesh.draw().map_err(text)?;
     }
-    let lw = s.px(2.5);
     let mut auto = 0;
     for series in &p.series {
         let c = match (series.color, &series.kind) {
@@ -241,6 +240,7 @@ fn draw_panel<DB: DrawingBackend>(
         let col = rgb(c);
         let marker = series.marker.map_or(s.px(4.0), |r| s.px(r.max(0.5)));
         let legend_marker = marker.max(s.px(4.0));
+        let lw = s.px(series.stroke.unwrap_or(2.5).max(0.5));
         let inside = |a: f64, b: f64| a >= x.0 && a <= x.1 && b >= y.0 && b <= y.1;
         let finite = |k: usize| series.x[k].is_finite() && series.y[k].is_finite();
         match &series.kind {
