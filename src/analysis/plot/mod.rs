@@ -21,6 +21,19 @@
 //! # }
 //! ```
 //!
+//! Other figures are one call each:
+//!
+//! ```text
+//! T(E):             Figure::new(t, Panel::new("E − E_F (eV)", "T(E)").line("T", &e, &tr))
+//! F and G against t: Figure::stacked(t, vec![Panel::new("t (ps)", "F (nN)").line("", &t, &f),
+//!                                            Panel::new("t (ps)", "G (G₀)").line("", &t, &g)])
+//! G/G₀ histogram:   Figure::new(t, Panel::new("G (G₀)", "counts").histogram("", &g, 0.05))
+//! ρ(θ), N(z):       Figure::new(t, Panel::new("θ (°)", "ρ(θ)").line("interior", &th, &rho))
+//! ```
+//!
+//! The legend goes to the corner where it hides the fewest data, raising the top of an
+//! automatic y range when every corner is taken; [`Panel::legend`] fixes it.
+//!
 //! Non-finite values are left out (a line breaks there), and what lies outside a fixed range
 //! is clipped. Mismatched lengths and bad sizes are reported by [`Figure::render`] and
 //! [`Figure::save_png`] as errors naming the series, never as a panic.
