@@ -327,6 +327,10 @@ fn structure_and_neck_area_commands_on_a_run() {
     );
     assert_eq!(table(&run.join("cross_section.csv")).len(), frames as usize);
     assert!(run.join("cross_section_z.csv").is_file() && run.join("rho_theta.csv").is_file());
+    for png in ["rho_theta.png", "cross_section.png", "neck_vs_time.png"] {
+        let bytes = std::fs::read(run.join(png)).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"), "{png} is not a PNG");
+    }
     let r = j["radius_nm"].as_f64().unwrap();
     let fi = j["F_i_nN"].as_f64().unwrap();
     assert!((fi - 2.0 * std::f64::consts::PI * 0.9 * r).abs() < 1e-12);

@@ -7,6 +7,8 @@
 //!   number of interior atoms it gave ρ(θ);
 //! - `rho_theta.csv`: ρ(θ) over all selected frames (theta_deg, count, rho_per_deg, and ρ
 //!   smoothed as for the peak search);
+//! - `rho_theta.png`, `cross_section.png` (N(z) of the first and last frame) and, for several
+//!   frames, `neck_vs_time.png`;
 //!
 //! and returns one JSON line: the neck statistics over the frames, the ρ(θ) parameters and its
 //! peaks, and F_i = 2πγR when γ is given.
@@ -17,6 +19,7 @@ use serde_json::json;
 
 use super::snapshots::{select_frames, Snapshots};
 use super::{analyze, intrinsic_tension_nn, StructureParams, StructureResult};
+use crate::analysis::plot::{Figure, Panel};
 use crate::error::{Error, Result};
 use crate::io::csv::{Cell, CsvWriter};
 
@@ -79,6 +82,7 @@ pub fn run(opts: &StructureOptions) -> Result<String> {
     };
     std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
     write_tables(&r, &out, opts.smooth_deg)?;
+    write_figures(&r, &out, opts.smooth_deg)?;
     Ok(summary(&r, opts).to_string())
 }
 
@@ -136,6 +140,45 @@ fn write_tables(r: &StructureResult, out: &Path, smooth_deg: f64) -> Result<()> 
             smooth[k].into(),
         ];
         rho_csv.append_row(&row)?;
+    }
+    Ok(())
+}
+
+/// `rho_theta.png`: ρ(θ) with its smoothed curve (the gold paper's Fig. 1c);
+/// `cross_section.png`: N(z) of the first and the last selected frame; `neck_vs_time.png`: the
+/// neck's N over the frames, when there are several.
+fn write_figures(r: &StructureResult, out: &Path, smooth_deg: f64) -> Result<()> {
+    let (theta, rho) = r.angles.series();
+    let smooth = r.angles.smoothed(smooth_deg);
+    let angles = Panel::new("θ (°)", "ρ(θ) (1/°)")
+        .line("ρ(θ)", &theta, &rho)
+        .line(&format!("smoothed, σ = {smooth_deg}°"), &theta, &smooth)
+        .x_range(0.0, 180.0);
+    Figure::new("Bond angles of interior atoms near the neck", angles)
+        .save_png(&out.join("rho_theta.png"))?;
+    let (Some(first), Some(last)) = (r.sections.first(), r.sections.last()) else {
+        return Ok(());
+    };
+    let shown = if r.sections.len() > 1 {
+        vec![first, last]
+    } else {
+        vec![first]
+    };
+    let mut layers = Panel::new("z (Å)", "atoms per layer N");
+    for s in shown {
+        let (z, n) = s.profile.series();
+        layers = layers.line(&format!("frame {} ({} ps)", s.frame, s.time_ps), &z, &n);
+    }
+    Figure::new("Cross-section of the junction", layers)
+        .save_png(&out.join("cross_section.png"))?;
+    if r.sections.len() > 1 {
+        let t: Vec<f64> = r.sections.iter().map(|s| s.time_ps).collect();
+        let n: Vec<f64> = r.sections.iter().map(|s| s.neck.n_atoms as f64).collect();
+        Figure::new(
+            "Neck size over the frames",
+            Panel::new("t (ps)", "neck N").line("", &t, &n),
+        )
+        .save_png(&out.join("neck_vs_time.png"))?;
     }
     Ok(())
 }
