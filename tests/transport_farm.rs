@@ -212,6 +212,7 @@ fn one_structure_from_a_data_file_a_frame_and_groups() {
         ]));
         let c = csv_rows(&out.join("conductance.csv"));
         g.push(c[0][1].parse::<f64>().unwrap());
+        assert_png(&out.join("transmission.png"));
         // T_LR = T_RL, and Σ τ = T per k and energy (all channels kept).
         let tk = common::read_csv(&out.join("transmission_k.csv"));
         let ec = std::fs::read_to_string(out.join("eigenchannels.csv")).unwrap();
@@ -258,6 +259,8 @@ fn farm_is_identical_at_one_to_four_ranks_and_without_the_cache() {
     let reference = results(&r1.join("farm.h5"));
     assert_eq!(reference.units.len(), 10, "5 frames x 2 k-points");
     assert!(reference.failures.is_empty());
+    assert_png(&r1.join("conductance.png"));
+    assert_png(&r1.join("conductance_histogram.png"));
     for np in 2..=4 {
         let out = dir.join(format!("np{np}"));
         farm(np, &d, &out);
@@ -429,4 +432,14 @@ fn bad_transport_decks_fail_with_file_line_and_key() {
         assert!(err.contains(want) && err.contains("bad"), "{err}");
         assert!(!err.contains("panicked"), "{err}");
     }
+}
+
+/// The file exists and starts with the PNG signature.
+fn assert_png(path: &std::path::Path) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "{} is not a PNG",
+        path.display()
+    );
 }

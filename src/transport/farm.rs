@@ -7,13 +7,14 @@
 //!   (`k_index,k1,k2,weight,E_eV,T_LR,T_RL,open_channels_L,open_channels_R`),
 //!   `eigenchannels.csv` (`k_index,E_eV,tau_1,…`), `conductance.csv`
 //!   (`E_F_eV,G_G0,G_S,open_channels` at E_F) and, with `[current]`, `current.csv`
-//!   (`bias_V,temperature_K,current_A`).
+//!   (`bias_V,temperature_K,current_A`); `transmission.png` shows T(E).
 //! - `mpirun -np P nanocontact farm DECK.toml --out DIR`: the selected frames of a trajectory.
 //!   Work units are (frame, k∥) pairs handed out by rank 0 ([`crate::parallel::task_farm`]);
 //!   results stream into `DIR/farm.h5` as they arrive; at the end `conductance.csv`
 //!   (`frame,step,time_ps,G_G0,open_channels,k_done`), `transmission.csv`
 //!   (`frame,step,time_ps,E_eV,T_LR,T_RL,open_channels_L,open_channels_R`, k-averaged, frames
-//!   with every k∥ done) and `failures.csv` (`frame,k_index,message`).
+//!   with every k∥ done) and `failures.csv` (`frame,k_index,message`), with the figures
+//!   `conductance.png` (G/G0 against time) and `conductance_histogram.png` (0.05 G0 bins).
 //!
 //! Both run the same units on any number of ranks. Each rank keeps the lead surface Green's
 //! functions per (E, k∥) ([`super::lead_cache`]) and the problem of its current frame. A unit
@@ -27,6 +28,7 @@ use std::time::Instant;
 use log::{info, warn};
 
 use super::cli::fmt_e14;
+use super::figures;
 use super::landauer::current_amperes;
 use super::lead_cache::LeadCache;
 use super::self_energy::SelfEnergyMethod;
@@ -418,10 +420,16 @@ pub fn farm_command(deck_path: &Path, out: &Path, world: &World) -> Result<()> {
     write(out, "conductance.csv", &c)?;
     write(out, "transmission.csv", &t)?;
     write(out, "failures.csv", &failures_csv(&r))?;
-    let complete = rows.iter().filter(|x| x.k_done == meta_points).count();
+    let done: Vec<_> = rows.iter().filter(|x| x.k_done == meta_points).collect();
+    let complete = done.len();
+    if complete > 0 {
+        let t: Vec<f64> = done.iter().map(|x| x.time_ps).collect();
+        let g: Vec<f64> = done.iter().map(|x| x.g_g0).collect();
+        figures::conductance_trace(out, &t, &g)?;
+    }
     info!(
-        "{complete} of {} frame(s) complete; conductance.csv, transmission.csv, failures.csv \
-         and farm.h5 in {}",
+        "{complete} of {} frame(s) complete; conductance.csv (and .png, histogram), \
+         transmission.csv, failures.csv and farm.h5 in {}",
         p.frames.len(),
         out.display()
     );
@@ -515,6 +523,9 @@ pub fn transport_command(deck_path: &Path, out: &Path, world: &World) -> Result<
     }
     write(out, "transmission_k.csv", &tk)?;
     write(out, "eigenchannels.csv", &ec)?;
+    let t_k: Vec<f64> = avg[1..].iter().map(|a| a[0]).collect();
+    let open_k: Vec<f64> = avg[1..].iter().map(|a| a[2]).collect();
+    figures::transmission(out, es, r.meta.fermi_ev, &t_k, &open_k)?;
     let g = avg[0][0];
     write(
         out,

@@ -24,6 +24,7 @@ pub mod cli;
 pub mod decimation;
 pub mod dense;
 pub mod farm;
+pub mod figures;
 pub mod kwant_json;
 pub mod landauer;
 pub mod lead_cache;
