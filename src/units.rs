@@ -22,3 +22,7 @@ pub const G0_SIEMENS: f64 = 7.748_091_729_863_649e-5;
 
 /// 1 nN in eV/Å: 1 eV/Å = 1.602176634 nN.
 pub const EV_PER_A_IN_NN: f64 = 1.602_176_634;
+
+/// 1 Rydberg in eV (CODATA 2018: R∞hc = 13.605 693 122 994 eV); tight-binding parameter
+/// tables such as Papaconstantopoulos's Handbook give their energies in Ry.
+pub const RYDBERG_EV: f64 = 13.605_693_122_994;

@@ -7,10 +7,14 @@
 //! ([`self_energy`]) and sweeps the block recursive Green's function ([`rgf`]) to the Caroli
 //! transmission T = Tr[Γ_L G Γ_R G†] and the eigenchannels τ_n = eig(t†t).
 //! [`kwant_json`] reads the Kwant reference format; [`tight_binding`] builds problems from atom
-//! positions with a model such as [`sutton`]; [`band_filling`] gives a lead's Fermi energy;
+//! positions with a model such as [`sutton`] (single s orbital) or [`slater_koster`] (spd,
+//! Au and Ag); [`band_filling`] gives a lead's Fermi energy, [`bulk_bands`] the bands and
+//! Fermi energy of the bulk crystal;
 //! [`landauer`] turns T(E) into G and I(V); [`cli`] is the `transport --hamiltonian` command.
 
 pub mod band_filling;
+pub mod bulk_bands;
+pub mod charge_neutrality;
 pub mod cli;
 pub mod decimation;
 pub mod dense;
@@ -20,6 +24,7 @@ pub mod mode_matching;
 pub mod problem;
 pub mod rgf;
 pub mod self_energy;
+pub mod slater_koster;
 pub mod solver;
 pub mod sutton;
 pub mod tight_binding;
