@@ -10,6 +10,9 @@ use nalgebra::{DMatrix, Matrix3, Rotation3, Unit, Vector3};
 use nanocontact::build::tips::TipPair;
 use nanocontact::transport::band_filling::lead_fermi_energy;
 use nanocontact::transport::bulk_bands::{bulk_fermi_energy, BulkBands, Crystal};
+use nanocontact::transport::charge_neutrality::{
+    neutral_problem, shifted, shifted_lead, FermiSea, LeadNeutralityOptions, NeutralityOptions,
+};
 use nanocontact::transport::slater_koster::{sk_block, BondIntegrals, SlaterKoster, ORBITALS};
 use nanocontact::transport::tight_binding::{build_problem, Atom, LeadGeometry};
 use nanocontact::transport::{SelfEnergyMethod, Solver, TransportProblem};
@@ -327,16 +330,13 @@ fn transmission(p: &TransportProblem, e: f64) -> nanocontact::transport::Transmi
         .expect("transmission")
 }
 
-#[test]
-fn perfect_spd_wire_transmits_its_open_channels() {
-    let m = model("au_spd.toml");
-    let a = 4.08;
-    // A (001) wire of the 9 + 4 atoms cross-section: S = two principal layers, the leads the
-    // same wire on both sides.
+/// A perfect (001) wire of the cross-section of a pyramid base of layer `base` (cube edge a):
+/// S = two principal layers, the leads the same wire on both sides.
+fn perfect_wire(m: &SlaterKoster, a: f64, base: usize) -> TransportProblem {
     let tips = TipPair {
         a,
         top: 0,
-        base: 2,
+        base,
         gap: 10.0,
         buffer: 0,
     };
@@ -358,7 +358,13 @@ fn perfect_spd_wire_transmits_its_open_channels() {
         layer: atoms(&shift(2.0)),
         period: [0.0, 0.0, a],
     };
-    let p = build_problem(&m, &atoms(&s), [&left, &right]).unwrap();
+    build_problem(m, &atoms(&s), [&left, &right]).unwrap()
+}
+
+#[test]
+fn perfect_spd_wire_transmits_its_open_channels() {
+    // The 9 + 4 atoms cross-section.
+    let p = perfect_wire(&model("au_spd.toml"), 4.08, 2);
     let mut seen = std::collections::BTreeSet::new();
     for i in 0..12 {
         let e = 2.0 + 0.83 * i as f64;
@@ -378,8 +384,10 @@ fn perfect_spd_wire_transmits_its_open_channels() {
 
 #[test]
 fn monatomic_chains_conduct_one_quantum_at_their_fermi_level() {
-    for file in ["au_spd.toml", "ag_spd.toml"] {
+    for (file, a) in [("au_spd.toml", 4.08), ("ag_spd.toml", 4.09)] {
         let m = model(file);
+        let ef_bulk =
+            bulk_fermi_energy(&m, &Crystal::fcc(a, 0), m.params.valence_electrons, 16).unwrap();
         for d in [2.5, 2.6, 2.75, 2.9] {
             let chain: Vec<[f64; 3]> = (0..4).map(|i| [0.0, 0.0, i as f64 * d]).collect();
             let left = LeadGeometry {
@@ -407,6 +415,77 @@ fn monatomic_chains_conduct_one_quantum_at_their_fermi_level() {
                 "{file} d = {d}: G = {} G0",
                 t.t_lr
             );
+            // Between bulk electrodes the chain's Fermi level is the bulk one; made neutral
+            // there (a uniform shift of the chain's levels) it still has one open channel.
+            let n = neutral_problem(
+                &p,
+                9,
+                m.params.valence_electrons,
+                ef_bulk,
+                &LeadNeutralityOptions::default(),
+                &NeutralityOptions::default(),
+            )
+            .unwrap();
+            let t = transmission(&n.problem, ef_bulk);
+            assert_eq!(t.open_l, 1, "{file} d = {d}: neutral chain");
+            assert!(
+                t.t_lr > 0.9 && t.t_lr < 1.05,
+                "{file} d = {d}: neutral chain G = {} G0, shift {:?}",
+                t.t_lr,
+                n.lead_shifts[0]
+            );
         }
+    }
+}
+
+#[test]
+fn neutral_wire_charges_agree_between_band_filling_and_the_fermi_sea_contour() {
+    for (file, a) in [("au_spd.toml", 4.08), ("ag_spd.toml", 4.09)] {
+        let m = model(file);
+        let z = m.params.valence_electrons;
+        let ef = bulk_fermi_energy(&m, &Crystal::fcc(a, 0), z, 16).unwrap();
+        // The 4 + 1 atoms wire: its own band filling puts E_F eV away from the bulk one, so its
+        // atoms need shifts (the four-fold coordinated more than the chain-like one).
+        let p = perfect_wire(&m, a, 1);
+        let n = neutral_problem(
+            &p,
+            9,
+            z,
+            ef,
+            &LeadNeutralityOptions::default(),
+            &NeutralityOptions::default(),
+        )
+        .unwrap();
+        let lead = &n.lead_shifts[0];
+        assert_eq!(lead.len(), 5);
+        assert_eq!(n.shifts.len(), 10);
+        // Band filling (Fermi–Dirac, kT = 0.1 eV) and the Green's-function contour (T = 0) give
+        // the same charges: applying the lead's shifts to S leaves S nearly neutral already ...
+        let ranges: Vec<_> = (0..10).map(|i| 9 * i..9 * i + 9).collect();
+        let mut q = shifted_lead(&p, 0, &ranges[..5], lead);
+        q = shifted_lead(&q, 1, &ranges[..5], &n.lead_shifts[1]);
+        let s_shifts: Vec<f64> = (0..10).map(|i| lead[i % 5]).collect();
+        let q = shifted(&q, &ranges, &s_shifts);
+        let sea = FermiSea::new(&q, ef, &NeutralityOptions::default()).unwrap();
+        let (charges, _) = sea.charges(&ranges, &vec![0.0; 10]).unwrap();
+        for c in &charges {
+            assert!((c - z).abs() < 0.02, "{file}: contour charges {charges:?}");
+        }
+        // ... and the neutral S continues the leads: shifts as the lead's, T an integer.
+        for (i, d) in n.shifts.iter().enumerate() {
+            assert!(
+                (d - lead[i % 5]).abs() < 0.05,
+                "{file}: {:?} vs {lead:?}",
+                n.shifts
+            );
+        }
+        let t = transmission(&n.problem, ef);
+        assert!(t.open_l >= 1);
+        assert!(
+            (t.t_lr - t.open_l as f64).abs() < 1e-3,
+            "{file}: T = {} with {} channels",
+            t.t_lr,
+            t.open_l
+        );
     }
 }
