@@ -555,7 +555,7 @@ pub fn neutral_problem(
     opts: &NeutralityOptions,
 ) -> Result<NeutralProblem> {
     let ranges = |n: usize| -> Result<Vec<Range<usize>>> {
-        if orbitals == 0 || n % orbitals != 0 {
+        if orbitals == 0 || !n.is_multiple_of(orbitals) {
             return Err(Error::run(format!(
                 "charge neutrality: {n} orbitals are not whole atoms of {orbitals} orbitals"
             )));
