@@ -467,7 +467,7 @@ fn neutral_wire_charges_agree_between_band_filling_and_the_fermi_sea_contour() {
         let s_shifts: Vec<f64> = (0..10).map(|i| lead[i % 5]).collect();
         let q = shifted(&q, &ranges, &s_shifts);
         let sea = FermiSea::new(&q, ef, &NeutralityOptions::default()).unwrap();
-        let (charges, _) = sea.charges(&ranges, &vec![0.0; 10]).unwrap();
+        let (charges, _) = sea.charges(&ranges, &[0.0; 10]).unwrap();
         for c in &charges {
             assert!((c - z).abs() < 0.02, "{file}: contour charges {charges:?}");
         }
