@@ -489,3 +489,51 @@ fn neutral_wire_charges_agree_between_band_filling_and_the_fermi_sea_contour() {
         );
     }
 }
+
+/// Slow (about 5 minutes on 2 cores; the neutrality of 110 atoms and 41-atom lead layers):
+/// `cargo test --release --test transport_spd -- --ignored`.
+///
+/// Two fcc(001) gold pyramids (layers of 1, 4, 9, 16, 25 atoms, a = 4.08 Å) with their apex
+/// atoms 2.885 Å apart (the bulk nearest-neighbour distance) on wire leads of the 25 + 16 atom
+/// base cross-section; leads and tips locally charge neutral at the bulk E_F. Thinner wire leads
+/// (16 + 9 atoms and less) have too few channels: their subband edges put dips into T(E) near
+/// E_F (see bench/transport/steps/README.md).
+#[test]
+#[ignore]
+fn single_atom_gold_contact_between_pyramids_conducts_one_quantum() {
+    let m = model("au_spd.toml");
+    let a = 4.08;
+    let z = m.params.valence_electrons;
+    let ef = bulk_fermi_energy(&m, &Crystal::fcc(a, 0), z, 24).unwrap();
+    let tips = TipPair {
+        a,
+        top: 0,
+        base: 4,
+        gap: a / 2f64.sqrt(),
+        buffer: 0,
+    };
+    let c = tips.contact().unwrap();
+    let leads = c.leads.clone().map(|l| LeadGeometry {
+        layer: atoms(&l.layer),
+        period: l.period,
+    });
+    let p = build_problem(&m, &atoms(&c.scattering), [&leads[0], &leads[1]]).unwrap();
+    let n = neutral_problem(
+        &p,
+        9,
+        z,
+        ef,
+        &LeadNeutralityOptions::default(),
+        &NeutralityOptions::default(),
+    )
+    .unwrap();
+    let t = transmission(&n.problem, ef);
+    assert!(
+        t.t_lr > 0.9 && t.t_lr < 1.05,
+        "G = {} G0, tau {:?}",
+        t.t_lr,
+        t.tau
+    );
+    // One open eigenchannel (the apex s–d_z² channel).
+    assert!(t.tau[0] > 0.9 && t.tau[1] < 0.05, "tau {:?}", t.tau);
+}
