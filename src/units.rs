@@ -25,3 +25,7 @@ pub const EV_PER_A_IN_NN: f64 = 1.602_176_634;
 
 /// 1 eV/Å² in J/m² (e = 1.602176634e-19 C exactly, 1 Å² = 1e-20 m²): surface energies.
 pub const EV_PER_A2_IN_J_PER_M2: f64 = 16.021_766_34;
+
+/// 1 Rydberg in eV (CODATA 2018: R∞hc = 13.605 693 122 994 eV); tight-binding parameter
+/// tables such as Papaconstantopoulos's Handbook give their energies in Ry.
+pub const RYDBERG_EV: f64 = 13.605_693_122_994;

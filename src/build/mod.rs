@@ -1,6 +1,7 @@
-//! Structure builders: oriented lattices (and, later, junctions, tips and chains).
+//! Structure builders: oriented lattices, junctions, and pyramidal tips for point contacts.
 
 pub mod junction;
 pub mod lattice;
+pub mod tips;
 
 pub use lattice::OrientedFcc;

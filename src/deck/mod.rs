@@ -414,7 +414,7 @@ impl Default for OutputDeck {
 }
 
 /// 1-based line number of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())]
         .bytes()
         .filter(|&b| b == b'\n')
@@ -424,7 +424,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Line where `key` is set inside `[table]` (or the table header line), for messages about
 /// values that parsed but are invalid.
-fn locate(text: &str, table: &str, key: &str) -> Option<usize> {
+pub(crate) fn locate(text: &str, table: &str, key: &str) -> Option<usize> {
     let mut current = String::new();
     let mut header = None;
     for (k, l) in text.lines().enumerate() {

@@ -7,11 +7,13 @@
 //! ([`self_energy`]) and sweeps the block recursive Green's function ([`rgf`]) to the Caroli
 //! transmission T = Tr[Γ_L G Γ_R G†] and the eigenchannels τ_n = eig(t†t).
 //! [`kwant_json`] reads the Kwant reference format; [`tight_binding`] builds problems from atom
-//! positions with a model such as [`sutton`], and [`supercell`] does so for systems periodic
-//! across the transport axis (Fourier blocks H(R), Monkhorst–Pack k∥ meshes); [`lead_crystal`]
-//! finds a lead's stacking and principal layer from its atoms; [`band_filling`] gives a lead's
-//! Fermi energy; [`landauer`] turns T(E) into G and I(V); [`cli`] is the
-//! `transport --hamiltonian` command.
+//! positions with a model such as [`sutton`] (single s orbital) or [`slater_koster`] (spd,
+//! Au and Ag), and [`supercell`] does so for systems periodic across the transport axis
+//! (Fourier blocks H(R), Monkhorst–Pack k∥ meshes); [`lead_crystal`] finds a lead's stacking
+//! and principal layer from its atoms; [`band_filling`] gives a lead's Fermi energy,
+//! [`bulk_bands`] the bands and Fermi energy of the bulk crystal, [`charge_neutrality`] the
+//! on-site shifts that make each atom neutral; [`landauer`] turns T(E) into G and I(V); [`cli`]
+//! is the `transport --hamiltonian` command.
 //!
 //! Snapshots (MD frames, data files): [`snapshot`] turns a structure and a transport deck into
 //! a problem with shared, precomputed leads; [`unit`](mod@unit) solves one (snapshot, k∥) unit with lead
@@ -20,6 +22,8 @@
 //! (`crate::parallel::task_farm`).
 
 pub mod band_filling;
+pub mod bulk_bands;
+pub mod charge_neutrality;
 pub mod cli;
 pub mod decimation;
 pub mod dense;
@@ -33,6 +37,7 @@ pub mod mode_matching;
 pub mod problem;
 pub mod rgf;
 pub mod self_energy;
+pub mod slater_koster;
 pub mod snapshot;
 pub mod solver;
 pub mod store;

@@ -1,0 +1,239 @@
+//! Pyramidal fcc(001) tips facing each other along z, on semi-infinite wire leads: the
+//! geometry of a point contact for transport.
+//!
+//! Frame: cube axes x, y, z along [100], [010], [001] of the fcc crystal of cube edge a; the
+//! (001) atomic layers are a/2 apart. In units of a/2 a site is (i, j, k) with i + j + k even;
+//! layer k of a tip (k counted from its top) holds the sites with |i + j| ≤ k and |i − j| ≤ k:
+//! a square of (k + 1)² atoms with edges along ⟨110⟩, nearest-neighbour spacing a/√2, so that
+//! the tip is a square pyramid bounded by {111} facets, ending in one apex atom (k = 0). A tip
+//! may be truncated at layer t0 (a flat top of (t0 + 1)² atoms) and ends at its base layer K.
+//!
+//! The left tip's top layer lies at z = 0, its base at z = −(K − t0)·a/2; the right tip is its
+//! mirror image with the top at z = g (the gap between the top layers: for one apex atom each,
+//! the apex–apex distance). Below each base the crystal continues as a wire of the base's
+//! cross-section (layers of (K + 1)² and K² atoms alternating): its principal layer is two
+//! atomic layers, period a along −z (left) or +z (right). `buffer` such principal layers on each
+//! side are part of the scattering region, the rest is the lead.
+//!
+//! The two tips belong to one fcc lattice when g is an even multiple of a/2; [`neck_sites`] then
+//! lists the lattice sites between the tops, for contacts that grow atom by atom.
+
+use crate::error::{Error, Result};
+
+/// Two fcc(001) pyramidal tips facing each other.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TipPair {
+    /// Cube edge (Å).
+    pub a: f64,
+    /// Layer index of each tip's top (0: a single apex atom).
+    pub top: usize,
+    /// Layer index of each tip's base (≥ top).
+    pub base: usize,
+    /// Distance between the two top layers along z (Å).
+    pub gap: f64,
+    /// Wire principal layers kept in the scattering region on each side.
+    pub buffer: usize,
+}
+
+/// A semi-infinite wire lead: the positions of its first principal layer (nearest the
+/// scattering region) and the period pointing away from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WireLead {
+    pub layer: Vec<[f64; 3]>,
+    pub period: [f64; 3],
+}
+
+/// A point contact: scattering-region positions and the two leads [left, right].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contact {
+    pub scattering: Vec<[f64; 3]>,
+    pub leads: [WireLead; 2],
+}
+
+/// In-plane sites (i, j) of layer k (units a/2) inside the square of half-diagonal `half`:
+/// |i + j| ≤ half, |i − j| ≤ half, i + j + k even.
+fn layer_sites(k: usize, half: usize) -> Vec<(i64, i64)> {
+    let h = half as i64;
+    let mut out = Vec::new();
+    for i in -h..=h {
+        for j in -h..=h {
+            if (i + j).abs() <= h && (i - j).abs() <= h && (i + j + k as i64).rem_euclid(2) == 0 {
+                out.push((i, j));
+            }
+        }
+    }
+    out
+}
+
+impl TipPair {
+    fn check(&self) -> Result<()> {
+        if !(self.a.is_finite() && self.a > 0.0) {
+            return Err(Error::run(format!(
+                "tips: lattice constant must be positive, got {}",
+                self.a
+            )));
+        }
+        if self.base < self.top {
+            return Err(Error::run(format!(
+                "tips: base layer {} lies above the top layer {}",
+                self.base, self.top
+            )));
+        }
+        if !(self.gap.is_finite() && self.gap > 0.0) {
+            return Err(Error::run(format!(
+                "tips: the gap between the tops must be positive, got {} Å",
+                self.gap
+            )));
+        }
+        Ok(())
+    }
+
+    /// Height of layer k of the left tip (k = top at z = 0).
+    fn z_left(&self, k: usize) -> f64 {
+        -((k - self.top) as f64) * 0.5 * self.a
+    }
+
+    /// The atoms of both tips and of the buffer, left tip first.
+    pub fn contact(&self) -> Result<Contact> {
+        self.check()?;
+        let h = 0.5 * self.a;
+        let mut left = Vec::new();
+        // Tip layers top..=base, then the buffer wire layers.
+        for k in self.top..=self.base {
+            for (i, j) in layer_sites(k, k) {
+                left.push([i as f64 * h, j as f64 * h, self.z_left(k)]);
+            }
+        }
+        let wire_layer = |k: usize| -> Vec<[f64; 3]> {
+            layer_sites(k, self.base)
+                .into_iter()
+                .map(|(i, j)| [i as f64 * h, j as f64 * h, self.z_left(k)])
+                .collect()
+        };
+        for k in self.base + 1..=self.base + 2 * self.buffer {
+            left.extend(wire_layer(k));
+        }
+        let lead_start = self.base + 2 * self.buffer + 1;
+        let lead_left: Vec<[f64; 3]> = (lead_start..lead_start + 2).flat_map(wire_layer).collect();
+        // The right side is the mirror image z → gap − z.
+        let mirror = |p: &[f64; 3]| [p[0], p[1], self.gap - p[2]];
+        let mut scattering = left.clone();
+        scattering.extend(left.iter().map(mirror));
+        let lead_right = lead_left.iter().map(mirror).collect();
+        Ok(Contact {
+            scattering,
+            leads: [
+                WireLead {
+                    layer: lead_left,
+                    period: [0.0, 0.0, -self.a],
+                },
+                WireLead {
+                    layer: lead_right,
+                    period: [0.0, 0.0, self.a],
+                },
+            ],
+        })
+    }
+}
+
+/// Lattice sites strictly between the two tops, when both tips belong to one fcc lattice
+/// (gap = an even number of layer spacings a/2), ordered for growth atom by atom: by distance
+/// from the z axis, then by height, then by angle about the axis. Only sites inside the
+/// cross-section of the tops' squares grown by `margin` layers are listed.
+pub fn neck_sites(tips: &TipPair, margin: usize) -> Result<Vec<[f64; 3]>> {
+    tips.check()?;
+    let h = 0.5 * tips.a;
+    let layers = tips.gap / h;
+    let n = layers.round();
+    if (layers - n).abs() > 1e-9 || (n as i64) % 2 != 0 || n < 2.0 {
+        return Err(Error::run(format!(
+            "neck sites: the gap {} Å is not an even number (≥ 2) of layer spacings a/2 = {h} Å",
+            tips.gap
+        )));
+    }
+    let n = n as usize;
+    // Global layer q (z = q·a/2) has the parity of tip layer k = top − q (left tip).
+    let mut sites: Vec<([f64; 3], f64, f64)> = Vec::new();
+    for q in 1..n {
+        let parity = (tips.top + q) % 2;
+        for (i, j) in layer_sites(parity, tips.top + margin) {
+            let p = [i as f64 * h, j as f64 * h, q as f64 * h];
+            let rho = (p[0] * p[0] + p[1] * p[1]).sqrt();
+            sites.push((p, rho, p[1].atan2(p[0])));
+        }
+    }
+    sites.sort_by(|a, b| {
+        (a.1, (a.0[2] - 0.5 * tips.gap).abs(), a.2)
+            .partial_cmp(&(b.1, (b.0[2] - 0.5 * tips.gap).abs(), b.2))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    Ok(sites.into_iter().map(|s| s.0).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count_near(p: &[f64; 3], all: &[[f64; 3]], r: f64) -> usize {
+        all.iter()
+            .filter(|q| {
+                let d = (0..3).map(|k| (p[k] - q[k]).powi(2)).sum::<f64>().sqrt();
+                d > 1e-9 && d < r
+            })
+            .count()
+    }
+
+    #[test]
+    fn pyramid_layers_hold_squares_of_atoms_on_an_fcc_lattice() {
+        let a = 4.08;
+        let t = TipPair {
+            a,
+            top: 0,
+            base: 3,
+            gap: 10.0,
+            buffer: 1,
+        };
+        let c = t.contact().unwrap();
+        // Tip: 1 + 4 + 9 + 16 atoms; buffer: 9 + 16; per side, twice.
+        assert_eq!(c.scattering.len(), 2 * (30 + 25));
+        assert_eq!(c.leads[0].layer.len(), 25);
+        let nn = a / 2f64.sqrt();
+        // The apex has its 4 nearest neighbours in the layer below.
+        let apex = c.scattering[0];
+        assert_eq!(apex, [0.0, 0.0, 0.0]);
+        assert_eq!(count_near(&apex, &c.scattering, nn + 0.01), 4);
+        // Every site is a lattice site: all pair distances are ≥ nn.
+        for p in &c.scattering {
+            assert!(count_near(p, &c.scattering, nn - 0.01) == 0);
+        }
+        // A bulk-like atom deep in the buffer has 12 neighbours counting the lead layer.
+        let mut all = c.scattering.clone();
+        all.extend(c.leads[0].layer.iter().copied());
+        let inner = [0.0, 0.0, -4.0 * 0.5 * a];
+        assert!(c.scattering.contains(&inner));
+        assert_eq!(count_near(&inner, &all, nn + 0.01), 12);
+    }
+
+    #[test]
+    fn neck_sites_continue_the_lattice() {
+        let a = 4.08;
+        let t = TipPair {
+            a,
+            top: 2,
+            base: 4,
+            gap: 2.0 * a,
+            buffer: 0,
+        };
+        let neck = neck_sites(&t, 0).unwrap();
+        let c = t.contact().unwrap();
+        let nn = a / 2f64.sqrt();
+        let mut all = c.scattering.clone();
+        all.extend(neck.iter().copied());
+        for p in &all {
+            assert_eq!(count_near(p, &all, nn - 0.01), 0, "{p:?} too close");
+        }
+        // Layers q = 1, 2, 3: parity of top + q; the middle layer is the top's parity.
+        assert_eq!(neck[0], [0.0, 0.0, a]);
+        assert!(neck_sites(&TipPair { gap: 1.5 * a, ..t }, 0).is_err());
+    }
+}
