@@ -361,9 +361,9 @@ pub fn shifted(
             d.entries.push((o, o, c64(s, 0.0)));
         }
     }
-    match p.h_s.terms.iter_mut().find(|(m, _)| *m == 0) {
+    match p.h_s.terms.iter_mut().find(|(m, _)| *m == [0, 0]) {
         Some((_, b)) => b.entries.extend(d.entries),
-        None => p.h_s.terms.push((0, d)),
+        None => p.h_s.terms.push(([0, 0], d)),
     }
     p
 }
@@ -524,9 +524,9 @@ pub fn shifted_lead(
             d.entries.push((o, o, c64(s, 0.0)));
         }
     }
-    match h00.terms.iter_mut().find(|(m, _)| *m == 0) {
+    match h00.terms.iter_mut().find(|(m, _)| *m == [0, 0]) {
         Some((_, b)) => b.entries.extend(d.entries),
-        None => h00.terms.push((0, d)),
+        None => h00.terms.push(([0, 0], d)),
     }
     p
 }
