@@ -490,7 +490,7 @@ fn neutral_wire_charges_agree_between_band_filling_and_the_fermi_sea_contour() {
     }
 }
 
-/// Slow (about 5 minutes on 2 cores; the neutrality of 110 atoms and 41-atom lead layers):
+/// Slow (8 minutes on the 2-core machine; the neutrality of 110 atoms and 41-atom lead layers):
 /// `cargo test --release --test transport_spd -- --ignored`.
 ///
 /// Two fcc(001) gold pyramids (layers of 1, 4, 9, 16, 25 atoms, a = 4.08 Å) with their apex

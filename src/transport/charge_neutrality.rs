@@ -590,3 +590,37 @@ pub fn neutral_problem(
         shifts: r.shifts,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gauss_legendre_is_exact_for_polynomials_of_degree_2n_minus_1() {
+        let (x, w) = gauss_legendre(8);
+        let int = |p: i32| x.iter().zip(&w).map(|(x, w)| w * x.powi(p)).sum::<f64>();
+        assert!((int(14) - 2.0 / 15.0).abs() < 1e-14);
+        assert!((int(0) - 2.0).abs() < 1e-14);
+        assert!(int(13).abs() < 1e-14);
+    }
+
+    #[test]
+    fn the_fermi_sea_contour_counts_the_poles_below_the_fermi_level() {
+        // −(1/π) Im ∫ dE/(E + i0 − ε) over (E_B, E_F) is 1 for E_B < ε < E_F, 0 above E_F:
+        // the contour's orientation and weights.
+        let nodes = fermi_sea_contour(-20.0, 0.0, 8);
+        let count = |eps: f64| {
+            let s: C64 = nodes.iter().map(|(z, w)| *w / (*z - eps)).sum();
+            -s.im / std::f64::consts::PI
+        };
+        for eps in [-15.0, -5.0, -1.0, -0.3] {
+            assert!((count(eps) - 1.0).abs() < 1e-6, "ε = {eps}: {}", count(eps));
+        }
+        for eps in [0.3, 1.0, 5.0] {
+            assert!(count(eps).abs() < 1e-6, "ε = {eps}: {}", count(eps));
+        }
+        // Real part: ln|(E_F − ε)/(E_B − ε)|.
+        let s: C64 = nodes.iter().map(|(z, w)| *w / (*z + 5.0)).sum();
+        assert!((s.re - (5.0f64 / 15.0).ln()).abs() < 1e-6);
+    }
+}
