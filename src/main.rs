@@ -6,7 +6,9 @@ use clap::{Parser, Subcommand};
 use mpi::traits::Communicator;
 use nanocontact::analysis::structure::bond_angles::AngleParams;
 use nanocontact::analysis::structure::{cli as structure_cli, StructureParams};
-use nanocontact::analysis::{plot_cli, rheology_cli, rheology_run, surface_energy};
+use nanocontact::analysis::{
+    force_conductance, plot_cli, rheology_cli, rheology_run, surface_energy,
+};
 use nanocontact::commands;
 use nanocontact::parallel::World;
 
@@ -205,6 +207,22 @@ enum AnalyzeCmd {
         /// Surface energy γ, J/m²: adds the intrinsic tension F_i = 2πγR of the neck.
         #[arg(long)]
         gamma_j_m2: Option<f64>,
+    },
+    /// The force between the leads of a run and the conductance of its farmed frames on one
+    /// time axis: force_conductance.csv, force_conductance_stages.csv (mean, spread and
+    /// correlation per stage), force_conductance.png, conductance_vs_force.png; one JSON line.
+    ForceConductance {
+        /// Output folder of `nanocontact run` (stages.csv, leads.csv).
+        run: PathBuf,
+        /// Output folder of `nanocontact farm` on that run's trajectory (conductance.csv).
+        #[arg(long)]
+        farm: PathBuf,
+        /// Output folder (default: the farm folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Width of the force average centred on each frame, ps (0: the sample at the frame).
+        #[arg(long, default_value_t = 10.0)]
+        window_ps: f64,
     },
     /// Surface energies γ(111), γ(100), γ(110) of an EAM potential from relaxed slabs, as one
     /// JSON line (J/m² and meV/Å², relaxed and unrelaxed).
@@ -415,6 +433,23 @@ fn main() {
                 gamma_j_m2,
             };
             structure_cli::run(&opts).map(|line| println!("{line}"))
+        }
+        Command::Analyze {
+            what:
+                AnalyzeCmd::ForceConductance {
+                    run,
+                    farm,
+                    out,
+                    window_ps,
+                },
+        } => {
+            let opts = force_conductance::Options {
+                run,
+                farm,
+                out,
+                window_ps,
+            };
+            force_conductance::run(&opts).map(|line| println!("{line}"))
         }
         Command::Analyze {
             what:

@@ -62,3 +62,52 @@ fn builtin_demo_runs_and_writes_outputs() {
         rows.last().unwrap()[2]
     );
 }
+
+/// `OUT/deck.toml` is the deck as given plus `base_dir`, so the copy finds the deck's relative
+/// files from its new folder: re-running it gives the same thermo table.
+#[test]
+fn copied_deck_reads_from_its_run_folder() {
+    let dir = common::scratch("deck-copy");
+    std::fs::create_dir_all(dir.join("in/pot")).unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/potentials/Au_u3.eam"),
+        dir.join("in/pot/Au_u3.eam"),
+    )
+    .unwrap();
+    let deck = r#"title = "copy"
+[structure]
+boundary = "p p p"
+[structure.lattice]
+a = 4.08
+cells = [3, 3, 3]
+[potential]
+style = "eam"
+files = ["pot/Au_u3.eam"]
+[velocity]
+temperature = 300.0
+seed = 7
+[run]
+timestep = 0.002
+steps = 20
+thermo = 10
+"#;
+    std::fs::write(dir.join("in/deck.toml"), deck).unwrap();
+    let run = |deck: &std::path::Path, out: &str| {
+        let o = common::bin()
+            .arg("run")
+            .arg(deck)
+            .arg("--out")
+            .arg(dir.join(out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(dir.join(out).join("thermo.csv")).unwrap()
+    };
+    let first = run(&dir.join("in/deck.toml"), "a");
+    let copy = std::fs::read_to_string(dir.join("a/deck.toml")).unwrap();
+    assert!(copy.ends_with(deck), "the deck's own text is kept");
+    assert!(copy.contains("base_dir = "), "{copy}");
+    let second = run(&dir.join("a/deck.toml"), "b");
+    assert_eq!(first, second);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Gold nanojunction rheology (issue 6, item 3): the paper's 2,519-atom Au(111) junction
+# Gold nanojunction rheology (issue 6, item 3): the paper's N ≈ 9 Au(111) junction, 2,540 atoms
 # (inputs/au_junction.toml: relaxation protocol, then 5 cycles at each of a0 = 0.5 ... 3 Å at
 # 10 GHz), on NP ranks (default 2), then the rheology fit of every sweep stage.
 #   bench/rheology/run.sh [NP]
 # Outputs: bench/rheology/work/au_junction/ (thermo.csv, leads.csv, stages.csv, traj.h5,
 # rheology.csv, cross_section*.csv, rho_theta.csv) and bench/rheology/work/*.json; about 35
-# minutes on 2 cores.
+# minutes on 2 cores (idle).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -15,10 +15,14 @@ np="${1:-2}"
 out="$here/work/au_junction"
 mkdir -p "$here/work"
 mpirun --oversubscribe -np "$np" "$root/target/release/nanocontact" run "$root/inputs/au_junction.toml" --out "$out" 2>&1 | tee "$here/work/au_junction.log"
-# Strain reference h0 = 2.75 nm (the column length). Stress area: the nominal one is the initial
-# column's minimal cross-section measured in traj.h5 (N·π·r0², r0 = 0.144 nm; 25 atoms per (111)
-# layer), and beside it the neck's N·π·r0² measured at the start of each stage (--neck-area).
-"$root/target/release/nanocontact" analyze rheology "$out" --h0-nm 2.75 --neck-area --skip-cycles 1 | tee "$here/work/fits.jsonl"
+# Strain reference h0 = 2.75 nm (the column length). Stress area, as in the paper: the minimal
+# cross-section of the relaxed, strain-free junction, N·π·r0² (r0 = 0.144 nm) measured in the
+# first frame of the first sweep stage (the stage after the last one with the top lead at rest,
+# column 9 of stages.csv); beside it the neck measured at the start of each stage (--neck-area).
+first="$(awk -F, 'NR > 1 && $9 + 0 == 0 { s = $1 } END { print s + 1 }' "$out/stages.csv")"
+"$root/target/release/nanocontact" analyze structure "$out" --stage "$first" --frames 0 --out "$here/work/relaxed" | tee "$here/work/relaxed.json"
+area=$(sed -E 's/.*"area_nm2":([-0-9.eE+]+).*/\1/' "$here/work/relaxed.json")
+"$root/target/release/nanocontact" analyze rheology "$out" --h0-nm 2.75 --area-nm2 "$area" --neck-area --skip-cycles 1 | tee "$here/work/fits.jsonl"
 echo "table: $out/rheology.csv"
 # Surface energies of Au_u3 (relaxed slabs), then the structure of the last sweep stage: the neck
 # N(z), ρ(θ) of the interior atoms near the neck over its frames, and F_i = 2πγ(111)R.

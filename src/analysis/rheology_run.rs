@@ -77,6 +77,19 @@ impl NeckFrames {
     }
 }
 
+/// The rigid leads of a run, from the `a0_<lead>_A` columns of its `stages.csv`.
+pub(crate) fn lead_names(stages: &CsvTable) -> Vec<String> {
+    stages
+        .header
+        .iter()
+        .filter_map(|h| {
+            h.strip_prefix("a0_")
+                .and_then(|r| r.strip_suffix("_A"))
+                .map(String::from)
+        })
+        .collect()
+}
+
 /// Analyse every oscillation stage of a run; returns the JSON lines.
 pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
     let necks = if opts.neck_area {
@@ -103,16 +116,7 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
     };
     let stages = CsvTable::read(&opts.run.join("stages.csv"))?;
     let leads = CsvTable::read(&opts.run.join("leads.csv"))?;
-    // Lead names from the stages.csv columns a0_<lead>_A.
-    let names: Vec<String> = stages
-        .header
-        .iter()
-        .filter_map(|h| {
-            h.strip_prefix("a0_")
-                .and_then(|r| r.strip_suffix("_A"))
-                .map(String::from)
-        })
-        .collect();
+    let names = lead_names(&stages);
     let (c_first, c_last) = (stages.col("first_step")?, stages.col("last_step")?);
     let (c_step, c_time) = (leads.col("step")?, leads.col("time_ps")?);
     let mut header = vec![

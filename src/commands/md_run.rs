@@ -49,14 +49,34 @@ fn write_file(p: &Path, text: &str) -> Result<()> {
     std::fs::write(p, text).map_err(|e| Error::io(p, e))
 }
 
+/// The text of the deck at `path` for `OUT/deck.toml`: unchanged, with `base_dir` set to the
+/// absolute folder its relative paths start from when the deck does not give one, so that the
+/// copy (read by `farm` as `structure.md_deck`, or re-run) finds the same files from anywhere.
+fn deck_copy(path: &Path, deck: &Deck) -> Result<String> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    if deck.base_dir.is_some() {
+        return Ok(text);
+    }
+    let folder = path.parent().filter(|f| !f.as_os_str().is_empty());
+    let folder =
+        std::fs::canonicalize(folder.unwrap_or(Path::new("."))).map_err(|e| Error::io(path, e))?;
+    // A TOML basic string: escape backslashes and quotes.
+    let quoted = folder
+        .to_string_lossy()
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    Ok(format!(
+        "# written by nanocontact run: relative paths below start from the original deck's folder\nbase_dir = \"{quoted}\"\n{text}"
+    ))
+}
+
 /// Read the deck, or materialise the built-in one (deck and potential) inside `out`.
 fn load_deck(opts: &RunOptions, world: &World) -> Result<Deck> {
     match &opts.deck {
         Some(p) => {
             let d = Deck::read(p)?;
             if world.is_root() {
-                let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-                write_file(&opts.out.join("deck.toml"), &text)?;
+                write_file(&opts.out.join("deck.toml"), &deck_copy(p, &d)?)?;
             }
             Ok(d)
         }

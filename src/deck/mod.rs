@@ -3,8 +3,10 @@
 //!
 //! ```toml
 //! title = "Au nanojunction demo"
+//! base_dir = "/runs/in"  # relative paths start here (default: the deck's folder; `run` writes
+//!                        # it into the copy OUT/deck.toml, so that copy reads from anywhere)
 //! [structure]            # a LAMMPS data file, or a lattice to build
-//! data = "au.data"       # paths are relative to the deck's folder
+//! data = "au.data"       # paths are relative to base_dir
 //! boundary = "p p f"
 //! [structure.lattice]    # instead of `data`
 //! a = 4.08
@@ -62,6 +64,8 @@ use crate::system::Region;
 pub struct Deck {
     #[serde(default)]
     pub title: String,
+    /// Folder that relative paths start from (default: the deck's own folder).
+    pub base_dir: Option<PathBuf>,
     pub structure: Structure,
     pub potential: PotentialDeck,
     #[serde(default)]
@@ -826,8 +830,13 @@ impl Deck {
                 }
             }
         }
-        // Paths relative to the deck's folder.
-        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        // Paths relative to base_dir, by default the deck's folder.
+        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = match &deck.base_dir {
+            Some(b) if b.is_absolute() => b.clone(),
+            Some(b) => folder.join(b),
+            None => folder,
+        };
         let fix = |p: &PathBuf| {
             if p.is_absolute() || p.starts_with("builtin:") {
                 p.clone()
