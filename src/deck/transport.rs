@@ -9,7 +9,8 @@
 //! data = "final.data"          # a LAMMPS data file (atom_style atomic)
 //! boundary = "p p f"           # data files only (H5MD frames carry their box)
 //! frame = -1                   # `transport`: the frame (negative counts from the end; default -1)
-//! frames = [0, 100, 1]         # `farm`: first, end (exclusive), stride (default: every frame)
+//! frames = [0, 100, 1]         # `farm`: first, end (exclusive), stride (default: every frame);
+//!                              # negative first or end count from the end (Python slices)
 //! md_deck = "deck.toml"        # the MD deck whose groups `[leads]` may name (optional)
 //! [model]
 //! style = "sutton"             # single s-orbital gold model (seed 004)

@@ -88,8 +88,10 @@ pub fn prepare(deck_path: &Path, selection: Selection) -> Result<Prepared> {
         }
         Selection::Many => {
             let [first, end, stride] = deck.structure.frames.unwrap_or([0, n, 1]);
-            let end = end.min(n);
-            let v: Vec<usize> = (first.max(0)..end)
+            // Negative bounds count from the end, as Python slices do.
+            let from_end = |k: i64| if k < 0 { (n + k).max(0) } else { k.min(n) };
+            let (first, end) = (from_end(first), from_end(end));
+            let v: Vec<usize> = (first..end)
                 .step_by(stride.max(1) as usize)
                 .map(|k| k as usize)
                 .collect();
