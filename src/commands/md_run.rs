@@ -541,6 +541,9 @@ fn write_frames(
     deck: &Deck,
     link: &mut Option<TransportLink>,
 ) -> Result<()> {
+    if let Some(s) = link.as_mut().and_then(|l| l.sender.as_mut()) {
+        s.progress();
+    }
     let frame_due = Outputs::wants_frame(&deck.output, md.step);
     let snapshot_due = link
         .as_ref()

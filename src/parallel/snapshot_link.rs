@@ -63,6 +63,12 @@ impl SnapshotSender {
         self.max_in_flight
     }
 
+    /// Let outstanding sends progress (an MPI test on each until one is not complete; the MD
+    /// calls it every step, as a single MD rank makes no other MPI call between snapshots).
+    pub fn progress(&mut self) {
+        self.reap();
+    }
+
     /// Forget the sends that have completed.
     fn reap(&mut self) {
         while let Some(r) = self.in_flight.pop_front() {

@@ -149,6 +149,8 @@ fn read_id(m: &[u8]) -> Result<u64> {
     Ok(u64::from_le_bytes(b))
 }
 
+/// A unit's work without attachment: `(id, poll) -> result bytes`.
+pub type PlainWorkFn<'a> = dyn FnMut(u64, &mut dyn FnMut()) -> Vec<u8> + 'a;
 /// A unit's work: `(id, attachment, poll) -> result bytes`.
 pub type WorkFn<'a> = dyn FnMut(u64, &[u8], &mut dyn FnMut()) -> Vec<u8> + 'a;
 /// Rank 0's handler of a result: `(id, rank, result bytes)`.
@@ -258,7 +260,7 @@ impl Master<'_, '_, '_> {
 pub fn run_task_farm(
     world: &World,
     units: Vec<FarmUnit>,
-    work: &mut dyn FnMut(u64, &mut dyn FnMut()) -> Vec<u8>,
+    work: &mut PlainWorkFn<'_>,
     on_result: &mut ResultFn<'_>,
 ) -> Result<usize> {
     run_fed_task_farm(

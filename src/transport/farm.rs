@@ -159,6 +159,9 @@ pub struct RunOutcome {
     pub store: Store,
 }
 
+/// The snapshot and solver of a frame, or why they could not be built.
+type Built = std::result::Result<(Snapshot, Solver), String>;
+
 /// One rank's solver of units: the lead surface cache, the snapshot and solver of the frame it
 /// works on (or why they could not be built), and its counters.
 pub struct UnitWorker<'s> {
@@ -166,7 +169,7 @@ pub struct UnitWorker<'s> {
     /// E_F, then the grid.
     energies: Vec<f64>,
     cache: LeadCache,
-    current: Option<(u64, std::result::Result<(Snapshot, Solver), String>)>,
+    current: Option<(u64, Built)>,
     stats: RankStats,
     rank: u32,
 }
