@@ -962,4 +962,46 @@ steps = 10
             .to_string();
         assert!(e.starts_with("d.toml:12"), "{e}");
     }
+
+    #[test]
+    fn transport_section_reads_its_deck_and_checks_ranks() {
+        let dir = std::env::temp_dir().join(format!("nanocontact-deck-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("t.toml"),
+            "[model]\nstyle = \"sutton\"\n[leads]\nleft = { group = \"low\" }\n\
+             right = { lo = 8.0, hi = 100.0 }\n[energy]\nvalues = [0.0]\n",
+        )
+        .unwrap();
+        let group = "[[group]]\nname = \"low\"\nregion = {style = \"slab\", axis = \"z\", lo = -1, hi = 2}\n";
+        let text = format!("{GOOD}{group}[transport]\ndeck = \"t.toml\"\nevery = 10\nranks = 2\n");
+        let path = dir.join("md.toml");
+        let d = Deck::parse(&path, &text).unwrap();
+        let t = d.transport.as_ref().unwrap();
+        assert_eq!((t.every, t.ranks), (10, 2));
+        assert!(t.problem.is_some());
+        assert!(t.check_ranks(&path, 3).is_ok());
+        let e = t.check_ranks(&path, 2).unwrap_err().to_string();
+        let line = text.lines().position(|l| l.starts_with("ranks")).unwrap() + 1;
+        assert!(
+            e.contains(&format!("md.toml:{line}:")) && e.contains("transport.ranks"),
+            "{e}"
+        );
+        let e = Deck::parse(&path, &text.replace("every = 10", "every = 0"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("transport.every"), "{e}");
+        let e = Deck::parse(&path, &text.replace(group, ""))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("t.toml:") && e.contains("'low'"), "{e}");
+        let e = Deck::parse(&path, &text.replace("t.toml", "none.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("transport.deck") && e.contains("none.toml"),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

@@ -401,4 +401,80 @@ mod tests {
         assert_eq!(n, 5);
         assert_eq!(seen, vec![0, 1, 2, 3, 4]);
     }
+
+    /// A feed that brings one batch of units per poll, attaching each unit's batch number the
+    /// first time rank 0 works on a batch.
+    struct Batches {
+        batches: Vec<Vec<FarmUnit>>,
+        polled: usize,
+        held: Option<u64>,
+    }
+
+    impl Feed for Batches {
+        fn poll(&mut self) -> Result<Option<Vec<FarmUnit>>> {
+            self.polled += 1;
+            Ok(self.batches.pop())
+        }
+        fn attachment(&mut self, id: u64, _rank: usize) -> Result<Vec<u8>> {
+            let batch = id / 10;
+            if self.held == Some(batch) {
+                return Ok(Vec::new());
+            }
+            self.held = Some(batch);
+            Ok(vec![batch as u8])
+        }
+    }
+
+    #[test]
+    fn fed_farm_runs_units_as_they_arrive_until_the_feed_closes() {
+        let w = World::serial();
+        let batch = |b: u64| {
+            (0..3)
+                .map(|i| FarmUnit {
+                    id: 10 * b + i,
+                    affinity: i,
+                })
+                .collect()
+        };
+        let mut feed = Batches {
+            batches: vec![batch(2), batch(1)],
+            polled: 0,
+            held: None,
+        };
+        let mut seen = Vec::new();
+        let mut worked: Vec<(u64, Vec<u8>)> = Vec::new();
+        let n = run_fed_task_farm(
+            &w,
+            batch(0),
+            &mut feed,
+            &mut |id, att, _| {
+                worked.push((id, att.to_vec()));
+                id.to_le_bytes().to_vec()
+            },
+            &mut |id, _, _| {
+                seen.push(id);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(n, 9);
+        seen.sort_unstable();
+        assert_eq!(seen, vec![0, 1, 2, 10, 11, 12, 20, 21, 22]);
+        // A unit carries its batch exactly when the previous unit was of another batch.
+        let mut held = None;
+        for (id, att) in &worked {
+            let b = id / 10;
+            let want = if held == Some(b) {
+                vec![]
+            } else {
+                vec![b as u8]
+            };
+            assert_eq!(att, &want, "unit {id}");
+            held = Some(b);
+        }
+        // Units that arrived later join the queue of their key (k-point) behind the first.
+        assert_eq!(worked[0].0, 0);
+        assert_eq!(worked[1].0 % 10, 0);
+        assert!(feed.polled >= 3, "polled until closed");
+    }
 }

@@ -492,3 +492,32 @@ fn region_atoms(atoms: &[Atom], snap: &Snapshot, sel: &Selector, axis: usize) ->
 fn in_snapshot(e: Error, s: &Snapshot) -> Error {
     Error::run(format!("frame {} (step {}): {e}", s.frame, s.step))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_message_round_trips() {
+        let s = Snapshot {
+            frame: 3,
+            step: 300,
+            time_ps: 0.6,
+            simbox: SimBox::new(
+                [0.0, -1.0, -8.5],
+                [16.32, 15.32, 40.0],
+                SimBox::parse_boundary("p s f").unwrap(),
+            ),
+            ids: vec![7, 2, 1 << 40],
+            types: vec![0, 1, 0],
+            positions: vec![[0.1, 0.2, 0.3], [1.0, -2.0, 3.5], [1e-300, 5.0, 39.9]],
+        };
+        let m = s.encode();
+        let back = Snapshot::decode(3, &m).unwrap();
+        assert_eq!(back.simbox, s.simbox);
+        assert_eq!((back.step, back.time_ps), (s.step, s.time_ps));
+        assert_eq!((&back.ids, &back.types), (&s.ids, &s.types));
+        assert_eq!(back.positions, s.positions);
+        assert!(Snapshot::decode(0, &m[..m.len() - 1]).is_err());
+    }
+}
