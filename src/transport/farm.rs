@@ -309,7 +309,7 @@ impl ResultSink {
             .fold(0.0, |g, (t, w)| g + w * t.unwrap_or(f64::NAN));
         self.pending.remove(&r.frame);
         info!(
-            "{tag}frame {} (step {}, t = {:.4} ps) done: G = {g:.6} G0; {} units stored, {:.1} s \
+            "{tag}frame {} (step {}) done: t = {:.4} ps, G = {g:.6} G0; {} units stored, {:.1} s \
              elapsed",
             r.frame,
             r.step,
