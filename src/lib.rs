@@ -12,13 +12,14 @@
 //!   Finnis–Sinclair tables interpolated exactly as LAMMPS does).
 //! - [`neighbor`]: binned half Verlet lists with a skin.
 //! - [`parallel`]: everything that crosses ranks: the MPI world, the brick decomposition, ghost
-//!   (halo) swaps, forward and reverse communication, migration, the dynamic task farm. Physics
-//!   never calls MPI.
+//!   (halo) swaps, forward and reverse communication, migration, the dynamic task farm, the
+//!   snapshot link from MD ranks to transport ranks. Physics never calls MPI.
 //! - [`dynamics`]: the MD state and one step's flow, velocity Verlet / BAOAB, rigid driven
 //!   leads, Langevin and Nosé–Hoover thermostats, FIRE, velocity creation.
 //! - [`transport`]: tight-binding transport problems (wire leads, or supercells with k∥ meshes),
 //!   lead self-energies (mode matching, decimation), the recursive Green's function solver,
-//!   eigenchannels, transport of MD snapshots and their farm over ranks.
+//!   eigenchannels, transport of MD snapshots and their farm over ranks, offline or on transport
+//!   ranks beside the MD ranks of a run.
 //! - [`analysis`]: rheology of recorded runs (sinusoidal fit, G' and G'', zig-zag model), the
 //!   structure of a junction over frames (minimal cross-section, bond angles ρ(θ)), surface
 //!   energies of EAM potentials and the intrinsic tension 2πγR.

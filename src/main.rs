@@ -275,11 +275,15 @@ fn main() {
             mpi::topology::SimpleCommunicator::world().abort(101);
         }
     }));
-    let level = if world.is_root() { "info" } else { "warn" };
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level))
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
         .format_timestamp(None)
         .format_target(false)
         .init();
+    // Rank 0 logs; the others only warnings and errors (unless a rank takes on a role that
+    // logs, as the first transport rank of a run with transport ranks).
+    if !world.is_root() {
+        log::set_max_level(log::max_level().min(log::LevelFilter::Warn));
+    }
     let cli = Cli::parse();
     let rank = world.rank();
     let result = match cli.command {

@@ -3,6 +3,13 @@
 //! `traj.h5` with the thermo quantities as observables, optionally extended XYZ and LAMMPS dump)
 //! and the final data file into the output folder, and logs LAMMPS-like thermo lines with
 //! steps/s and an ETA, then the timing breakdown.
+//!
+//! With a `[transport]` section of `ranks = M > 0`, the last M ranks are transport ranks
+//! ([`crate::transport::inline`]) and the MD runs on the others exactly as it would alone: on
+//! every snapshot step MD rank 0 gathers the atoms (the gather of the trajectory frames) and
+//! starts a non-blocking send of the snapshot (at most [`MAX_SNAPSHOTS_IN_FLIGHT`] outstanding).
+//! After the last step it waits for the transport ranks and writes their G/G0 per snapshot to
+//! `traj.h5` as the observable `/observables/conductance`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -21,10 +28,27 @@ use crate::io::dump::DumpWriter;
 use crate::io::extxyz::ExtxyzWriter;
 use crate::io::h5md::H5mdWriter;
 use crate::io::lammps_data::{write_data, DataFile};
+use crate::parallel::snapshot_link::{SnapshotReceiver, SnapshotSender};
 use crate::parallel::World;
 use crate::potential::eam::{Eam, EamStyle};
 use crate::potential::Potential;
 use crate::system::{Atoms, Groups, SimBox};
+use crate::transport::inline;
+use crate::transport::snapshot::Snapshot;
+
+/// Snapshot sends MD rank 0 keeps outstanding at most before it waits for the oldest.
+pub const MAX_SNAPSHOTS_IN_FLIGHT: usize = 4;
+
+/// The MD side of a run with transport ranks.
+struct TransportLink {
+    /// Steps between snapshots.
+    every: u64,
+    /// MD rank 0's sender (`None` on the other MD ranks).
+    sender: Option<SnapshotSender>,
+    /// Snapshots sent, and how many of those sends had to wait for a free slot.
+    sent: u64,
+    waits: u64,
+}
 
 /// The built-in default deck and the potential file it needs.
 const DEMO_DECK: &str = include_str!("../../inputs/demo_junction.toml");
@@ -470,6 +494,20 @@ impl Outputs {
             .any(|&n| n > 0 && step.is_multiple_of(n))
     }
 
+    /// `/observables/conductance` of `traj.h5`: G/G0 per transport snapshot.
+    fn conductance(&mut self, steps: &[u64], times_ps: &[f64], g_g0: &[f64]) -> Result<()> {
+        let Some((w, _)) = &mut self.h5md else {
+            log::warn!(
+                "transport: no traj.h5 (output.trajectory = 0): G(t) is in transport/conductance.csv only"
+            );
+            return Ok(());
+        };
+        for ((&s, &t), &g) in steps.iter().zip(times_ps).zip(g_g0) {
+            w.append_observable("conductance", s, t, g)?;
+        }
+        Ok(())
+    }
+
     fn frame(&mut self, md: &Md, all: &Atoms) -> Result<()> {
         let (step, t) = (md.step, md.time_ps);
         if let Some((w, n)) = &mut self.h5md {
@@ -515,16 +553,88 @@ fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()
     Ok(())
 }
 
-/// Gather the atoms and write the trajectory frames due at this step (collective).
-fn write_frames(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()> {
-    if !Outputs::wants_frame(&deck.output, md.step) {
+/// Gather the atoms and write the trajectory frames due at this step, and start sending the
+/// snapshot to the transport ranks when one is due (collective over the MD ranks).
+fn write_frames(
+    md: &Md,
+    outputs: &mut Option<Outputs>,
+    deck: &Deck,
+    link: &mut Option<TransportLink>,
+) -> Result<()> {
+    if let Some(s) = link.as_mut().and_then(|l| l.sender.as_mut()) {
+        s.progress();
+    }
+    let frame_due = Outputs::wants_frame(&deck.output, md.step);
+    let snapshot_due = link
+        .as_ref()
+        .is_some_and(|l| md.step.is_multiple_of(l.every));
+    if !frame_due && !snapshot_due {
         return Ok(());
     }
-    let all = md.gather();
-    if let (Some(o), Some(all)) = (outputs.as_mut(), all) {
+    let Some(all) = md.gather() else {
+        return Ok(());
+    };
+    if let (Some(o), true) = (outputs.as_mut(), frame_due) {
         o.frame(md, &all)?;
     }
+    if let Some(l) = link.as_mut().filter(|_| snapshot_due) {
+        if let Some(sender) = l.sender.as_mut() {
+            let order = all.order_by_id();
+            let snap = Snapshot {
+                frame: (md.step / l.every) as usize,
+                step: md.step,
+                time_ps: md.time_ps,
+                simbox: md.simbox.clone(),
+                ids: order.iter().map(|&i| all.id[i]).collect(),
+                types: order.iter().map(|&i| all.typ[i]).collect(),
+                positions: order.iter().map(|&i| all.x[i]).collect(),
+            };
+            l.waits += u64::from(sender.send(snap.encode())?);
+            l.sent += 1;
+        }
+    }
     Ok(())
+}
+
+/// Split `world` when the deck asks for transport ranks: those serve transport until the MD
+/// ends (and this returns `None` on them); the MD ranks get their own world and the link.
+fn split_transport(
+    deck: &Deck,
+    deck_path: &Path,
+    out: &Path,
+    world: World,
+) -> Result<Option<(World, Option<TransportLink>)>> {
+    let Some(t) = deck.transport.as_ref().filter(|t| t.ranks > 0) else {
+        return Ok(Some((world, None)));
+    };
+    t.check_ranks(deck_path, world.size())?;
+    let n_md = world.size() - t.ranks;
+    let channel = world.duplicate();
+    let md_rank = world.rank() < n_md;
+    let group = world.split(u32::from(!md_rank));
+    if !md_rank {
+        inline::serve(deck_path, t, out, &group, SnapshotReceiver::new(channel, 0))?;
+        return Ok(None);
+    }
+    info!(
+        "{n_md} MD rank(s); {} transport rank(s) (world ranks {n_md}..{}) get a snapshot every \
+         {} steps",
+        t.ranks,
+        world.size() - 1,
+        t.every
+    );
+    let sender = group
+        .is_root()
+        .then(|| SnapshotSender::new(channel, n_md, MAX_SNAPSHOTS_IN_FLIGHT));
+    Ok(Some((
+        group,
+        Some(TransportLink {
+            every: t.every,
+            sender,
+            sent: 0,
+            waits: 0,
+        }),
+    )))
 }
 
 /// Centre of a lead's atoms along its axis (all ranks), Å.
@@ -642,6 +752,9 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     if !deck.title.is_empty() {
         info!("{}", deck.title);
     }
+    let Some((world, mut link)) = split_transport(&deck, &deck_path, &opts.out, world)? else {
+        return Ok(());
+    };
     let mut md = build_md(&deck, &deck_path, world, opts.grid)?;
     let l = md.simbox.lengths();
     info!(
@@ -744,7 +857,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         info!("{THERMO_LOG_HEADER}");
         if k == 0 {
             out_thermo(&md, &mut outputs)?;
-            write_frames(&md, &mut outputs, &deck)?;
+            write_frames(&md, &mut outputs, &deck, &mut link)?;
             write_leads(&md, &mut outputs, &deck)?;
         }
         for _ in 0..nsteps {
@@ -753,7 +866,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             if (md.step - stage_start) % every == 0 || md.step - stage_start == nsteps {
                 out_thermo(&md, &mut outputs)?;
             }
-            write_frames(&md, &mut outputs, &deck)?;
+            write_frames(&md, &mut outputs, &deck, &mut link)?;
             write_leads(&md, &mut outputs, &deck)?;
             md.timers.add(crate::dynamics::timers::Task::Output, t1);
         }
@@ -814,6 +927,30 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         stats(&nlocal),
         stats(&nghost)
     );
+    if let Some(TransportLink {
+        sender: Some(s),
+        sent,
+        waits,
+        ..
+    }) = link
+    {
+        info!(
+            "transport: {sent} snapshot(s) sent ({waits} waited for one of the {} send slots); \
+             waiting for the transport ranks",
+            s.max_in_flight()
+        );
+        let t_wait = Instant::now();
+        let (steps, times, g) = inline::decode_series(&s.finish()?)?;
+        info!(
+            "transport: G/G0 of {} snapshot(s) received after {:.2} s of waiting; written to \
+             traj.h5 /observables/conductance",
+            steps.len(),
+            t_wait.elapsed().as_secs_f64()
+        );
+        if let Some(o) = outputs.as_mut() {
+            o.conductance(&steps, &times, &g)?;
+        }
+    }
     let gathered = md.gather();
     if let Some(all) = gathered {
         let fin = opts.out.join("final.data");
@@ -826,6 +963,9 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         let mut files = vec!["thermo.csv", "stages.csv", "final.data", "deck.toml"];
         if deck.output.leads > 0 && !(deck.lead.is_empty() && deck.thermostat.is_empty()) {
             files.push("leads.csv");
+        }
+        if deck.transport.as_ref().is_some_and(|t| t.ranks > 0) {
+            files.push("transport/");
         }
         let o = &deck.output;
         for (n, f) in [

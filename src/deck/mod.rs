@@ -47,7 +47,20 @@
 //! temperature = 300.0
 //! damping = 0.5          # ps
 //! frame = "top"          # act on velocities relative to this lead's imposed motion
+//! [transport]            # optional: conductance of snapshots on transport ranks during the run
+//! deck = "transport.toml"  # a transport deck (`deck::transport`); its [structure] is ignored
+//! every = 100            # a snapshot on every step that is a multiple of this (step 0 included)
+//! ranks = 1              # the last `ranks` MPI ranks do transport, the others the MD (0 = off)
 //! ```
+//!
+//! `[transport]` names a transport deck rather than holding its tables so that one file
+//! describes the problem (`[model]`, `[leads]`, `[kpoints]`, `[energy]`, `[farm]`) for both the
+//! inline run and `nanocontact farm` on the stored trajectory afterwards, read and checked by
+//! the same code, as a LAMMPS input `include`s a shared file; its leads may name this deck's
+//! groups. The snapshot of step s is transport frame s / `every`: with `output.trajectory =
+//! every` it is frame s / `every` of `traj.h5` too. Transport results go to `OUT/transport/`
+//! (`farm.h5`, `conductance.csv`, `transmission.csv`, `failures.csv`, figures, as `farm` writes
+//! them) and G/G0 per snapshot to `/observables/conductance` of `traj.h5` at the end.
 
 use std::path::{Path, PathBuf};
 
@@ -85,6 +98,45 @@ pub struct Deck {
     pub thermostat: Vec<ThermostatDeck>,
     #[serde(default)]
     pub stage: Vec<StageDeck>,
+    pub transport: Option<TransportSection>,
+}
+
+/// `[transport]`: snapshots of the run farmed out to transport ranks beside the MD ranks.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransportSection {
+    /// The transport deck (relative to the MD deck's folder).
+    pub deck: PathBuf,
+    /// Steps between snapshots.
+    pub every: u64,
+    /// Transport ranks (0: none, the run is the plain MD).
+    pub ranks: usize,
+    /// The transport deck, read and checked.
+    #[serde(skip)]
+    pub problem: Option<transport::TransportDeck>,
+    /// Line of `ranks` in the MD deck, for the error when the job has too few ranks.
+    #[serde(skip)]
+    pub ranks_line: Option<usize>,
+}
+
+impl TransportSection {
+    /// An error about `ranks` against the job's `world_size`, if there is one.
+    pub fn check_ranks(&self, deck_path: &Path, world_size: usize) -> Result<()> {
+        if self.ranks > 0 && self.ranks >= world_size {
+            return Err(Error::Input {
+                path: deck_path.to_path_buf(),
+                line: self.ranks_line,
+                key: Some("transport.ranks".into()),
+                msg: format!(
+                    "{} transport rank(s) leave no MD rank: the job has {world_size} rank(s), \
+                     it needs at least {}",
+                    self.ranks,
+                    self.ranks + 1
+                ),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// `[[stage]]`: a protocol stage after the base run (`[minimize]`, `[velocity]`, `[run]`), on
@@ -844,6 +896,27 @@ impl Deck {
                 base.join(p)
             }
         };
+        if let Some(t) = &mut deck.transport {
+            if t.every == 0 {
+                return Err(bad(
+                    "transport",
+                    "every",
+                    "must be at least 1 (steps between snapshots)".into(),
+                ));
+            }
+            t.ranks_line = locate(text, "transport", "ranks");
+            t.deck = fix(&t.deck);
+            let problem =
+                transport::TransportDeck::read_inline(&t.deck, &names).map_err(|e| match e {
+                    Error::Io { path, source } => bad(
+                        "transport",
+                        "deck",
+                        format!("cannot read {}: {source}", path.display()),
+                    ),
+                    other => other,
+                })?;
+            t.problem = Some(problem);
+        }
         if let Some(d) = &deck.structure.data {
             deck.structure.data = Some(fix(d));
         }
@@ -897,5 +970,47 @@ steps = 10
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("d.toml:12"), "{e}");
+    }
+
+    #[test]
+    fn transport_section_reads_its_deck_and_checks_ranks() {
+        let dir = std::env::temp_dir().join(format!("nanocontact-deck-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("t.toml"),
+            "[model]\nstyle = \"sutton\"\n[leads]\nleft = { group = \"low\" }\n\
+             right = { lo = 8.0, hi = 100.0 }\n[energy]\nvalues = [0.0]\n",
+        )
+        .unwrap();
+        let group = "[[group]]\nname = \"low\"\nregion = {style = \"slab\", axis = \"z\", lo = -1, hi = 2}\n";
+        let text = format!("{GOOD}{group}[transport]\ndeck = \"t.toml\"\nevery = 10\nranks = 2\n");
+        let path = dir.join("md.toml");
+        let d = Deck::parse(&path, &text).unwrap();
+        let t = d.transport.as_ref().unwrap();
+        assert_eq!((t.every, t.ranks), (10, 2));
+        assert!(t.problem.is_some());
+        assert!(t.check_ranks(&path, 3).is_ok());
+        let e = t.check_ranks(&path, 2).unwrap_err().to_string();
+        let line = text.lines().position(|l| l.starts_with("ranks")).unwrap() + 1;
+        assert!(
+            e.contains(&format!("md.toml:{line}:")) && e.contains("transport.ranks"),
+            "{e}"
+        );
+        let e = Deck::parse(&path, &text.replace("every = 10", "every = 0"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("transport.every"), "{e}");
+        let e = Deck::parse(&path, &text.replace(group, ""))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("t.toml:") && e.contains("'low'"), "{e}");
+        let e = Deck::parse(&path, &text.replace("t.toml", "none.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("transport.deck") && e.contains("none.toml"),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -41,6 +41,10 @@
 //! cache_mb = 2048              # per rank; least recently used k∥ points are dropped beyond it
 //! ```
 //!
+//! Run inline with the MD (`[transport] deck = ".."` of an MD deck), the same deck is read
+//! without `[structure]` (ignored if present: the snapshots come from the MD ranks), and leads
+//! given by group name the MD deck's groups.
+//!
 //! The scattering region is every atom of the structure; each lead region must be the
 //! crystalline end of it (at least two atomic planes), and the ideal semi-infinite lead
 //! continues its stacking beyond its outermost plane (`transport::lead_crystal`).
@@ -58,6 +62,8 @@ use crate::error::{Error, Result};
 pub struct TransportDeck {
     #[serde(default)]
     pub title: String,
+    /// Absent (ignored) in a deck run inline with the MD.
+    #[serde(default)]
     pub structure: TransportStructure,
     pub model: ModelDeck,
     pub leads: LeadsDeck,
@@ -81,6 +87,19 @@ pub struct TransportStructure {
     pub frame: i64,
     pub frames: Option<[i64; 3]>,
     pub md_deck: Option<PathBuf>,
+}
+
+impl Default for TransportStructure {
+    fn default() -> Self {
+        TransportStructure {
+            trajectory: None,
+            data: None,
+            boundary: default_boundary(),
+            frame: default_frame(),
+            frames: None,
+            md_deck: None,
+        }
+    }
 }
 
 fn default_boundary() -> String {
@@ -247,6 +266,20 @@ impl TransportDeck {
 
     /// Parse and validate deck text; `path` names it in messages and anchors relative paths.
     pub fn parse(path: &Path, text: &str) -> Result<TransportDeck> {
+        Self::parse_for(path, text, None)
+    }
+
+    /// Read and validate the transport deck of an MD run's `[transport]` section: its
+    /// `[structure]` is ignored (the snapshots come from the MD), and a lead given by group
+    /// names one of the MD deck's `groups`.
+    pub fn read_inline(path: &Path, groups: &[&str]) -> Result<TransportDeck> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse_for(path, &text, Some(groups))
+    }
+
+    /// Parse for a `transport`/`farm` command (`inline_groups` = `None`) or for a run inline
+    /// with the MD (the MD deck's group names).
+    fn parse_for(path: &Path, text: &str, inline_groups: Option<&[&str]>) -> Result<TransportDeck> {
         let mut deck: TransportDeck = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
             let msg = e
@@ -264,7 +297,7 @@ impl TransportDeck {
             msg,
         };
         let s = &deck.structure;
-        if s.trajectory.is_some() == s.data.is_some() {
+        if inline_groups.is_none() && s.trajectory.is_some() == s.data.is_some() {
             return Err(bad(
                 "structure",
                 "trajectory",
@@ -339,7 +372,15 @@ impl TransportDeck {
                     return Err(bad("leads", key, format!("range [{a}, {b}] is empty")));
                 }
             }
-            if sel.group.is_some() && s.md_deck.is_none() {
+            if let (Some(g), Some(names)) = (&sel.group, inline_groups) {
+                if !names.contains(&g.as_str()) {
+                    return Err(bad(
+                        "leads",
+                        key,
+                        format!("group '{g}' is not defined by the MD deck"),
+                    ));
+                }
+            } else if sel.group.is_some() && s.md_deck.is_none() {
                 return Err(bad(
                     "leads",
                     key,

@@ -1,12 +1,14 @@
 //! Everything that crosses rank boundaries lives here: the MPI world and its reductions, the
 //! ghost (halo) exchange and the communication of per-atom fields, and the dynamic task farm
-//! that hands independent work units (transport snapshots) to ranks. Physics modules see only the
+//! that hands independent work units (transport snapshots) to ranks, and the link that carries
+//! snapshots from the MD ranks to the transport ranks of a run with both. Physics modules see only the
 //! [`Halo`] trait and [`World`] reductions, never MPI itself; a serial run takes the same code
 //! path with one rank, its "messages" being copies to itself.
 
 pub mod decomp;
 pub mod ghost;
 pub mod migrate;
+pub mod snapshot_link;
 pub mod task_farm;
 pub mod world;
 

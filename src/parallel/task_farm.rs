@@ -11,13 +11,18 @@
 //! function calls, while working on one (e.g. between energies), so a long unit on rank 0
 //! delays the others by one poll interval at most. Messages (point-to-point, bytes):
 //! worker → 0, tag `TAG_REQUEST`: `[has_result: u8][id: u64 LE][result bytes]`;
-//! 0 → worker, tag `TAG_WORK`: `[1][id: u64 LE]` (a unit) or `[0]` (no more work).
-//! A payload is opaque here; the caller encodes its results and its failures.
+//! 0 → worker, tag `TAG_WORK`: `[1][id: u64 LE][attachment]` (a unit) or `[0]` (no more work).
+//! Payloads and attachments are opaque here; the caller encodes its results and its failures.
+//!
+//! Units may also arrive while the farm runs (a [`Feed`] on rank 0: transport snapshots sent by
+//! the MD ranks during the run): a worker that asks while none is pending waits until one comes
+//! or the feed closes. A unit's attachment (from the feed) travels with it, e.g. the snapshot
+//! the worker does not have yet.
 
 use std::collections::{BTreeMap, VecDeque};
 
 use mpi::point_to_point::{Destination, MatchedReceiveVec, Source};
-use mpi::topology::Communicator;
+use mpi::topology::{Communicator, SimpleCommunicator};
 
 use super::World;
 use crate::error::{Error, Result};
@@ -91,8 +96,35 @@ impl Dispatcher {
         id
     }
 
+    fn add(&mut self, units: Vec<FarmUnit>) {
+        for u in units {
+            self.queues.entry(u.affinity).or_default().push_back(u.id);
+        }
+    }
+
     fn clear(&mut self) {
         self.queues.clear();
+    }
+}
+
+/// Where units come from while the farm runs (on rank 0).
+pub trait Feed {
+    /// Units that became available since the last call, without waiting; `None` once no more
+    /// will come.
+    fn poll(&mut self) -> Result<Option<Vec<FarmUnit>>>;
+    /// Bytes that travel with unit `id` to `rank` (rank 0's own units included).
+    fn attachment(&mut self, id: u64, rank: usize) -> Result<Vec<u8>>;
+}
+
+/// The feed of a farm whose units are all known at the start.
+pub struct NoFeed;
+
+impl Feed for NoFeed {
+    fn poll(&mut self) -> Result<Option<Vec<FarmUnit>>> {
+        Ok(None)
+    }
+    fn attachment(&mut self, _id: u64, _rank: usize) -> Result<Vec<u8>> {
+        Ok(Vec::new())
     }
 }
 
@@ -117,10 +149,107 @@ fn read_id(m: &[u8]) -> Result<u64> {
     Ok(u64::from_le_bytes(b))
 }
 
-/// A unit's work: `(id, poll) -> result bytes`.
-pub type WorkFn<'a> = dyn FnMut(u64, &mut dyn FnMut()) -> Vec<u8> + 'a;
+/// A unit's work without attachment: `(id, poll) -> result bytes`.
+pub type PlainWorkFn<'a> = dyn FnMut(u64, &mut dyn FnMut()) -> Vec<u8> + 'a;
+/// A unit's work: `(id, attachment, poll) -> result bytes`.
+pub type WorkFn<'a> = dyn FnMut(u64, &[u8], &mut dyn FnMut()) -> Vec<u8> + 'a;
 /// Rank 0's handler of a result: `(id, rank, result bytes)`.
 pub type ResultFn<'a> = dyn FnMut(u64, usize, Vec<u8>) -> Result<()> + 'a;
+
+/// How long rank 0 sleeps between looks at an idle farm with an open feed.
+const IDLE_SLEEP: std::time::Duration = std::time::Duration::from_micros(500);
+
+/// Rank 0's state: the queue, the workers waiting for units, the feed, the first failure.
+struct Master<'c, 'f, 'r> {
+    comm: Option<&'c SimpleCommunicator>,
+    size: usize,
+    disp: Dispatcher,
+    feed: &'f mut dyn Feed,
+    on_result: &'f mut ResultFn<'r>,
+    /// Whether the feed may still bring units.
+    open: bool,
+    /// Workers waiting for a unit.
+    parked: Vec<usize>,
+    failure: Option<Error>,
+}
+
+impl Master<'_, '_, '_> {
+    fn store(&mut self, id: u64, rank: usize, payload: Vec<u8>) {
+        if self.failure.is_none() {
+            if let Err(e) = (self.on_result)(id, rank, payload) {
+                self.failure = Some(e);
+                self.disp.clear();
+                self.open = false;
+            }
+        }
+    }
+
+    /// Answer worker `rank`: a unit with its attachment, the end, or nothing yet (parked).
+    fn answer(&mut self, rank: usize) -> Result<()> {
+        let Some(c) = self.comm else {
+            return Ok(());
+        };
+        let dest = c.process_at_rank(rank as i32);
+        match self.disp.next(rank) {
+            Some(id) => {
+                let mut m = vec![1u8];
+                m.extend_from_slice(&id.to_le_bytes());
+                m.extend(self.feed.attachment(id, rank)?);
+                dest.send_with_tag(&m[..], TAG_WORK);
+            }
+            None if self.open => self.parked.push(rank),
+            None => {
+                dest.send_with_tag(&[0u8][..], TAG_WORK);
+                self.disp.stopped += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Take new units from the feed and answer the parked workers if there is news for them.
+    fn refill(&mut self) -> Result<()> {
+        if self.open {
+            match self.feed.poll()? {
+                Some(units) => self.disp.add(units),
+                None => self.open = false,
+            }
+        }
+        if !self.parked.is_empty() && (!self.disp.queues.is_empty() || !self.open) {
+            for rank in std::mem::take(&mut self.parked) {
+                self.answer(rank)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Handle one request (carrying a result or not).
+    fn serve(&mut self, msg: Vec<u8>, src: usize) -> Result<()> {
+        if msg.first() == Some(&1) {
+            let id = read_id(&msg)?;
+            self.store(id, src, msg[9..].to_vec());
+        }
+        self.answer(src)
+    }
+
+    /// Serve every request that has arrived, then look at the feed.
+    fn serve_pending(&mut self) -> Result<()> {
+        if let Some(c) = self.comm {
+            while let Some(probed) = c
+                .any_process()
+                .immediate_matched_probe_with_tag(TAG_REQUEST)
+            {
+                let (msg, st) = probed.matched_receive_vec::<u8>();
+                self.serve(msg, st.source_rank() as usize)?;
+            }
+        }
+        self.refill()
+    }
+
+    /// Whether every worker has been released and nothing more can come.
+    fn done(&self) -> bool {
+        !self.open && self.disp.queues.is_empty() && self.disp.stopped == self.size - 1
+    }
+}
 
 /// Run `units` (given on rank 0; ignored elsewhere) over all ranks of `world`. `work(id, poll)`
 /// computes a unit on any rank and must call `poll()` now and then; `on_result(id, rank,
@@ -131,21 +260,30 @@ pub type ResultFn<'a> = dyn FnMut(u64, usize, Vec<u8>) -> Result<()> + 'a;
 pub fn run_task_farm(
     world: &World,
     units: Vec<FarmUnit>,
+    work: &mut PlainWorkFn<'_>,
+    on_result: &mut ResultFn<'_>,
+) -> Result<usize> {
+    run_fed_task_farm(
+        world,
+        units,
+        &mut NoFeed,
+        &mut |id, _, poll| work(id, poll),
+        on_result,
+    )
+}
+
+/// [`run_task_farm`] with units that also come from `feed` (rank 0) while the farm runs, each
+/// handed to `work(id, attachment, poll)` with its attachment. The farm ends when the feed has
+/// closed and every unit is done.
+pub fn run_fed_task_farm(
+    world: &World,
+    units: Vec<FarmUnit>,
+    feed: &mut dyn Feed,
     work: &mut WorkFn<'_>,
     on_result: &mut ResultFn<'_>,
 ) -> Result<usize> {
-    let Some(comm) = world.comm() else {
-        let mut disp = Dispatcher::new(units, 1);
-        let mut n = 0;
-        while let Some(id) = disp.next(0) {
-            let payload = work(id, &mut || {});
-            on_result(id, 0, payload)?;
-            n += 1;
-        }
-        return Ok(n);
-    };
-    let size = world.size();
-    if world.rank() != 0 {
+    let comm = world.comm();
+    if let (Some(comm), false) = (comm, world.is_root()) {
         let master = comm.process_at_rank(0);
         let mut last: Option<(u64, Vec<u8>)> = None;
         let mut n = 0;
@@ -157,110 +295,61 @@ pub fn run_task_farm(
                 return Ok(n);
             }
             let id = read_id(&answer)?;
-            let payload = work(id, &mut || {});
+            let payload = work(id, &answer[9..], &mut || {});
             n += 1;
             last = Some((id, payload));
         }
     }
-    let mut disp = Dispatcher::new(units, size);
-    let mut failure: Option<Error> = None;
-    // Handle one request: store its result, answer with the next unit or the end.
-    let serve = |msg: Vec<u8>,
-                 src: usize,
-                 disp: &mut Dispatcher,
-                 failure: &mut Option<Error>,
-                 on_result: &mut dyn FnMut(u64, usize, Vec<u8>) -> Result<()>|
-     -> Result<()> {
-        if msg.first() == Some(&1) {
-            let id = read_id(&msg)?;
-            if failure.is_none() {
-                if let Err(e) = on_result(id, src, msg[9..].to_vec()) {
-                    *failure = Some(e);
-                    disp.clear();
-                }
-            }
-        }
-        let dest = comm.process_at_rank(src as i32);
-        match disp.next(src) {
-            Some(id) => {
-                let mut m = vec![1u8];
-                m.extend_from_slice(&id.to_le_bytes());
-                dest.send_with_tag(&m[..], TAG_WORK);
-            }
-            None => {
-                dest.send_with_tag(&[0u8][..], TAG_WORK);
-                disp.stopped += 1;
-            }
-        }
-        Ok(())
+    let size = world.size();
+    let mut m = Master {
+        comm,
+        size,
+        disp: Dispatcher::new(units, size),
+        feed,
+        on_result,
+        open: true,
+        parked: Vec::new(),
+        failure: None,
     };
     let mut n = 0;
     loop {
-        while let Some(probed) = comm
-            .any_process()
-            .immediate_matched_probe_with_tag(TAG_REQUEST)
-        {
-            let (msg, st) = probed.matched_receive_vec::<u8>();
-            serve(
-                msg,
-                st.source_rank() as usize,
-                &mut disp,
-                &mut failure,
-                on_result,
-            )?;
-        }
-        if failure.is_none() {
-            if let Some(id) = disp.next(0) {
+        m.serve_pending()?;
+        if m.failure.is_none() {
+            if let Some(id) = m.disp.next(0) {
+                let attachment = m.feed.attachment(id, 0)?;
                 let mut poll_error: Option<Error> = None;
                 let payload = {
                     let mut poll = || {
-                        while let Some(probed) = comm
-                            .any_process()
-                            .immediate_matched_probe_with_tag(TAG_REQUEST)
-                        {
-                            let (msg, st) = probed.matched_receive_vec::<u8>();
-                            if let Err(e) = serve(
-                                msg,
-                                st.source_rank() as usize,
-                                &mut disp,
-                                &mut failure,
-                                on_result,
-                            ) {
-                                poll_error.get_or_insert(e);
-                            }
+                        if let Err(e) = m.serve_pending() {
+                            poll_error.get_or_insert(e);
                         }
                     };
-                    work(id, &mut poll)
+                    work(id, &attachment, &mut poll)
                 };
                 if let Some(e) = poll_error {
                     return Err(e);
                 }
                 n += 1;
-                if failure.is_none() {
-                    if let Err(e) = on_result(id, 0, payload) {
-                        failure = Some(e);
-                        disp.clear();
-                    }
-                }
+                m.store(id, 0, payload);
                 continue;
             }
         }
-        if disp.stopped == size - 1 {
+        if m.done() {
             break;
         }
-        let (msg, st) = comm
-            .any_process()
-            .matched_probe_with_tag(TAG_REQUEST)
-            .matched_receive_vec::<u8>();
-        serve(
-            msg,
-            st.source_rank() as usize,
-            &mut disp,
-            &mut failure,
-            on_result,
-        )?;
+        match (m.comm, m.open) {
+            // Nothing but the workers' requests can change the state: wait for one.
+            (Some(c), false) => {
+                let (msg, st) = c
+                    .any_process()
+                    .matched_probe_with_tag(TAG_REQUEST)
+                    .matched_receive_vec::<u8>();
+                m.serve(msg, st.source_rank() as usize)?;
+            }
+            _ => std::thread::sleep(IDLE_SLEEP),
+        }
     }
-    match failure {
+    match m.failure {
         Some(e) => Err(e),
         None => Ok(n),
     }
@@ -311,5 +400,81 @@ mod tests {
         .unwrap();
         assert_eq!(n, 5);
         assert_eq!(seen, vec![0, 1, 2, 3, 4]);
+    }
+
+    /// A feed that brings one batch of units per poll, attaching each unit's batch number the
+    /// first time rank 0 works on a batch.
+    struct Batches {
+        batches: Vec<Vec<FarmUnit>>,
+        polled: usize,
+        held: Option<u64>,
+    }
+
+    impl Feed for Batches {
+        fn poll(&mut self) -> Result<Option<Vec<FarmUnit>>> {
+            self.polled += 1;
+            Ok(self.batches.pop())
+        }
+        fn attachment(&mut self, id: u64, _rank: usize) -> Result<Vec<u8>> {
+            let batch = id / 10;
+            if self.held == Some(batch) {
+                return Ok(Vec::new());
+            }
+            self.held = Some(batch);
+            Ok(vec![batch as u8])
+        }
+    }
+
+    #[test]
+    fn fed_farm_runs_units_as_they_arrive_until_the_feed_closes() {
+        let w = World::serial();
+        let batch = |b: u64| {
+            (0..3)
+                .map(|i| FarmUnit {
+                    id: 10 * b + i,
+                    affinity: i,
+                })
+                .collect()
+        };
+        let mut feed = Batches {
+            batches: vec![batch(2), batch(1)],
+            polled: 0,
+            held: None,
+        };
+        let mut seen = Vec::new();
+        let mut worked: Vec<(u64, Vec<u8>)> = Vec::new();
+        let n = run_fed_task_farm(
+            &w,
+            batch(0),
+            &mut feed,
+            &mut |id, att, _| {
+                worked.push((id, att.to_vec()));
+                id.to_le_bytes().to_vec()
+            },
+            &mut |id, _, _| {
+                seen.push(id);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(n, 9);
+        seen.sort_unstable();
+        assert_eq!(seen, vec![0, 1, 2, 10, 11, 12, 20, 21, 22]);
+        // A unit carries its batch exactly when the previous unit was of another batch.
+        let mut held = None;
+        for (id, att) in &worked {
+            let b = id / 10;
+            let want = if held == Some(b) {
+                vec![]
+            } else {
+                vec![b as u8]
+            };
+            assert_eq!(att, &want, "unit {id}");
+            held = Some(b);
+        }
+        // Units that arrived later join the queue of their key (k-point) behind the first.
+        assert_eq!(worked[0].0, 0);
+        assert_eq!(worked[1].0 % 10, 0);
+        assert!(feed.polled >= 3, "polled until closed");
     }
 }

@@ -44,6 +44,33 @@ impl World {
         }
     }
 
+    /// Split into the group of ranks with the same `color` (MPI_Comm_split, ranks ordered as
+    /// here); collective. A serial world stays itself.
+    pub fn split(&self, color: u32) -> World {
+        use mpi::topology::Color;
+        match self
+            .comm
+            .as_ref()
+            .and_then(|c| c.split_by_color(Color::with_value(color as i32)))
+        {
+            Some(c) => World::from_comm(c),
+            None => World::serial(),
+        }
+    }
+
+    /// Rank 0's `bytes` on every rank (resized), as one broadcast of the length and one of the
+    /// data; collective.
+    pub fn broadcast_bytes(&self, bytes: &mut Vec<u8>) {
+        let Some(c) = self.comm() else {
+            return;
+        };
+        let root = c.process_at_rank(0);
+        let mut n = bytes.len() as u64;
+        root.broadcast_into(&mut n);
+        bytes.resize(n as usize, 0);
+        root.broadcast_into(&mut bytes[..]);
+    }
+
     /// Send `send` to rank `dest` and receive a message of unknown length from rank `src` into
     /// `recv` (resized), as one deadlock-free `MPI_Sendrecv` pair (counts, then data). A partner
     /// of `None` means no message in that direction (a non-periodic edge of the grid). Sending

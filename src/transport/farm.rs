@@ -21,6 +21,7 @@
 //! that fails (bad geometry, a lead that does not match, a singular matrix) is recorded with its
 //! error and the others go on; re-running skips the units already stored.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -34,9 +35,9 @@ use super::lead_cache::LeadCache;
 use super::self_energy::SelfEnergyMethod;
 use super::snapshot::{Snapshot, SnapshotSource, TransportSetup};
 use super::solver::Solver;
-use super::store::{frame_conductances, Store, StoreMeta, StoredResults};
+use super::store::{frame_conductances, FrameConductance, Store, StoreMeta, StoredResults};
 use super::unit::{solve_unit, UnitResult};
-use crate::deck::transport::TransportDeck;
+use crate::deck::transport::{FarmDeck, TransportDeck};
 use crate::error::{Error, Result};
 use crate::parallel::task_farm::{run_task_farm, FarmUnit};
 use crate::parallel::World;
@@ -160,13 +161,227 @@ pub struct RunOutcome {
     pub store: Store,
 }
 
+/// The snapshot and solver of a frame, or why they could not be built.
+type Built = std::result::Result<(Snapshot, Solver), String>;
+
+/// One rank's solver of units: the lead surface cache, the snapshot and solver of the frame it
+/// works on (or why they could not be built), and its counters.
+pub struct UnitWorker<'s> {
+    setup: &'s TransportSetup,
+    /// E_F, then the grid.
+    energies: Vec<f64>,
+    cache: LeadCache,
+    current: Option<(u64, Built)>,
+    stats: RankStats,
+    rank: u32,
+}
+
+impl<'s> UnitWorker<'s> {
+    pub fn new(setup: &'s TransportSetup, farm: &FarmDeck, rank: usize) -> Self {
+        let mut energies = vec![setup.fermi_ev];
+        energies.extend_from_slice(&setup.energies);
+        UnitWorker {
+            setup,
+            energies,
+            cache: LeadCache::new(farm.cache, farm.cache_mb),
+            current: None,
+            stats: RankStats::default(),
+            rank: rank as u32,
+        }
+    }
+
+    /// Solve k∥ point `ik` of `frame`; `snapshot` gives the frame's structure when this worker
+    /// does not hold it already. A failure is part of the result.
+    pub fn solve(
+        &mut self,
+        frame: u64,
+        ik: usize,
+        snapshot: impl FnOnce() -> Result<Snapshot>,
+        poll: &mut dyn FnMut(),
+    ) -> UnitResult {
+        let t0 = Instant::now();
+        let setup = self.setup;
+        let (_, built) = match self.current.take() {
+            Some(c) if c.0 == frame => self.current.insert(c),
+            _ => {
+                let built = snapshot().and_then(|snap| {
+                    let (prob, _) = setup.problem(&snap)?;
+                    Ok((snap, Solver::new(prob, SelfEnergyMethod::ModeMatching)?))
+                });
+                self.current
+                    .insert((frame, built.map_err(|e| e.to_string())))
+            }
+        };
+        let (step, time_ps) = match built {
+            Ok((snap, _)) => (snap.step, snap.time_ps),
+            Err(_) => (0, f64::NAN),
+        };
+        let (outcome, lead_seconds) = match built {
+            Ok((_, s)) => match solve_unit(
+                s,
+                ik,
+                setup.points[ik].point.k,
+                &self.energies,
+                setup.n_eig,
+                &mut self.cache,
+                poll,
+            ) {
+                Ok((d, ls)) => (Ok(d), ls),
+                Err(e) => (Err(format!("frame {frame}, k-point {ik}: {e}")), 0.0),
+            },
+            Err(e) => (Err(e.clone()), 0.0),
+        };
+        let seconds = t0.elapsed().as_secs_f64();
+        self.stats.units += 1;
+        self.stats.seconds += seconds;
+        UnitResult {
+            frame,
+            k: ik as u32,
+            step,
+            time_ps,
+            seconds,
+            lead_seconds,
+            rank: self.rank,
+            outcome,
+        }
+    }
+
+    /// This rank's counters, with those of its lead cache.
+    pub fn stats(&self) -> RankStats {
+        RankStats {
+            cache_hits: self.cache.stats.hits,
+            cache_misses: self.cache.stats.misses,
+            lead_seconds: self.cache.stats.miss_seconds,
+            ..self.stats
+        }
+    }
+}
+
+/// Rank 0's receiver of results: stores each unit as it arrives and logs each frame whose k∥
+/// points are all done, with its G/G0 (summed in k order, as [`frame_conductances`]).
+pub struct ResultSink {
+    pub store: Store,
+    /// Weight of each k∥ point.
+    weights: Vec<f64>,
+    /// T_LR(E_F) per k∥ point of the frames not complete yet.
+    pending: HashMap<u64, Vec<Option<f64>>>,
+    t_start: Instant,
+    /// Prefix of the log lines ("" or "transport: ").
+    tag: &'static str,
+}
+
+impl ResultSink {
+    pub fn new(store: Store, setup: &TransportSetup, tag: &'static str) -> Self {
+        ResultSink {
+            store,
+            weights: setup.points.iter().map(|p| p.point.weight).collect(),
+            pending: HashMap::new(),
+            t_start: Instant::now(),
+            tag,
+        }
+    }
+
+    /// Store one encoded [`UnitResult`]; returns (frame, step, time, G/G0) when it completes its
+    /// frame.
+    pub fn record(&mut self, bytes: &[u8]) -> Result<Option<(u64, u64, f64, f64)>> {
+        let r = UnitResult::decode(bytes)?;
+        self.store.append(&r)?;
+        let tag = self.tag;
+        let t = match &r.outcome {
+            Err(msg) => {
+                warn!("{tag}unit (frame {}, k {}) failed: {msg}", r.frame, r.k);
+                return Ok(None);
+            }
+            Ok(d) => d.t_lr[0],
+        };
+        let nk = self.weights.len();
+        let ts = self
+            .pending
+            .entry(r.frame)
+            .or_insert_with(|| vec![None; nk]);
+        if let Some(slot) = ts.get_mut(r.k as usize) {
+            *slot = Some(t);
+        }
+        if ts.iter().any(Option::is_none) {
+            return Ok(None);
+        }
+        let g = ts
+            .iter()
+            .zip(&self.weights)
+            .fold(0.0, |g, (t, w)| g + w * t.unwrap_or(f64::NAN));
+        self.pending.remove(&r.frame);
+        info!(
+            "{tag}frame {} (step {}) done: t = {:.4} ps, G = {g:.6} G0; {} units stored, {:.1} s \
+             elapsed",
+            r.frame,
+            r.step,
+            r.time_ps,
+            self.store.n_units(),
+            self.t_start.elapsed().as_secs_f64()
+        );
+        Ok(Some((r.frame, r.step, r.time_ps, g)))
+    }
+}
+
+/// Gather every rank's counters on rank 0 and log the throughput, the units per rank and what
+/// the lead cache saved; rank 0 gets the counters (rank order), the others `None`.
+pub fn report_ranks(
+    world: &World,
+    mine: RankStats,
+    wall_seconds: f64,
+    tag: &str,
+) -> Option<Vec<RankStats>> {
+    let v = [
+        mine.units as f64,
+        mine.seconds,
+        mine.cache_hits as f64,
+        mine.cache_misses as f64,
+        mine.lead_seconds,
+    ];
+    let all = world.gather_to_root(&v)?;
+    let ranks: Vec<RankStats> = all
+        .chunks(5)
+        .map(|c| RankStats {
+            units: c[0] as usize,
+            seconds: c[1],
+            cache_hits: c[2] as u64,
+            cache_misses: c[3] as u64,
+            lead_seconds: c[4],
+        })
+        .collect();
+    let (hits, misses, lead_s): (u64, u64, f64) = ranks.iter().fold((0, 0, 0.0), |a, r| {
+        (
+            a.0 + r.cache_hits,
+            a.1 + r.cache_misses,
+            a.2 + r.lead_seconds,
+        )
+    });
+    let total: usize = ranks.iter().map(|r| r.units).sum();
+    let busy: f64 = ranks.iter().map(|r| r.seconds).sum();
+    info!(
+        "{tag}{total} units in {wall_seconds:.2} s ({:.2} units/s); units per rank {:?}",
+        total as f64 / wall_seconds.max(1e-9),
+        ranks.iter().map(|r| r.units).collect::<Vec<_>>()
+    );
+    if misses > 0 {
+        let per = lead_s / misses as f64;
+        info!(
+            "{tag}lead surfaces: {misses} computed ({lead_s:.2} s, {:.1}% of {busy:.2} s of \
+             unit time), {hits} reused from the cache (about {:.2} s saved)",
+            100.0 * lead_s / busy.max(1e-12),
+            per * hits as f64
+        );
+    }
+    Some(ranks)
+}
+
 /// Run every (frame, k∥) unit not yet in `store_path` over the ranks of `world`; rank 0 stores
 /// the results and gets the outcome, the other ranks `None`.
 pub fn run_units(p: &Prepared, store_path: &Path, world: &World) -> Result<Option<RunOutcome>> {
     let setup = &p.setup;
     let nk = setup.points.len();
     let nf = p.frames.len();
-    let mut store = None;
+    let mut sink = None;
     let mut units = Vec::new();
     if world.is_root() {
         let s = Store::open_or_create(store_path, &store_meta_of(p))?;
@@ -192,142 +407,28 @@ pub fn run_units(p: &Prepared, store_path: &Path, world: &World) -> Result<Optio
             setup.fermi_ev,
             setup.energies.len()
         );
-        store = Some(s);
+        sink = Some(ResultSink::new(s, setup, ""));
     }
-    let mut energies = vec![setup.fermi_ev];
-    energies.extend_from_slice(&setup.energies);
-    let mut cache = LeadCache::new(p.deck.farm.cache, p.deck.farm.cache_mb);
-    // The snapshot and solver of the frame this rank works on, or why they could not be built.
-    type Current = (usize, std::result::Result<(Snapshot, Solver), String>);
-    let mut current: Option<Current> = None;
-    let mut stats = RankStats::default();
-    let rank = world.rank() as u32;
+    let mut worker = UnitWorker::new(setup, &p.deck.farm, world.rank());
     let t_start = Instant::now();
     let mut work = |id: u64, poll: &mut dyn FnMut()| -> Vec<u8> {
-        let t0 = Instant::now();
         let (fp, ik) = (id as usize / nk, id as usize % nk);
         let frame = p.frames[fp];
-        let (_, built) = match current.take() {
-            Some(c) if c.0 == fp => current.insert(c),
-            _ => {
-                let built = p.source.get(frame).and_then(|snap| {
-                    let (prob, _) = setup.problem(&snap)?;
-                    Ok((snap, Solver::new(prob, SelfEnergyMethod::ModeMatching)?))
-                });
-                current.insert((fp, built.map_err(|e| e.to_string())))
-            }
-        };
-        let (step, time_ps) = match built {
-            Ok((snap, _)) => (snap.step, snap.time_ps),
-            Err(_) => (0, f64::NAN),
-        };
-        let (outcome, lead_seconds) = match built {
-            Ok((_, s)) => match solve_unit(
-                s,
-                ik,
-                setup.points[ik].point.k,
-                &energies,
-                setup.n_eig,
-                &mut cache,
-                poll,
-            ) {
-                Ok((d, ls)) => (Ok(d), ls),
-                Err(e) => (Err(format!("frame {frame}, k-point {ik}: {e}")), 0.0),
-            },
-            Err(e) => (Err(e.clone()), 0.0),
-        };
-        let seconds = t0.elapsed().as_secs_f64();
-        stats.units += 1;
-        stats.seconds += seconds;
-        UnitResult {
-            frame: frame as u64,
-            k: ik as u32,
-            step,
-            time_ps,
-            seconds,
-            lead_seconds,
-            rank,
-            outcome,
-        }
-        .encode()
+        worker
+            .solve(frame as u64, ik, || p.source.get(frame), poll)
+            .encode()
     };
-    let mut per_frame = vec![0usize; nf];
-    let frame_pos: std::collections::HashMap<usize, usize> =
-        p.frames.iter().enumerate().map(|(i, &f)| (f, i)).collect();
     let mut on_result = |_id: u64, _rank: usize, bytes: Vec<u8>| -> Result<()> {
-        let r = UnitResult::decode(&bytes)?;
-        let s = store
-            .as_mut()
-            .ok_or_else(|| Error::run("results arrived on a rank without the store"))?;
-        s.append(&r)?;
-        match &r.outcome {
-            Err(msg) => warn!("unit (frame {}, k {}) failed: {msg}", r.frame, r.k),
-            Ok(_) => {
-                if let Some(&fp) = frame_pos.get(&(r.frame as usize)) {
-                    per_frame[fp] += 1;
-                    if per_frame[fp] == nk {
-                        info!(
-                            "frame {} (step {}) done: {} units stored, {:.1} s elapsed",
-                            r.frame,
-                            r.step,
-                            s.n_units(),
-                            t_start.elapsed().as_secs_f64()
-                        );
-                    }
-                }
-            }
-        }
-        Ok(())
+        sink.as_mut()
+            .ok_or_else(|| Error::run("results arrived on a rank without the store"))?
+            .record(&bytes)
+            .map(|_| ())
     };
     run_task_farm(world, units, &mut work, &mut on_result)?;
-    stats.cache_hits = cache.stats.hits;
-    stats.cache_misses = cache.stats.misses;
-    stats.lead_seconds = cache.stats.miss_seconds;
-    let mine = [
-        stats.units as f64,
-        stats.seconds,
-        stats.cache_hits as f64,
-        stats.cache_misses as f64,
-        stats.lead_seconds,
-    ];
-    let all = world.gather_to_root(&mine);
-    let (Some(all), Some(store)) = (all, store) else {
+    let ranks = report_ranks(world, worker.stats(), t_start.elapsed().as_secs_f64(), "");
+    let (Some(ranks), Some(ResultSink { store, .. })) = (ranks, sink) else {
         return Ok(None);
     };
-    let ranks: Vec<RankStats> = all
-        .chunks(5)
-        .map(|c| RankStats {
-            units: c[0] as usize,
-            seconds: c[1],
-            cache_hits: c[2] as u64,
-            cache_misses: c[3] as u64,
-            lead_seconds: c[4],
-        })
-        .collect();
-    let wall = t_start.elapsed().as_secs_f64();
-    let (hits, misses, lead_s): (u64, u64, f64) = ranks.iter().fold((0, 0, 0.0), |a, r| {
-        (
-            a.0 + r.cache_hits,
-            a.1 + r.cache_misses,
-            a.2 + r.lead_seconds,
-        )
-    });
-    let total: usize = ranks.iter().map(|r| r.units).sum();
-    let busy: f64 = ranks.iter().map(|r| r.seconds).sum();
-    info!(
-        "{total} units in {wall:.2} s ({:.2} units/s); units per rank {:?}",
-        total as f64 / wall.max(1e-9),
-        ranks.iter().map(|r| r.units).collect::<Vec<_>>()
-    );
-    if misses > 0 {
-        let per = lead_s / misses as f64;
-        info!(
-            "lead surfaces: {misses} computed ({lead_s:.2} s, {:.1}% of {busy:.2} s of unit \
-             time), {hits} reused from the cache (about {:.2} s saved)",
-            100.0 * lead_s / busy.max(1e-12),
-            per * hits as f64
-        );
-    }
     if store.n_failures() > 0 {
         warn!(
             "{} unit(s) failed; see failures.csv and /failures in {}",
@@ -386,8 +487,26 @@ pub fn farm_command(deck_path: &Path, out: &Path, world: &World) -> Result<()> {
     let Some(RunOutcome { mut store, .. }) = run_units(&p, &store_path, world)? else {
         return Ok(());
     };
-    let meta_points = p.setup.points.len();
+    let rows = write_farm_tables(&mut store, out)?;
+    let complete = rows
+        .iter()
+        .filter(|x| x.k_done == p.setup.points.len())
+        .count();
+    info!(
+        "{complete} of {} frame(s) complete; conductance.csv (and .png, histogram), \
+         transmission.csv, failures.csv and farm.h5 in {}",
+        p.frames.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// The tables and figures of a farm's results, in `out`: `/conductance` in the store,
+/// `conductance.csv`, `transmission.csv`, `failures.csv`, and `conductance.png` with
+/// `conductance_histogram.png` of the complete frames. Returns the per-frame conductances.
+pub fn write_farm_tables(store: &mut Store, out: &Path) -> Result<Vec<FrameConductance>> {
     let r = store.read_all()?;
+    let meta_points = r.meta.points.len();
     let rows = frame_conductances(&r);
     store.write_conductance(&rows)?;
     let mut c = String::from("frame,step,time_ps,G_G0,open_channels,k_done\n");
@@ -423,19 +542,12 @@ pub fn farm_command(deck_path: &Path, out: &Path, world: &World) -> Result<()> {
     write(out, "transmission.csv", &t)?;
     write(out, "failures.csv", &failures_csv(&r))?;
     let done: Vec<_> = rows.iter().filter(|x| x.k_done == meta_points).collect();
-    let complete = done.len();
-    if complete > 0 {
+    if !done.is_empty() {
         let t: Vec<f64> = done.iter().map(|x| x.time_ps).collect();
         let g: Vec<f64> = done.iter().map(|x| x.g_g0).collect();
         figures::conductance_trace(out, &t, &g)?;
     }
-    info!(
-        "{complete} of {} frame(s) complete; conductance.csv (and .png, histogram), \
-         transmission.csv, failures.csv and farm.h5 in {}",
-        p.frames.len(),
-        out.display()
-    );
-    Ok(())
+    Ok(rows)
 }
 
 fn store_meta_of(p: &Prepared) -> StoreMeta {

@@ -19,7 +19,8 @@
 //! a problem with shared, precomputed leads; [`unit`](mod@unit) solves one (snapshot, k∥) unit with lead
 //! surfaces from the per-rank [`lead_cache`]; [`store`] is the HDF5 results file; [`farm`] holds
 //! the `transport DECK` and `farm DECK` commands, which run the units over the MPI task farm
-//! (`crate::parallel::task_farm`).
+//! (`crate::parallel::task_farm`); [`inline`] runs the same units on transport ranks beside the
+//! MD ranks of a `nanocontact run` with a `[transport]` section.
 
 pub mod band_filling;
 pub mod bulk_bands;
@@ -29,6 +30,7 @@ pub mod decimation;
 pub mod dense;
 pub mod farm;
 pub mod figures;
+pub mod inline;
 pub mod kwant_json;
 pub mod landauer;
 pub mod lead_cache;

@@ -42,6 +42,68 @@ pub struct Snapshot {
     pub positions: Vec<[f64; 3]>,
 }
 
+/// Boundary letters as numbers in [`Snapshot::encode`].
+const BOUNDARY_CODES: [char; 3] = ['p', 'f', 's'];
+
+impl Snapshot {
+    /// The snapshot as one flat message: `[step, time_ps, lo (3), hi (3), boundary codes (3),
+    /// n, ids (n), types (n), positions (3n)]` (ids and types are exact in f64 below 2^53).
+    pub fn encode(&self) -> Vec<f64> {
+        let n = self.ids.len();
+        let mut m = Vec::with_capacity(12 + 5 * n);
+        m.push(self.step as f64);
+        m.push(self.time_ps);
+        m.extend_from_slice(&self.simbox.lo);
+        m.extend_from_slice(&self.simbox.hi);
+        for b in self.simbox.boundary {
+            let c = b.letter();
+            m.push(BOUNDARY_CODES.iter().position(|&x| x == c).unwrap_or(0) as f64);
+        }
+        m.push(n as f64);
+        m.extend(self.ids.iter().map(|&i| i as f64));
+        m.extend(self.types.iter().map(|&t| f64::from(t)));
+        m.extend(self.positions.iter().flatten());
+        m
+    }
+
+    /// The snapshot of [`Snapshot::encode`], as frame `frame`.
+    pub fn decode(frame: usize, m: &[f64]) -> Result<Snapshot> {
+        let bad = || {
+            Error::run(format!(
+                "a snapshot message of {} numbers is malformed",
+                m.len()
+            ))
+        };
+        let head = m.get(..12).ok_or_else(bad)?;
+        let n = head[11] as usize;
+        if m.len() != 12 + 5 * n {
+            return Err(bad());
+        }
+        let mut boundary = [Boundary::Periodic; 3];
+        for (b, &c) in boundary.iter_mut().zip(&head[8..11]) {
+            let letter = BOUNDARY_CODES.get(c as usize).ok_or_else(bad)?;
+            *b = Boundary::from_letter(&letter.to_string()).ok_or_else(bad)?;
+        }
+        let body = &m[12..];
+        Ok(Snapshot {
+            frame,
+            step: head[0] as u64,
+            time_ps: head[1],
+            simbox: SimBox::new(
+                [head[2], head[3], head[4]],
+                [head[5], head[6], head[7]],
+                boundary,
+            ),
+            ids: body[..n].iter().map(|&i| i as u64).collect(),
+            types: body[n..2 * n].iter().map(|&t| t as u32).collect(),
+            positions: body[2 * n..]
+                .chunks_exact(3)
+                .map(|p| [p[0], p[1], p[2]])
+                .collect(),
+        })
+    }
+}
+
 /// Where snapshots come from.
 pub enum SnapshotSource {
     Trajectory(H5mdReader),
@@ -429,4 +491,33 @@ fn region_atoms(atoms: &[Atom], snap: &Snapshot, sel: &Selector, axis: usize) ->
 
 fn in_snapshot(e: Error, s: &Snapshot) -> Error {
     Error::run(format!("frame {} (step {}): {e}", s.frame, s.step))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_message_round_trips() {
+        let s = Snapshot {
+            frame: 3,
+            step: 300,
+            time_ps: 0.6,
+            simbox: SimBox::new(
+                [0.0, -1.0, -8.5],
+                [16.32, 15.32, 40.0],
+                SimBox::parse_boundary("p s f").unwrap(),
+            ),
+            ids: vec![7, 2, 1 << 40],
+            types: vec![0, 1, 0],
+            positions: vec![[0.1, 0.2, 0.3], [1.0, -2.0, 3.5], [1e-300, 5.0, 39.9]],
+        };
+        let m = s.encode();
+        let back = Snapshot::decode(3, &m).unwrap();
+        assert_eq!(back.simbox, s.simbox);
+        assert_eq!((back.step, back.time_ps), (s.step, s.time_ps));
+        assert_eq!((&back.ids, &back.types), (&s.ids, &s.types));
+        assert_eq!(back.positions, s.positions);
+        assert!(Snapshot::decode(0, &m[..m.len() - 1]).is_err());
+    }
 }
