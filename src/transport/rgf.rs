@@ -13,8 +13,6 @@
 
 use std::collections::VecDeque;
 
-use faer::MatRef;
-
 use super::dense::{frobenius_sq, hermitian_eigenvalues_desc, CMat, Lu, C64};
 use super::problem::{SparseMatrix, TransportProblem};
 use super::self_energy::LeadCoupling;
@@ -124,13 +122,16 @@ impl Slicing {
     }
 }
 
-/// The blocks of H_S in a slicing: dense diagonal blocks H_jj, sparse couplings H_{j,j+1}
-/// (upper) and H_{j+1,j} (lower), in slice-local indices.
+/// The blocks of H_S in a slicing: dense diagonal blocks H_jj and dense couplings H_{j,j+1}
+/// (upper) and H_{j+1,j} (lower), in slice-local indices. The couplings are dense because
+/// between the principal layers of a 3-D structure they are (every atom of a layer bonds to
+/// several of the next), and dense products go through faer's matrix multiply; for a sparse
+/// coupling (a wire) the dense product costs no more than the LU of the next slice.
 #[derive(Clone, Debug)]
 pub struct SlicedHamiltonian {
     pub diag: Vec<CMat>,
-    pub upper: Vec<SparseMatrix>,
-    pub lower: Vec<SparseMatrix>,
+    pub upper: Vec<CMat>,
+    pub lower: Vec<CMat>,
 }
 
 impl SlicedHamiltonian {
@@ -139,11 +140,11 @@ impl SlicedHamiltonian {
         let ns = slicing.len();
         let dim = |s: usize| slicing.slices[s].len();
         let mut diag: Vec<CMat> = (0..ns).map(|s| CMat::zeros(dim(s), dim(s))).collect();
-        let mut upper: Vec<SparseMatrix> = (0..ns.saturating_sub(1))
-            .map(|s| SparseMatrix::zeros(dim(s), dim(s + 1)))
+        let mut upper: Vec<CMat> = (0..ns.saturating_sub(1))
+            .map(|s| CMat::zeros(dim(s), dim(s + 1)))
             .collect();
-        let mut lower: Vec<SparseMatrix> = (0..ns.saturating_sub(1))
-            .map(|s| SparseMatrix::zeros(dim(s + 1), dim(s)))
+        let mut lower: Vec<CMat> = (0..ns.saturating_sub(1))
+            .map(|s| CMat::zeros(dim(s + 1), dim(s)))
             .collect();
         for &(i, j, v) in &h.entries {
             let (si, pi) = slicing.position[i];
@@ -151,9 +152,9 @@ impl SlicedHamiltonian {
             if si == sj {
                 diag[si][(pi, pj)] += v;
             } else if sj == si + 1 {
-                upper[si].entries.push((pi, pj, v));
+                upper[si][(pi, pj)] += v;
             } else if si == sj + 1 {
-                lower[sj].entries.push((pi, pj, v));
+                lower[sj][(pi, pj)] += v;
             } else {
                 return Err(Error::run(format!(
                     "H_S couples orbitals {i} and {j} in non-neighbouring slices {si} and {sj}"
@@ -162,39 +163,6 @@ impl SlicedHamiltonian {
         }
         Ok(SlicedHamiltonian { diag, upper, lower })
     }
-}
-
-/// D·S for dense D (m × k) and sparse S (k × cols).
-fn dense_sparse(d: MatRef<'_, C64>, s: &SparseMatrix) -> CMat {
-    let mut out = CMat::zeros(d.nrows(), s.ncols);
-    for &(i, j, v) in &s.entries {
-        for r in 0..d.nrows() {
-            out[(r, j)] += d[(r, i)] * v;
-        }
-    }
-    out
-}
-
-/// S·D for sparse S (rows × k) and dense D (k × m).
-fn sparse_dense(s: &SparseMatrix, d: MatRef<'_, C64>) -> CMat {
-    let mut out = CMat::zeros(s.nrows, d.ncols());
-    for c in 0..d.ncols() {
-        for &(i, j, v) in &s.entries {
-            out[(i, c)] += v * d[(j, c)];
-        }
-    }
-    out
-}
-
-/// S†·D for sparse S (k × rows) and dense D (k × m).
-fn sparse_adjoint_dense(s: &SparseMatrix, d: MatRef<'_, C64>) -> CMat {
-    let mut out = CMat::zeros(s.ncols, d.ncols());
-    for c in 0..d.ncols() {
-        for &(i, j, v) in &s.entries {
-            out[(j, c)] += v.conj() * d[(i, c)];
-        }
-    }
-    out
 }
 
 /// Transmission at one energy (and one k).
@@ -277,11 +245,16 @@ pub fn rgf_transmission(
             }
             if s < s1 {
                 let b2 = o[s + 1 - s0];
-                for &(r, c, v) in &h.upper[s].entries {
-                    m[(b + r, b2 + c)] -= v;
+                let (u, l) = (&h.upper[s], &h.lower[s]);
+                for c in 0..u.ncols() {
+                    for r in 0..u.nrows() {
+                        m[(b + r, b2 + c)] -= u[(r, c)];
+                    }
                 }
-                for &(r, c, v) in &h.lower[s].entries {
-                    m[(b2 + r, b + c)] -= v;
+                for c in 0..l.ncols() {
+                    for r in 0..l.nrows() {
+                        m[(b2 + r, b + c)] -= l[(r, c)];
+                    }
                 }
             }
         }
@@ -350,12 +323,12 @@ pub fn rgf_transmission(
         let bl = o[s1 - s0];
         let s = s1 + 1;
         let g_last = g.as_ref().submatrix(bl, bl, dims[s1], dims[s1]);
-        // H_{s,s1} g_last H_{s1,s} with sparse couplings.
-        let x = dense_sparse(g_last, &h.upper[s1]);
-        let corr = sparse_dense(&h.lower[s1], x.as_ref());
+        // H_{s,s1} g_last H_{s1,s}.
+        let x = g_last * h.upper[s1].as_ref();
+        let corr = &h.lower[s1] * x.as_ref();
         let (e, g_new) = factor(s, Some(&corr))?;
-        let hp = sparse_dense(&h.lower[s1], p.as_ref().subrows(bl, dims[s1]));
-        let hq = sparse_adjoint_dense(&h.upper[s1], q.as_ref().subrows(bl, dims[s1]));
+        let hp = &h.lower[s1] * p.as_ref().subrows(bl, dims[s1]);
+        let hq = h.upper[s1].adjoint() * q.as_ref().subrows(bl, dims[s1]);
         let n0 = dims[s];
         p = g_new.as_ref().subcols(0, n0) * hp.as_ref();
         q = g_new.as_ref().subrows(0, n0).adjoint() * hq.as_ref();
