@@ -218,6 +218,15 @@ impl Lead {
     pub fn n_layer(&self) -> usize {
         self.h00.nrows
     }
+
+    /// The blocks at the Bloch phases k.
+    pub fn at_k(&self, k: BlochPhases) -> LeadAtK {
+        LeadAtK {
+            h00: self.h00.dense_at_k(k),
+            h01: self.h01.dense_at_k(k),
+            coupling: self.coupling.at_k(k),
+        }
+    }
 }
 
 /// A transverse k-point with its weight in the k-average.
@@ -358,14 +367,9 @@ impl TransportProblem {
     /// All blocks evaluated at the Bloch phases k.
     pub fn at_k(&self, k: impl Into<BlochPhases>) -> ProblemAtK {
         let k = k.into();
-        let lead = |l: &Lead| LeadAtK {
-            h00: l.h00.dense_at_k(k),
-            h01: l.h01.dense_at_k(k),
-            coupling: l.coupling.at_k(k),
-        };
         ProblemAtK {
             h_s: self.h_s.at_k(k),
-            leads: [lead(&self.leads[0]), lead(&self.leads[1])],
+            leads: [self.leads[0].at_k(k), self.leads[1].at_k(k)],
         }
     }
 }

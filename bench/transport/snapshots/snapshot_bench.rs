@@ -284,6 +284,13 @@ fn run(args: &Args) -> Result<()> {
     let (p0, points) = make_points(0)?;
     let make = |s: usize| make_points(s).map(|(p, _)| p);
     let layer_planes = leads[0].geometry.layer.len() / 9;
+    let slices: Vec<usize> = Solver::new(p0.clone(), SelfEnergyMethod::ModeMatching)?
+        .slicing()
+        .slices
+        .iter()
+        .map(Vec::len)
+        .collect();
+    eprintln!("RGF slices of snapshot 0 (orbitals): {slices:?}");
     eprintln!(
         "{} atoms ({} in the gap), {} orbitals; principal layer {} plane(s), {} orbitals; \
          E_F = {e_f:.4} eV; {} k-points, {} energies",
@@ -360,6 +367,7 @@ fn run(args: &Args) -> Result<()> {
         "gap_atoms": mobile.iter().filter(|&&m| m).count(),
         "orbitals": p0.n_s(),
         "principal_layer_planes": layer_planes,
+        "slices_snapshot0": slices,
         "layer_orbitals": p0.leads[0].n_layer(),
         "E_F_eV": e_f,
         "energies_eV": energies,
