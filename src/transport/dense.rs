@@ -40,13 +40,14 @@ pub fn shifted_negative(z: C64, a: MatRef<'_, C64>) -> CMat {
 
 /// Largest absolute entry (0 for an empty matrix).
 pub fn max_abs(a: MatRef<'_, C64>) -> f64 {
+    // Compare squared moduli (no hypot per entry), one square root at the end.
     let mut m = 0.0f64;
     for j in 0..a.ncols() {
         for i in 0..a.nrows() {
-            m = m.max(a[(i, j)].norm());
+            m = m.max(a[(i, j)].norm_sqr());
         }
     }
-    m
+    m.sqrt()
 }
 
 /// True when every entry is finite.

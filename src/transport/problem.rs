@@ -14,8 +14,6 @@
 //!   ψ(r + m₁a₁ + m₂a₂) = e^{i k·m} ψ(r). This is H(k) = Σ_R H(R) e^{ik·R} with H(R) = ⟨0|H|R⟩
 //!   (the Kwant `wraparound` convention; a one-direction problem has k₂ = 0, m₂ = 0).
 
-use std::collections::BTreeMap;
-
 use super::dense::{CMat, C64};
 use crate::error::{Error, Result};
 
@@ -145,17 +143,44 @@ impl FourierBlock {
     /// B(k) = Σ_m B_m e^{ik·m} as a sparse matrix with merged entries.
     pub fn at_k(&self, k: impl Into<BlochPhases>) -> SparseMatrix {
         let k = k.into();
-        let mut acc: BTreeMap<(usize, usize), C64> = BTreeMap::new();
+        // Entries bucketed by row (a counting sort, stable: within a position the terms keep
+        // their order, so each sum is accumulated in term order from zero), then each row
+        // sorted stably by column and merged.
+        let mut start = vec![0usize; self.nrows + 1];
+        for (_, b) in &self.terms {
+            for &(i, _, _) in &b.entries {
+                start[i + 1] += 1;
+            }
+        }
+        for r in 0..self.nrows {
+            start[r + 1] += start[r];
+        }
+        let mut next = start.clone();
+        let mut all = vec![(0usize, C64::new(0.0, 0.0)); start[self.nrows]];
         for (m, b) in &self.terms {
             let phase = k.phase(*m);
             for &(i, j, v) in &b.entries {
-                *acc.entry((i, j)).or_insert(C64::new(0.0, 0.0)) += v * phase;
+                all[next[i]] = (j, v * phase);
+                next[i] += 1;
+            }
+        }
+        let mut entries: Vec<(usize, usize, C64)> = Vec::with_capacity(all.len());
+        for i in 0..self.nrows {
+            let row = &mut all[start[i]..start[i + 1]];
+            row.sort_by_key(|e| e.0);
+            let first = entries.len();
+            for &(j, v) in row.iter() {
+                let in_row = entries.len() > first;
+                match entries.last_mut() {
+                    Some(last) if in_row && last.1 == j => last.2 += v,
+                    _ => entries.push((i, j, C64::new(0.0, 0.0) + v)),
+                }
             }
         }
         SparseMatrix {
             nrows: self.nrows,
             ncols: self.ncols,
-            entries: acc.into_iter().map(|((i, j), v)| (i, j, v)).collect(),
+            entries,
         }
     }
 
@@ -192,6 +217,15 @@ impl Lead {
     /// Orbitals per principal layer.
     pub fn n_layer(&self) -> usize {
         self.h00.nrows
+    }
+
+    /// The blocks at the Bloch phases k.
+    pub fn at_k(&self, k: BlochPhases) -> LeadAtK {
+        LeadAtK {
+            h00: self.h00.dense_at_k(k),
+            h01: self.h01.dense_at_k(k),
+            coupling: self.coupling.at_k(k),
+        }
     }
 }
 
@@ -333,14 +367,65 @@ impl TransportProblem {
     /// All blocks evaluated at the Bloch phases k.
     pub fn at_k(&self, k: impl Into<BlochPhases>) -> ProblemAtK {
         let k = k.into();
-        let lead = |l: &Lead| LeadAtK {
-            h00: l.h00.dense_at_k(k),
-            h01: l.h01.dense_at_k(k),
-            coupling: l.coupling.at_k(k),
-        };
         ProblemAtK {
             h_s: self.h_s.at_k(k),
-            leads: [lead(&self.leads[0]), lead(&self.leads[1])],
+            leads: [self.leads[0].at_k(k), self.leads[1].at_k(k)],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn at_k_merges_entries_sorted_and_summed_in_term_order() {
+        let c = C64::new;
+        let term = |entries: Vec<(usize, usize, C64)>| SparseMatrix {
+            nrows: 3,
+            ncols: 4,
+            entries,
+        };
+        let b = FourierBlock {
+            nrows: 3,
+            ncols: 4,
+            terms: vec![
+                (
+                    [-1, 0],
+                    term(vec![
+                        (2, 3, c(0.1, 0.0)),
+                        (0, 1, c(0.3, 0.2)),
+                        (2, 3, c(1e-17, 0.0)),
+                    ]),
+                ),
+                (
+                    [0, 0],
+                    term(vec![(0, 1, c(1.0, 0.0)), (1, 0, c(-0.5, 0.0))]),
+                ),
+                (
+                    [1, 2],
+                    term(vec![(2, 0, c(0.7, -0.1)), (0, 1, c(0.3, -0.2))]),
+                ),
+            ],
+        };
+        let k = BlochPhases([0.4, -1.3]);
+        let m = b.at_k(k);
+        let pos: Vec<(usize, usize)> = m.entries.iter().map(|e| (e.0, e.1)).collect();
+        assert_eq!(pos, vec![(0, 1), (1, 0), (2, 0), (2, 3)]);
+        // Each value is the sum from zero in term order, bit for bit.
+        let mut want = vec![C64::new(0.0, 0.0); 4];
+        for (mm, tm) in &b.terms {
+            let ph = k.phase(*mm);
+            for &(i, j, v) in &tm.entries {
+                let p = pos.iter().position(|&q| q == (i, j)).unwrap();
+                want[p] += v * ph;
+            }
+        }
+        for (e, w) in m.entries.iter().zip(&want) {
+            assert_eq!(
+                (e.2.re.to_bits(), e.2.im.to_bits()),
+                (w.re.to_bits(), w.im.to_bits())
+            );
         }
     }
 }

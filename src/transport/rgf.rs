@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 use faer::MatRef;
 
 use super::dense::{frobenius_sq, hermitian_eigenvalues_desc, CMat, Lu, C64};
-use super::problem::{SparseMatrix, TransportProblem};
+use super::problem::{BlochPhases, FourierBlock, SparseMatrix, TransportProblem};
 use super::self_energy::LeadCoupling;
 use crate::error::{Error, Result};
 
@@ -59,11 +59,14 @@ impl Slicing {
     /// there too. Each slice couples only to its neighbours by construction.
     pub fn from_problem(p: &TransportProblem) -> Self {
         let n = p.n_s();
+        // Adjacency from every term's entries (repeats are harmless to the search below).
         let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (i, j) in p.h_s.pattern() {
-            if i != j {
-                adj[i].push(j);
-                adj[j].push(i);
+        for (_, t) in &p.h_s.terms {
+            for &(i, j, _) in &t.entries {
+                if i != j {
+                    adj[i].push(j);
+                    adj[j].push(i);
+                }
             }
         }
         let touched = |li: usize| -> Vec<usize> {
@@ -124,77 +127,71 @@ impl Slicing {
     }
 }
 
-/// The blocks of H_S in a slicing: dense diagonal blocks H_jj, sparse couplings H_{j,j+1}
-/// (upper) and H_{j+1,j} (lower), in slice-local indices.
+/// The blocks of H_S in a slicing: dense diagonal blocks H_jj and dense couplings H_{j,j+1}
+/// (upper) and H_{j+1,j} (lower), in slice-local indices. The couplings are dense because
+/// between the principal layers of a 3-D structure they are (every atom of a layer bonds to
+/// several of the next), and dense products go through faer's matrix multiply; for a sparse
+/// coupling (a wire) the dense product costs no more than the LU of the next slice.
 #[derive(Clone, Debug)]
 pub struct SlicedHamiltonian {
     pub diag: Vec<CMat>,
-    pub upper: Vec<SparseMatrix>,
-    pub lower: Vec<SparseMatrix>,
+    pub upper: Vec<CMat>,
+    pub lower: Vec<CMat>,
 }
 
 impl SlicedHamiltonian {
-    /// Cut H_S into the blocks of `slicing`; an entry coupling non-neighbouring slices is an error.
-    pub fn new(h: &SparseMatrix, slicing: &Slicing) -> Result<Self> {
+    /// The blocks of H_S(k) = Σ_m H_m e^{ik·m} in `slicing`, cut straight from the Fourier
+    /// terms (no merged sparse matrix in between); each entry is accumulated in term order from
+    /// zero, as [`FourierBlock::at_k`] does, so the blocks are those of H_S(k) bit for bit. An
+    /// entry coupling non-neighbouring slices is an error.
+    pub fn at_k(h: &FourierBlock, k: BlochPhases, slicing: &Slicing) -> Result<Self> {
+        Self::from_terms(
+            h.terms.iter().map(|(m, t)| (k.phase(*m), t)),
+            h.nrows,
+            slicing,
+        )
+    }
+
+    fn from_terms<'a>(
+        terms: impl Iterator<Item = (C64, &'a SparseMatrix)>,
+        n: usize,
+        slicing: &Slicing,
+    ) -> Result<Self> {
+        if n != slicing.position.len() {
+            return Err(Error::run(format!(
+                "H_S has {n} orbitals, the slicing {}",
+                slicing.position.len()
+            )));
+        }
         let ns = slicing.len();
         let dim = |s: usize| slicing.slices[s].len();
         let mut diag: Vec<CMat> = (0..ns).map(|s| CMat::zeros(dim(s), dim(s))).collect();
-        let mut upper: Vec<SparseMatrix> = (0..ns.saturating_sub(1))
-            .map(|s| SparseMatrix::zeros(dim(s), dim(s + 1)))
+        let mut upper: Vec<CMat> = (0..ns.saturating_sub(1))
+            .map(|s| CMat::zeros(dim(s), dim(s + 1)))
             .collect();
-        let mut lower: Vec<SparseMatrix> = (0..ns.saturating_sub(1))
-            .map(|s| SparseMatrix::zeros(dim(s + 1), dim(s)))
+        let mut lower: Vec<CMat> = (0..ns.saturating_sub(1))
+            .map(|s| CMat::zeros(dim(s + 1), dim(s)))
             .collect();
-        for &(i, j, v) in &h.entries {
-            let (si, pi) = slicing.position[i];
-            let (sj, pj) = slicing.position[j];
-            if si == sj {
-                diag[si][(pi, pj)] += v;
-            } else if sj == si + 1 {
-                upper[si].entries.push((pi, pj, v));
-            } else if si == sj + 1 {
-                lower[sj].entries.push((pi, pj, v));
-            } else {
-                return Err(Error::run(format!(
-                    "H_S couples orbitals {i} and {j} in non-neighbouring slices {si} and {sj}"
-                )));
+        for (phase, h) in terms {
+            for &(i, j, v0) in &h.entries {
+                let v = v0 * phase;
+                let (si, pi) = slicing.position[i];
+                let (sj, pj) = slicing.position[j];
+                if si == sj {
+                    diag[si][(pi, pj)] += v;
+                } else if sj == si + 1 {
+                    upper[si][(pi, pj)] += v;
+                } else if si == sj + 1 {
+                    lower[sj][(pi, pj)] += v;
+                } else {
+                    return Err(Error::run(format!(
+                        "H_S couples orbitals {i} and {j} in non-neighbouring slices {si} and {sj}"
+                    )));
+                }
             }
         }
         Ok(SlicedHamiltonian { diag, upper, lower })
     }
-}
-
-/// D·S for dense D (m × k) and sparse S (k × cols).
-fn dense_sparse(d: MatRef<'_, C64>, s: &SparseMatrix) -> CMat {
-    let mut out = CMat::zeros(d.nrows(), s.ncols);
-    for &(i, j, v) in &s.entries {
-        for r in 0..d.nrows() {
-            out[(r, j)] += d[(r, i)] * v;
-        }
-    }
-    out
-}
-
-/// S·D for sparse S (rows × k) and dense D (k × m).
-fn sparse_dense(s: &SparseMatrix, d: MatRef<'_, C64>) -> CMat {
-    let mut out = CMat::zeros(s.nrows, d.ncols());
-    for c in 0..d.ncols() {
-        for &(i, j, v) in &s.entries {
-            out[(i, c)] += v * d[(j, c)];
-        }
-    }
-    out
-}
-
-/// S†·D for sparse S (k × rows) and dense D (k × m).
-fn sparse_adjoint_dense(s: &SparseMatrix, d: MatRef<'_, C64>) -> CMat {
-    let mut out = CMat::zeros(s.ncols, d.ncols());
-    for c in 0..d.ncols() {
-        for &(i, j, v) in &s.entries {
-            out[(j, c)] += v.conj() * d[(i, c)];
-        }
-    }
-    out
 }
 
 /// Transmission at one energy (and one k).
@@ -277,11 +274,16 @@ pub fn rgf_transmission(
             }
             if s < s1 {
                 let b2 = o[s + 1 - s0];
-                for &(r, c, v) in &h.upper[s].entries {
-                    m[(b + r, b2 + c)] -= v;
+                let (u, l) = (&h.upper[s], &h.lower[s]);
+                for c in 0..u.ncols() {
+                    for r in 0..u.nrows() {
+                        m[(b + r, b2 + c)] -= u[(r, c)];
+                    }
                 }
-                for &(r, c, v) in &h.lower[s].entries {
-                    m[(b2 + r, b + c)] -= v;
+                for c in 0..l.ncols() {
+                    for r in 0..l.nrows() {
+                        m[(b2 + r, b + c)] -= l[(r, c)];
+                    }
                 }
             }
         }
@@ -302,14 +304,17 @@ pub fn rgf_transmission(
         }
         m
     };
-    // Sweep over blocks of merged slices, keeping the left-connected Green's function g of the
-    // current block explicitly. A block whose matrix is (nearly) singular — the truncated
-    // system L + slices ≤ j has a state at exactly E, as happens at symmetric energies of
-    // lattice models — is merged with the next slice until it is not.
-    //   A = D − H_{s0,s0−1} g_prev[last, last] H_{s0−1,s0},   g = A⁻¹,
+    // Sweep over blocks of merged slices; the left-connected Green's function of the current
+    // block, g = A⁻¹, is kept as the LU factors of A and only applied (solves cost less than
+    // the explicit inverse and its products). A block whose matrix is (nearly) singular — the
+    // truncated system L + slices ≤ j has a state at exactly E, as happens at symmetric
+    // energies of lattice models — is merged with the next slice until it is not.
+    //   A = D − H_{s0,s0−1} g_prev[last, last] H_{s0−1,s0},
     //   P = g[:, first] H_{s0,s0−1} P_prev[last]     (P = G_{block,0} W_L),
-    //   Q = g[first, :]† H_{s0−1,s0}† Q_prev[last]    (Q = G_{0,block}† W_L).
-    let factor = |s0: usize, correction: Option<&CMat>| -> Result<(usize, CMat)> {
+    //   Q = g[first, :]† H_{s0−1,s0}† Q_prev[last]    (Q = G_{0,block}† W_L),
+    // with g[:, first]·X = A⁻¹·(X in the first rows) and g[first, :]†·X = A⁻†·(X in the first
+    // rows); g_prev[last, last]·H = (A_prev⁻¹·(H in the last rows))[last rows].
+    let factor = |s0: usize, correction: Option<&CMat>| -> Result<(usize, Lu)> {
         let mut s1 = s0;
         loop {
             let mut a = d(s0, s1);
@@ -321,45 +326,43 @@ pub fn rgf_transmission(
                 }
             }
             match Lu::new(a.as_ref(), "RGF block") {
-                Ok(lu) if lu.min_pivot_rel() > PIVOT_TOL || s1 == last => {
-                    return Ok((s1, lu.inverse()))
-                }
+                Ok(lu) if lu.min_pivot_rel() > PIVOT_TOL || s1 == last => return Ok((s1, lu)),
                 Err(e) if s1 == last => return Err(e),
                 _ => s1 += 1,
             }
         }
     };
-    let (mut s1, mut g) = factor(0, None)?;
+    // X (rows × c) placed at rows `at` of an n-row zero matrix.
+    let embed_rows = |x: MatRef<'_, C64>, n: usize, at: usize| -> CMat {
+        let mut m = CMat::zeros(n, x.ncols());
+        m.as_mut().subrows_mut(at, x.nrows()).copy_from(x);
+        m
+    };
+    let (mut s1, mut lu) = factor(0, None)?;
     let mut s0 = 0;
-    // P, Q: only the rows of the first slice of block 0 carry W_L.
-    let mut p = CMat::zeros(g.nrows(), open_l);
-    let mut q = CMat::zeros(g.nrows(), open_l);
-    {
+    let mut nb = offsets(0, s1)[s1 + 1];
+    // P, Q of block 0: W_L sits on the L lead's orbitals of slice 0.
+    let mut wl = CMat::zeros(nb, open_l);
+    for (a, &pa) in pl.iter().enumerate() {
         for c in 0..open_l {
-            for (a, &pa) in pl.iter().enumerate() {
-                let w = cl.gamma_factor[(a, c)];
-                for r in 0..g.nrows() {
-                    p[(r, c)] += g[(r, pa)] * w;
-                    q[(r, c)] += g[(pa, r)].conj() * w;
-                }
-            }
+            wl[(pa, c)] = cl.gamma_factor[(a, c)];
         }
     }
+    let mut p = lu.solve(wl.as_ref());
+    let mut q = lu.solve_adjoint(wl.as_ref());
     while s1 < last {
-        let o = offsets(s0, s1);
-        let bl = o[s1 - s0];
+        let bl = offsets(s0, s1)[s1 - s0];
         let s = s1 + 1;
-        let g_last = g.as_ref().submatrix(bl, bl, dims[s1], dims[s1]);
-        // H_{s,s1} g_last H_{s1,s} with sparse couplings.
-        let x = dense_sparse(g_last, &h.upper[s1]);
-        let corr = sparse_dense(&h.lower[s1], x.as_ref());
-        let (e, g_new) = factor(s, Some(&corr))?;
-        let hp = sparse_dense(&h.lower[s1], p.as_ref().subrows(bl, dims[s1]));
-        let hq = sparse_adjoint_dense(&h.upper[s1], q.as_ref().subrows(bl, dims[s1]));
-        let n0 = dims[s];
-        p = g_new.as_ref().subcols(0, n0) * hp.as_ref();
-        q = g_new.as_ref().subrows(0, n0).adjoint() * hq.as_ref();
-        g = g_new;
+        // H_{s,s1} g_last H_{s1,s}.
+        let y = lu.solve(embed_rows(h.upper[s1].as_ref(), nb, bl).as_ref());
+        let corr = &h.lower[s1] * y.as_ref().subrows(bl, dims[s1]);
+        let hp = &h.lower[s1] * p.as_ref().subrows(bl, dims[s1]);
+        let hq = h.upper[s1].adjoint() * q.as_ref().subrows(bl, dims[s1]);
+        let (e, lu_new) = factor(s, Some(&corr))?;
+        nb = offsets(s, e)[e - s + 1];
+        p = lu_new.solve(embed_rows(hp.as_ref(), nb, 0).as_ref());
+        q = lu_new.solve_adjoint(embed_rows(hq.as_ref(), nb, 0).as_ref());
+        lu = lu_new;
         s0 = s;
         s1 = e;
     }

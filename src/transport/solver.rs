@@ -70,13 +70,12 @@ impl Solver {
     /// Freeze the blocks at Bloch phases k (k is ignored by k-independent problems).
     pub fn at_k(&self, k: impl Into<BlochPhases>) -> Result<KSolver<'_>> {
         let k = k.into();
-        let pk = self.problem.at_k(k);
-        let sliced = SlicedHamiltonian::new(&pk.h_s, &self.slicing)?;
+        let sliced = SlicedHamiltonian::at_k(&self.problem.h_s, k, &self.slicing)?;
         Ok(KSolver {
             solver: self,
             k,
             sliced,
-            leads: pk.leads,
+            leads: [self.problem.leads[0].at_k(k), self.problem.leads[1].at_k(k)],
         })
     }
 
