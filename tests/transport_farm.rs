@@ -47,23 +47,9 @@ fn nanocontact(args: &[&str]) -> Output {
     output(c)
 }
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The MD deck with the potential by absolute path, `steps` steps, a frame every 10.
 fn md_deck(dir: &Path, steps: u64) -> PathBuf {
-    let text = std::fs::read_to_string(root().join("inputs/small_driven_junction.toml"))
-        .unwrap()
-        .replace(
-            "files = [\"potentials/Au_u3.eam\"]",
-            &format!(
-                "files = [\"{}\"]",
-                root().join("inputs/potentials/Au_u3.eam").display()
-            ),
-        )
-        .replace("steps = 500", &format!("steps = {steps}"))
-        .replace("trajectory = 0", "trajectory = 10");
+    let text = common::small_driven_junction_deck(steps, 10);
     let p = dir.join("md.toml");
     std::fs::write(&p, text).unwrap();
     p

@@ -38,10 +38,6 @@ fn output(mut c: Command) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The transport problem: leads by the MD deck's groups.
 const TRANSPORT_DECK: &str = "[model]\nstyle = \"sutton\"\n[leads]\naxis = \"z\"\n\
     left = { group = \"bottom\" }\nright = { group = \"top\" }\n[kpoints]\nmesh = [2, 2]\n\
@@ -49,17 +45,7 @@ const TRANSPORT_DECK: &str = "[model]\nstyle = \"sutton\"\n[leads]\naxis = \"z\"
 
 /// The MD deck in `dir` (200 steps, frames every 50), with `transport` appended.
 fn md_deck(dir: &Path, name: &str, transport: &str) -> PathBuf {
-    let text = std::fs::read_to_string(root().join("inputs/small_driven_junction.toml"))
-        .unwrap()
-        .replace(
-            "files = [\"potentials/Au_u3.eam\"]",
-            &format!(
-                "files = [\"{}\"]",
-                root().join("inputs/potentials/Au_u3.eam").display()
-            ),
-        )
-        .replace("steps = 500", "steps = 200")
-        .replace("trajectory = 0", "trajectory = 50");
+    let text = common::small_driven_junction_deck(200, 50);
     let p = dir.join(name);
     std::fs::write(&p, format!("{text}\n{transport}")).unwrap();
     p

@@ -281,6 +281,15 @@ impl ResultSink {
         }
     }
 
+    /// [`ResultSink::record`] into the sink of the rank that holds the store (the farm's root);
+    /// results reaching any other rank are an error.
+    pub fn record_on_root(sink: &mut Option<ResultSink>, bytes: &[u8]) -> Result<()> {
+        sink.as_mut()
+            .ok_or_else(|| Error::run("results arrived on a rank without the store"))?
+            .record(bytes)
+            .map(|_| ())
+    }
+
     /// Store one encoded [`UnitResult`]; returns (frame, step, time, G/G0) when it completes its
     /// frame.
     pub fn record(&mut self, bytes: &[u8]) -> Result<Option<(u64, u64, f64, f64)>> {
@@ -419,10 +428,7 @@ pub fn run_units(p: &Prepared, store_path: &Path, world: &World) -> Result<Optio
             .encode()
     };
     let mut on_result = |_id: u64, _rank: usize, bytes: Vec<u8>| -> Result<()> {
-        sink.as_mut()
-            .ok_or_else(|| Error::run("results arrived on a rank without the store"))?
-            .record(&bytes)
-            .map(|_| ())
+        ResultSink::record_on_root(&mut sink, &bytes)
     };
     run_task_farm(world, units, &mut work, &mut on_result)?;
     let ranks = report_ranks(world, worker.stats(), t_start.elapsed().as_secs_f64(), "");

@@ -240,10 +240,7 @@ pub fn serve(
             .encode()
     };
     let mut on_result = |_id: u64, _rank: usize, bytes: Vec<u8>| -> Result<()> {
-        sink.as_mut()
-            .ok_or_else(|| Error::run("results arrived on a rank without the store"))?
-            .record(&bytes)
-            .map(|_| ())
+        ResultSink::record_on_root(&mut sink, &bytes)
     };
     let mut no_feed = NoFeed;
     let fed: &mut dyn Feed = match feed.as_mut() {

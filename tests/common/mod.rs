@@ -186,3 +186,20 @@ pub fn read_csv(p: &Path) -> Vec<Vec<f64>> {
         .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
         .collect()
 }
+
+/// The text of `inputs/small_driven_junction.toml` with its potential by absolute path (so the
+/// deck runs from any folder), `steps` steps and a trajectory frame every `every` steps.
+pub fn small_driven_junction_deck(steps: u64, every: u64) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(root.join("inputs/small_driven_junction.toml"))
+        .unwrap()
+        .replace(
+            "files = [\"potentials/Au_u3.eam\"]",
+            &format!(
+                "files = [\"{}\"]",
+                root.join("inputs/potentials/Au_u3.eam").display()
+            ),
+        )
+        .replace("steps = 500", &format!("steps = {steps}"))
+        .replace("trajectory = 0", &format!("trajectory = {every}"))
+}
