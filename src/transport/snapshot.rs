@@ -12,11 +12,19 @@
 //! surface Green's functions, which is what lets them be cached per (E, k∥).
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::path::Path;
 
 use super::band_filling::lead_fermi_energy_kmesh;
+use super::charge_neutrality::{
+    neutral_lead_kmesh, neutralize, shifted, LeadNeutralityOptions, NeutralityOptions,
+};
+use super::dense::c64;
+use super::dense::CMat;
 use super::lead_crystal::{lead_crystal, match_translation, principal_layer};
+use super::problem::SparseMatrix;
 use super::problem::TransportProblem;
+use super::slater_koster::{SlaterKoster, ORBITALS};
 use super::supercell::{
     build_supercell_problem, monkhorst_pack, KMesh, LeadBlocks, MeshPoint, Supercell,
 };
@@ -27,6 +35,7 @@ use crate::error::{Error, Result};
 use crate::io::h5md::H5mdReader;
 use crate::io::lammps_data::DataFile;
 use crate::system::{Boundary, SimBox};
+use log::info;
 
 /// One structure.
 #[derive(Clone, Debug)]
@@ -40,6 +49,9 @@ pub struct Snapshot {
     /// 0-based types.
     pub types: Vec<u32>,
     pub positions: Vec<[f64; 3]>,
+    /// Element of each 0-based type where the structure names them (H5MD
+    /// `/parameters/species_names`); empty for data files.
+    pub species_names: Vec<String>,
 }
 
 /// Where snapshots come from.
@@ -70,6 +82,7 @@ impl SnapshotSource {
             ids: Vec::new(),
             types: Vec::new(),
             positions: Vec::new(),
+            species_names: Vec::new(),
         };
         for (id, ty, x, _) in df.atoms {
             snap.ids.push(id);
@@ -105,6 +118,7 @@ impl SnapshotSource {
                     ids: f.ids,
                     types: f.types,
                     positions: f.positions,
+                    species_names: r.species_names().to_vec(),
                 })
             }
             SnapshotSource::Data(s) if k == 0 => Ok((**s).clone()),
@@ -115,9 +129,69 @@ impl SnapshotSource {
     }
 }
 
-/// The tight-binding model of a deck and its electrons per atom.
-pub fn deck_model(deck: &TransportDeck) -> (Box<dyn TightBinding>, f64) {
+/// The tight-binding model of a deck.
+pub struct DeckModel {
+    pub model: Box<dyn TightBinding>,
+    /// Valence electrons per atom (band filling and charge neutrality).
+    pub electrons_per_atom: f64,
+    /// Orbitals per atom.
+    pub orbitals: usize,
+}
+
+/// The deck's model for a structure whose 0-based types `types` occur, with the names
+/// `type_names` the structure gives them (empty if none). For `spd` every type present must be
+/// the element of the parameter file (`model.species`, or else the structure's names).
+pub fn deck_model(
+    deck: &TransportDeck,
+    deck_path: &Path,
+    type_names: &[String],
+    types: &[u32],
+) -> Result<DeckModel> {
     let m = &deck.model;
+    if m.style == "spd" {
+        let file = m
+            .parameters
+            .as_ref()
+            .ok_or_else(|| Error::key(deck_path, "model.parameters", "missing"))?;
+        let sk = SlaterKoster::read(file)?;
+        let names = m.species.as_deref().unwrap_or(type_names);
+        let mut present: Vec<u32> = types.to_vec();
+        present.sort_unstable();
+        present.dedup();
+        for t in present {
+            let name = names.get(t as usize).ok_or_else(|| {
+                Error::key(
+                    deck_path,
+                    "model.species",
+                    format!(
+                        "atom type {} has no element name (the structure names {} type(s)); give \
+                         species = [\"{}\", ...], one name per type",
+                        t + 1,
+                        names.len(),
+                        sk.params.element
+                    ),
+                )
+            })?;
+            if *name != sk.params.element {
+                return Err(Error::key(
+                    deck_path,
+                    "model.species",
+                    format!(
+                        "atom type {} is '{name}' but {} describes '{}' only",
+                        t + 1,
+                        file.display(),
+                        sk.params.element
+                    ),
+                ));
+            }
+        }
+        let z = m.electrons_per_atom.unwrap_or(sk.params.valence_electrons);
+        return Ok(DeckModel {
+            model: Box::new(sk),
+            electrons_per_atom: z,
+            orbitals: ORBITALS,
+        });
+    }
     let mut s = SuttonSBand::gold();
     if let Some(r) = m.r_on {
         s.r_on_ang = r;
@@ -126,7 +200,11 @@ pub fn deck_model(deck: &TransportDeck) -> (Box<dyn TightBinding>, f64) {
         s.r_off_ang = r;
     }
     // One 6s electron per gold atom.
-    (Box::new(s), m.electrons_per_atom.unwrap_or(1.0))
+    Ok(DeckModel {
+        model: Box::new(s),
+        electrons_per_atom: m.electrons_per_atom.unwrap_or(1.0),
+        orbitals: 1,
+    })
 }
 
 /// A lead region of a snapshot.
@@ -159,6 +237,12 @@ pub struct TransportSetup {
     pub energies: Vec<f64>,
     /// Eigenchannel transmissions stored per energy.
     pub n_eig: usize,
+    /// Local charge neutrality: electrons per atom and orbitals per atom, when the deck asks
+    /// for it.
+    pub neutrality: Option<(f64, usize)>,
+    /// Per-atom on-site shifts of the [L, R] lead layers that make the leads neutral at E_F
+    /// (eV; empty without neutrality).
+    pub lead_shifts: [Vec<f64>; 2],
 }
 
 fn transverse(axis: usize) -> [usize; 2] {
@@ -241,7 +325,11 @@ impl TransportSetup {
             select(&deck.leads.left, "leads.left")?,
             select(&deck.leads.right, "leads.right")?,
         ];
-        let (model, electrons_per_atom) = deck_model(deck);
+        let DeckModel {
+            model,
+            electrons_per_atom,
+            orbitals,
+        } = deck_model(deck, deck_path, &reference.species_names, &reference.types)?;
         let tol = deck.leads.tolerance;
         let atoms = atoms_of(reference);
         let mut planes: Vec<Vec<Atom>> = Vec::new();
@@ -285,9 +373,13 @@ impl TransportSetup {
             fermi_ev: 0.0,
             energies: Vec::new(),
             n_eig: deck.energy.eigenchannels,
+            neutrality: None,
+            lead_shifts: [Vec::new(), Vec::new()],
         };
         // The reference itself fixes the k-points (and checks that it is a valid problem).
-        let (_, points) = setup.problem(reference)?;
+        let (_, points) = setup
+            .bare_problem(reference)
+            .map_err(|e| in_snapshot(e, reference))?;
         setup.points = points;
         setup.fermi_ev = match deck.energy.fermi {
             Fermi::Value(v) => v,
@@ -321,6 +413,9 @@ impl TransportSetup {
                 lead_fermi_energy_kmesh(&blocks, electrons, deck.energy.fermi_q_points)?
             }
         };
+        if deck.model.neutral() {
+            setup.neutralize_leads(electrons_per_atom, orbitals)?;
+        }
         setup.energies = deck
             .energy
             .relative_grid()
@@ -330,9 +425,99 @@ impl TransportSetup {
         Ok(setup)
     }
 
-    /// The transport problem of a snapshot, with its k-points (those of the setup).
+    /// The transport problem of a snapshot, with its k-points (those of the setup); locally
+    /// charge neutral at E_F when the deck asks for it.
     pub fn problem(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
-        self.problem_inner(snap).map_err(|e| in_snapshot(e, snap))
+        let (p, points) = self.bare_problem(snap).map_err(|e| in_snapshot(e, snap))?;
+        let Some((valence, orbitals)) = self.neutrality else {
+            return Ok((p, points));
+        };
+        let t0 = std::time::Instant::now();
+        let atoms: Vec<Range<usize>> = (0..p.n_s() / orbitals)
+            .map(|i| orbitals * i..orbitals * (i + 1))
+            .collect();
+        let target = vec![valence; atoms.len()];
+        let r = neutralize(
+            &p,
+            &atoms,
+            &target,
+            self.fermi_ev,
+            &NeutralityOptions::default(),
+        )
+        .map_err(|e| in_snapshot(e, snap))?;
+        let (lo, hi) = min_max(&r.shifts);
+        info!(
+            "frame {}: {} atoms neutral at E_F = {:.4} eV over {} k-point(s) in {} Newton \
+             step(s), {:.1} s; shifts {lo:.3} .. {hi:.3} eV",
+            snap.frame,
+            atoms.len(),
+            self.fermi_ev,
+            points.len(),
+            r.iterations,
+            t0.elapsed().as_secs_f64()
+        );
+        Ok((shifted(&p, &atoms, &r.shifts), points))
+    }
+
+    /// Make both leads neutral at E_F (k-averaged over the mesh) and put the shifts into their
+    /// blocks H00, shared by every snapshot.
+    fn neutralize_leads(&mut self, valence: f64, orbitals: usize) -> Result<()> {
+        let t0 = std::time::Instant::now();
+        for side in 0..2 {
+            let lead = &mut self.leads[side];
+            let n = lead.h00.nrows;
+            let atoms: Vec<Range<usize>> = (0..n / orbitals)
+                .map(|i| orbitals * i..orbitals * (i + 1))
+                .collect();
+            let blocks: Vec<(CMat, CMat, f64)> = self
+                .points
+                .iter()
+                .map(|p| {
+                    (
+                        lead.h00.dense_at_k(p.point.k),
+                        lead.h01.dense_at_k(p.point.k),
+                        p.point.weight,
+                    )
+                })
+                .collect();
+            let target = vec![valence; atoms.len()];
+            let r = neutral_lead_kmesh(
+                &blocks,
+                &atoms,
+                &target,
+                self.fermi_ev,
+                &LeadNeutralityOptions::default(),
+            )
+            .map_err(|e| Error::run(format!("{} lead: {e}", ["left", "right"][side])))?;
+            let mut d = SparseMatrix::zeros(n, n);
+            for (rg, &s) in atoms.iter().zip(&r.shifts) {
+                for o in rg.clone() {
+                    d.entries.push((o, o, c64(s, 0.0)));
+                }
+            }
+            match lead.h00.terms.iter_mut().find(|(m, _)| *m == [0, 0]) {
+                Some((_, b)) => b.entries.extend(d.entries),
+                None => lead.h00.terms.push(([0, 0], d)),
+            }
+            let (lo, hi) = min_max(&r.shifts);
+            info!(
+                "{} lead: {} atoms per layer neutral at E_F = {:.4} eV in {} Newton step(s); \
+                 shifts {lo:.4} .. {hi:.4} eV",
+                ["left", "right"][side],
+                atoms.len(),
+                self.fermi_ev,
+                r.iterations
+            );
+            self.lead_shifts[side] = r.shifts;
+        }
+        info!("leads neutral in {:.1} s", t0.elapsed().as_secs_f64());
+        self.neutrality = Some((valence, orbitals));
+        Ok(())
+    }
+
+    /// The problem of a snapshot with the setup's leads, without the neutrality of S.
+    pub fn bare_problem(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
+        self.problem_inner(snap)
     }
 
     fn problem_inner(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
@@ -402,6 +587,13 @@ impl TransportSetup {
         }
         Ok((p, points))
     }
+}
+
+fn min_max(v: &[f64]) -> (f64, f64) {
+    v.iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        })
 }
 
 fn atoms_of(s: &Snapshot) -> Vec<Atom> {
