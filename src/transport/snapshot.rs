@@ -241,7 +241,7 @@ pub struct TransportSetup {
     /// for it.
     pub neutrality: Option<(f64, usize)>,
     /// Per-atom on-site shifts of the [L, R] lead layers that make the leads neutral at E_F
-    /// (eV; empty without neutrality).
+    /// (eV; empty without neutrality and for bulk leads, which need none).
     pub lead_shifts: [Vec<f64>; 2],
 }
 
@@ -414,7 +414,8 @@ impl TransportSetup {
             }
         };
         if deck.model.neutral() {
-            setup.neutralize_leads(electrons_per_atom, orbitals)?;
+            let bulk_auto = setup.cell.dim() == 2 && matches!(deck.energy.fermi, Fermi::Word(_));
+            setup.neutralize_leads(electrons_per_atom, orbitals, bulk_auto)?;
         }
         setup.energies = deck
             .energy
@@ -460,8 +461,20 @@ impl TransportSetup {
     }
 
     /// Make both leads neutral at E_F (k-averaged over the mesh) and put the shifts into their
-    /// blocks H00, shared by every snapshot.
-    fn neutralize_leads(&mut self, valence: f64, orbitals: usize) -> Result<()> {
+    /// blocks H00, shared by every snapshot. With `bulk_auto` (leads periodic along both
+    /// transverse directions, E_F their band filling on the same k∥ mesh) the leads are neutral
+    /// as they are: a lead is then an infinite crystal whose layer holds its electrons at that
+    /// E_F by construction, shared equally by its equivalent atoms, and no shift is needed.
+    fn neutralize_leads(&mut self, valence: f64, orbitals: usize, bulk_auto: bool) -> Result<()> {
+        self.neutrality = Some((valence, orbitals));
+        if bulk_auto {
+            info!(
+                "leads periodic across the axis: neutral at their band-filling E_F = {:.4} eV \
+                 (no shifts)",
+                self.fermi_ev
+            );
+            return Ok(());
+        }
         let t0 = std::time::Instant::now();
         for side in 0..2 {
             let lead = &mut self.leads[side];
