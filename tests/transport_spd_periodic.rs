@@ -23,8 +23,12 @@ use nanocontact::transport::tight_binding::Atom;
 use nanocontact::transport::TransportProblem;
 
 fn model(file: &str) -> SlaterKoster {
-    SlaterKoster::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/tb").join(file))
-        .expect("parameter file")
+    SlaterKoster::read(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("inputs/tb")
+            .join(file),
+    )
+    .expect("parameter file")
 }
 
 /// Perfect fcc(001) gold, cube axes along x, y, z, one cube across (2 atoms per plane),
@@ -50,7 +54,15 @@ fn perfect_crystal(m: &SlaterKoster, planes: usize, mesh: KMesh) -> TransportPro
             .collect()
     };
     let l = lead_crystal(&end(-1.0, a - 1.0), 2, -1.0, &cell, 1e-6, "left").unwrap();
-    let r = lead_crystal(&end(zmax - a + 1.0, zmax + 1.0), 2, 1.0, &cell, 1e-6, "right").unwrap();
+    let r = lead_crystal(
+        &end(zmax - a + 1.0, zmax + 1.0),
+        2,
+        1.0,
+        &cell,
+        1e-6,
+        "right",
+    )
+    .unwrap();
     let l = principal_layer(m, &cell, &l, "left").unwrap();
     let r = principal_layer(m, &cell, &r, "right").unwrap();
     build_supercell_problem(m, &cell, &s, [(&l, [0.0; 3]), (&r, [0.0; 3])], mesh)
@@ -95,12 +107,17 @@ fn perfect_periodic_crystal_is_neutral_at_the_band_filling_fermi_level_of_its_k_
         .unwrap();
     for (i, (h, f)) in q_half.iter().zip(&q_full).enumerate() {
         assert!((h - f).abs() < 1e-8, "atom {i}: halved {h}, full {f}");
-        assert!((h - z).abs() < 1e-3, "atom {i}: {h} electrons, expected {z}");
+        assert!(
+            (h - z).abs() < 1e-3,
+            "atom {i}: {h} electrons, expected {z}"
+        );
     }
     // The k-summed lead neutrality at that E_F: one uniform, small shift (every atom of the
     // infinite crystal is equivalent; the smearing of the occupations moves the level a little).
     let layer = half.leads[0].n_layer() / ORBITALS;
-    let la: Vec<_> = (0..layer).map(|i| ORBITALS * i..ORBITALS * (i + 1)).collect();
+    let la: Vec<_> = (0..layer)
+        .map(|i| ORBITALS * i..ORBITALS * (i + 1))
+        .collect();
     let r = neutral_lead_kmesh(
         &blocks,
         &la,

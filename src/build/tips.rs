@@ -357,11 +357,25 @@ mod tests {
         let mid = c.positions.iter().find(|p| p[2] == z_mid).unwrap();
         assert_eq!(near(mid, nn + 0.01), 12);
         for [lo, hi] in c.lead_ranges {
-            let n = c.positions.iter().filter(|p| p[2] >= lo && p[2] <= hi).count();
+            let n = c
+                .positions
+                .iter()
+                .filter(|p| p[2] >= lo && p[2] <= hi)
+                .count();
             assert_eq!(n, 16);
         }
-        assert!(TipsOnSlabs { base: 2, ..t.clone() }.contact().is_err());
-        assert!(TipsOnSlabs { slab_layers: 1, ..t }.contact().is_err());
+        assert!(TipsOnSlabs {
+            base: 2,
+            ..t.clone()
+        }
+        .contact()
+        .is_err());
+        assert!(TipsOnSlabs {
+            slab_layers: 1,
+            ..t
+        }
+        .contact()
+        .is_err());
     }
 
     #[test]

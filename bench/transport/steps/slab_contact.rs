@@ -109,7 +109,9 @@ fn main() -> Result<()> {
              parameters = {:?}\nspecies = [{:?}]\nneutrality = {}\n[leads]\naxis = \"z\"\n\
              left = {{ lo = {l0}, hi = {l1} }}\nright = {{ lo = {r0}, hi = {r1} }}\n\
              [kpoints]\nmesh = [{n}, {n}]\n[energy]\nvalues = [-0.1, 0.0, 0.1]\n",
-            data.file_name().and_then(|s| s.to_str()).unwrap_or_default(),
+            data.file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default(),
             model.display().to_string(),
             args.element,
             !args.bare
