@@ -38,9 +38,13 @@ struct Args {
     /// (001) planes of each slab (the outer two are the lead region).
     #[arg(long, default_value_t = 3)]
     slab_layers: usize,
-    /// Apex–apex distance (Å); default the nearest-neighbour distance a/√2.
+    /// Apex–apex distance (Å); default the nearest-neighbour distance a/√2 (a with --bridge).
     #[arg(long)]
     gap: Option<f64>,
+    /// Instead of two apex atoms facing each other: tips with flat 4-atom tops (top = 1) and
+    /// one atom midway between them over the centres of both squares (bonded to 4 + 4 atoms).
+    #[arg(long)]
+    bridge: bool,
     /// k∥ meshes n (n × n Monkhorst–Pack), comma-separated.
     #[arg(long, value_delimiter = ',')]
     meshes: Vec<usize>,
@@ -58,20 +62,27 @@ struct Args {
 fn main() -> Result<()> {
     env_logger::init();
     let args = Args::parse();
-    let gap = args.gap.unwrap_or(args.a / 2f64.sqrt());
+    let gap = args
+        .gap
+        .unwrap_or(if args.bridge { args.a } else { args.a / 2f64.sqrt() });
     let tips = TipsOnSlabs {
         a: args.a,
         cells: args.cells,
-        top: 0,
+        top: usize::from(args.bridge),
         base: args.base,
         slab_layers: args.slab_layers,
         gap,
     };
-    let c = tips.contact()?;
+    let mut c = tips.contact()?;
+    if args.bridge {
+        // First, so that the on-site shift reported is the bridging atom's.
+        c.positions.insert(0, [0.0, 0.0, 0.5 * gap]);
+    }
     std::fs::create_dir_all(&args.work).map_err(|e| Error::io(&args.work, e))?;
     let stem = format!(
-        "{}_c{}_b{}_s{}_g{gap:.3}",
+        "{}{}_c{}_b{}_s{}_g{gap:.3}",
         args.element.to_lowercase(),
+        if args.bridge { "_bridge" } else { "" },
         args.cells,
         args.base,
         args.slab_layers
@@ -94,7 +105,8 @@ fn main() -> Result<()> {
     if new_file {
         writeln!(
             out,
-            "element,cells,atoms_per_plane,base,slab_layers,gap_A,atoms,neutral,mesh,k_points,\
+            "element,contact,cells,atoms_per_plane,base,slab_layers,gap_A,atoms,neutral,mesh,\
+             k_points,\
              E_F_eV,G_G0,G_G0_at_EF_minus_0.1,G_G0_at_EF_plus_0.1,tau1_gamma,tau2_gamma,\
              open_channels,lead_shift_eV,apex_shift_eV,seconds"
         )
@@ -121,7 +133,7 @@ fn main() -> Result<()> {
         let snap = p.source.get(0)?;
         let (problem, points) = p.setup.problem(&snap)?;
         let bare = p.setup.bare_problem(&snap)?.0;
-        // The apex's on-site shift: the first 9 orbitals (atom 1 is the left apex).
+        // The on-site shift of atom 1: the left apex, or the bridging atom.
         let apex_shift = problem.h_s.dense_at_k([0.0, 0.0])[(0, 0)].re
             - bare.h_s.dense_at_k([0.0, 0.0])[(0, 0)].re;
         let solver = Solver::new(problem, SelfEnergyMethod::ModeMatching)?;
@@ -140,9 +152,10 @@ fn main() -> Result<()> {
         let secs = t0.elapsed().as_secs_f64();
         writeln!(
             out,
-            "{},{},{},{},{},{gap:.4},{},{},{n},{},{e_f:.6},{g0:.6},{gm:.6},{gp:.6},{:.6},{:.6},\
+            "{},{},{},{},{},{},{gap:.4},{},{},{n},{},{e_f:.6},{g0:.6},{gm:.6},{gp:.6},{:.6},{:.6},\
              {open:.4},{lead_shift:.5},{apex_shift:.4},{secs:.1}",
             args.element,
+            if args.bridge { "bridge" } else { "apex" },
             args.cells,
             2 * args.cells * args.cells,
             args.base,

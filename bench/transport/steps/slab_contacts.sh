@@ -40,3 +40,7 @@ for el in au ag; do
     # shellcheck disable=SC2046
     run slab_contact_lateral.csv $(el_args $el) --cells 3 --base 1 --slab-layers 3 --meshes 2
 done
+for el in au ag; do
+    # shellcheck disable=SC2046
+    run slab_contact_bridge.csv $(el_args $el) --cells 2 --base 1 --slab-layers 3 --bridge --meshes 2,4
+done
