@@ -10,6 +10,14 @@
 //! atom, e.g. for a lead driven along the axis) and gets the couplings V to the translated
 //! layers. The lead blocks are therefore bit-identical for every frame, and so are their
 //! surface Green's functions, which is what lets them be cached per (E, k∥).
+//!
+//! Models ([`deck_model`]): the Sutton s band of gold, or the Slater–Koster spd model of the
+//! parameter file (`style = "spd"`), whose element every atom type must be (`species`, or the
+//! H5MD frame's species names). With `neutrality` (the default for spd) the setup makes the
+//! leads neutral at E_F once (k-averaged over the mesh; leads periodic in both transverse
+//! directions with E_F from their own band filling are bulk crystals, neutral as they are), and
+//! [`TransportSetup::problem`] makes every atom of each snapshot neutral at E_F (on-site shifts
+//! from the Fermi-sea contour integral, k-averaged: [`super::charge_neutrality`]).
 
 use std::collections::HashSet;
 use std::ops::Range;

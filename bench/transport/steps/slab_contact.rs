@@ -62,9 +62,11 @@ struct Args {
 fn main() -> Result<()> {
     env_logger::init();
     let args = Args::parse();
-    let gap = args
-        .gap
-        .unwrap_or(if args.bridge { args.a } else { args.a / 2f64.sqrt() });
+    let gap = args.gap.unwrap_or(if args.bridge {
+        args.a
+    } else {
+        args.a / 2f64.sqrt()
+    });
     let tips = TipsOnSlabs {
         a: args.a,
         cells: args.cells,
