@@ -19,7 +19,9 @@
 //! species = ["Ag"]             # element of each atom type (1, 2, ..); default: the H5MD
 //!                              # frame's species names (data files carry none)
 //! neutrality = true            # local charge neutrality (default: true for spd, false for
-//!                              # sutton), of the leads and of each structure at E_F
+//!                              # sutton), of the leads and of each structure at E_F, averaged
+//!                              # over the k∥ mesh; under `farm` every rank that works on a
+//!                              # frame makes it neutral (all k-points) before its units
 //! electrons_per_atom = 1.0     # band filling and neutrality (default: the model's)
 //! [leads]
 //! axis = "z"                   # transport axis; the other two are periodic where the box is
