@@ -17,6 +17,9 @@
 //!
 //! The two tips belong to one fcc lattice when g is an even multiple of a/2; [`neck_sites`] then
 //! lists the lattice sites between the tops, for contacts that grow atom by atom.
+//!
+//! [`TipsOnSlabs`] puts the same pyramids on (001) slabs periodic in x and y instead of wire
+//! leads: the leads are then semi-infinite crystals, periodic across the axis with a k∥ mesh.
 
 use crate::error::{Error, Result};
 
@@ -170,6 +173,101 @@ pub fn neck_sites(tips: &TipPair, margin: usize) -> Result<Vec<[f64; 3]>> {
     Ok(sites.into_iter().map(|s| s.0).collect())
 }
 
+/// Two fcc(001) pyramids ending in layer `top` (0: one apex atom), each standing on a slab
+/// periodic in x and y: the point contact between two surfaces, whose leads are the slabs
+/// continued as semi-infinite crystals (periodic across the axis, with a k∥ mesh), the geometry
+/// of PWCOND-type calculations rather than that of wire leads.
+///
+/// The box is `cells` × `cells` cubes of edge a in x and y (2·cells² atoms per (001) plane);
+/// layer k of a pyramid (k = top..=base) holds the (k + 1)² sites of [`TipPair`], and the slab
+/// planes continue below the base (layers base + 1 ..= base + slab_layers, all 2·cells² sites).
+/// The pyramid must fit its cell without touching its periodic images: base < cells. The left
+/// top layer lies at z = 0, the right tip is the mirror image z → gap − z.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TipsOnSlabs {
+    /// Cube edge (Å).
+    pub a: f64,
+    /// Cubes of the periodic cell along x and along y.
+    pub cells: usize,
+    /// Layer index of each tip's top (0: a single apex atom).
+    pub top: usize,
+    /// Layer index of each tip's base layer (the last one of the pyramid, ≥ top).
+    pub base: usize,
+    /// Full (001) planes of each slab (the outer two are the lead region, so at least 2).
+    pub slab_layers: usize,
+    /// Distance between the two top layers along z (Å).
+    pub gap: f64,
+}
+
+/// A contact between periodic slabs: positions, the orthogonal box (periodic along x and y)
+/// and the z ranges of the [left, right] lead regions (the outer two planes of each slab).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlabContact {
+    pub positions: Vec<[f64; 3]>,
+    pub lo: [f64; 3],
+    pub hi: [f64; 3],
+    pub lead_ranges: [[f64; 2]; 2],
+}
+
+impl TipsOnSlabs {
+    /// The atoms of both tips and slabs (left side first) in their box.
+    pub fn contact(&self) -> Result<SlabContact> {
+        let tips = TipPair {
+            a: self.a,
+            top: self.top,
+            base: self.base,
+            gap: self.gap,
+            buffer: 0,
+        };
+        tips.check()?;
+        if self.base >= self.cells {
+            return Err(Error::run(format!(
+                "tips on slabs: a pyramid with base layer {} does not fit a cell of {} cubes \
+                 (base < cells is needed)",
+                self.base, self.cells
+            )));
+        }
+        if self.slab_layers < 2 {
+            return Err(Error::run(format!(
+                "tips on slabs: {} slab planes; at least the two planes of the lead region are \
+                 needed",
+                self.slab_layers
+            )));
+        }
+        let h = 0.5 * self.a;
+        let m = 2 * self.cells as i64;
+        let mut left = Vec::new();
+        for k in self.top..=self.base {
+            for (i, j) in layer_sites(k, k) {
+                left.push([i as f64 * h, j as f64 * h, tips.z_left(k)]);
+            }
+        }
+        for k in self.base + 1..=self.base + self.slab_layers {
+            for i in -m / 2..m / 2 {
+                for j in -m / 2..m / 2 {
+                    if (i + j + k as i64).rem_euclid(2) == 0 {
+                        left.push([i as f64 * h, j as f64 * h, tips.z_left(k)]);
+                    }
+                }
+            }
+        }
+        let z_out = tips.z_left(self.base + self.slab_layers);
+        let mirror = |p: &[f64; 3]| [p[0], p[1], self.gap - p[2]];
+        let mut positions = left.clone();
+        positions.extend(left.iter().map(mirror));
+        let (l, q) = (self.cells as f64 * self.a, 0.25 * h);
+        Ok(SlabContact {
+            positions,
+            lo: [-0.5 * l, -0.5 * l, z_out - h],
+            hi: [0.5 * l, 0.5 * l, self.gap - z_out + h],
+            lead_ranges: [
+                [z_out - q, z_out + h + q],
+                [self.gap - z_out - h - q, self.gap - z_out + q],
+            ],
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +310,72 @@ mod tests {
         let inner = [0.0, 0.0, -4.0 * 0.5 * a];
         assert!(c.scattering.contains(&inner));
         assert_eq!(count_near(&inner, &all, nn + 0.01), 12);
+    }
+
+    #[test]
+    fn tips_on_slabs_stand_on_full_periodic_planes() {
+        let a = 4.08;
+        let t = TipsOnSlabs {
+            a,
+            cells: 2,
+            top: 0,
+            base: 1,
+            slab_layers: 3,
+            gap: a / 2f64.sqrt(),
+        };
+        let c = t.contact().unwrap();
+        // Per side: 1 + 4 pyramid atoms, 3 planes of 2·2² = 8.
+        assert_eq!(c.positions.len(), 2 * (5 + 24));
+        let l = 2.0 * a;
+        let nn = a / 2f64.sqrt();
+        // Neighbours within the periodic box (minimum image in x, y).
+        let near = |p: &[f64; 3], r: f64| {
+            c.positions
+                .iter()
+                .filter(|q| {
+                    let d: Vec<f64> = (0..3)
+                        .map(|k| {
+                            let x = q[k] - p[k];
+                            if k < 2 {
+                                x - l * (x / l).round()
+                            } else {
+                                x
+                            }
+                        })
+                        .collect();
+                    let r2 = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
+                    r2 > 1e-9 && r2 < r
+                })
+                .count()
+        };
+        for p in &c.positions {
+            assert_eq!(near(p, nn - 0.01), 0, "{p:?} too close to another atom");
+        }
+        // Apex: 4 below and the other apex; a middle slab plane atom: 4 + 4 + 4.
+        assert_eq!(near(&[0.0, 0.0, 0.0], nn + 0.01), 5);
+        let z_mid = -3.0 * 0.5 * a;
+        let mid = c.positions.iter().find(|p| p[2] == z_mid).unwrap();
+        assert_eq!(near(mid, nn + 0.01), 12);
+        for [lo, hi] in c.lead_ranges {
+            let n = c
+                .positions
+                .iter()
+                .filter(|p| p[2] >= lo && p[2] <= hi)
+                .count();
+            assert_eq!(n, 16);
+        }
+        assert!(TipsOnSlabs {
+            base: 2,
+            ..t.clone()
+        }
+        .contact()
+        .is_err());
+        assert!(TipsOnSlabs {
+            slab_layers: 1,
+            ..t
+        }
+        .contact()
+        .is_err());
     }
 
     #[test]

@@ -588,6 +588,8 @@ fn write_frames(
                 ids: order.iter().map(|&i| all.id[i]).collect(),
                 types: order.iter().map(|&i| all.typ[i]).collect(),
                 positions: order.iter().map(|&i| all.x[i]).collect(),
+                // Not sent: the transport ranks take the names from the MD deck.
+                species_names: Vec::new(),
             };
             l.waits += u64::from(sender.send(snap.encode())?);
             l.sent += 1;

@@ -13,10 +13,17 @@
 //!                              # negative first or end count from the end (Python slices)
 //! md_deck = "deck.toml"        # the MD deck whose groups `[leads]` may name (optional)
 //! [model]
-//! style = "sutton"             # single s-orbital gold model (seed 004)
-//! r_on = 3.3                   # Å, start and end of the smooth hopping tail
+//! style = "sutton"             # single s-orbital gold model (seed 004); or "spd"
+//! r_on = 3.3                   # sutton: Å, start and end of the smooth hopping tail
 //! r_off = 3.9
-//! electrons_per_atom = 1.0     # band filling for E_F (default: the model's)
+//! parameters = "tb/ag_spd.toml"  # spd: Slater–Koster parameter file (relative to the deck)
+//! species = ["Ag"]             # element of each atom type (1, 2, ..); default: the H5MD
+//!                              # frame's species names (data files carry none)
+//! neutrality = true            # local charge neutrality (default: true for spd, false for
+//!                              # sutton), of the leads and of each structure at E_F, averaged
+//!                              # over the k∥ mesh; under `farm` every rank that works on a
+//!                              # frame makes it neutral (all k-points) before its units
+//! electrons_per_atom = 1.0     # band filling and neutrality (default: the model's)
 //! [leads]
 //! axis = "z"                   # transport axis; the other two are periodic where the box is
 //! left = { group = "bottom" }  # the crystalline end of the structure on the low side, by group
@@ -116,7 +123,19 @@ pub struct ModelDeck {
     pub style: String,
     pub r_on: Option<f64>,
     pub r_off: Option<f64>,
+    /// `spd`: the Slater–Koster parameter file.
+    pub parameters: Option<PathBuf>,
+    /// Element of each 1-based atom type, in order.
+    pub species: Option<Vec<String>>,
+    pub neutrality: Option<bool>,
     pub electrons_per_atom: Option<f64>,
+}
+
+impl ModelDeck {
+    /// Whether the structures are made locally charge neutral (default: for spd only).
+    pub fn neutral(&self) -> bool {
+        self.neutrality.unwrap_or(self.style == "spd")
+    }
 }
 
 /// `[leads]`.
@@ -321,23 +340,52 @@ impl TransportDeck {
             }
         }
         let m = &deck.model;
-        if m.style != "sutton" {
-            return Err(bad(
-                "model",
-                "style",
-                format!("'{}': expected \"sutton\"", m.style),
-            ));
-        }
-        for (key, v) in [("r_on", m.r_on), ("r_off", m.r_off)] {
-            if let Some(v) = v {
-                if !(v.is_finite() && v > 0.0) {
-                    return Err(bad("model", key, format!("{v} must be a positive length")));
+        match m.style.as_str() {
+            "sutton" => {
+                if m.parameters.is_some() {
+                    return Err(bad(
+                        "model",
+                        "parameters",
+                        "the sutton model takes no parameter file (it is for style = \"spd\")"
+                            .into(),
+                    ));
                 }
             }
+            "spd" => {
+                if m.parameters.is_none() {
+                    return Err(bad(
+                        "model",
+                        "style",
+                        "style = \"spd\" needs parameters = \"FILE.toml\" (a Slater–Koster \
+                         parameter file, e.g. inputs/tb/au_spd.toml)"
+                            .into(),
+                    ));
+                }
+                for (key, v) in [("r_on", m.r_on), ("r_off", m.r_off)] {
+                    if v.is_some() {
+                        return Err(bad(
+                            "model",
+                            key,
+                            "only the sutton model takes r_on and r_off".into(),
+                        ));
+                    }
+                }
+            }
+            other => {
+                return Err(bad(
+                    "model",
+                    "style",
+                    format!("'{other}': expected \"sutton\" or \"spd\""),
+                ))
+            }
         }
-        if let (Some(a), Some(b)) = (m.r_on, m.r_off) {
-            if a >= b {
-                return Err(bad("model", "r_off", "must exceed r_on".into()));
+        if let Some(sp) = &m.species {
+            if sp.is_empty() || sp.iter().any(|x| x.trim().is_empty()) {
+                return Err(bad(
+                    "model",
+                    "species",
+                    "expected a non-empty list of element names, one per atom type".into(),
+                ));
             }
         }
         if let Some(n) = m.electrons_per_atom {
@@ -493,6 +541,7 @@ impl TransportDeck {
         s.trajectory = s.trajectory.as_ref().map(fix);
         s.data = s.data.as_ref().map(fix);
         s.md_deck = s.md_deck.as_ref().map(fix);
+        deck.model.parameters = deck.model.parameters.as_ref().map(fix);
         Ok(deck)
     }
 }
@@ -533,6 +582,22 @@ points = 5
         let cases = [
             ("points = 5", "points = 5\nvalues = [0.0]", "energy.range"),
             ("style = \"sutton\"", "style = \"spx\"", "model.style"),
+            ("style = \"sutton\"", "style = \"spd\"", "model.style"),
+            (
+                "style = \"sutton\"",
+                "style = \"spd\"\nparameters = \"ag.toml\"\nr_on = 3.0",
+                "model.r_on",
+            ),
+            (
+                "style = \"sutton\"",
+                "style = \"sutton\"\nparameters = \"ag.toml\"",
+                "model.parameters",
+            ),
+            (
+                "style = \"sutton\"",
+                "style = \"spd\"\nparameters = \"ag.toml\"\nspecies = []",
+                "model.species",
+            ),
             ("mesh = [2, 2]", "mesh = [0, 2]", "kpoints.mesh"),
             (
                 "left = { lo = -100.0, hi = 2.5 }",

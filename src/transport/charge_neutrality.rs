@@ -19,7 +19,10 @@
 //!   ∂N_i/∂δ_j = −(2/π) Im ∫ Tr[P_i G P_j G] dz,
 //!
 //! since ∂G/∂δ_j = G P_j G. G is formed densely: the method is for scattering regions of up to
-//! a few thousand orbitals.
+//! a few thousand orbitals. A problem periodic across the axis (a k∥ mesh, leads periodic in x
+//! and y as PWCOND's) has H(k), Σ(k) and G(k) per k-point, and the charges and their response
+//! are the mesh averages N_i = Σ_k w_k N_i(k): the local density summed over the surface
+//! Brillouin zone.
 //!
 //! The leads must be neutral too, or a thin wire lead carries its own Fermi level (that of its
 //! band filling, eV away from the bulk one for a wire of a few atoms across). [`neutral_lead`]
@@ -30,7 +33,8 @@
 //!
 //!   ∂N_i/∂δ_j = (2/N_q) Σ_q Σ_{b,b′} (f_b − f_b′)/(E_b − E_b′) ⟨b|P_i|b′⟩⟨b′|P_j|b⟩
 //!
-//! (f′(E_b) where E_b = E_b′). The smearing is the one approximation: with the defaults
+//! (f′(E_b) where E_b = E_b′), summed over the k∥ mesh too for a periodic lead (q then runs
+//! over the whole circle where H(k∥) is complex). The smearing is the one approximation: with the defaults
 //! (k_B T = 0.05 eV, 128 q points on (0, π)) a perfect neutral wire continued by a scattering
 //! region neutralized at T = 0 needs shifts within 0.005 eV of the lead's, and transmits its
 //! channels to 1e-4 (0.02 eV and 1e-3 at k_B T = 0.1 eV).
@@ -135,80 +139,100 @@ pub struct Neutrality {
 /// Self-energies of both leads on S at one complex energy: (orbitals, Σ).
 type NodeSigma = [(Vec<usize>, CMat); 2];
 
-/// The contour with the lead self-energies at its nodes (they do not depend on the shifts).
-pub struct FermiSea {
-    nodes: Vec<(C64, C64, NodeSigma)>,
+/// One transverse k-point of the Fermi sea: its weight, H_S(k) and the contour nodes with the
+/// lead self-energies at k.
+struct KSea {
+    weight: f64,
     h_s: CMat,
+    nodes: Vec<(C64, C64, NodeSigma)>,
+}
+
+/// The contour with the lead self-energies at its nodes (they do not depend on the shifts), at
+/// every transverse k-point of the problem (the single point k = 0 without periodic
+/// directions). Charges and their response are the k-weighted sums
+///
+///   N_i = Σ_k w_k N_i(k),   ∂N_i/∂δ_j = Σ_k w_k ∂N_i(k)/∂δ_j,
+///
+/// the Brillouin-zone average of the local density over the problem's k∥ mesh (time reversal
+/// keeps a halved mesh exact: N_i(−k) = N_i(k) when H is real). The self-energies are stored:
+/// 2 × (nodes) × (k-points) matrices of the coupled orbitals, e.g. 32 × 8 × 2 × 144² × 16 B
+/// = 170 MB for a 2 × 2 fcc(001) lead cell on a halved 4 × 4 mesh.
+pub struct FermiSea {
+    ks: Vec<KSea>,
 }
 
 impl FermiSea {
-    /// Prepare the contour for a k-independent problem (wire leads).
+    /// Prepare the contour at every k-point of the problem.
     pub fn new(problem: &TransportProblem, e_f: f64, opts: &NeutralityOptions) -> Result<Self> {
-        if problem.is_periodic() {
-            return Err(Error::run(
-                "charge neutrality: problems with a transverse k-mesh are not supported",
-            ));
+        let contour = fermi_sea_contour(e_f - opts.depth, e_f, opts.nodes_per_panel);
+        if let Some((z, _)) = contour.iter().find(|(z, _)| z.im < opts.min_eta) {
+            return Err(Error::run(format!(
+                "charge neutrality: contour node {z} too close to the real axis"
+            )));
         }
-        let pk = problem.at_k(0.0);
-        let mut nodes = Vec::new();
-        for (z, w) in fermi_sea_contour(e_f - opts.depth, e_f, opts.nodes_per_panel) {
-            if z.im < opts.min_eta {
-                return Err(Error::run(format!(
-                    "charge neutrality: contour node {z} too close to the real axis"
-                )));
+        let mut ks = Vec::new();
+        for kp in problem.kpoints_or_gamma() {
+            let pk = problem.at_k(kp.k);
+            let mut nodes = Vec::with_capacity(contour.len());
+            for &(z, w) in &contour {
+                let sig = |li: usize| -> Result<(Vec<usize>, CMat)> {
+                    let l = &pk.leads[li];
+                    let surf = lead_surface_decimation(&l.h00, &l.h01, z.re, z.im)?;
+                    let c = couple(&l.coupling, &surf);
+                    Ok((c.orbitals, c.sigma))
+                };
+                nodes.push((z, w, [sig(0)?, sig(1)?]));
             }
-            let sig = |li: usize| -> Result<(Vec<usize>, CMat)> {
-                let l = &pk.leads[li];
-                let surf = lead_surface_decimation(&l.h00, &l.h01, z.re, z.im)?;
-                let c = couple(&l.coupling, &surf);
-                Ok((c.orbitals, c.sigma))
-            };
-            nodes.push((z, w, [sig(0)?, sig(1)?]));
+            ks.push(KSea {
+                weight: kp.weight,
+                h_s: pk.h_s.to_dense(),
+                nodes,
+            });
         }
-        Ok(FermiSea {
-            nodes,
-            h_s: pk.h_s.to_dense(),
-        })
+        Ok(FermiSea { ks })
     }
 
     /// Charges N_i and the response ∂N_i/∂δ_j (row-major) at the given shifts.
     pub fn charges(&self, atoms: &[Range<usize>], shifts: &[f64]) -> Result<(Vec<f64>, Vec<f64>)> {
-        let n = self.h_s.nrows();
         let na = atoms.len();
-        let mut owner = vec![usize::MAX; n];
-        for (a, r) in atoms.iter().enumerate() {
-            for o in r.clone() {
-                owner[o] = a;
-            }
-        }
         let mut q = vec![c64(0.0, 0.0); na];
         let mut resp = vec![c64(0.0, 0.0); na * na];
-        for (z, w, sig) in &self.nodes {
-            let mut a = CMat::from_fn(n, n, |i, j| -self.h_s[(i, j)]);
-            for i in 0..n {
-                a[(i, i)] += *z;
-                if owner[i] != usize::MAX {
-                    a[(i, i)] -= c64(shifts[owner[i]], 0.0);
+        for ksea in &self.ks {
+            let n = ksea.h_s.nrows();
+            let mut owner = vec![usize::MAX; n];
+            for (a, r) in atoms.iter().enumerate() {
+                for o in r.clone() {
+                    owner[o] = a;
                 }
             }
-            for (orb, s) in sig {
-                for (r, &i) in orb.iter().enumerate() {
-                    for (c, &j) in orb.iter().enumerate() {
-                        a[(i, j)] -= s[(r, c)];
+            for (z, w, sig) in &ksea.nodes {
+                let w = *w * ksea.weight;
+                let mut a = CMat::from_fn(n, n, |i, j| -ksea.h_s[(i, j)]);
+                for i in 0..n {
+                    a[(i, i)] += *z;
+                    if owner[i] != usize::MAX {
+                        a[(i, i)] -= c64(shifts[owner[i]], 0.0);
                     }
                 }
-            }
-            let g = Lu::new(a.as_ref(), "charge neutrality: z − H − Σ")?.inverse();
-            for i in 0..n {
-                let ai = owner[i];
-                if ai == usize::MAX {
-                    continue;
+                for (orb, s) in sig {
+                    for (r, &i) in orb.iter().enumerate() {
+                        for (c, &j) in orb.iter().enumerate() {
+                            a[(i, j)] -= s[(r, c)];
+                        }
+                    }
                 }
-                q[ai] += *w * g[(i, i)];
-                for j in 0..n {
-                    let aj = owner[j];
-                    if aj != usize::MAX {
-                        resp[ai * na + aj] += *w * g[(i, j)] * g[(j, i)];
+                let g = Lu::new(a.as_ref(), "charge neutrality: z − H − Σ")?.inverse();
+                for i in 0..n {
+                    let ai = owner[i];
+                    if ai == usize::MAX {
+                        continue;
+                    }
+                    q[ai] += w * g[(i, i)];
+                    for j in 0..n {
+                        let aj = owner[j];
+                        if aj != usize::MAX {
+                            resp[ai * na + aj] += w * g[(i, j)] * g[(j, i)];
+                        }
                     }
                 }
             }
@@ -406,70 +430,84 @@ fn fermi(e: f64, e_f: f64, kt: f64) -> f64 {
     }
 }
 
-/// Charges of the atoms of a periodic lead and their response to the shifts (row-major).
+/// The blocks of a lead at the k∥ points of a mesh: (H00(k∥), H01(k∥), weight), weights
+/// summing to 1; a lead without periodic transverse directions is the single entry
+/// (H00, H01, 1).
+pub type LeadKBlocks = [(CMat, CMat, f64)];
+
+/// Charges of the atoms of a lead and their response to the shifts (row-major), summed over
+/// the k∥ mesh and the q grid along the axis: q on (0, π) (mirrored) where H00 and H01 are
+/// real, on (0, 2π) with twice the points otherwise.
 fn lead_charges(
-    h00: &CMat,
-    h01: &CMat,
+    blocks: &LeadKBlocks,
     atoms: &[Range<usize>],
     shifts: &[f64],
     e_f: f64,
     opts: &LeadNeutralityOptions,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
-    let n = h00.nrows();
     let na = atoms.len();
     let mut q_i = vec![0.0; na];
     let mut resp = vec![0.0; na * na];
-    let w = 2.0 / opts.nq as f64;
-    let mut owner = vec![usize::MAX; n];
-    for (a, r) in atoms.iter().enumerate() {
-        for o in r.clone() {
-            owner[o] = a;
-        }
-    }
-    for iq in 0..opts.nq {
-        let q = std::f64::consts::PI * (iq as f64 + 0.5) / opts.nq as f64;
-        let ph = c64(q.cos(), q.sin());
-        let h = CMat::from_fn(n, n, |a, b| {
-            let mut v = h00[(a, b)] + h01[(a, b)] * ph + h01[(b, a)].conj() * ph.conj();
-            if a == b && owner[a] != usize::MAX {
-                v += c64(shifts[owner[a]], 0.0);
-            }
-            v
-        });
-        let (e, psi) = hermitian_eigen(h.as_ref(), "lead neutrality: bands")?;
-        let f: Vec<f64> = e.iter().map(|&x| fermi(x, e_f, opts.kt)).collect();
-        // M^i_{bb'} = Σ_{α∈i} ψ*_{bα} ψ_{b'α} for every atom i.
-        let m: Vec<CMat> = atoms
-            .iter()
-            .map(|r| {
-                let p = psi.as_ref().subrows(r.start, r.end - r.start);
-                p.adjoint() * p
-            })
-            .collect();
-        for (i, mi) in m.iter().enumerate() {
-            for b in 0..n {
-                q_i[i] += w * f[b] * mi[(b, b)].re;
+    for (h00, h01, wk) in blocks {
+        let n = h00.nrows();
+        let mut owner = vec![usize::MAX; n];
+        for (a, r) in atoms.iter().enumerate() {
+            for o in r.clone() {
+                owner[o] = a;
             }
         }
-        // F_{bb'} = (f_b − f_b')/(E_b − E_b'), f'(E_b) on (near-)degenerate pairs.
-        let ff = CMat::from_fn(n, n, |b, c| {
-            let de = e[b] - e[c];
-            let v = if de.abs() > 1e-9 {
-                (f[b] - f[c]) / de
-            } else {
-                -f[b] * (1.0 - f[b]) / opts.kt
-            };
-            c64(v, 0.0)
-        });
-        // J_ij = Σ_{bb'} F_{bb'} M^i_{bb'} M^j_{b'b} = Σ F_{bb'} M^i_{bb'} conj(M^j_{bb'}) (M^j is
-        // Hermitian): one product of the rows vec(F ∘ M^i) and vec(M^j).
-        let nn = n * n;
-        let a = CMat::from_fn(na, nn, |i, k| ff[(k % n, k / n)] * m[i][(k % n, k / n)]);
-        let b = CMat::from_fn(na, nn, |j, k| m[j][(k % n, k / n)]);
-        let jq = a.as_ref() * b.adjoint();
-        for i in 0..na {
-            for j in 0..na {
-                resp[i * na + j] += w * jq[(i, j)].re;
+        let real = (0..n).all(|i| (0..n).all(|j| h00[(i, j)].im == 0.0 && h01[(i, j)].im == 0.0));
+        let (nq, span) = if real {
+            (opts.nq, std::f64::consts::PI)
+        } else {
+            (2 * opts.nq, 2.0 * std::f64::consts::PI)
+        };
+        let w = 2.0 * wk / nq as f64;
+        for iq in 0..nq {
+            let q = span * (iq as f64 + 0.5) / nq as f64;
+            let ph = c64(q.cos(), q.sin());
+            let h = CMat::from_fn(n, n, |a, b| {
+                let mut v = h00[(a, b)] + h01[(a, b)] * ph + h01[(b, a)].conj() * ph.conj();
+                if a == b && owner[a] != usize::MAX {
+                    v += c64(shifts[owner[a]], 0.0);
+                }
+                v
+            });
+            let (e, psi) = hermitian_eigen(h.as_ref(), "lead neutrality: bands")?;
+            let f: Vec<f64> = e.iter().map(|&x| fermi(x, e_f, opts.kt)).collect();
+            // M^i_{bb'} = Σ_{α∈i} ψ*_{bα} ψ_{b'α} for every atom i.
+            let m: Vec<CMat> = atoms
+                .iter()
+                .map(|r| {
+                    let p = psi.as_ref().subrows(r.start, r.end - r.start);
+                    p.adjoint() * p
+                })
+                .collect();
+            for (i, mi) in m.iter().enumerate() {
+                for b in 0..n {
+                    q_i[i] += w * f[b] * mi[(b, b)].re;
+                }
+            }
+            // F_{bb'} = (f_b − f_b')/(E_b − E_b'), f'(E_b) on (near-)degenerate pairs.
+            let ff = CMat::from_fn(n, n, |b, c| {
+                let de = e[b] - e[c];
+                let v = if de.abs() > 1e-9 {
+                    (f[b] - f[c]) / de
+                } else {
+                    -f[b] * (1.0 - f[b]) / opts.kt
+                };
+                c64(v, 0.0)
+            });
+            // J_ij = Σ_{bb'} F_{bb'} M^i_{bb'} M^j_{b'b} = Σ F_{bb'} M^i_{bb'} conj(M^j_{bb'}) (M^j
+            // is Hermitian): one product of the rows vec(F ∘ M^i) and vec(M^j).
+            let nn = n * n;
+            let a = CMat::from_fn(na, nn, |i, k| ff[(k % n, k / n)] * m[i][(k % n, k / n)]);
+            let b = CMat::from_fn(na, nn, |j, k| m[j][(k % n, k / n)]);
+            let jq = a.as_ref() * b.adjoint();
+            for i in 0..na {
+                for j in 0..na {
+                    resp[i * na + j] += w * jq[(i, j)].re;
+                }
             }
         }
     }
@@ -486,11 +524,30 @@ pub fn neutral_lead(
     e_f: f64,
     opts: &LeadNeutralityOptions,
 ) -> Result<Neutrality> {
-    let n = h00.nrows();
+    neutral_lead_kmesh(&[(h00.clone(), h01.clone(), 1.0)], atoms, target, e_f, opts)
+}
+
+/// As [`neutral_lead`] for a lead periodic across the axis: the charges are averaged over the
+/// k∥ mesh of `blocks` (a halved mesh is exact: the q grid covers (0, 2π) where H(k∥) is
+/// complex, so N_i(k∥) = N_i(−k∥)).
+pub fn neutral_lead_kmesh(
+    blocks: &LeadKBlocks,
+    atoms: &[Range<usize>],
+    target: &[f64],
+    e_f: f64,
+    opts: &LeadNeutralityOptions,
+) -> Result<Neutrality> {
+    let n = blocks.first().map_or(0, |b| b.0.nrows());
     if atoms.len() != target.len() || atoms.iter().any(|r| r.end > n || r.start >= r.end) {
         return Err(Error::run(
             "lead neutrality: atoms and target charges do not match the lead layer",
         ));
+    }
+    let wsum: f64 = blocks.iter().map(|b| b.2).sum();
+    if (wsum - 1.0).abs() > 1e-9 {
+        return Err(Error::run(format!(
+            "lead neutrality: k-point weights sum to {wsum}, expected 1"
+        )));
     }
     if opts.nq == 0 || opts.kt.is_nan() || opts.kt <= 0.0 {
         return Err(Error::run(
@@ -504,7 +561,7 @@ pub fn neutral_lead(
         opts.max_iter,
         opts.max_step,
         "lead neutrality",
-        |d| lead_charges(h00, h01, atoms, d, e_f, opts),
+        |d| lead_charges(blocks, atoms, d, e_f, opts),
     )
 }
 
@@ -542,10 +599,11 @@ pub struct NeutralProblem {
     pub shifts: Vec<f64>,
 }
 
-/// Make both leads neutral ([`neutral_lead`]) and then the scattering region ([`neutralize`])
-/// at `e_f`, for a problem whose scattering region and lead layers consist of atoms of
-/// `orbitals` consecutive orbitals each (as [`super::tight_binding::build_problem`] orders
-/// them), every atom with `valence` electrons.
+/// Make both leads neutral ([`neutral_lead_kmesh`]) and then the scattering region
+/// ([`neutralize`]) at `e_f`, for a problem whose scattering region and lead layers consist of
+/// atoms of `orbitals` consecutive orbitals each (as [`super::tight_binding::build_problem`]
+/// and [`super::supercell::build_supercell_problem`] order them), every atom with `valence`
+/// electrons; charges are averaged over the problem's k∥ mesh where it has one.
 pub fn neutral_problem(
     problem: &TransportProblem,
     orbitals: usize,
@@ -564,20 +622,18 @@ pub fn neutral_problem(
             .map(|i| orbitals * i..orbitals * (i + 1))
             .collect())
     };
-    if problem.is_periodic() {
-        return Err(Error::run(
-            "charge neutrality: problems with a transverse k-mesh are not supported",
-        ));
-    }
+    let kpoints = problem.kpoints_or_gamma();
     let mut p = problem.clone();
     let mut lead_shifts = [Vec::new(), Vec::new()];
     for (side, out) in lead_shifts.iter_mut().enumerate() {
         let l = &problem.leads[side];
         let atoms = ranges(l.n_layer())?;
         let target = vec![valence; atoms.len()];
-        let h00 = l.h00.dense_at_k(0.0);
-        let h01 = l.h01.dense_at_k(0.0);
-        let r = neutral_lead(&h00, &h01, &atoms, &target, e_f, lead_opts)?;
+        let blocks: Vec<(CMat, CMat, f64)> = kpoints
+            .iter()
+            .map(|kp| (l.h00.dense_at_k(kp.k), l.h01.dense_at_k(kp.k), kp.weight))
+            .collect();
+        let r = neutral_lead_kmesh(&blocks, &atoms, &target, e_f, lead_opts)?;
         p = shifted_lead(&p, side, &atoms, &r.shifts);
         *out = r.shifts;
     }

@@ -154,6 +154,7 @@ pub fn serve(
         .as_ref()
         .ok_or_else(|| Error::key(deck_path, "transport.deck", "the deck was not read"))?;
     let groups = crate::commands::md_run::deck_group_ids(deck_path)?;
+    let species = crate::deck::Deck::read(deck_path)?.output.species;
     // The first snapshot, on every transport rank: the reference of the leads.
     let mut first = Vec::new();
     if root {
@@ -171,7 +172,7 @@ pub fn serve(
     }
     let first = from_bytes(&first);
     let frame0 = first[0] as u64 / section.every;
-    let reference = Snapshot::decode(frame0 as usize, &first)?;
+    let reference = Snapshot::decode(frame0 as usize, &first, &species)?;
     let setup = TransportSetup::new(tdeck, &section.deck, &reference, Some(&groups)).map_err(
         |e| match e {
             Error::Run(msg) => Error::input(&section.deck, None, msg),
@@ -234,7 +235,7 @@ pub fn serve(
             .solve(
                 frame,
                 ik,
-                || Snapshot::decode(frame as usize, &from_bytes(attachment)),
+                || Snapshot::decode(frame as usize, &from_bytes(attachment), &species),
                 poll,
             )
             .encode()

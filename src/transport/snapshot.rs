@@ -10,13 +10,29 @@
 //! atom, e.g. for a lead driven along the axis) and gets the couplings V to the translated
 //! layers. The lead blocks are therefore bit-identical for every frame, and so are their
 //! surface Green's functions, which is what lets them be cached per (E, k∥).
+//!
+//! Models ([`deck_model`]): the Sutton s band of gold, or the Slater–Koster spd model of the
+//! parameter file (`style = "spd"`), whose element every atom type must be (`species`, or the
+//! H5MD frame's species names). With `neutrality` (the default for spd) the setup makes the
+//! leads neutral at E_F once (k-averaged over the mesh; leads periodic in both transverse
+//! directions with E_F from their own band filling are bulk crystals, neutral as they are), and
+//! [`TransportSetup::problem`] makes every atom of each snapshot neutral at E_F (on-site shifts
+//! from the Fermi-sea contour integral, k-averaged: [`super::charge_neutrality`]).
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::path::Path;
 
 use super::band_filling::lead_fermi_energy_kmesh;
+use super::charge_neutrality::{
+    neutral_lead_kmesh, neutralize, shifted, LeadNeutralityOptions, NeutralityOptions,
+};
+use super::dense::c64;
+use super::dense::CMat;
 use super::lead_crystal::{lead_crystal, match_translation, principal_layer};
+use super::problem::SparseMatrix;
 use super::problem::TransportProblem;
+use super::slater_koster::{SlaterKoster, ORBITALS};
 use super::supercell::{
     build_supercell_problem, monkhorst_pack, KMesh, LeadBlocks, MeshPoint, Supercell,
 };
@@ -27,6 +43,7 @@ use crate::error::{Error, Result};
 use crate::io::h5md::H5mdReader;
 use crate::io::lammps_data::DataFile;
 use crate::system::{Boundary, SimBox};
+use log::info;
 
 /// One structure.
 #[derive(Clone, Debug)]
@@ -40,6 +57,9 @@ pub struct Snapshot {
     /// 0-based types.
     pub types: Vec<u32>,
     pub positions: Vec<[f64; 3]>,
+    /// Element of each 0-based type where the structure names them (H5MD
+    /// `/parameters/species_names`); empty for data files.
+    pub species_names: Vec<String>,
 }
 
 /// Boundary letters as numbers in [`Snapshot::encode`].
@@ -66,8 +86,9 @@ impl Snapshot {
         m
     }
 
-    /// The snapshot of [`Snapshot::encode`], as frame `frame`.
-    pub fn decode(frame: usize, m: &[f64]) -> Result<Snapshot> {
+    /// The snapshot of [`Snapshot::encode`], as frame `frame`, with the element names of its
+    /// types (they are not in the message: both ends know them from the MD deck).
+    pub fn decode(frame: usize, m: &[f64], species_names: &[String]) -> Result<Snapshot> {
         let bad = || {
             Error::run(format!(
                 "a snapshot message of {} numbers is malformed",
@@ -100,6 +121,7 @@ impl Snapshot {
                 .chunks_exact(3)
                 .map(|p| [p[0], p[1], p[2]])
                 .collect(),
+            species_names: species_names.to_vec(),
         })
     }
 }
@@ -132,6 +154,7 @@ impl SnapshotSource {
             ids: Vec::new(),
             types: Vec::new(),
             positions: Vec::new(),
+            species_names: Vec::new(),
         };
         for (id, ty, x, _) in df.atoms {
             snap.ids.push(id);
@@ -167,6 +190,7 @@ impl SnapshotSource {
                     ids: f.ids,
                     types: f.types,
                     positions: f.positions,
+                    species_names: r.species_names().to_vec(),
                 })
             }
             SnapshotSource::Data(s) if k == 0 => Ok((**s).clone()),
@@ -177,9 +201,69 @@ impl SnapshotSource {
     }
 }
 
-/// The tight-binding model of a deck and its electrons per atom.
-pub fn deck_model(deck: &TransportDeck) -> (Box<dyn TightBinding>, f64) {
+/// The tight-binding model of a deck.
+pub struct DeckModel {
+    pub model: Box<dyn TightBinding>,
+    /// Valence electrons per atom (band filling and charge neutrality).
+    pub electrons_per_atom: f64,
+    /// Orbitals per atom.
+    pub orbitals: usize,
+}
+
+/// The deck's model for a structure whose 0-based types `types` occur, with the names
+/// `type_names` the structure gives them (empty if none). For `spd` every type present must be
+/// the element of the parameter file (`model.species`, or else the structure's names).
+pub fn deck_model(
+    deck: &TransportDeck,
+    deck_path: &Path,
+    type_names: &[String],
+    types: &[u32],
+) -> Result<DeckModel> {
     let m = &deck.model;
+    if m.style == "spd" {
+        let file = m
+            .parameters
+            .as_ref()
+            .ok_or_else(|| Error::key(deck_path, "model.parameters", "missing"))?;
+        let sk = SlaterKoster::read(file)?;
+        let names = m.species.as_deref().unwrap_or(type_names);
+        let mut present: Vec<u32> = types.to_vec();
+        present.sort_unstable();
+        present.dedup();
+        for t in present {
+            let name = names.get(t as usize).ok_or_else(|| {
+                Error::key(
+                    deck_path,
+                    "model.species",
+                    format!(
+                        "atom type {} has no element name (the structure names {} type(s)); give \
+                         species = [\"{}\", ...], one name per type",
+                        t + 1,
+                        names.len(),
+                        sk.params.element
+                    ),
+                )
+            })?;
+            if *name != sk.params.element {
+                return Err(Error::key(
+                    deck_path,
+                    "model.species",
+                    format!(
+                        "atom type {} is '{name}' but {} describes '{}' only",
+                        t + 1,
+                        file.display(),
+                        sk.params.element
+                    ),
+                ));
+            }
+        }
+        let z = m.electrons_per_atom.unwrap_or(sk.params.valence_electrons);
+        return Ok(DeckModel {
+            model: Box::new(sk),
+            electrons_per_atom: z,
+            orbitals: ORBITALS,
+        });
+    }
     let mut s = SuttonSBand::gold();
     if let Some(r) = m.r_on {
         s.r_on_ang = r;
@@ -188,7 +272,11 @@ pub fn deck_model(deck: &TransportDeck) -> (Box<dyn TightBinding>, f64) {
         s.r_off_ang = r;
     }
     // One 6s electron per gold atom.
-    (Box::new(s), m.electrons_per_atom.unwrap_or(1.0))
+    Ok(DeckModel {
+        model: Box::new(s),
+        electrons_per_atom: m.electrons_per_atom.unwrap_or(1.0),
+        orbitals: 1,
+    })
 }
 
 /// A lead region of a snapshot.
@@ -221,6 +309,12 @@ pub struct TransportSetup {
     pub energies: Vec<f64>,
     /// Eigenchannel transmissions stored per energy.
     pub n_eig: usize,
+    /// Local charge neutrality: electrons per atom and orbitals per atom, when the deck asks
+    /// for it.
+    pub neutrality: Option<(f64, usize)>,
+    /// Per-atom on-site shifts of the [L, R] lead layers that make the leads neutral at E_F
+    /// (eV; empty without neutrality and for bulk leads, which need none).
+    pub lead_shifts: [Vec<f64>; 2],
 }
 
 fn transverse(axis: usize) -> [usize; 2] {
@@ -303,7 +397,11 @@ impl TransportSetup {
             select(&deck.leads.left, "leads.left")?,
             select(&deck.leads.right, "leads.right")?,
         ];
-        let (model, electrons_per_atom) = deck_model(deck);
+        let DeckModel {
+            model,
+            electrons_per_atom,
+            orbitals,
+        } = deck_model(deck, deck_path, &reference.species_names, &reference.types)?;
         let tol = deck.leads.tolerance;
         let atoms = atoms_of(reference);
         let mut planes: Vec<Vec<Atom>> = Vec::new();
@@ -347,9 +445,13 @@ impl TransportSetup {
             fermi_ev: 0.0,
             energies: Vec::new(),
             n_eig: deck.energy.eigenchannels,
+            neutrality: None,
+            lead_shifts: [Vec::new(), Vec::new()],
         };
         // The reference itself fixes the k-points (and checks that it is a valid problem).
-        let (_, points) = setup.problem(reference)?;
+        let (_, points) = setup
+            .bare_problem(reference)
+            .map_err(|e| in_snapshot(e, reference))?;
         setup.points = points;
         setup.fermi_ev = match deck.energy.fermi {
             Fermi::Value(v) => v,
@@ -383,6 +485,10 @@ impl TransportSetup {
                 lead_fermi_energy_kmesh(&blocks, electrons, deck.energy.fermi_q_points)?
             }
         };
+        if deck.model.neutral() {
+            let bulk_auto = setup.cell.dim() == 2 && matches!(deck.energy.fermi, Fermi::Word(_));
+            setup.neutralize_leads(electrons_per_atom, orbitals, bulk_auto)?;
+        }
         setup.energies = deck
             .energy
             .relative_grid()
@@ -392,9 +498,111 @@ impl TransportSetup {
         Ok(setup)
     }
 
-    /// The transport problem of a snapshot, with its k-points (those of the setup).
+    /// The transport problem of a snapshot, with its k-points (those of the setup); locally
+    /// charge neutral at E_F when the deck asks for it.
     pub fn problem(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
-        self.problem_inner(snap).map_err(|e| in_snapshot(e, snap))
+        let (p, points) = self.bare_problem(snap).map_err(|e| in_snapshot(e, snap))?;
+        let Some((valence, orbitals)) = self.neutrality else {
+            return Ok((p, points));
+        };
+        let t0 = std::time::Instant::now();
+        let atoms: Vec<Range<usize>> = (0..p.n_s() / orbitals)
+            .map(|i| orbitals * i..orbitals * (i + 1))
+            .collect();
+        let target = vec![valence; atoms.len()];
+        let r = neutralize(
+            &p,
+            &atoms,
+            &target,
+            self.fermi_ev,
+            &NeutralityOptions::default(),
+        )
+        .map_err(|e| in_snapshot(e, snap))?;
+        let (lo, hi) = min_max(&r.shifts);
+        info!(
+            "frame {}: {} atoms neutral at E_F = {:.4} eV over {} k-point(s) in {} Newton \
+             step(s), {:.1} s; shifts {lo:.3} .. {hi:.3} eV",
+            snap.frame,
+            atoms.len(),
+            self.fermi_ev,
+            points.len(),
+            r.iterations,
+            t0.elapsed().as_secs_f64()
+        );
+        Ok((shifted(&p, &atoms, &r.shifts), points))
+    }
+
+    /// Make both leads neutral at E_F (k-averaged over the mesh) and put the shifts into their
+    /// blocks H00, shared by every snapshot. With `bulk_auto` (leads periodic along both
+    /// transverse directions, E_F their band filling on the same k∥ mesh) the leads are neutral
+    /// as they are: a lead is then an infinite crystal whose layer holds its electrons at that
+    /// E_F by construction, shared equally by its equivalent atoms, and no shift is needed.
+    fn neutralize_leads(&mut self, valence: f64, orbitals: usize, bulk_auto: bool) -> Result<()> {
+        self.neutrality = Some((valence, orbitals));
+        if bulk_auto {
+            info!(
+                "leads periodic across the axis: neutral at their band-filling E_F = {:.4} eV \
+                 (no shifts)",
+                self.fermi_ev
+            );
+            return Ok(());
+        }
+        let t0 = std::time::Instant::now();
+        for side in 0..2 {
+            let lead = &mut self.leads[side];
+            let n = lead.h00.nrows;
+            let atoms: Vec<Range<usize>> = (0..n / orbitals)
+                .map(|i| orbitals * i..orbitals * (i + 1))
+                .collect();
+            let blocks: Vec<(CMat, CMat, f64)> = self
+                .points
+                .iter()
+                .map(|p| {
+                    (
+                        lead.h00.dense_at_k(p.point.k),
+                        lead.h01.dense_at_k(p.point.k),
+                        p.point.weight,
+                    )
+                })
+                .collect();
+            let target = vec![valence; atoms.len()];
+            let r = neutral_lead_kmesh(
+                &blocks,
+                &atoms,
+                &target,
+                self.fermi_ev,
+                &LeadNeutralityOptions::default(),
+            )
+            .map_err(|e| Error::run(format!("{} lead: {e}", ["left", "right"][side])))?;
+            let mut d = SparseMatrix::zeros(n, n);
+            for (rg, &s) in atoms.iter().zip(&r.shifts) {
+                for o in rg.clone() {
+                    d.entries.push((o, o, c64(s, 0.0)));
+                }
+            }
+            match lead.h00.terms.iter_mut().find(|(m, _)| *m == [0, 0]) {
+                Some((_, b)) => b.entries.extend(d.entries),
+                None => lead.h00.terms.push(([0, 0], d)),
+            }
+            let (lo, hi) = min_max(&r.shifts);
+            info!(
+                "{} lead: {} atoms per layer neutral at E_F = {:.4} eV in {} Newton step(s); \
+                 shifts {lo:.4} .. {hi:.4} eV",
+                ["left", "right"][side],
+                atoms.len(),
+                self.fermi_ev,
+                r.iterations
+            );
+            self.lead_shifts[side] = r.shifts;
+        }
+        info!("leads neutral in {:.1} s", t0.elapsed().as_secs_f64());
+        self.neutrality = Some((valence, orbitals));
+        Ok(())
+    }
+
+    /// The problem of a snapshot with the setup's leads, without the neutrality of S.
+    pub fn bare_problem(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
+        self.problem_inner(snap)
     }
 
     fn problem_inner(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
@@ -466,6 +674,13 @@ impl TransportSetup {
     }
 }
 
+fn min_max(v: &[f64]) -> (f64, f64) {
+    v.iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        })
+}
+
 fn atoms_of(s: &Snapshot) -> Vec<Atom> {
     s.types
         .iter()
@@ -511,13 +726,14 @@ mod tests {
             ids: vec![7, 2, 1 << 40],
             types: vec![0, 1, 0],
             positions: vec![[0.1, 0.2, 0.3], [1.0, -2.0, 3.5], [1e-300, 5.0, 39.9]],
+            species_names: vec!["Au".into(), "Ag".into()],
         };
         let m = s.encode();
-        let back = Snapshot::decode(3, &m).unwrap();
+        let back = Snapshot::decode(3, &m, &s.species_names).unwrap();
         assert_eq!(back.simbox, s.simbox);
         assert_eq!((back.step, back.time_ps), (s.step, s.time_ps));
         assert_eq!((&back.ids, &back.types), (&s.ids, &s.types));
         assert_eq!(back.positions, s.positions);
-        assert!(Snapshot::decode(0, &m[..m.len() - 1]).is_err());
+        assert!(Snapshot::decode(0, &m[..m.len() - 1], &[]).is_err());
     }
 }

@@ -1,0 +1,250 @@
+//! The spd model with leads periodic across the transport axis (a k∥ mesh): local charge
+//! neutrality summed over the mesh, and spd transport decks.
+//!
+//! A perfect gold crystal cut into a scattering region between its own semi-infinite halves is
+//! neutral at the band-filling Fermi level of the lead on the same k∥ mesh: the Fermi-sea
+//! contour integral (exact in q along the axis, k-summed across it) gives every atom its eleven
+//! electrons, and a mesh halved by time reversal gives the full mesh's charges.
+
+use std::path::{Path, PathBuf};
+
+use nanocontact::build::tips::TipsOnSlabs;
+use nanocontact::io::lammps_data::write_data;
+use nanocontact::system::{Atoms, Boundary, SimBox};
+use nanocontact::transport::band_filling::lead_fermi_energy_kmesh;
+use nanocontact::transport::charge_neutrality::{
+    neutral_lead_kmesh, FermiSea, LeadNeutralityOptions, NeutralityOptions,
+};
+use nanocontact::transport::dense::CMat;
+use nanocontact::transport::lead_crystal::{lead_crystal, principal_layer};
+use nanocontact::transport::slater_koster::{SlaterKoster, ORBITALS};
+use nanocontact::transport::supercell::{build_supercell_problem, KMesh, Supercell};
+use nanocontact::transport::tight_binding::Atom;
+use nanocontact::transport::TransportProblem;
+
+fn model(file: &str) -> SlaterKoster {
+    SlaterKoster::read(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("inputs/tb")
+            .join(file),
+    )
+    .expect("parameter file")
+}
+
+/// Perfect fcc(001) gold, cube axes along x, y, z, one cube across (2 atoms per plane),
+/// `planes` planes a/2 apart, between leads continuing its two outer planes on each side.
+fn perfect_crystal(m: &SlaterKoster, planes: usize, mesh: KMesh) -> TransportProblem {
+    let a = m.params.lattice_constant;
+    let mut s = Vec::new();
+    for k in 0..planes {
+        for (x, y) in [(0.0, 0.0), (0.5, 0.5)] {
+            let sh = if k % 2 == 0 { 0.0 } else { 0.5 };
+            s.push(Atom {
+                species: 0,
+                pos: [(x + sh) % 1.0 * a, y * a, k as f64 * 0.5 * a],
+            });
+        }
+    }
+    let cell = Supercell::new(vec![[a, 0.0, 0.0], [0.0, a, 0.0]]).unwrap();
+    let zmax = (planes - 1) as f64 * 0.5 * a;
+    let end = |lo: f64, hi: f64| -> Vec<Atom> {
+        s.iter()
+            .copied()
+            .filter(|x| x.pos[2] > lo && x.pos[2] < hi)
+            .collect()
+    };
+    let l = lead_crystal(&end(-1.0, a - 1.0), 2, -1.0, &cell, 1e-6, "left").unwrap();
+    let r = lead_crystal(
+        &end(zmax - a + 1.0, zmax + 1.0),
+        2,
+        1.0,
+        &cell,
+        1e-6,
+        "right",
+    )
+    .unwrap();
+    let l = principal_layer(m, &cell, &l, "left").unwrap();
+    let r = principal_layer(m, &cell, &r, "right").unwrap();
+    build_supercell_problem(m, &cell, &s, [(&l, [0.0; 3]), (&r, [0.0; 3])], mesh)
+        .unwrap()
+        .0
+}
+
+fn lead_blocks(p: &TransportProblem) -> Vec<(CMat, CMat, f64)> {
+    let l = &p.leads[0];
+    p.kpoints
+        .iter()
+        .map(|kp| (l.h00.dense_at_k(kp.k), l.h01.dense_at_k(kp.k), kp.weight))
+        .collect()
+}
+
+#[test]
+fn perfect_periodic_crystal_is_neutral_at_the_band_filling_fermi_level_of_its_k_mesh() {
+    let m = model("au_spd.toml");
+    let z = m.params.valence_electrons;
+    let mesh = |tr| KMesh {
+        n: [4, 4],
+        time_reversal: tr,
+    };
+    let half = perfect_crystal(&m, 4, mesh(true));
+    let full = perfect_crystal(&m, 4, mesh(false));
+    assert_eq!((half.kpoints.len(), full.kpoints.len()), (8, 16));
+    let blocks = lead_blocks(&half);
+    let per_layer = z * (half.leads[0].n_layer() / ORBITALS) as f64;
+    let e_f = lead_fermi_energy_kmesh(&blocks, per_layer, 512).unwrap();
+    let atoms: Vec<_> = (0..half.n_s() / ORBITALS)
+        .map(|i| ORBITALS * i..ORBITALS * (i + 1))
+        .collect();
+    let opts = NeutralityOptions::default();
+    let zero = vec![0.0; atoms.len()];
+    let (q_half, _) = FermiSea::new(&half, e_f, &opts)
+        .unwrap()
+        .charges(&atoms, &zero)
+        .unwrap();
+    let (q_full, _) = FermiSea::new(&full, e_f, &opts)
+        .unwrap()
+        .charges(&atoms, &zero)
+        .unwrap();
+    for (i, (h, f)) in q_half.iter().zip(&q_full).enumerate() {
+        assert!((h - f).abs() < 1e-8, "atom {i}: halved {h}, full {f}");
+        assert!(
+            (h - z).abs() < 1e-3,
+            "atom {i}: {h} electrons, expected {z}"
+        );
+    }
+    // The k-summed lead neutrality at that E_F: one uniform, small shift (every atom of the
+    // infinite crystal is equivalent; the smearing of the occupations moves the level a little).
+    let layer = half.leads[0].n_layer() / ORBITALS;
+    let la: Vec<_> = (0..layer)
+        .map(|i| ORBITALS * i..ORBITALS * (i + 1))
+        .collect();
+    let r = neutral_lead_kmesh(
+        &blocks,
+        &la,
+        &vec![z; layer],
+        e_f,
+        &LeadNeutralityOptions {
+            nq: 32,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let s0 = r.shifts[0];
+    assert!(s0.abs() < 0.02, "shift {s0} eV");
+    for s in &r.shifts {
+        assert!((s - s0).abs() < 1e-6, "shifts {:?}", r.shifts);
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A single-atom gold contact between pyramids on periodic slabs as a data file, and a deck.
+fn contact_deck(dir: &Path, model_lines: &str, mesh: usize) -> PathBuf {
+    let a = 4.08;
+    let c = TipsOnSlabs {
+        a,
+        cells: 2,
+        top: 0,
+        base: 1,
+        slab_layers: 2,
+        gap: a / 2f64.sqrt(),
+    }
+    .contact()
+    .unwrap();
+    let mut atoms = Atoms::with_types(vec![196.97]);
+    for (i, p) in c.positions.iter().enumerate() {
+        atoms.push_owned(i as u64 + 1, 0, *p, [0.0; 3]);
+    }
+    let b = [Boundary::Periodic, Boundary::Periodic, Boundary::Fixed];
+    write_data(
+        &dir.join("contact.data"),
+        "contact",
+        &SimBox::new(c.lo, c.hi, b),
+        &atoms,
+    )
+    .unwrap();
+    let [[l0, l1], [r0, r1]] = c.lead_ranges;
+    let params = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/tb/au_spd.toml");
+    let deck = dir.join("contact.toml");
+    std::fs::write(
+        &deck,
+        format!(
+            "[structure]\ndata = \"contact.data\"\n[model]\nstyle = \"spd\"\nparameters = {:?}\n\
+             {model_lines}\n[leads]\nleft = {{ lo = {l0}, hi = {l1} }}\n\
+             right = {{ lo = {r0}, hi = {r1} }}\n[kpoints]\nmesh = [{mesh}, {mesh}]\n\
+             [energy]\nvalues = [0.0]\n",
+            params.display().to_string()
+        ),
+    )
+    .unwrap();
+    deck
+}
+
+#[test]
+fn spd_decks_name_the_species_that_do_not_match_the_parameter_file() {
+    use nanocontact::transport::farm::{prepare, Selection};
+    let dir = scratch("spd_deck_species");
+    for (lines, want) in [
+        ("species = [\"Ag\"]", "is 'Ag' but"),
+        ("", "atom type 1 has no element name"),
+    ] {
+        let deck = contact_deck(&dir, lines, 1);
+        let e = prepare(&deck, Selection::One)
+            .err()
+            .expect("a bad species must fail")
+            .to_string();
+        assert!(
+            e.contains("model.species") && e.contains(want) && e.contains("contact.toml"),
+            "{e}"
+        );
+    }
+}
+
+/// The `transport DECK` path with the spd model and periodic leads: a single-atom gold contact
+/// (apex + 4 atoms on each Au(001) slab, 2 × 2 cubes across, apex atoms 2.885 Å apart) on a
+/// 2 × 2 k∥ mesh. The leads' band-filling E_F is the bulk one, every atom ends up neutral, and
+/// the contact conducts through one eigenchannel, as a metallic single-atom contact does: G
+/// between 0.5 G0 (well above tunnelling) and 1.05 G0, the second channel below 0.05. The
+/// value itself (0.80 G0 with 3-plane slabs, within 0.01 of the 4 × 4 and 6 × 6 meshes:
+/// bench/transport/steps/results/slab_contact_kmesh.csv) lies below the issue's 0.9–1.05 for
+/// this apex–apex geometry at the bulk distance; bench/transport/steps/README.md has the
+/// compressed and bridged contacts that reach it. (About 30 s; 75 s on a loaded machine.)
+#[test]
+fn single_atom_gold_contact_on_periodic_slabs_conducts_through_one_channel() {
+    use nanocontact::transport::bulk_bands::{bulk_fermi_energy, Crystal};
+    use nanocontact::transport::farm::{prepare, Selection};
+    use nanocontact::transport::{SelfEnergyMethod, Solver};
+    let dir = scratch("spd_slab_contact");
+    let deck = contact_deck(&dir, "species = [\"Au\"]", 2);
+    let p = prepare(&deck, Selection::One).unwrap();
+    let m = model("au_spd.toml");
+    let bulk = bulk_fermi_energy(&m, &Crystal::fcc(4.08, 0), 11.0, 24).unwrap();
+    let e_f = p.setup.fermi_ev;
+    assert!((e_f - bulk).abs() < 0.05, "lead E_F {e_f}, bulk {bulk}");
+    let snap = p.source.get(0).unwrap();
+    let (problem, points) = p.setup.problem(&snap).unwrap();
+    assert_eq!(points.len(), 2);
+    // Every atom neutral: the k-summed Fermi sea of the shifted problem.
+    let atoms: Vec<_> = (0..problem.n_s() / ORBITALS)
+        .map(|i| ORBITALS * i..ORBITALS * (i + 1))
+        .collect();
+    let (q, _) = FermiSea::new(&problem, e_f, &NeutralityOptions::default())
+        .unwrap()
+        .charges(&atoms, &vec![0.0; atoms.len()])
+        .unwrap();
+    for (i, n) in q.iter().enumerate() {
+        assert!((n - 11.0).abs() < 1e-3, "atom {i}: {n} electrons");
+    }
+    let solver = Solver::new(problem, SelfEnergyMethod::ModeMatching).unwrap();
+    let per_k = solver.transmission_per_k(e_f).unwrap();
+    let g = solver.average(&per_k).t_lr;
+    assert!(g > 0.5 && g < 1.05, "G = {g} G0");
+    for t in &per_k {
+        assert!(t.tau[1] < 0.05 && t.tau[0] > 0.5, "tau {:?}", t.tau);
+    }
+}
