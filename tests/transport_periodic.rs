@@ -8,7 +8,7 @@ mod common;
 
 use nanocontact::build::OrientedFcc;
 use nanocontact::transport::dense::{c64, CMat};
-use nanocontact::transport::lead_crystal::{lead_crystal, principal_layer};
+use nanocontact::transport::lead_crystal::{lead_crystal, maps_onto_itself, principal_layer};
 use nanocontact::transport::supercell::{
     build_supercell_problem, monkhorst_pack, KMesh, LeadBlocks, MeshPoint, Supercell,
 };
@@ -452,4 +452,37 @@ fn fermi_energy_of_a_periodic_lead_matches_the_bulk_band() {
     let ef = lead_fermi_energy_kmesh(&blocks, lead.geometry.layer.len() as f64, 96).unwrap();
     println!("E_F: lead {ef:.4} eV, bulk band {bulk:.4} eV (t = {t:.4} eV)");
     assert!((ef - bulk).abs() < 0.03, "lead {ef} vs bulk {bulk}");
+}
+
+/// The stacking translation of a lead is defined up to a lattice translation of its planes: a
+/// frame whose atoms are wrapped or ordered differently may find another representative, and it
+/// must still be recognised as the same lead (a moving rigid lead of an MD run is re-wrapped at
+/// every re-neighbouring).
+#[test]
+fn stacking_translations_compare_modulo_the_plane_lattice() {
+    let (s, cell) = slab([[1, -1, 0], [1, 1, -2], [1, 1, 1]], [3, 2], 4);
+    let lead = |atoms: &[Atom]| lead_crystal(atoms, 2, -1.0, &cell, 1e-3, "left").unwrap();
+    let a = lead(&s);
+    // The same atoms, reversed and with those in the upper half of x wrapped by −L_x.
+    let lx = 3.0 * 4.08 / 2f64.sqrt();
+    let wrapped: Vec<Atom> = s
+        .iter()
+        .rev()
+        .map(|x| Atom {
+            species: x.species,
+            pos: if x.pos[0] > 0.5 * lx {
+                [x.pos[0] - lx, x.pos[1], x.pos[2]]
+            } else {
+                x.pos
+            },
+        })
+        .collect();
+    let b = lead(&wrapped);
+    let diff = [0, 1, 2].map(|d| b.step[d] - a.step[d]);
+    assert!(maps_onto_itself(&a.plane, diff, &cell, 1e-3), "{:?} vs {:?}", a.step, b.step);
+    // A nearest-neighbour vector of the (111) plane is a lattice translation; the in-plane part
+    // of the stacking translation (to the next plane's hollow sites) is not.
+    let nn = 4.08 / 2f64.sqrt();
+    assert!(maps_onto_itself(&a.plane, [nn, 0.0, 0.0], &cell, 1e-3));
+    assert!(!maps_onto_itself(&a.plane, [a.step[0], a.step[1], 0.0], &cell, 1e-3));
 }

@@ -11,24 +11,12 @@
 //! couple to layer 3 under the model (images included), the condition of a principal layer
 //! (Sancho, Lopez Sancho and Rubio, J. Phys. F 15, 851 (1985)).
 
-use super::supercell::{layer_reaches_third, lead_blocks, LeadBlocks, Supercell};
+use super::supercell::{add, layer_reaches_third, lead_blocks, norm, sub, LeadBlocks, Supercell};
 use super::tight_binding::{Atom, LeadGeometry, TightBinding};
 use crate::error::{Error, Result};
 
 /// Largest number of planes tried for a principal layer.
 const MAX_PLANES: usize = 64;
-
-fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
-}
-
-fn add(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[0] + b[0], a[1] + b[1], a[2] + b[2]]
-}
-
-fn norm(a: [f64; 3]) -> f64 {
-    (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt()
-}
 
 /// The planes of a set of atoms along `axis`, ordered from the outermost one (farthest along
 /// `outward` = ±1) inwards; atoms whose axis coordinates differ by less than `tol` share a
@@ -65,14 +53,11 @@ pub fn match_translation(
         .filter(|y| y.species == x0.species)
         .map(|y| cell.minimum_image(sub(y.pos, x0.pos)))
         .collect();
-    // The shortest first, ties broken by components for a deterministic choice.
-    candidates.sort_by(|a, b| {
-        norm(*a)
-            .total_cmp(&norm(*b))
-            .then(a[0].total_cmp(&b[0]))
-            .then(a[1].total_cmp(&b[1]))
-            .then(a[2].total_cmp(&b[2]))
-    });
+    // The shortest first, ties broken by components for a deterministic choice. Lengths and
+    // components are compared on a grid of `tol`, so that translations equal in exact arithmetic
+    // (the three stacking offsets of fcc (111), say) are not ordered by round-off.
+    let q = |v: f64| (v / tol).round() as i64;
+    candidates.sort_by_key(|a| (q(norm(*a)), q(a[0]), q(a[1]), q(a[2])));
     'candidate: for t in candidates {
         let mut used = vec![false; to.len()];
         let mut sum = [0.0; 3];
@@ -96,6 +81,18 @@ pub fn match_translation(
         return Some([sum[0] / n, sum[1] / n, sum[2] / n]);
     }
     None
+}
+
+/// Whether translating `plane` by `t` (in minimum image) puts every atom on an atom of the same
+/// species within `tol`: `t` is a lattice translation of the plane, so two stacking translations
+/// that differ by it describe the same crystal.
+pub fn maps_onto_itself(plane: &[Atom], t: [f64; 3], cell: &Supercell, tol: f64) -> bool {
+    plane.iter().all(|x| {
+        let target = add(x.pos, t);
+        plane
+            .iter()
+            .any(|y| y.species == x.species && norm(cell.minimum_image(sub(y.pos, target))) < tol)
+    })
 }
 
 /// A lead's crystal as seen in a frame: its outermost plane and the stacking translation from

@@ -29,12 +29,12 @@ use super::charge_neutrality::{
 };
 use super::dense::c64;
 use super::dense::CMat;
-use super::lead_crystal::{lead_crystal, match_translation, principal_layer};
+use super::lead_crystal::{lead_crystal, maps_onto_itself, match_translation, principal_layer};
 use super::problem::SparseMatrix;
 use super::problem::TransportProblem;
 use super::slater_koster::{SlaterKoster, ORBITALS};
 use super::supercell::{
-    build_supercell_problem, monkhorst_pack, KMesh, LeadBlocks, MeshPoint, Supercell,
+    build_supercell_problem, monkhorst_pack, norm, sub, KMesh, LeadBlocks, MeshPoint, Supercell,
 };
 use super::sutton::SuttonSBand;
 use super::tight_binding::{Atom, TightBinding};
@@ -629,10 +629,10 @@ impl TransportSetup {
             let outward = [-1.0, 1.0][side];
             let region = region_atoms(&atoms, snap, &self.selectors[side], self.axis);
             let crystal = lead_crystal(&region, self.axis, outward, &self.cell, tol, name)?;
-            let ds = (0..3)
-                .map(|d| (crystal.step[d] - self.steps[side][d]).abs())
-                .fold(0.0, f64::max);
-            if ds > tol {
+            // The same stacking up to a lattice translation of the plane (which of the
+            // equivalent translations a frame finds depends on how its atoms are wrapped).
+            let diff = sub(crystal.step, self.steps[side]);
+            if norm(diff) > tol && !maps_onto_itself(&crystal.plane, diff, &self.cell, tol) {
                 return Err(Error::run(format!(
                     "{name} lead: stacking translation {:?} differs from the reference's {:?}",
                     crystal.step, self.steps[side]

@@ -24,11 +24,13 @@ use super::problem::{BlochPhases, FourierBlock, KPoint, Lead, SparseMatrix, Tran
 use super::tight_binding::{Atom, LeadGeometry, TightBinding};
 use crate::error::{Error, Result};
 
-fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+/// 3-vector helper shared by the transport geometry modules.
+pub(crate) fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
 }
 
-fn add(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+/// 3-vector helper shared by the transport geometry modules.
+pub(crate) fn add(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     [a[0] + b[0], a[1] + b[1], a[2] + b[2]]
 }
 
@@ -40,7 +42,8 @@ fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
-fn norm(a: [f64; 3]) -> f64 {
+/// 3-vector helper shared by the transport geometry modules.
+pub(crate) fn norm(a: [f64; 3]) -> f64 {
     dot(a, a).sqrt()
 }
 
