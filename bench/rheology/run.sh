@@ -4,7 +4,8 @@
 # 10 GHz), on NP ranks (default 2), then the rheology fit of every sweep stage.
 #   bench/rheology/run.sh [NP]
 # Outputs: bench/rheology/work/au_junction/ (thermo.csv, leads.csv, stages.csv, traj.h5,
-# rheology.csv, cross_section*.csv, rho_theta.csv) and bench/rheology/work/*.json; about 35
+# rheology.csv, cross_section*.csv, rho_theta.csv), bench/rheology/work/farm/ (conductance of
+# every frame) and bench/rheology/work/*.json; about 35
 # minutes on 2 cores (idle).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -31,3 +32,12 @@ gamma=$(sed -E 's/.*"gamma_111_J_m2":([-0-9.eE+]+).*/\1/' "$here/work/surface_en
 last=$(tail -n 1 "$out/stages.csv" | cut -d, -f1)
 "$root/target/release/nanocontact" analyze structure "$out" --stage "$last" --gamma-j-m2 "$gamma" | tee "$here/work/structure.json"
 echo "structure: $out/cross_section.csv, $out/cross_section_z.csv, $out/rho_theta.csv"
+# Conductance of every frame (issue 7, item 4), Sutton s-band model (farm.toml), then the force
+# and the conductance on one time axis. The farm reads a copy of the trajectory (work/traj/), so
+# it can also be started on a partial copy while the MD is still running and resumed on the
+# final one: units already stored are skipped.
+mkdir -p "$here/work/traj"
+cp "$out/traj.h5" "$here/work/traj/traj.h5"
+(cd "$here" && mpirun --oversubscribe -np "$np" "$root/target/release/nanocontact" farm farm.toml --out work/farm) 2>&1 | tail -n 5
+"$root/target/release/nanocontact" analyze force-conductance "$out" --farm "$here/work/farm" --window-ps 10 | tee "$here/work/force_conductance.json"
+echo "conductance: $here/work/farm/conductance.csv (.png, _histogram.png), force_conductance*.csv, force_conductance.png"
