@@ -479,10 +479,20 @@ fn stacking_translations_compare_modulo_the_plane_lattice() {
         .collect();
     let b = lead(&wrapped);
     let diff = [0, 1, 2].map(|d| b.step[d] - a.step[d]);
-    assert!(maps_onto_itself(&a.plane, diff, &cell, 1e-3), "{:?} vs {:?}", a.step, b.step);
+    assert!(
+        maps_onto_itself(&a.plane, diff, &cell, 1e-3),
+        "{:?} vs {:?}",
+        a.step,
+        b.step
+    );
     // A nearest-neighbour vector of the (111) plane is a lattice translation; the in-plane part
     // of the stacking translation (to the next plane's hollow sites) is not.
     let nn = 4.08 / 2f64.sqrt();
     assert!(maps_onto_itself(&a.plane, [nn, 0.0, 0.0], &cell, 1e-3));
-    assert!(!maps_onto_itself(&a.plane, [a.step[0], a.step[1], 0.0], &cell, 1e-3));
+    assert!(!maps_onto_itself(
+        &a.plane,
+        [a.step[0], a.step[1], 0.0],
+        &cell,
+        1e-3
+    ));
 }
