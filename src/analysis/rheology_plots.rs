@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use super::plot::{Color, Figure, Panel};
 use super::rheology::{Rheology, Signal};
+use super::zigzag::{fit_storage_modulus, Thresholds, ZigZag, ZigZagFit};
 use crate::error::Result;
 
 /// One analysed oscillation stage: its signal (t in ps, h in Å, F in nN) and fit.
@@ -196,7 +197,13 @@ pub fn loop_figure(s: &StageFit) -> Figure {
 
 /// Fig. 3a: G' and G'' against a0 for the stages at frequency `freq_ghz`, with the area of the
 /// fit or (`neck`) the neck areas; stages without a measured neck are left out of the latter.
-pub fn moduli_figure(stages: &[&StageFit], freq_ghz: f64, neck: bool) -> Figure {
+/// `zigzag`: the fitted model of Eqs. (3)–(4), drawn as a dashed G'(a0) curve.
+pub fn moduli_figure(
+    stages: &[&StageFit],
+    freq_ghz: f64,
+    neck: bool,
+    zigzag: Option<&ZigZag>,
+) -> Figure {
     let stages: Vec<(&StageFit, [f64; 4])> = stages
         .iter()
         .filter_map(|s| s.moduli(neck).map(|g| (*s, g)))
@@ -222,6 +229,15 @@ pub fn moduli_figure(stages: &[&StageFit], freq_ghz: f64, neck: bool) -> Figure 
     }
     let col = |k: usize| stages.iter().map(|(_, g)| g[k]).collect::<Vec<f64>>();
     let a0: Vec<f64> = stages.iter().map(|(s, _)| s.a0_nm).collect();
+    if let (Some(z), Some(first)) = (zigzag, stages.first()) {
+        let h0 = first.0.h0_nm;
+        let a_max = a0.iter().cloned().fold(0.0, f64::max);
+        let x: Vec<f64> = (1..=200).map(|k| a_max * k as f64 / 200.0).collect();
+        let y: Vec<f64> = x.iter().map(|a| z.storage_modulus_gpa(a / h0)).collect();
+        panel = panel
+            .dashed("zig-zag model, Eq. (4)", &x, &y)
+            .color(Color::BLACK);
+    }
     panel = panel
         .errorbars("G′ (storage)", &a0, &col(0), &col(1))
         .color(Color::BLUE)
@@ -245,23 +261,54 @@ pub fn moduli_figure(stages: &[&StageFit], freq_ghz: f64, neck: bool) -> Figure 
     )
 }
 
-/// Write every figure into `dir`; returns the files written.
-pub fn write_all(dir: &Path, stages: &[StageFit]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+/// The frequencies of the stages, in order of first appearance.
+pub fn frequencies(stages: &[StageFit]) -> Vec<f64> {
     let mut freqs: Vec<f64> = Vec::new();
     for s in stages {
         if !freqs.contains(&s.freq_ghz) {
             freqs.push(s.freq_ghz);
         }
     }
-    for f in freqs {
+    freqs
+}
+
+/// The zig-zag model (Eq. (4), equal thresholds |ε_b| = ε_n) fitted to G'(ε0) of the stages at
+/// frequency `freq_ghz` with the nominal area, weighted by their errors; `None` with fewer than
+/// four stages or when the fit fails (logged).
+pub fn zigzag_fit(stages: &[StageFit], freq_ghz: f64) -> Option<ZigZagFit> {
+    let at_f: Vec<&StageFit> = stages.iter().filter(|s| s.freq_ghz == freq_ghz).collect();
+    if at_f.len() < 4 {
+        return None;
+    }
+    let eps0: Vec<f64> = at_f.iter().map(|s| s.a0_nm / s.h0_nm).collect();
+    let g: Vec<f64> = at_f.iter().map(|s| s.fit.g_storage_gpa.value).collect();
+    let err: Vec<f64> = at_f.iter().map(|s| s.fit.g_storage_gpa.err).collect();
+    match fit_storage_modulus(&eps0, &g, Some(&err), Thresholds::Equal) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            log::warn!("zig-zag fit at {freq_ghz} GHz: {e}");
+            None
+        }
+    }
+}
+
+/// Write every figure into `dir` (the G'(a0) figures with the zig-zag fit of each frequency,
+/// `zigzag`, where there is one); returns the files written.
+pub fn write_all(
+    dir: &Path,
+    stages: &[StageFit],
+    zigzag: &[(f64, ZigZagFit)],
+) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for f in frequencies(stages) {
         let at_f: Vec<&StageFit> = stages.iter().filter(|s| s.freq_ghz == f).collect();
+        let zz = zigzag.iter().find(|z| z.0 == f).map(|z| &z.1.model);
         let path = dir.join(format!("rheology_G_{}GHz.png", trim(f)));
-        moduli_figure(&at_f, f, false).save_png(&path)?;
+        moduli_figure(&at_f, f, false, zz).save_png(&path)?;
         files.push(path);
         if at_f.iter().any(|s| s.neck_area_nm2.is_some()) {
             let path = dir.join(format!("rheology_G_neck_{}GHz.png", trim(f)));
-            moduli_figure(&at_f, f, true).save_png(&path)?;
+            moduli_figure(&at_f, f, true, None).save_png(&path)?;
             files.push(path);
         }
     }
@@ -320,6 +367,36 @@ mod tests {
     }
 
     #[test]
+    fn zigzag_fit_takes_the_stages_storage_moduli() {
+        // Stages whose force amplitude B = G'·S·ε0 follows Eq. (4) of a known model.
+        let z = ZigZag {
+            k_gpa: 60.0,
+            j_n_gpa: 7.0,
+            eps_n: 0.06,
+            j_b_gpa: 7.0,
+            eps_b: -0.06,
+            sigma_i_gpa: 0.0,
+        };
+        let stages: Vec<StageFit> = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
+            .iter()
+            .enumerate()
+            .map(|(k, &a0)| {
+                let eps0 = a0 / 2.75;
+                stage(k, a0, z.storage_modulus_gpa(eps0) * 0.6 * eps0, 0.1)
+            })
+            .collect();
+        let fit = zigzag_fit(&stages, 10.0).unwrap();
+        assert!((fit.model.k_gpa - 60.0).abs() < 0.6, "{:?}", fit.model);
+        assert!((fit.model.j_n_gpa - 7.0).abs() < 0.35, "{:?}", fit.model);
+        assert!((fit.model.eps_n - 0.06).abs() < 0.0012, "{:?}", fit.model);
+        assert!(
+            zigzag_fit(&stages[..3], 10.0).is_none(),
+            "three stages: no fit"
+        );
+        assert!(zigzag_fit(&stages, 1.0).is_none(), "no stage at 1 GHz");
+    }
+
+    #[test]
     fn numbers_are_trimmed() {
         assert_eq!(trim(10.0), "10");
         assert_eq!(trim(0.05), "0.05");
@@ -329,7 +406,7 @@ mod tests {
     #[test]
     fn moduli_are_drawn_at_a0() {
         let mut s = [stage(4, 0.1, 0.3, 0.1), stage(5, 0.2, 0.2, 0.4)];
-        let img = moduli_figure(&[&s[0], &s[1]], 10.0, false)
+        let img = moduli_figure(&[&s[0], &s[1]], 10.0, false, None)
             .render()
             .unwrap();
         let f = img.frames[0];
@@ -343,7 +420,9 @@ mod tests {
         }
         // With a neck of half the area the moduli double; a stage without one is left out.
         s[1].neck_area_nm2 = Some(0.3);
-        let img = moduli_figure(&[&s[0], &s[1]], 10.0, true).render().unwrap();
+        let img = moduli_figure(&[&s[0], &s[1]], 10.0, true, None)
+            .render()
+            .unwrap();
         let f = img.frames[0];
         let gs = s[1].fit.g_storage_gpa.value;
         assert!(img.shows(Color::BLUE, f.to_pixel(0.2, 2.0 * gs), 1));

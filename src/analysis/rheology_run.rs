@@ -16,7 +16,10 @@
 //! both are given side by side. Results go to `RUN/rheology.csv`, one row per stage, and one
 //! JSON line per stage is printed; the figures of [`super::rheology_plots`] (F(t) with its fit
 //! and the force–strain loops of each stage, G' and G'' against a0 at each frequency, also with
-//! the neck areas when they are measured) are written beside it as PNG.
+//! the neck areas when they are measured) are written beside it as PNG. With four or more
+//! stages at a frequency, the zig-zag model of Eqs. (3)–(4) ([`super::zigzag`], equal
+//! thresholds) is fitted to their G'(ε0): one more JSON line (`zigzag_freq_GHz`, k, j_n, ε_n,
+//! j_b, ε_b with errors, χ², dof) and a dashed curve on the G'(a0) figure.
 
 use std::path::{Path, PathBuf};
 
@@ -288,7 +291,27 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
             opts.run.display()
         )));
     }
-    let files = rheology_plots::write_all(&opts.run, &fits)?;
+    // The zig-zag model of Eqs. (3)–(4) fitted to G'(ε0) at each frequency.
+    let mut zigzag = Vec::new();
+    for f in rheology_plots::frequencies(&fits) {
+        if let Some(z) = rheology_plots::zigzag_fit(&fits, f) {
+            let (m, e) = (&z.model, &z.err);
+            lines.push(
+                json!({
+                    "zigzag_freq_GHz": f,
+                    "k_GPa": m.k_gpa, "k_GPa_err": e.k_gpa,
+                    "j_n_GPa": m.j_n_gpa, "j_n_GPa_err": e.j_n_gpa,
+                    "eps_n": m.eps_n, "eps_n_err": e.eps_n,
+                    "j_b_GPa": m.j_b_gpa, "j_b_GPa_err": e.j_b_gpa,
+                    "eps_b": m.eps_b, "eps_b_err": e.eps_b,
+                    "chi2": z.chi2, "dof": z.dof,
+                })
+                .to_string(),
+            );
+            zigzag.push((f, z));
+        }
+    }
+    let files = rheology_plots::write_all(&opts.run, &fits, &zigzag)?;
     log::info!(
         "{}: rheology.csv and {} figures (rheology_*.png)",
         opts.run.display(),
