@@ -208,3 +208,37 @@ fn protocol_stages_hand_over() {
         }
     }
 }
+
+/// `traj.h5` holds each rigid lead's displacement and force at every frame
+/// (`/observables/lead_<group>_displacement`, `_force`), the values of `leads.csv` there.
+#[test]
+fn lead_observables_in_the_trajectory() {
+    use nanocontact::io::h5md::H5mdReader;
+    let dir = common::scratch("lead-observables");
+    let deck = dir.join("deck.toml");
+    std::fs::write(&deck, common::small_driven_junction_deck(200, 50)).unwrap();
+    let out = dir.join("out");
+    common::mpirun_ok(
+        2,
+        &[
+            "run",
+            deck.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let leads = common::read_csv(&out.join("leads.csv"));
+    let h = H5mdReader::open(&out.join("traj.h5")).unwrap();
+    for (group, col) in [("bottom", 2), ("top", 4)] {
+        let d = h.observable(&format!("lead_{group}_displacement")).unwrap();
+        let f = h.observable(&format!("lead_{group}_force")).unwrap();
+        assert_eq!(d.steps, vec![0, 50, 100, 150, 200]);
+        assert_eq!(f.steps, d.steps);
+        for (k, &s) in d.steps.iter().enumerate() {
+            let row = leads.iter().find(|r| r[0] == s as f64).unwrap();
+            assert_eq!(d.values[k], row[col], "{group} displacement at step {s}");
+            assert_eq!(f.values[k], row[col + 1], "{group} force at step {s}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -443,6 +443,12 @@ impl Outputs {
                 ] {
                     w.declare_observable(name, unit)?;
                 }
+                // The rigid leads' imposed displacement and force at every frame (beside the
+                // conductance of inline transport); leads.csv has them at its own interval.
+                for l in &deck.lead {
+                    w.declare_observable(&format!("lead_{}_displacement", l.group), "Ang")?;
+                    w.declare_observable(&format!("lead_{}_force", l.group), "nN")?;
+                }
                 Some((w, n))
             }
         };
@@ -530,16 +536,24 @@ impl Outputs {
 }
 
 /// Sample lead displacements and forces (nN) and the heat each thermostat removed (eV) into
-/// `leads.csv` when due (collective).
+/// `leads.csv` when due, and the lead displacements and forces into `traj.h5` as the
+/// observables `lead_<group>_displacement` (Å) and `lead_<group>_force` (nN) at every frame
+/// (collective).
 fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()> {
-    let n = deck.output.leads;
-    if n == 0 || (deck.lead.is_empty() && deck.thermostat.is_empty()) || !md.step.is_multiple_of(n)
-    {
+    let (n, frames) = (deck.output.leads, deck.output.trajectory);
+    let csv_due =
+        n > 0 && !(deck.lead.is_empty() && deck.thermostat.is_empty()) && md.step.is_multiple_of(n);
+    let h5_due = frames > 0 && !deck.lead.is_empty() && md.step.is_multiple_of(frames);
+    if !csv_due && !h5_due {
         return Ok(());
     }
     let f = leads::forces(md);
     let w = thermostat::work_ev(md);
-    if let Some((csv, _)) = outputs.as_mut().and_then(|o| o.leads.as_mut()) {
+    if let Some((csv, _)) = outputs
+        .as_mut()
+        .and_then(|o| o.leads.as_mut())
+        .filter(|_| csv_due)
+    {
         let mut row: Vec<Cell> = vec![md.step.into(), md.time_ps.into()];
         for (l, fl) in md.leads.iter().zip(&f) {
             row.push(l.displacement(md.time_ps).into());
@@ -549,6 +563,26 @@ fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()
             row.push((-wk).into());
         }
         csv.append_row(&row)?;
+    }
+    if let Some((w, _)) = outputs.as_mut().and_then(|o| o.h5md.as_mut()) {
+        if h5_due {
+            let names: Vec<(String, String)> = deck
+                .lead
+                .iter()
+                .map(|l| {
+                    (
+                        format!("lead_{}_displacement", l.group),
+                        format!("lead_{}_force", l.group),
+                    )
+                })
+                .collect();
+            let mut obs: Vec<(&str, f64)> = Vec::new();
+            for ((l, fl), (nd, nf)) in md.leads.iter().zip(&f).zip(&names) {
+                obs.push((nd, l.displacement(md.time_ps)));
+                obs.push((nf, fl * crate::units::EV_PER_A_IN_NN));
+            }
+            w.append_observables(md.step, md.time_ps, &obs)?;
+        }
     }
     Ok(())
 }
