@@ -438,17 +438,7 @@ fn fermi_energy_of_a_periodic_lead_matches_the_bulk_band() {
     let bulk = 0.5 * (e[e.len() / 2 - 1] + e[e.len() / 2]);
     let (s, cell) = slab([[1, 0, 0], [0, 1, 0], [0, 0, 1]], [1, 1], 4);
     let [lead, _] = leads(&m, &s, &cell);
-    let blocks: Vec<_> = monkhorst_pack([32, 32], false)
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                lead.h00.dense_at_k(p.point.k),
-                lead.h01.dense_at_k(p.point.k),
-                p.point.weight,
-            )
-        })
-        .collect();
+    let blocks = lead.at_points(&monkhorst_pack([32, 32], false).unwrap());
     let ef = lead_fermi_energy_kmesh(&blocks, lead.geometry.layer.len() as f64, 96).unwrap();
     println!("E_F: lead {ef:.4} eV, bulk band {bulk:.4} eV (t = {t:.4} eV)");
     assert!((ef - bulk).abs() < 0.03, "lead {ef} vs bulk {bulk}");

@@ -471,16 +471,7 @@ impl TransportSetup {
                     None => setup.points.clone(),
                 };
                 let lead = &setup.leads[0];
-                let blocks: Vec<_> = points
-                    .iter()
-                    .map(|p| {
-                        (
-                            lead.h00.dense_at_k(p.point.k),
-                            lead.h01.dense_at_k(p.point.k),
-                            p.point.weight,
-                        )
-                    })
-                    .collect();
+                let blocks: Vec<_> = lead.at_points(&points);
                 let electrons = electrons_per_atom * lead.geometry.layer.len() as f64;
                 lead_fermi_energy_kmesh(&blocks, electrons, deck.energy.fermi_q_points)?
             }
@@ -554,17 +545,7 @@ impl TransportSetup {
             let atoms: Vec<Range<usize>> = (0..n / orbitals)
                 .map(|i| orbitals * i..orbitals * (i + 1))
                 .collect();
-            let blocks: Vec<(CMat, CMat, f64)> = self
-                .points
-                .iter()
-                .map(|p| {
-                    (
-                        lead.h00.dense_at_k(p.point.k),
-                        lead.h01.dense_at_k(p.point.k),
-                        p.point.weight,
-                    )
-                })
-                .collect();
+            let blocks = lead.at_points(&self.points);
             let target = vec![valence; atoms.len()];
             let r = neutral_lead_kmesh(
                 &blocks,

@@ -275,6 +275,23 @@ pub struct LeadBlocks {
     pub h01: FourierBlock,
 }
 
+impl LeadBlocks {
+    /// (H00(k), H01(k), weight) at each mesh point: the input of the k-summed band filling and
+    /// charge neutrality of the lead.
+    pub fn at_points(&self, points: &[MeshPoint]) -> Vec<(CMat, CMat, f64)> {
+        points
+            .iter()
+            .map(|p| {
+                (
+                    self.h00.dense_at_k(p.point.k),
+                    self.h01.dense_at_k(p.point.k),
+                    p.point.weight,
+                )
+            })
+            .collect()
+    }
+}
+
 fn shifted(atoms: &[Atom], d: [f64; 3]) -> Vec<Atom> {
     atoms
         .iter()
