@@ -28,7 +28,6 @@ use super::charge_neutrality::{
     neutral_lead_kmesh, neutralize, shifted, LeadNeutralityOptions, NeutralityOptions,
 };
 use super::dense::c64;
-use super::dense::CMat;
 use super::lead_crystal::{lead_crystal, maps_onto_itself, match_translation, principal_layer};
 use super::problem::SparseMatrix;
 use super::problem::TransportProblem;
