@@ -5,8 +5,8 @@
 #   bench/rheology/run.sh [NP]
 # Outputs: bench/rheology/work/au_junction/ (thermo.csv, leads.csv, stages.csv, traj.h5,
 # rheology.csv, cross_section*.csv, rho_theta.csv), bench/rheology/work/farm/ (conductance of
-# every frame) and bench/rheology/work/*.json; about 35
-# minutes on 2 cores (idle).
+# every frame) and bench/rheology/work/*.json; the MD is 1.685 M steps (59 min at 1 rank,
+# 477 steps/s, on the 2-core VM).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
