@@ -64,11 +64,7 @@ pub struct SignalOptions {
 /// finite number, times not strictly increasing, fewer than 4 samples.
 pub fn read_signal(path: &Path) -> Result<Signal> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(k, l)| (k + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
+    let mut lines = crate::io::csv::content_lines(&text);
     let (header_line, header) = lines
         .next()
         .ok_or_else(|| Error::input(path, None, "empty file: expected a header line"))?;

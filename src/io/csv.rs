@@ -135,15 +135,20 @@ pub struct CsvTable {
     pub rows: Vec<Vec<f64>>,
 }
 
+/// The lines of a CSV text that carry content, with their 1-based line numbers: blank lines and
+/// `#` comments skipped, surrounding whitespace trimmed.
+pub fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(k, l)| (k + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+}
+
 impl CsvTable {
     /// Read a table; a missing header, a non-number or a short row is an error naming the line.
     pub fn read(path: &Path) -> Result<CsvTable> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .map(|(k, l)| (k + 1, l.trim()))
-            .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
+        let mut lines = content_lines(&text);
         let (header_line, header) = lines
             .next()
             .ok_or_else(|| Error::input(path, Some(1), "empty file: expected a header line"))?;
