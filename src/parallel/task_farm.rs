@@ -6,10 +6,7 @@
 //! A worker asks for its next unit when it starts the current one (one request always
 //! outstanding) and takes the answer in while it works: rank 0 answers between its own energies,
 //! and without this prefetch a worker would wait for that answer after every unit (on average
-//! half of rank 0's poll interval: 4 % of the work at 2 ranks on the gold junction). A unit
-//! with an attachment is not sent ahead: its message may be large (an MD snapshot), and a
-//! blocking send of it would hold rank 0 until the busy worker takes it in; rank 0 keeps it and
-//! sends it when that worker's result arrives, i.e. when the worker is free to receive.
+//! half of rank 0's poll interval: 4 % of the work at 2 ranks on the gold junction).
 //!
 //! Units carry an affinity key (for transport: the k∥ point): a rank keeps receiving units of
 //! the key it worked on last while there are any, and otherwise starts on the largest key no
@@ -18,8 +15,7 @@
 //! Rank 0 serves requests between its own units and, through the `poll` callback its work
 //! function calls, while working on one (e.g. between energies), so a long unit on rank 0
 //! delays the others by one poll interval at most. Messages (point-to-point, bytes):
-//! worker → 0, tag `TAG_REQUEST`: `[0]` (send me a unit) or `[2]` (the same, asked ahead while
-//! working); tag `TAG_RESULT`:
+//! worker → 0, tag `TAG_REQUEST`: `[0]` (send me a unit); tag `TAG_RESULT`:
 //! `[1][id: u64 LE][result bytes]`; 0 → worker, tag `TAG_WORK`: `[1][id: u64 LE][attachment]`
 //! (a unit) or `[0]` (no more work).
 //! Payloads and attachments are opaque here; the caller encodes its results and its failures.
@@ -175,13 +171,10 @@ struct Master<'c, 'f, 'r> {
     on_result: &'f mut ResultFn<'r>,
     /// Whether the feed may still bring units.
     open: bool,
-    /// Workers waiting for a unit, and whether they asked ahead.
-    parked: Vec<(usize, bool)>,
+    /// Workers waiting for a unit.
+    parked: Vec<usize>,
     /// Units handed to workers whose results have not arrived.
     in_flight: usize,
-    /// Units with an attachment asked for ahead, held until their worker's result arrives:
-    /// (rank, message).
-    held: Vec<(usize, Vec<u8>)>,
     failure: Option<Error>,
 }
 
@@ -197,8 +190,7 @@ impl Master<'_, '_, '_> {
     }
 
     /// Answer worker `rank`: a unit with its attachment, the end, or nothing yet (parked).
-    /// `ahead`: the worker asked while working (a unit with an attachment is then held).
-    fn answer(&mut self, rank: usize, ahead: bool) -> Result<()> {
+    fn answer(&mut self, rank: usize) -> Result<()> {
         let Some(c) = self.comm else {
             return Ok(());
         };
@@ -208,14 +200,10 @@ impl Master<'_, '_, '_> {
                 let mut m = vec![1u8];
                 m.extend_from_slice(&id.to_le_bytes());
                 m.extend(self.feed.attachment(id, rank)?);
+                dest.send_with_tag(&m[..], TAG_WORK);
                 self.in_flight += 1;
-                if ahead && m.len() > 9 {
-                    self.held.push((rank, m));
-                } else {
-                    dest.send_with_tag(&m[..], TAG_WORK);
-                }
             }
-            None if self.open => self.parked.push((rank, ahead)),
+            None if self.open => self.parked.push(rank),
             None => {
                 dest.send_with_tag(&[0u8][..], TAG_WORK);
                 self.disp.stopped += 1;
@@ -233,8 +221,8 @@ impl Master<'_, '_, '_> {
             }
         }
         if !self.parked.is_empty() && (!self.disp.queues.is_empty() || !self.open) {
-            for (rank, ahead) in std::mem::take(&mut self.parked) {
-                self.answer(rank, ahead)?;
+            for rank in std::mem::take(&mut self.parked) {
+                self.answer(rank)?;
             }
         }
         Ok(())
@@ -245,11 +233,6 @@ impl Master<'_, '_, '_> {
         let id = read_id(&msg)?;
         self.in_flight = self.in_flight.saturating_sub(1);
         self.store(id, src, msg[9..].to_vec());
-        if let (Some(k), Some(c)) = (self.held.iter().position(|h| h.0 == src), self.comm) {
-            let (_, m) = self.held.swap_remove(k);
-            c.process_at_rank(src as i32)
-                .send_with_tag(&m[..], TAG_WORK);
-        }
         Ok(())
     }
 
@@ -269,8 +252,8 @@ impl Master<'_, '_, '_> {
             .any_process()
             .immediate_matched_probe_with_tag(TAG_REQUEST)
         {
-            let (msg, st) = probed.matched_receive_vec::<u8>();
-            self.answer(st.source_rank() as usize, msg.first() == Some(&2))?;
+            let (_, st) = probed.matched_receive_vec::<u8>();
+            self.answer(st.source_rank() as usize)?;
             any = true;
         }
         Ok(any)
@@ -340,7 +323,7 @@ pub fn run_fed_task_farm(
             }
             let id = read_id(&answer)?;
             // Ask for the next unit now; take the answer in at the work's poll points.
-            master.send_with_tag(&[2u8][..], TAG_REQUEST);
+            master.send_with_tag(&[0u8][..], TAG_REQUEST);
             let payload = work(id, &answer[9..], &mut || {
                 if next.is_none() {
                     if let Some(p) = master.immediate_matched_probe_with_tag(TAG_WORK) {
@@ -362,7 +345,6 @@ pub fn run_fed_task_farm(
         open: true,
         parked: Vec::new(),
         in_flight: 0,
-        held: Vec::new(),
         failure: None,
     };
     let mut n = 0;
