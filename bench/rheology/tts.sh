@@ -241,11 +241,12 @@ force_fit() {
         }' "$1"
 }
 # G' and G'' (GPa) from the project's fit contract (nanocontact analyze rheology --signal; whole
-# cycles only): stress on the initial column's area, 1.37 nm^2, strain a0/h0 with h0 = 2.75 nm.
+# cycles only): stress on a fixed nominal area, 1.37 nm^2 (the earlier, thicker column's; only the
+# comparison of the two codes matters here), strain a0/h0 with h0 = 2.75 nm.
 moduli() {
     "$nc" analyze rheology --signal "$1" --freq-ghz "$freq_ghz" --a0-nm 0.1 --h0-nm 2.75 --area-nm2 1.37 \
         | sed -n 's/.*"G_storage_GPa":\([^,}]*\).*"G_loss_GPa":\([^,}]*\).*/\1 \2/p' \
-        | awk '{ printf "%.1f %.1f", $1, $2 }'
+        | awk '{ printf "%.1f %.1f\n", $1, $2 }'
 }
 # Mean thermo temperature after step 0.
 nc_tmean() { awk -F, 'NR > 2 { s += $6; n++ } END { printf "%.1f", (n > 0) ? s / n : 0 }' "$1"; }
