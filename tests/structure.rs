@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use nanocontact::analysis::structure::bond_angles::{AngleHistogram, AngleParams};
+use nanocontact::analysis::structure::common_neighbours::{classify, StructureCounts};
 use nanocontact::analysis::structure::section;
 use nanocontact::analysis::structure::snapshots::Snapshot;
 use nanocontact::analysis::surface_energy::{
@@ -56,8 +57,17 @@ fn perfect_fcc_angles_follow_the_closed_form() {
         let (b, x) = crystal(orient, cells, false);
         let all: Vec<usize> = (0..x.len()).collect();
         let mut h = AngleHistogram::new(1.0).unwrap();
-        let used = h.add_frame(&b, &x, &all, &AngleParams::default()).unwrap();
+        let mut cna = StructureCounts::default();
+        let used = h
+            .add_frame_with(&b, &x, &all, &AngleParams::default(), |bonds| {
+                cna.add(classify(bonds, 3.5))
+            })
+            .unwrap();
         assert_eq!(used, x.len(), "{orient:?}: every atom has 12 neighbours");
+        assert_eq!(
+            cna.fcc, used as u64,
+            "{orient:?}: common-neighbour analysis {cna:?}"
+        );
         let n = x.len() as u64;
         let nonzero: BTreeMap<usize, u64> = h
             .counts
@@ -368,6 +378,26 @@ fn structure_and_neck_area_commands_on_a_run() {
             "peak near {want}° in {peaks:?}"
         );
     }
+    // The common-neighbour analysis of the same centres: every one classified once (most of
+    // them are "other" here: 11 neighbours at the thin neck), fractions adding up to one.
+    let cna = &j2["cna"];
+    let count = |k: &str| cna[k].as_u64().unwrap();
+    let kinds = ["fcc", "hcp", "icosahedral", "five_fold", "other"];
+    assert_eq!(
+        kinds.iter().map(|k| count(k)).sum::<u64>(),
+        j2["interior_atoms"].as_u64().unwrap()
+    );
+    let fractions: f64 = kinds
+        .iter()
+        .map(|k| cna[format!("{k}_fraction")].as_f64().unwrap())
+        .sum();
+    assert!((fractions - 1.0).abs() < 1e-12, "{cna}");
+    let rows = table(&dir.join("st/cross_section.csv"));
+    assert_eq!(
+        rows.iter().map(|r| r["fcc"] as u64).sum::<u64>(),
+        count("fcc"),
+        "per-frame fcc counts add up"
+    );
     // The data file of the final state gives the same neck as the last frame.
     let jd = json_line(
         &common::bin()
@@ -388,6 +418,28 @@ fn structure_and_neck_area_commands_on_a_run() {
         jd["N_min_first"].as_u64().unwrap() >= 9,
         "all atoms count in a data file"
     );
+    // The junction as built is a perfect crystal: every fully coordinated atom is fcc to the
+    // common-neighbour analysis (the rest, 11 neighbours at the column's edges, "other").
+    let built = dir.join("built.data");
+    let st = common::bin()
+        .args(["build", dir.join("deck.toml").to_str().unwrap(), "--out"])
+        .arg(&built)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let jb = json_line(
+        &common::bin()
+            .args(["analyze", "structure", built.to_str().unwrap()])
+            .args(["--neck-half-width-a", "100", "--min-coordination", "12"])
+            .output()
+            .unwrap(),
+    );
+    assert!(jb["interior_atoms"].as_u64().unwrap() > 100, "{jb}");
+    assert_eq!(jb["cna"]["fcc"], jb["interior_atoms"], "{jb}");
     // Rheology with the nominal area and the neck area at the start of each stage.
     let out = common::bin()
         .args([

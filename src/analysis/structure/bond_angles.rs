@@ -88,6 +88,19 @@ impl AngleHistogram {
         candidates: &[usize],
         p: &AngleParams,
     ) -> Result<usize> {
+        self.add_frame_with(simbox, positions, candidates, p, |_| {})
+    }
+
+    /// [`Self::add_frame`], handing each interior centre's bond vectors r_j − r_i (minimum
+    /// image, Å) to `visit` as well (e.g. for the common-neighbour analysis of the same atoms).
+    pub fn add_frame_with(
+        &mut self,
+        simbox: &SimBox,
+        positions: &[[f64; 3]],
+        candidates: &[usize],
+        p: &AngleParams,
+        mut visit: impl FnMut(&[[f64; 3]]),
+    ) -> Result<usize> {
         let rc = p.cutoff_a;
         if !(rc > 0.0 && rc.is_finite()) {
             return Err(Error::run(format!(
@@ -115,19 +128,18 @@ impl AngleHistogram {
                     continue;
                 }
                 let d = simbox.minimum_image(&positions[i], xj);
-                let r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-                if r2 < rc2 {
-                    let r = r2.sqrt();
-                    bonds.push([d[0] / r, d[1] / r, d[2] / r]);
+                if d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < rc2 {
+                    bonds.push(d);
                 }
             }
             if bonds.len() < p.min_coordination {
                 continue;
             }
             used += 1;
+            visit(&bonds);
             for (a, u) in bonds.iter().enumerate() {
                 for v in &bonds[a + 1..] {
-                    let c = (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]).clamp(-1.0, 1.0);
+                    let c = (dot(u, v) / (dot(u, u) * dot(v, v)).sqrt()).clamp(-1.0, 1.0);
                     let theta = c.acos().to_degrees();
                     let k = (theta / self.bin_deg).round() as usize;
                     self.counts[k.min(last)] += 1;
@@ -225,6 +237,10 @@ impl AngleHistogram {
             })
             .collect()
     }
+}
+
+fn dot(u: &[f64; 3], v: &[f64; 3]) -> f64 {
+    u[0] * v[0] + u[1] * v[1] + u[2] * v[2]
 }
 
 #[cfg(test)]

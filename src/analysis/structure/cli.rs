@@ -3,15 +3,17 @@
 //! output folder (default: the run folder, or the data file's folder)
 //! - `cross_section_z.csv`: N(z) of every selected frame, one row per atomic layer (frame,
 //!   step, time_ps, z_A, N);
-//! - `cross_section.csv`: the neck of every frame (N_min, z_min_A, area_nm2, radius_nm) and the
-//!   number of interior atoms it gave ρ(θ);
+//! - `cross_section.csv`: the neck of every frame (N_min, z_min_A, area_nm2, radius_nm), the
+//!   number of interior atoms it gave ρ(θ) and their local structures (fcc, hcp, icosahedral,
+//!   five_fold, other: [`super::common_neighbours`]);
 //! - `rho_theta.csv`: ρ(θ) over all selected frames (theta_deg, count, rho_per_deg, and ρ
 //!   smoothed as for the peak search);
 //! - `rho_theta.png`, `cross_section.png` (N(z) of the first and last frame) and, for several
 //!   frames, `neck_vs_time.png`;
 //!
 //! and returns one JSON line: the neck statistics over the frames, the ρ(θ) parameters and its
-//! peaks, and F_i = 2πγR when γ is given.
+//! peaks, the local structures of its centres (`cna`: counts and fractions), and F_i = 2πγR when
+//! γ is given.
 
 use std::path::{Path, PathBuf};
 
@@ -102,6 +104,11 @@ fn write_tables(r: &StructureResult, out: &Path, smooth_deg: f64) -> Result<()> 
             "area_nm2",
             "radius_nm",
             "interior_atoms",
+            "fcc",
+            "hcp",
+            "icosahedral",
+            "five_fold",
+            "other",
         ],
     )?;
     for s in &r.sections {
@@ -115,7 +122,7 @@ fn write_tables(r: &StructureResult, out: &Path, smooth_deg: f64) -> Result<()> 
                 (*nk).into(),
             ])?;
         }
-        necks.append_row(&[
+        let mut row: Vec<Cell> = vec![
             s.frame.into(),
             s.step.into(),
             s.time_ps.into(),
@@ -124,7 +131,9 @@ fn write_tables(r: &StructureResult, out: &Path, smooth_deg: f64) -> Result<()> 
             s.neck.area_nm2.into(),
             s.neck.radius_nm.into(),
             s.interior.into(),
-        ])?;
+        ];
+        row.extend(s.structures.named().iter().map(|&(_, n)| Cell::from(n)));
+        necks.append_row(&row)?;
     }
     let mut rho_csv = CsvWriter::create(
         &out.join("rho_theta.csv"),
@@ -225,6 +234,18 @@ fn summary(r: &StructureResult, opts: &StructureOptions) -> serde_json::Value {
         "peaks_deg": peaks.iter().map(|p| p.theta_deg).collect::<Vec<_>>(),
         "peaks_rho_per_deg": peaks.iter().map(|p| p.rho_per_deg).collect::<Vec<_>>(),
     });
+    let st = &r.structures;
+    let mut cna = serde_json::Map::new();
+    for (name, n) in st.named() {
+        cna.insert(name.to_string(), json!(n));
+        let fraction = if st.total() > 0 {
+            n as f64 / st.total() as f64
+        } else {
+            0.0
+        };
+        cna.insert(format!("{name}_fraction"), json!(fraction));
+    }
+    j["cna"] = serde_json::Value::Object(cna);
     if let Some(g) = opts.gamma_j_m2 {
         j["gamma_J_m2"] = json!(g);
         j["F_i_nN"] = json!(intrinsic_tension_nn(g, radius));

@@ -4,6 +4,8 @@
 //!   (neck) with A = N·π·r0² and R = √(A/π);
 //! - [`bond_angles`]: the three-body angle distribution ρ(θ) of interior atoms of the neck and
 //!   its peaks;
+//! - [`common_neighbours`]: the common-neighbour analysis of the same atoms (fcc, hcp,
+//!   icosahedral, five-fold), which names the structure behind ρ(θ)'s peaks;
 //! - [`snapshots`]: the input (a run folder's `traj.h5` or a LAMMPS data file), frame selection,
 //!   and which atoms are the free junction;
 //! - [`cli`]: `nanocontact analyze structure`, which writes the tables and a JSON summary.
@@ -12,10 +14,12 @@
 
 pub mod bond_angles;
 pub mod cli;
+pub mod common_neighbours;
 pub mod cross_section;
 pub mod snapshots;
 
 use bond_angles::{AngleHistogram, AngleParams};
+use common_neighbours::StructureCounts;
 use cross_section::{LayerProfile, Neck};
 use snapshots::{Snapshot, Snapshots};
 
@@ -70,6 +74,8 @@ pub struct FrameSection {
     pub neck: Neck,
     /// Interior atoms of this frame used as ρ(θ) centres.
     pub interior: usize,
+    /// Their local structures (common-neighbour analysis with the cutoff of ρ(θ)).
+    pub structures: StructureCounts,
 }
 
 /// Results over the selected frames.
@@ -79,6 +85,8 @@ pub struct StructureResult {
     pub spacing_a: f64,
     pub sections: Vec<FrameSection>,
     pub angles: AngleHistogram,
+    /// Local structures of the ρ(θ) centres over all frames.
+    pub structures: StructureCounts,
 }
 
 /// The layer profile N(z) of the free atoms of one snapshot and its neck.
@@ -121,6 +129,7 @@ pub fn analyze(
         )));
     }
     let mut angles = AngleHistogram::new(p.bin_deg)?;
+    let mut total = StructureCounts::default();
     let mut sections = Vec::with_capacity(frames.len());
     for &k in frames {
         let s = input.snapshot(k)?;
@@ -131,7 +140,13 @@ pub fn analyze(
             .copied()
             .filter(|&i| (s.positions[i][2] - neck.z_a).abs() <= p.neck_half_width_a)
             .collect();
-        let interior = angles.add_frame(&s.simbox, &s.positions, &centres, &p.angles)?;
+        let mut structures = StructureCounts::default();
+        let rc = p.angles.cutoff_a;
+        let interior =
+            angles.add_frame_with(&s.simbox, &s.positions, &centres, &p.angles, |b| {
+                structures.add(common_neighbours::classify(b, rc))
+            })?;
+        total.merge(&structures);
         sections.push(FrameSection {
             frame: k,
             step: s.step,
@@ -139,12 +154,14 @@ pub fn analyze(
             profile,
             neck,
             interior,
+            structures,
         });
     }
     Ok(StructureResult {
         spacing_a,
         sections,
         angles,
+        structures: total,
     })
 }
 
