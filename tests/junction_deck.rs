@@ -15,8 +15,8 @@ fn paper_junction_builds_and_steps() {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/au_junction.toml");
     let deck = Deck::read(&p).unwrap();
     let mut md = build_md(&deck, &p, World::serial(), None).unwrap();
-    // 2,540: the paper's 2,516 within 1 %; the column is sized for its N ≈ 9 neck.
-    assert_eq!(md.natoms, 2540, "{} atoms", md.natoms);
+    // 2,575: the paper's 2,516 within 2.5 %; the column relaxes to the paper's N ≈ 9 neck.
+    assert_eq!(md.natoms, 2575, "{} atoms", md.natoms);
     let count = |name: &str| {
         let bit = md.groups.bit(name).unwrap();
         md.atoms.mask[..md.atoms.nlocal]
@@ -81,6 +81,6 @@ fn build_command_writes_the_structure() {
     assert!(log.contains("group lead_top: 160 atoms"), "{log}");
     // The data file reads back with the same atom count.
     let df = nanocontact::io::lammps_data::DataFile::read(&data).unwrap();
-    assert_eq!(df.atoms.len(), 2540);
+    assert_eq!(df.atoms.len(), 2575);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -60,7 +60,7 @@ fn perfect_fcc_angles_follow_the_closed_form() {
         let mut cna = StructureCounts::default();
         let used = h
             .add_frame_with(&b, &x, &all, &AngleParams::default(), |bonds| {
-                cna.add(classify(bonds, 3.5))
+                cna.add(classify(bonds))
             })
             .unwrap();
         assert_eq!(used, x.len(), "{orient:?}: every atom has 12 neighbours");

@@ -1,11 +1,14 @@
 //! Common-neighbour analysis (CNA) of an atom's first shell: fcc, hcp, icosahedral or five-fold.
 //!
 //! J. D. Honeycutt and H. C. Andersen, J. Phys. Chem. 91, 4950 (1987); D. Faken and H. Jónsson,
-//! Comput. Mater. Sci. 2, 279 (1994) (the "conventional" CNA with one cutoff r_c between the
-//! first and second neighbour shells, as OVITO's). For the bond i–j of two neighbours
-//! (|r_ij| < r_c), the signature (n_cn, n_b, n_lc) counts the atoms bonded to both i and j
-//! (n_cn), the bonds among those common neighbours (n_b), and the bonds of the largest cluster of
-//! those bonds joined through shared atoms (n_lc). An atom with 12 neighbours is
+//! Comput. Mater. Sci. 2, 279 (1994); in the adaptive form of A. Stukowski, Modelling Simul.
+//! Mater. Sci. Eng. 20, 045021 (2012) (OVITO's default), which copes with thermal motion and
+//! the strained shells of thin wires: an atom's shell is its 12 nearest neighbours, and two of
+//! them are bonded when closer than the local cutoff r_c = (1 + √2)/2 · r̄, r̄ the mean distance
+//! of the 12 (midway between the first and second fcc shells, r̄ and √2 r̄). For the bond i–j to
+//! a shell atom, the signature (n_cn, n_b, n_lc) counts the shell atoms bonded to j (the common
+//! neighbours, n_cn), the bonds among them (n_b), and the bonds of the largest cluster of those
+//! bonds joined through shared atoms (n_lc). The atom is
 //! - fcc when all twelve bonds are (4,2,1),
 //! - hcp when six are (4,2,1) and six (4,2,2) (an atom of a stacking fault or twin plane:
 //!   the ABC→ABA slip of the gold paper, seed 000, whose ρ(θ) adds 109.5° and 146.4°),
@@ -13,9 +16,9 @@
 //! - five-fold when some but not all are (5,5,5): the axis of a decahedron or of a pentagonal
 //!   nanowire (as in the thin gold wires of O. Gülseren, F. Ercolessi and E. Tosatti,
 //!   Phys. Rev. Lett. 80, 3775 (1998)), whose axis atoms have two (5,5,5) and ten (4,2,2)
-//!   bonds;
+//!   bonds, and ρ(θ) peaks at 60°, 91°, 111°, 120°, 149° and 180°;
 //!
-//! and anything else (other coordinations, surfaces, disorder) is "other".
+//! and "other" otherwise (fewer than 12 neighbours, surfaces, disorder).
 
 /// Local structure of one atom.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,22 +78,29 @@ impl StructureCounts {
     }
 }
 
-/// Classify an atom from its bond vectors r_j − r_i (all its neighbours within `cutoff_a`, Å).
-pub fn classify(bonds: &[[f64; 3]], cutoff_a: f64) -> LocalStructure {
+/// Classify an atom from its bond vectors r_j − r_i (its neighbours within a search radius
+/// beyond the first shell, Å; at least 12 of them, or it is "other").
+pub fn classify(bonds: &[[f64; 3]]) -> LocalStructure {
     const SHELL: usize = 12;
-    if bonds.len() != SHELL {
+    if bonds.len() < SHELL {
         return LocalStructure::Other;
     }
-    let rc2 = cutoff_a * cutoff_a;
+    let norm2 = |v: &[f64; 3]| v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+    let mut shell: Vec<[f64; 3]> = bonds.to_vec();
+    shell.sort_by(|a, b| norm2(a).total_cmp(&norm2(b)));
+    shell.truncate(SHELL);
+    let mean = shell.iter().map(|v| norm2(v).sqrt()).sum::<f64>() / SHELL as f64;
+    let rc = 0.5 * (1.0 + 2f64.sqrt()) * mean;
+    let rc2 = rc * rc;
     let mut bonded = [[false; SHELL]; SHELL];
     for a in 0..SHELL {
         for b in a + 1..SHELL {
             let d = [
-                bonds[b][0] - bonds[a][0],
-                bonds[b][1] - bonds[a][1],
-                bonds[b][2] - bonds[a][2],
+                shell[b][0] - shell[a][0],
+                shell[b][1] - shell[a][1],
+                shell[b][2] - shell[a][2],
             ];
-            let close = d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < rc2;
+            let close = norm2(&d) < rc2;
             bonded[a][b] = close;
             bonded[b][a] = close;
         }
@@ -152,7 +162,6 @@ mod tests {
     use super::*;
 
     const D: f64 = 2.885;
-    const RC: f64 = 3.5;
 
     /// Close-packed shell: six in the plane, three above at the hollows (30°, 150°, 270°) and
     /// three below at the same hollows (hcp, ABA) or at the other ones (fcc, ABC).
@@ -176,8 +185,8 @@ mod tests {
 
     #[test]
     fn fcc_and_hcp_stackings() {
-        assert_eq!(classify(&close_packed(false), RC), LocalStructure::Fcc);
-        assert_eq!(classify(&close_packed(true), RC), LocalStructure::Hcp);
+        assert_eq!(classify(&close_packed(false)), LocalStructure::Fcc);
+        assert_eq!(classify(&close_packed(true)), LocalStructure::Hcp);
         // The cube-axis shell of fcc, a/2 (±1, ±1, 0) and permutations.
         let h = D / 2f64.sqrt();
         let mut cube = Vec::new();
@@ -186,9 +195,28 @@ mod tests {
             cube.push([s * h, 0.0, t * h]);
             cube.push([0.0, s * h, t * h]);
         }
-        assert_eq!(classify(&cube, RC), LocalStructure::Fcc);
-        // A missing neighbour (a surface atom) is not fcc.
-        assert_eq!(classify(&cube[1..], RC), LocalStructure::Other);
+        assert_eq!(classify(&cube), LocalStructure::Fcc);
+        // A missing neighbour (a surface atom) is not fcc; the second shell (a along the cube
+        // axes) does not change the first.
+        assert_eq!(classify(&cube[1..]), LocalStructure::Other);
+        let a = 2.0 * h;
+        let mut two_shells = cube.clone();
+        two_shells.extend([[a, 0.0, 0.0], [0.0, -a, 0.0], [0.0, 0.0, a]]);
+        assert_eq!(classify(&two_shells), LocalStructure::Fcc);
+        // A shell compressed by 5 % and randomly displaced by up to 0.1 Å stays fcc.
+        let jiggled: Vec<[f64; 3]> = cube
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                let e = 0.1 * ((k as f64 * 2.39).sin());
+                [
+                    0.95 * v[0] + e,
+                    0.95 * v[1] - 0.5 * e,
+                    0.95 * v[2] + 0.3 * e,
+                ]
+            })
+            .collect();
+        assert_eq!(classify(&jiggled), LocalStructure::Fcc);
     }
 
     #[test]
@@ -204,7 +232,7 @@ mod tests {
                 ico.push([b * s, 0.0, a * s]);
             }
         }
-        assert_eq!(classify(&ico, RC), LocalStructure::Icosahedral);
+        assert_eq!(classify(&ico), LocalStructure::Icosahedral);
         // An atom on the axis of a pentagonal column: axis neighbours at ±D and eclipsed rings
         // of five at ±D/2, all at distance D.
         let rho = D * 0.75f64.sqrt();
@@ -215,7 +243,7 @@ mod tests {
                 axis.push([rho * t.cos(), rho * t.sin(), z]);
             }
         }
-        assert_eq!(classify(&axis, RC), LocalStructure::FiveFold);
+        assert_eq!(classify(&axis), LocalStructure::FiveFold);
         let mut c = StructureCounts::default();
         for st in [
             LocalStructure::Fcc,

@@ -74,7 +74,8 @@ pub struct FrameSection {
     pub neck: Neck,
     /// Interior atoms of this frame used as ρ(θ) centres.
     pub interior: usize,
-    /// Their local structures (common-neighbour analysis with the cutoff of ρ(θ)).
+    /// Their local structures (adaptive common-neighbour analysis of their neighbours within
+    /// the cutoff of ρ(θ)).
     pub structures: StructureCounts,
 }
 
@@ -141,10 +142,9 @@ pub fn analyze(
             .filter(|&i| (s.positions[i][2] - neck.z_a).abs() <= p.neck_half_width_a)
             .collect();
         let mut structures = StructureCounts::default();
-        let rc = p.angles.cutoff_a;
         let interior =
             angles.add_frame_with(&s.simbox, &s.positions, &centres, &p.angles, |b| {
-                structures.add(common_neighbours::classify(b, rc))
+                structures.add(common_neighbours::classify(b))
             })?;
         total.merge(&structures);
         sections.push(FrameSection {
