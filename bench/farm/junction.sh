@@ -2,7 +2,7 @@
 # Farm throughput on the gold junction (issue 7, item 3): units per second at 1 and 2 ranks (or
 # RANKS="1 2 4 ..."), best of REPEATS alternating runs, and the parallel efficiency
 # E(P) = rate(P) / (P · rate(1)), on FRAMES frames of the paper's junction (inputs/au_junction.toml:
-# 2,540 Au atoms, N ≈ 9 neck) under a 10 GHz, a0 = 1 Å oscillation of the top lead.
+# 2,575 Au atoms, N ≈ 9 neck) under a 10 GHz, a0 = 1 Å oscillation of the top lead.
 #   bench/farm/junction.sh                    # FRAMES=101 MESH=2 POINTS=5 RANKS="1 2" REPEATS=2
 # Frames: FIRE, 300 K, then STRIDE × (FRAMES − 1) steps of 2 fs with a frame every STRIDE (50)
 # steps. Units: (frame, k∥) pairs, FRAMES × MESH²/2 (time reversal), each solving POINTS

@@ -5,7 +5,7 @@
 #   bench/rheology/tts.sh                          # one cycle (50,000 steps), best of 3, 1 and 2 ranks
 #   STEPS=2000 REPEATS=1 bench/rheology/tts.sh     # a short check
 #
-# 1. Common start (tts_gen.toml): the junction of inputs/au_junction.toml (2,540 atoms) built,
+# 1. Common start (tts_gen.toml): the junction of inputs/au_junction.toml (2,575 atoms) built,
 #    relaxed with FIRE and run for 10 ps at 300 K by nanocontact, written as a LAMMPS data file
 #    (positions and velocities). Both codes read that file.
 # 2. Groups: z slabs cut midway between the atomic planes of the built junction, identical in
@@ -92,6 +92,7 @@ status=0
 # --- 2. Common start and groups -----------------------------------------------------------------
 echo "== common start: tts_gen.toml (FIRE, 10 ps at 300 K) on $max_ranks ranks"
 "$nc" build tts_gen.toml --out "$w/built.data" >"$w/built.log" 2>&1 || { cat "$w/built.log"; exit 1; }
+natoms="$(sed -n 's/.*\] \([0-9]*\) atoms, box .*/\1/p' "$w/built.log" | head -n1)"
 "${mpirun[@]}" -np "$max_ranks" "$nc" run tts_gen.toml --out "$w/gen" >"$w/gen.log" 2>&1 \
     || { cat "$w/gen.log"; exit 1; }
 grep -E 'FIRE|Loop time' "$w/gen.log" | sed 's/^ *\[[A-Z]*\] */   /'
@@ -180,7 +181,7 @@ done
 
 # --- 4. Time to solution ------------------------------------------------------------------------
 echo
-echo "-- time to solution: 2,540-atom junction, $steps steps of 2 fs (one 10 GHz cycle = $cycle_steps steps), best of $repeats"
+echo "-- time to solution: $natoms-atom junction, $steps steps of 2 fs (one 10 GHz cycle = $cycle_steps steps), best of $repeats"
 printf '   %5s  %-11s  %11s  %9s  %13s  %13s\n' "ranks" "code" "loop (s)" "steps/s" "s per cycle" "nc/LAMMPS"
 for p in "${ranks[@]}"; do
     awk -v p="$p" -v s="$steps" -v c="$cycle_steps" -v a="${best_nc[$p]}" -v b="${best_lmp[$p]}" 'BEGIN {
