@@ -6,7 +6,12 @@
 //! A worker asks for its next unit when it starts the current one (one request always
 //! outstanding) and takes the answer in while it works: rank 0 answers between its own energies,
 //! and without this prefetch a worker would wait for that answer after every unit (on average
-//! half of rank 0's poll interval: 4 % of the work at 2 ranks on the gold junction).
+//! half of rank 0's poll interval: 4 % of the work at 2 ranks on the gold junction). A unit
+//! with an attachment (an MD snapshot: a large message) is not sent to a worker that is still
+//! busy with its previous unit, since a blocking send of it would hold rank 0 until that worker
+//! next polls; rank 0 keeps it and sends it when the worker's result arrives (the worker then
+//! waits for it). A worker whose request was parked and whose result has since arrived is idle
+//! and gets the unit at once.
 //!
 //! Units carry an affinity key (for transport: the k∥ point): a rank keeps receiving units of
 //! the key it worked on last while there are any, and otherwise starts on the largest key no
@@ -175,6 +180,10 @@ struct Master<'c, 'f, 'r> {
     parked: Vec<usize>,
     /// Units handed to workers whose results have not arrived.
     in_flight: usize,
+    /// Per rank: units handed to it (sent or held) whose results have not arrived.
+    units_out: Vec<usize>,
+    /// Per rank: a unit with an attachment for a worker that was busy, sent with its result.
+    held: Vec<Option<Vec<u8>>>,
     failure: Option<Error>,
 }
 
@@ -200,8 +209,13 @@ impl Master<'_, '_, '_> {
                 let mut m = vec![1u8];
                 m.extend_from_slice(&id.to_le_bytes());
                 m.extend(self.feed.attachment(id, rank)?);
-                dest.send_with_tag(&m[..], TAG_WORK);
+                if m.len() > 9 && self.units_out[rank] > 0 {
+                    self.held[rank] = Some(m);
+                } else {
+                    dest.send_with_tag(&m[..], TAG_WORK);
+                }
                 self.in_flight += 1;
+                self.units_out[rank] += 1;
             }
             None if self.open => self.parked.push(rank),
             None => {
@@ -232,7 +246,12 @@ impl Master<'_, '_, '_> {
     fn take_result(&mut self, msg: Vec<u8>, src: usize) -> Result<()> {
         let id = read_id(&msg)?;
         self.in_flight = self.in_flight.saturating_sub(1);
+        self.units_out[src] = self.units_out[src].saturating_sub(1);
         self.store(id, src, msg[9..].to_vec());
+        if let (Some(m), Some(c)) = (self.held[src].take(), self.comm) {
+            c.process_at_rank(src as i32)
+                .send_with_tag(&m[..], TAG_WORK);
+        }
         Ok(())
     }
 
@@ -345,6 +364,8 @@ pub fn run_fed_task_farm(
         open: true,
         parked: Vec::new(),
         in_flight: 0,
+        units_out: vec![0; size],
+        held: vec![None; size],
         failure: None,
     };
     let mut n = 0;
