@@ -248,3 +248,155 @@ fn single_atom_gold_contact_on_periodic_slabs_conducts_through_one_channel() {
         assert!(t.tau[1] < 0.05 && t.tau[0] > 0.5, "tau {:?}", t.tau);
     }
 }
+
+/// G/G0 at the leads' E_F, the transmissions per k point and the largest distance between the
+/// neck atom (atom 0) and its neighbours, of an EAM-relaxed contact on a 2 × 2 k∥ mesh, through
+/// the `transport DECK` path as `bench/transport/steps/slab_contact.rs` runs it.
+fn relaxed_contact_conductance(
+    name: &str,
+    element: &str,
+    a: f64,
+    mass: f64,
+    tips: &TipsOnSlabs,
+    neck: &[[f64; 3]],
+    stretch: f64,
+) -> (f64, Vec<nanocontact::transport::Transmission>, [f64; 3]) {
+    use nanocontact::build::relax::relax_contact;
+    use nanocontact::dynamics::fire::FireParams;
+    use nanocontact::transport::farm::{prepare, Selection};
+    use nanocontact::transport::{SelfEnergyMethod, Solver};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let el = element.to_lowercase();
+    let spec = format!(
+        "eam:{}",
+        root.join(format!("inputs/potentials/{element}_u3.eam"))
+            .display()
+    );
+    let params = FireParams {
+        ftol: 1e-4,
+        etol: 0.0,
+        max_steps: 100_000,
+        dt: 0.002,
+    };
+    let r = relax_contact(tips, neck, stretch, 2, &spec, mass, &params).unwrap();
+    let c = r.contact;
+    let dir = scratch(name);
+    let mut atoms = Atoms::with_types(vec![mass]);
+    for (i, p) in c.positions.iter().enumerate() {
+        atoms.push_owned(i as u64 + 1, 0, *p, [0.0; 3]);
+    }
+    let b = [Boundary::Periodic, Boundary::Periodic, Boundary::Fixed];
+    write_data(
+        &dir.join("contact.data"),
+        name,
+        &SimBox::new(c.lo, c.hi, b),
+        &atoms,
+    )
+    .unwrap();
+    let [[l0, l1], [r0, r1]] = c.lead_ranges;
+    let deck = dir.join("contact.toml");
+    std::fs::write(
+        &deck,
+        format!(
+            "[structure]\ndata = \"contact.data\"\n[model]\nstyle = \"spd\"\nparameters = {:?}\n\
+             species = [{element:?}]\n[leads]\nleft = {{ lo = {l0}, hi = {l1} }}\n\
+             right = {{ lo = {r0}, hi = {r1} }}\n[kpoints]\nmesh = [2, 2]\n\
+             [energy]\nvalues = [0.0]\n",
+            root.join(format!("inputs/tb/{el}_spd.toml"))
+                .display()
+                .to_string()
+        ),
+    )
+    .unwrap();
+    // Bond lengths of atom 0 (minimum image across x and y).
+    let l = tips.cells as f64 * a;
+    let p0 = c.positions[0];
+    let mut bonds: Vec<f64> = c.positions[1..]
+        .iter()
+        .map(|q| {
+            (0..3)
+                .map(|k| {
+                    let x = q[k] - p0[k];
+                    let x = if k < 2 { x - l * (x / l).round() } else { x };
+                    x * x
+                })
+                .sum::<f64>()
+                .sqrt()
+        })
+        .filter(|&d| d < 3.4)
+        .collect();
+    bonds.sort_by(f64::total_cmp);
+    let p = prepare(&deck, Selection::One).unwrap();
+    let snap = p.source.get(0).unwrap();
+    let (problem, _) = p.setup.problem(&snap).unwrap();
+    let solver = Solver::new(problem, SelfEnergyMethod::ModeMatching).unwrap();
+    let per_k = solver.transmission_per_k(p.setup.fermi_ev).unwrap();
+    let g = solver.average(&per_k).t_lr;
+    let n = bonds.len() as f64;
+    (g, per_k, [n, bonds[0], bonds[bonds.len() - 1]])
+}
+
+/// Single-atom contacts relaxed with the EAM potentials (Ag_u3, Au_u3; FIRE, outer slab planes
+/// fixed), charge neutral, 2 × 2 k∥ mesh (bench/transport/steps/README.md, "Relaxed contacts";
+/// results/slab_contact_relaxed.csv):
+/// - silver: one atom bridging two flat 4-atom tops on Ag(001) slabs, the electrodes 0.6 Å
+///   closer than the lattice geometry (the separation of least tension before the tops touch):
+///   8 bonds of 2.75 Å, G = 0.96 G0 (bench), one dominant channel;
+/// - gold: two apex atoms on Au(001) pyramids at the force-free separation (electrodes 1.6 Å
+///   closer than the bulk apex distance): apex–apex 2.57 Å, G = 0.93 G0 (bench).
+///
+/// Both inside the issue's 0.9–1.05 G0. (About 25 s each in release, a minute under load.)
+#[test]
+#[ignore]
+fn relaxed_single_atom_silver_and_gold_contacts_conduct_one_quantum() {
+    let a = 4.09;
+    let tips = TipsOnSlabs {
+        a,
+        cells: 2,
+        top: 1,
+        base: 1,
+        slab_layers: 3,
+        gap: a,
+    };
+    let (g, per_k, [n, lo, hi]) = relaxed_contact_conductance(
+        "relaxed_ag_bridge",
+        "Ag",
+        a,
+        107.87,
+        &tips,
+        &[[0.0, 0.0, 0.5 * a]],
+        -0.6,
+    );
+    assert_eq!(n, 8.0, "bridging atom: {n} bonds");
+    assert!(lo > 2.73 && hi < 2.78, "bridging bonds {lo}–{hi} Å");
+    assert!((0.9..=1.05).contains(&g), "Ag bridge: G = {g} G0");
+    for t in &per_k {
+        assert!(
+            t.tau[0] > 0.7 && t.tau[1] < 0.2,
+            "Ag bridge: tau {:?}",
+            t.tau
+        );
+    }
+    let a = 4.08;
+    let tips = TipsOnSlabs {
+        a,
+        cells: 2,
+        top: 0,
+        base: 1,
+        slab_layers: 3,
+        gap: a / 2f64.sqrt(),
+    };
+    let (g, per_k, [n, lo, hi]) =
+        relaxed_contact_conductance("relaxed_au_apex", "Au", a, 196.97, &tips, &[], -1.6);
+    // The apex: 4 atoms below and the other apex.
+    assert_eq!(n, 5.0, "apex: {n} bonds");
+    assert!(lo > 2.55 && hi < 2.63, "apex bonds {lo}–{hi} Å");
+    assert!((0.9..=1.05).contains(&g), "Au apex: G = {g} G0");
+    for t in &per_k {
+        assert!(
+            t.tau[0] > 0.8 && t.tau[1] < 0.05,
+            "Au apex: tau {:?}",
+            t.tau
+        );
+    }
+}

@@ -266,6 +266,62 @@ impl TipsOnSlabs {
             ],
         })
     }
+
+    /// The contact with `neck` atoms added first (moved by half the stretch) and the right side
+    /// (tip, slab, lead region and box edge) moved by `stretch` along z: the electrodes pulled
+    /// apart (> 0) or pushed together (< 0), the atoms on their lattice sites otherwise. Order:
+    /// neck atoms, left side, right side (each side as in [`TipsOnSlabs::contact`]).
+    pub fn contact_with(&self, neck: &[[f64; 3]], stretch: f64) -> Result<SlabContact> {
+        if !stretch.is_finite() {
+            return Err(Error::run(format!(
+                "tips on slabs: stretch must be finite, got {stretch}"
+            )));
+        }
+        let mut c = self.contact()?;
+        let half = c.positions.len() / 2;
+        for p in &mut c.positions[half..] {
+            p[2] += stretch;
+        }
+        c.hi[2] += stretch;
+        c.lead_ranges[1] = c.lead_ranges[1].map(|z| z + stretch);
+        let mut positions: Vec<[f64; 3]> = neck
+            .iter()
+            .map(|p| [p[0], p[1], p[2] + 0.5 * stretch])
+            .collect();
+        positions.extend_from_slice(&c.positions);
+        c.positions = positions;
+        Ok(c)
+    }
+
+    /// The lattice sites between the two tops (the gap an even number ≥ 2 of layer spacings),
+    /// in the order of [`neck_sites`] with `margin`, each site once: a site and its periodic
+    /// images in x and y count as one (the first met is kept, wrapped into the cell).
+    pub fn neck_sites(&self, margin: usize) -> Result<Vec<[f64; 3]>> {
+        let tips = TipPair {
+            a: self.a,
+            top: self.top,
+            base: self.base,
+            gap: self.gap,
+            buffer: 0,
+        };
+        let l = self.cells as f64 * self.a;
+        let wrap = |x: f64| x - l * (x / l + 0.5).floor();
+        let mut out: Vec<[f64; 3]> = Vec::new();
+        for p in neck_sites(&tips, margin)? {
+            let w = [wrap(p[0]), wrap(p[1]), p[2]];
+            let seen = out.iter().any(|q| {
+                let d = [0, 1].map(|k| {
+                    let x = q[k] - w[k];
+                    x - l * (x / l).round()
+                });
+                d[0].abs() < 1e-6 && d[1].abs() < 1e-6 && (q[2] - w[2]).abs() < 1e-6
+            });
+            if !seen {
+                out.push(w);
+            }
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]
@@ -376,6 +432,53 @@ mod tests {
         }
         .contact()
         .is_err());
+    }
+
+    #[test]
+    fn neck_sites_between_slabs_count_periodic_images_once() {
+        let a = 4.09;
+        let t = TipsOnSlabs {
+            a,
+            cells: 2,
+            top: 1,
+            base: 1,
+            slab_layers: 3,
+            gap: a,
+        };
+        // Margin 1: the axis site, 4 at a/√2 and 2 of the 4 at a from the axis (the other two
+        // are their periodic images); margin 3 reaches the corner and fills the plane.
+        assert_eq!(t.neck_sites(1).unwrap().len(), 7);
+        let neck = t.neck_sites(3).unwrap();
+        assert_eq!(neck.len(), 8);
+        assert_eq!(neck[0], [0.0, 0.0, 0.5 * a]);
+        let c = t.contact().unwrap();
+        let mut all = c.positions.clone();
+        all.extend(neck.iter().copied());
+        let l = 2.0 * a;
+        let nn = a / 2f64.sqrt();
+        let bonds = |p: &[f64; 3], r: f64| {
+            all.iter()
+                .filter(|q| {
+                    let d: Vec<f64> = (0..3)
+                        .map(|k| {
+                            let x = q[k] - p[k];
+                            if k < 2 {
+                                x - l * (x / l).round()
+                            } else {
+                                x
+                            }
+                        })
+                        .collect();
+                    let r2 = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
+                    r2 > 1e-9 && r2 < r
+                })
+                .count()
+        };
+        for p in &all {
+            assert_eq!(bonds(p, nn - 0.01), 0, "{p:?} too close to another atom");
+        }
+        // The axis site bonds to the 4 + 4 top atoms and, with the plane full, to 4 in it.
+        assert_eq!(bonds(&neck[0], nn + 0.01), 12);
     }
 
     #[test]

@@ -12,6 +12,8 @@ res=bench/transport/steps/results
 cargo build --release -q --example transport_slab_contact
 bin="${CARGO_TARGET_DIR:-target}/release/examples/transport_slab_contact"
 : > "$res/slab_contacts.command.txt"
+# The CSVs are rewritten (the example appends; its columns have grown since they were made).
+rm -f "$res"/slab_contact_{kmesh,gap,bare,lateral,bridge}.csv
 run() {
     local out="$1"; shift
     cmd=("$bin" "$@" --work "$work" --out "$res/$out")
