@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Gold nanojunction rheology (issue 6, item 3): the paper's N ≈ 9 Au(111) junction, 2,540 atoms
+# Gold nanojunction rheology (issue 6, item 3): the paper's N ≈ 9 Au(111) junction, 2,575 atoms
 # (inputs/au_junction.toml: relaxation protocol, then 5 cycles at each of a0 = 0.5 ... 3 Å at
 # 10 GHz), on NP ranks (default 2), then the rheology fit of every sweep stage.
 #   bench/rheology/run.sh [NP]
 # Outputs: bench/rheology/work/au_junction/ (thermo.csv, leads.csv, stages.csv, traj.h5,
 # rheology.csv, cross_section*.csv, rho_theta.csv), bench/rheology/work/farm/ (conductance of
 # every frame) and bench/rheology/work/*.json; the MD is 1.685 M steps (59 min at 1 rank,
-# 477 steps/s, on the 2-core VM).
+# 476 steps/s, on the 2-core VM).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
