@@ -280,19 +280,21 @@ fn short_run(dir: &Path) -> PathBuf {
     let p = dir.join("deck.toml");
     std::fs::write(&p, deck).unwrap();
     let out = dir.join("run");
-    let st = common::bin()
-        .args(["run", p.to_str().unwrap(), "--out", out.to_str().unwrap()])
-        .output()
-        .unwrap();
+    nanocontact_ok(&["run", p.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    out
+}
+
+/// The rows of a CSV table by column name.
+/// Run the binary with `args` and require success.
+fn nanocontact_ok(args: &[&str]) {
+    let st = common::bin().args(args).output().unwrap();
     assert!(
         st.status.success(),
         "{}",
         String::from_utf8_lossy(&st.stderr)
     );
-    out
 }
 
-/// The rows of a CSV table by column name.
 fn table(p: &Path) -> Vec<BTreeMap<String, f64>> {
     let t = CsvTable::read(p).unwrap();
     t.rows
@@ -421,16 +423,12 @@ fn structure_and_neck_area_commands_on_a_run() {
     // The junction as built is a perfect crystal: every fully coordinated atom is fcc to the
     // common-neighbour analysis (the rest, 11 neighbours at the column's edges, "other").
     let built = dir.join("built.data");
-    let st = common::bin()
-        .args(["build", dir.join("deck.toml").to_str().unwrap(), "--out"])
-        .arg(&built)
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    nanocontact_ok(&[
+        "build",
+        dir.join("deck.toml").to_str().unwrap(),
+        "--out",
+        built.to_str().unwrap(),
+    ]);
     let jb = json_line(
         &common::bin()
             .args(["analyze", "structure", built.to_str().unwrap()])

@@ -328,6 +328,28 @@ impl TipsOnSlabs {
 mod tests {
     use super::*;
 
+    /// Atoms of `positions` closer than `r` to `p` (other than `p` itself), with the minimum
+    /// image in x and y over a square cell of side `l`.
+    fn neighbours_within(positions: &[[f64; 3]], p: &[f64; 3], r: f64, l: f64) -> usize {
+        positions
+            .iter()
+            .filter(|q| {
+                let d: Vec<f64> = (0..3)
+                    .map(|k| {
+                        let x = q[k] - p[k];
+                        if k < 2 {
+                            x - l * (x / l).round()
+                        } else {
+                            x
+                        }
+                    })
+                    .collect();
+                let dist = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
+                dist > 1e-9 && dist < r
+            })
+            .count()
+    }
+
     fn count_near(p: &[f64; 3], all: &[[f64; 3]], r: f64) -> usize {
         all.iter()
             .filter(|q| {
@@ -385,25 +407,7 @@ mod tests {
         let l = 2.0 * a;
         let nn = a / 2f64.sqrt();
         // Neighbours within the periodic box (minimum image in x, y).
-        let near = |p: &[f64; 3], r: f64| {
-            c.positions
-                .iter()
-                .filter(|q| {
-                    let d: Vec<f64> = (0..3)
-                        .map(|k| {
-                            let x = q[k] - p[k];
-                            if k < 2 {
-                                x - l * (x / l).round()
-                            } else {
-                                x
-                            }
-                        })
-                        .collect();
-                    let r2 = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
-                    r2 > 1e-9 && r2 < r
-                })
-                .count()
-        };
+        let near = |p: &[f64; 3], r: f64| neighbours_within(&c.positions, p, r, l);
         for p in &c.positions {
             assert_eq!(near(p, nn - 0.01), 0, "{p:?} too close to another atom");
         }
@@ -456,24 +460,7 @@ mod tests {
         all.extend(neck.iter().copied());
         let l = 2.0 * a;
         let nn = a / 2f64.sqrt();
-        let bonds = |p: &[f64; 3], r: f64| {
-            all.iter()
-                .filter(|q| {
-                    let d: Vec<f64> = (0..3)
-                        .map(|k| {
-                            let x = q[k] - p[k];
-                            if k < 2 {
-                                x - l * (x / l).round()
-                            } else {
-                                x
-                            }
-                        })
-                        .collect();
-                    let r2 = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
-                    r2 > 1e-9 && r2 < r
-                })
-                .count()
-        };
+        let bonds = |p: &[f64; 3], r: f64| neighbours_within(&all, p, r, l);
         for p in &all {
             assert_eq!(bonds(p, nn - 0.01), 0, "{p:?} too close to another atom");
         }

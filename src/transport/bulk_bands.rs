@@ -72,6 +72,25 @@ impl Crystal {
             [f * c[0], f * c[1], f * c[2]]
         })
     }
+
+    /// The n × n × n Monkhorst–Pack mesh of the Brillouin zone, Cartesian k (1/Å):
+    /// k = Σ_a u_a b_a with u_r = (2r − n − 1)/2n, r = 1..n (Monkhorst and Pack, Phys. Rev. B
+    /// 13, 5188 (1976)).
+    pub fn monkhorst_pack(&self, n: usize) -> Vec<[f64; 3]> {
+        let b = self.reciprocal();
+        let mut mesh = Vec::with_capacity(n * n * n);
+        for i in 0..n {
+            for j in 0..n {
+                for l in 0..n {
+                    let u = [i, j, l].map(|r| (2.0 * r as f64 + 1.0 - n as f64) / (2.0 * n as f64));
+                    mesh.push(std::array::from_fn(|d| {
+                        u[0] * b[0][d] + u[1] * b[1][d] + u[2] * b[2][d]
+                    }));
+                }
+            }
+        }
+        mesh
+    }
 }
 
 fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
@@ -150,18 +169,9 @@ pub fn bulk_fermi_energy(
         )));
     }
     let bands = BulkBands::new(model, crystal);
-    let b = crystal.reciprocal();
     let mut all = Vec::with_capacity(n * n * n * norb);
-    for i in 0..n {
-        for j in 0..n {
-            for l in 0..n {
-                // Monkhorst–Pack: u_r = (2r − n − 1) / 2n, r = 1..n.
-                let u = [i, j, l].map(|r| (2.0 * r as f64 + 1.0 - n as f64) / (2.0 * n as f64));
-                let k: [f64; 3] =
-                    std::array::from_fn(|d| u[0] * b[0][d] + u[1] * b[1][d] + u[2] * b[2][d]);
-                all.extend(bands.energies(k)?);
-            }
-        }
+    for k in crystal.monkhorst_pack(n) {
+        all.extend(bands.energies(k)?);
     }
     all.sort_by(f64::total_cmp);
     let nk = (n * n * n) as f64;

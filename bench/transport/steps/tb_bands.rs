@@ -58,25 +58,16 @@ fn main() -> Result<()> {
             }
         }
         // d moments over the mesh.
-        let b = crystal.reciprocal();
-        let n = args.mesh;
         let (mut w0, mut w1, mut w2) = (0.0, 0.0, 0.0);
         let mut states = Vec::new();
-        for i in 0..n {
-            for j in 0..n {
-                for l in 0..n {
-                    let u = [i, j, l].map(|r| (2.0 * r as f64 + 1.0 - n as f64) / (2.0 * n as f64));
-                    let k: [f64; 3] =
-                        std::array::from_fn(|d| u[0] * b[0][d] + u[1] * b[1][d] + u[2] * b[2][d]);
-                    let (vals, vecs) = hermitian_eigen(bands.hamiltonian(k).as_ref(), "bands")?;
-                    for (s, &e) in vals.iter().enumerate() {
-                        let w: f64 = (0..vals.len())
-                            .filter(|&o| ANGULAR_MOMENTUM[o] == 2)
-                            .map(|o| vecs[(o, s)].norm_sqr())
-                            .sum();
-                        states.push((e, w));
-                    }
-                }
+        for k in crystal.monkhorst_pack(args.mesh) {
+            let (vals, vecs) = hermitian_eigen(bands.hamiltonian(k).as_ref(), "bands")?;
+            for (s, &e) in vals.iter().enumerate() {
+                let w: f64 = (0..vals.len())
+                    .filter(|&o| ANGULAR_MOMENTUM[o] == 2)
+                    .map(|o| vecs[(o, s)].norm_sqr())
+                    .sum();
+                states.push((e, w));
             }
         }
         for &(e, w) in &states {
