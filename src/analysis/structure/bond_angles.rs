@@ -137,9 +137,13 @@ impl AngleHistogram {
             }
             used += 1;
             visit(&bonds);
+            for b in bonds.iter_mut() {
+                let r = dot(b, b).sqrt();
+                *b = [b[0] / r, b[1] / r, b[2] / r];
+            }
             for (a, u) in bonds.iter().enumerate() {
                 for v in &bonds[a + 1..] {
-                    let c = (dot(u, v) / (dot(u, u) * dot(v, v)).sqrt()).clamp(-1.0, 1.0);
+                    let c = dot(u, v).clamp(-1.0, 1.0);
                     let theta = c.acos().to_degrees();
                     let k = (theta / self.bin_deg).round() as usize;
                     self.counts[k.min(last)] += 1;
