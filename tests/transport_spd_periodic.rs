@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use nanocontact::build::tips::TipsOnSlabs;
+use nanocontact::build::tips::{SlabContact, TipsOnSlabs};
 use nanocontact::io::lammps_data::write_data;
 use nanocontact::system::{Atoms, Boundary, SimBox};
 use nanocontact::transport::band_filling::lead_fermi_energy_kmesh;
@@ -156,7 +156,21 @@ fn contact_deck(dir: &Path, model_lines: &str, mesh: usize) -> PathBuf {
     }
     .contact()
     .unwrap();
-    let mut atoms = Atoms::with_types(vec![196.97]);
+    slab_deck(dir, &c, 196.97, "au_spd.toml", model_lines, mesh)
+}
+
+/// The contact `c` (atoms of mass `mass`) as `dir/contact.data` and a transport deck on it with
+/// the parameter file `params` of inputs/tb, the extra [model] lines and an n × n k∥ mesh,
+/// at E_F.
+fn slab_deck(
+    dir: &Path,
+    c: &SlabContact,
+    mass: f64,
+    params: &str,
+    model_lines: &str,
+    mesh: usize,
+) -> PathBuf {
+    let mut atoms = Atoms::with_types(vec![mass]);
     for (i, p) in c.positions.iter().enumerate() {
         atoms.push_owned(i as u64 + 1, 0, *p, [0.0; 3]);
     }
@@ -169,7 +183,9 @@ fn contact_deck(dir: &Path, model_lines: &str, mesh: usize) -> PathBuf {
     )
     .unwrap();
     let [[l0, l1], [r0, r1]] = c.lead_ranges;
-    let params = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/tb/au_spd.toml");
+    let params = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("inputs/tb")
+        .join(params);
     let deck = dir.join("contact.toml");
     std::fs::write(
         &deck,
@@ -183,6 +199,54 @@ fn contact_deck(dir: &Path, model_lines: &str, mesh: usize) -> PathBuf {
     )
     .unwrap();
     deck
+}
+
+/// Leads along fcc [111] through the `transport DECK` path: two Ag(111) slabs (ABC stacking,
+/// each plane shifted across the axis from the one before) in a rectangular 3 × 2 cell, 2 × 2
+/// k∥ mesh, without neutrality. With the missing plane filled the structure is the perfect
+/// crystal, so T(E_F) equals the leads' open channels at every k point (to 1e-8) and is at
+/// least one per k point; with it empty the surfaces are 2a/√3 = 4.72 Å apart, beyond the
+/// model's 4.7 Å cutoff, and T = 0 exactly; one atom in a hollow of both surfaces conducts.
+#[test]
+fn fcc111_slabs_give_integer_transmission_when_filled_and_none_across_the_empty_gap() {
+    use nanocontact::build::gap111::Gap111;
+    use nanocontact::build::tips::SlabGeometry;
+    use nanocontact::transport::farm::{prepare, Selection};
+    use nanocontact::transport::{SelfEnergyMethod, Solver};
+    let g = Gap111 {
+        a: 4.09,
+        nx: 3,
+        ny: 2,
+        slab_planes: 2,
+        missing: 1,
+    };
+    let sites = g.filament_sites().unwrap();
+    let mut t = Vec::new();
+    for n in [12, 0, 1] {
+        let dir = scratch(&format!("spd_fcc111_{n}"));
+        let c = g.contact_padded(&sites[..n], 0.0, 0).unwrap();
+        let deck = slab_deck(&dir, &c, 107.87, "ag_spd.toml", "species = [\"Ag\"]", 2);
+        let p = prepare(&deck, Selection::One).unwrap();
+        let snap = p.source.get(0).unwrap();
+        let (problem, points) = p.setup.bare_problem(&snap).unwrap();
+        assert_eq!(points.len(), 2);
+        let solver = Solver::new(problem, SelfEnergyMethod::ModeMatching).unwrap();
+        let per_k = solver.transmission_per_k(p.setup.fermi_ev).unwrap();
+        if n == 12 {
+            for k in &per_k {
+                assert!(k.open_l >= 1, "{} open channels", k.open_l);
+                assert!(
+                    (k.t_lr - k.open_l as f64).abs() < 1e-8,
+                    "T {} of {}",
+                    k.t_lr,
+                    k.open_l
+                );
+            }
+        }
+        t.push(solver.average(&per_k).t_lr);
+    }
+    assert!(t[1].abs() < 1e-12, "empty gap: T = {}", t[1]);
+    assert!(t[2] > 0.1 && t[2] < 1.05, "one atom: T = {}", t[2]);
 }
 
 #[test]

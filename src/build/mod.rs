@@ -1,6 +1,8 @@
-//! Structure builders: oriented lattices, junctions, pyramidal tips for point contacts, and the
-//! relaxation of such contacts between fixed electrodes.
+//! Structure builders: oriented lattices, junctions, pyramidal tips for point contacts, (111)
+//! slabs across a gap for filaments, and the relaxation of such contacts between fixed
+//! electrodes.
 
+pub mod gap111;
 pub mod junction;
 pub mod lattice;
 pub mod relax;

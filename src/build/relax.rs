@@ -1,4 +1,5 @@
-//! Relaxation of a point contact between two slabs ([`TipsOnSlabs`]) with an interatomic
+//! Relaxation of a point contact between two slabs ([`SlabGeometry`]: tips on (001) slabs, a
+//! filament between (111) slabs) with an interatomic
 //! potential: FIRE minimisation ([`crate::dynamics::fire`]) with the outer planes of each slab
 //! held at their lattice positions, as the electrodes of a break junction hold a contact, the
 //! lateral cell fixed (periodic in x and y) and the box free along z.
@@ -10,7 +11,7 @@
 //! the left one (the mobile atoms carry none after the relaxation, and the forces between atoms
 //! of one half cancel): positive when the contact pulls the electrodes together (tension).
 
-use crate::build::tips::{SlabContact, TipsOnSlabs};
+use crate::build::tips::{SlabContact, SlabGeometry};
 use crate::dynamics::fire::{self, FireParams, FireResult};
 use crate::dynamics::Md;
 use crate::error::{Error, Result};
@@ -22,7 +23,7 @@ use crate::units::EV_PER_A_IN_NN;
 /// A relaxed contact.
 #[derive(Clone, Debug)]
 pub struct RelaxedContact {
-    /// The atoms of [`TipsOnSlabs::contact_with`] in the same order, relaxed.
+    /// The atoms of [`SlabGeometry::contact_padded`] (pad 0) in the same order, relaxed.
     pub contact: SlabContact,
     /// Potential energy of the relaxed structure with its pad planes, eV.
     pub pe_ev: f64,
@@ -36,10 +37,10 @@ const VACUUM_A: f64 = 10.0;
 /// Neighbour skin, Å.
 const SKIN_A: f64 = 1.0;
 
-/// Relax the contact `tips.contact_with(neck, stretch)` with the potential `spec`
+/// Relax the contact `geometry.contact_padded(neck, stretch, 0)` with the potential `spec`
 /// (`eam:FILE`, …; one atom type of mass `mass`), `pad` extra fixed planes behind each slab.
 pub fn relax_contact(
-    tips: &TipsOnSlabs,
+    geometry: &dyn SlabGeometry,
     neck: &[[f64; 3]],
     stretch: f64,
     pad: usize,
@@ -47,12 +48,8 @@ pub fn relax_contact(
     mass: f64,
     params: &FireParams,
 ) -> Result<RelaxedContact> {
-    let small = tips.contact_with(neck, stretch)?;
-    let padded = TipsOnSlabs {
-        slab_layers: tips.slab_layers + pad,
-        ..tips.clone()
-    }
-    .contact_with(neck, stretch)?;
+    let small = geometry.contact_padded(neck, stretch, 0)?;
+    let padded = geometry.contact_padded(neck, stretch, pad)?;
     let inner = small.lead_ranges;
     let mut groups = Groups::default();
     let fixed = groups.define("fixed")?;
@@ -116,6 +113,7 @@ pub fn relax_contact(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build::tips::TipsOnSlabs;
 
     /// An apex contact pushed together relaxes: the lead planes stay on their lattice sites,
     /// the other atoms move, the pad planes are gone and the mirror symmetry of the contact

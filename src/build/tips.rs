@@ -209,6 +209,26 @@ pub struct SlabContact {
     pub lead_ranges: [[f64; 2]; 2],
 }
 
+/// A contact between two slabs periodic in x and y whose outer planes are the leads, built
+/// with extra planes behind each slab on request (the fixed padding of a relaxation,
+/// [`crate::build::relax::relax_contact`]).
+pub trait SlabGeometry {
+    /// The contact with `neck` atoms first (moved by half the stretch), the right side moved
+    /// by `stretch` along z, each slab `pad` planes thicker than its own (the lead ranges then
+    /// the outermost two planes of the thicker slabs, the box around them).
+    fn contact_padded(&self, neck: &[[f64; 3]], stretch: f64, pad: usize) -> Result<SlabContact>;
+}
+
+impl SlabGeometry for TipsOnSlabs {
+    fn contact_padded(&self, neck: &[[f64; 3]], stretch: f64, pad: usize) -> Result<SlabContact> {
+        TipsOnSlabs {
+            slab_layers: self.slab_layers + pad,
+            ..self.clone()
+        }
+        .contact_with(neck, stretch)
+    }
+}
+
 impl TipsOnSlabs {
     /// The atoms of both tips and slabs (left side first) in their box.
     pub fn contact(&self) -> Result<SlabContact> {

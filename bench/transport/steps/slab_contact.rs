@@ -1,7 +1,9 @@
 //! Point contacts between two fcc(001) pyramids standing on slabs periodic in x and y, with
 //! leads that continue the slabs as semi-infinite crystals and a k∥ mesh (README.md beside this
 //! file): two apex atoms facing each other, one atom bridging two flat tops, or flat tops with
-//! the layer between them filled atom by atom. Optionally relaxed with an EAM potential (FIRE,
+//! the layer between them filled atom by atom; or (`--surface 111`) a filament grown atom by
+//! atom in the missing planes between two fcc(111) slabs. Optionally relaxed with an EAM
+//! potential (FIRE,
 //! the outer planes of each slab held at their lattice positions). Runs the `transport DECK`
 //! path: writes each structure as a LAMMPS data file and, per k-mesh, a transport deck (spd
 //! model, local charge neutrality k-averaged), builds the setup and the neutral problem, and
@@ -13,8 +15,9 @@ use std::time::Instant;
 
 use clap::Parser;
 use nanocontact::analysis::surface_energy::equilibrium_lattice;
+use nanocontact::build::gap111::Gap111;
 use nanocontact::build::relax::relax_contact;
-use nanocontact::build::tips::{SlabContact, TipsOnSlabs};
+use nanocontact::build::tips::{SlabContact, SlabGeometry, TipsOnSlabs};
 use nanocontact::dynamics::fire::FireParams;
 use nanocontact::error::{Error, Result};
 use nanocontact::io::lammps_data::write_data;
@@ -35,16 +38,28 @@ struct Args {
     /// Cube edge (Å); default with --relax: the potential's equilibrium lattice constant.
     #[arg(long)]
     a: Option<f64>,
-    /// Cubes of the periodic cell along x and y (2·cells² atoms per plane).
+    /// Surface facing the gap: 001 (pyramids on (001) slabs) or 111 (flat (111) slabs, the
+    /// filament in the missing planes between them; --nx, --ny, --missing).
+    #[arg(long, default_value = "001")]
+    surface: String,
+    /// (001): cubes of the periodic cell along x and y (2·cells² atoms per plane).
     #[arg(long)]
-    cells: usize,
+    cells: Option<usize>,
+    /// (111): rectangular cells a/√2 × a√(3/2) along x and y (2·nx·ny atoms per plane).
+    #[arg(long, default_value_t = 3)]
+    nx: usize,
+    #[arg(long, default_value_t = 2)]
+    ny: usize,
+    /// (111): missing planes between the two surfaces.
+    #[arg(long, default_value_t = 1)]
+    missing: usize,
     /// Layer index of each pyramid's top (0: one apex atom; t: a flat top of (t+1)² atoms).
     #[arg(long, default_value_t = 0)]
     top: usize,
     /// Layer index of each pyramid's base (layers of (top+1)², …, (base+1)² atoms).
-    #[arg(long)]
+    #[arg(long, default_value_t = 1)]
     base: usize,
-    /// (001) planes of each slab (the outer two are the lead region).
+    /// Planes of each slab (the outer two are the lead region).
     #[arg(long, default_value_t = 3)]
     slab_layers: usize,
     /// Distance between the two top layers (Å); default the nearest-neighbour distance a/√2
@@ -95,12 +110,43 @@ struct Args {
 /// second neighbour distances of Ag and Au).
 const BOND_A: f64 = 3.4;
 
+/// The electrodes: tips on (001) slabs or (111) slabs across a gap.
+enum Electrodes {
+    Tips(TipsOnSlabs),
+    Gap(Gap111),
+}
+
+impl Electrodes {
+    fn geometry(&self) -> &dyn SlabGeometry {
+        match self {
+            Electrodes::Tips(t) => t,
+            Electrodes::Gap(g) => g,
+        }
+    }
+
+    /// Atoms of the layer facing the gap (a tip's top, or a surface plane).
+    fn facing_atoms(&self) -> usize {
+        match self {
+            Electrodes::Tips(t) => (t.top + 1) * (t.top + 1),
+            Electrodes::Gap(g) => 2 * g.nx * g.ny,
+        }
+    }
+
+    /// Box lengths along x and y.
+    fn lengths(&self) -> [f64; 2] {
+        match self {
+            Electrodes::Tips(t) => [t.cells as f64 * t.a; 2],
+            Electrodes::Gap(g) => g.lengths(),
+        }
+    }
+}
+
 /// One configuration, ready for the transport.
 struct Structure {
     contact: SlabContact,
     /// Indices of the contact atoms: the two apexes, or the neck atoms.
     contact_atoms: Vec<usize>,
-    /// Indices of the atoms of the two top layers [left, right].
+    /// Indices of the atoms of the two layers facing the gap [left, right].
     tops: [Vec<usize>; 2],
     /// After a relaxation: energy (eV, with the pad planes), force of the right half on the
     /// left one along +z (nN, positive for tension) and FIRE steps.
@@ -111,7 +157,7 @@ struct Structure {
 /// side moved by `stretch`, relaxed with `relax` (potential spec, pad planes, FIRE settings)
 /// when given.
 fn structure(
-    tips: &TipsOnSlabs,
+    electrodes: &Electrodes,
     sites: &[[f64; 3]],
     neck: usize,
     stretch: f64,
@@ -120,17 +166,22 @@ fn structure(
 ) -> Result<Structure> {
     let (contact, relaxed) = match relax {
         Some((spec, pad, params)) => {
-            let r = relax_contact(tips, &sites[..neck], stretch, pad, spec, mass, params)?;
+            let g = electrodes.geometry();
+            let r = relax_contact(g, &sites[..neck], stretch, pad, spec, mass, params)?;
             (r.contact, Some((r.pe_ev, r.force_nn, r.fire.steps)))
         }
-        None => (tips.contact_with(&sites[..neck], stretch)?, None),
+        None => (
+            electrodes
+                .geometry()
+                .contact_padded(&sites[..neck], stretch, 0)?,
+            None,
+        ),
     };
-    let n_top = (tips.top + 1) * (tips.top + 1);
+    let n_top = electrodes.facing_atoms();
     let half = (contact.positions.len() - neck) / 2;
-    let contact_atoms = if neck > 0 {
-        (0..neck).collect()
-    } else {
-        vec![0, half]
+    let contact_atoms = match (neck, electrodes) {
+        (0, Electrodes::Tips(_)) => vec![0, half],
+        _ => (0..neck).collect(),
     };
     let tops = [
         (neck..neck + n_top).collect(),
@@ -144,12 +195,16 @@ fn structure(
     })
 }
 
-/// Minimum-image distance in the x–y periodic cell of side `l`.
-fn dist(p: &[f64; 3], q: &[f64; 3], l: f64) -> f64 {
+/// Minimum-image distance in the x–y periodic cell of sides `l`.
+fn dist(p: &[f64; 3], q: &[f64; 3], l: [f64; 2]) -> f64 {
     (0..3)
         .map(|k| {
             let x = q[k] - p[k];
-            let x = if k < 2 { x - l * (x / l).round() } else { x };
+            let x = if k < 2 {
+                x - l[k] * (x / l[k]).round()
+            } else {
+                x
+            };
             x * x
         })
         .sum::<f64>()
@@ -158,7 +213,7 @@ fn dist(p: &[f64; 3], q: &[f64; 3], l: f64) -> f64 {
 
 /// Mean, shortest and longest length of the bonds (< [`BOND_A`]) of the contact atoms, and the
 /// distance along z between the mean heights of the two top layers.
-fn geometry(s: &Structure, l: f64) -> (f64, f64, f64, f64) {
+fn geometry(s: &Structure, l: [f64; 2]) -> (f64, f64, f64, f64) {
     let p = &s.contact.positions;
     let mut bonds = Vec::new();
     for (n, &i) in s.contact_atoms.iter().enumerate() {
@@ -199,21 +254,62 @@ fn main() -> Result<()> {
         args.neck.clone()
     };
     let configs = if neck.is_empty() { vec![0] } else { neck };
-    let gap = args
-        .gap
-        .unwrap_or(if top == 0 { a / 2f64.sqrt() } else { a });
-    let tips = TipsOnSlabs {
-        a,
-        cells: args.cells,
-        top,
-        base: args.base,
-        slab_layers: args.slab_layers,
-        gap,
+    let electrodes = match args.surface.as_str() {
+        "001" => {
+            let Some(cells) = args.cells else {
+                return Err(Error::run("--cells is needed with --surface 001"));
+            };
+            let gap = args
+                .gap
+                .unwrap_or(if top == 0 { a / 2f64.sqrt() } else { a });
+            Electrodes::Tips(TipsOnSlabs {
+                a,
+                cells,
+                top,
+                base: args.base,
+                slab_layers: args.slab_layers,
+                gap,
+            })
+        }
+        "111" => {
+            if args.bridge || top > 0 || args.gap.is_some() {
+                return Err(Error::run(
+                    "--surface 111 takes --nx, --ny, --missing and --neck, not --bridge, --top \
+                     or --gap",
+                ));
+            }
+            Electrodes::Gap(Gap111 {
+                a,
+                nx: args.nx,
+                ny: args.ny,
+                slab_planes: args.slab_layers,
+                missing: args.missing,
+            })
+        }
+        s => {
+            return Err(Error::run(format!(
+                "--surface must be 001 or 111, got '{s}'"
+            )))
+        }
     };
-    let sites = if configs.iter().any(|&n| n > 0) {
-        tips.neck_sites(args.margin)?
-    } else {
-        Vec::new()
+    let (gap, cells, per_plane, tip_layers) = match &electrodes {
+        Electrodes::Tips(t) => (
+            t.gap,
+            t.cells.to_string(),
+            2 * t.cells * t.cells,
+            format!("{top},{}", t.base),
+        ),
+        Electrodes::Gap(g) => (
+            (g.missing + 1) as f64 * g.c(),
+            format!("{}x{}", g.nx, g.ny),
+            2 * g.nx * g.ny,
+            ",".to_string(),
+        ),
+    };
+    let sites = match &electrodes {
+        _ if configs.iter().all(|&n| n == 0) => Vec::new(),
+        Electrodes::Tips(t) => t.neck_sites(args.margin)?,
+        Electrodes::Gap(g) => g.filament_sites()?,
     };
     if let Some(&n) = configs.iter().find(|&&n| n > sites.len()) {
         return Err(Error::run(format!(
@@ -249,7 +345,9 @@ fn main() -> Result<()> {
         )
         .map_err(io)?;
     }
-    let kind = if top == 0 {
+    let kind = if matches!(electrodes, Electrodes::Gap(_)) {
+        "filament"
+    } else if top == 0 {
         "apex"
     } else if args.bridge {
         "bridge"
@@ -262,15 +360,17 @@ fn main() -> Result<()> {
             .relax
             .as_deref()
             .map(|spec| (spec, args.pad, &fire_params));
-        let s = structure(&tips, &sites, n, args.stretch, relax, args.mass)?;
+        let s = structure(&electrodes, &sites, n, args.stretch, relax, args.mass)?;
         let t_relax = t0.elapsed().as_secs_f64();
-        let (bond_mean, bond_min, bond_max, top_top) = geometry(&s, args.cells as f64 * a);
+        let (bond_mean, bond_min, bond_max, top_top) = geometry(&s, electrodes.lengths());
         let c = &s.contact;
+        let layout = match &electrodes {
+            Electrodes::Tips(t) => format!("c{}_t{top}_b{}", t.cells, t.base),
+            Electrodes::Gap(g) => format!("{}x{}_m{}", g.nx, g.ny, g.missing),
+        };
         let stem = format!(
-            "{}_{kind}_c{}_t{top}_b{}_s{}_g{gap:.3}_d{:.3}_n{n}{}",
+            "{}_{kind}_{layout}_s{}_g{gap:.3}_d{:.3}_n{n}{}",
             args.element.to_lowercase(),
-            args.cells,
-            args.base,
             args.slab_layers,
             args.stretch,
             if s.relaxed.is_some() { "_relaxed" } else { "" }
@@ -337,14 +437,11 @@ fn main() -> Result<()> {
             let secs = t1.elapsed().as_secs_f64() + t_relax;
             writeln!(
                 out,
-                "{},{kind},{},{},{top},{},{},{a:.5},{gap:.4},{:.4},{n},{},{},{pe},{force},{steps},\
+                "{},{kind},{cells},{per_plane},{tip_layers},{},{a:.5},{gap:.4},{:.4},{n},{},{},{pe},{force},{steps},\
                  {top_top:.4},{bond_mean:.4},{bond_min:.4},{bond_max:.4},{},{m},{},{e_f:.6},\
                  {g0:.6},{gm:.6},{gp:.6},{:.6},{:.6},{:.6},{open:.4},{lead_shift:.5},\
                  {contact_shift:.4},{secs:.1}",
                 args.element,
-                args.cells,
-                2 * args.cells * args.cells,
-                args.base,
                 args.slab_layers,
                 args.stretch,
                 c.positions.len(),
