@@ -143,6 +143,38 @@ impl Gap111 {
         }
         Ok(order)
     }
+
+    /// The single-atom contact between two (111) pyramids of J. C. Cuevas, A. Levy Yeyati and
+    /// A. Martín-Rodero (Phys. Rev. Lett. 80, 1066 (1998)) in three missing planes: a trimer
+    /// on each surface (three atoms in hollows of the surface, around a common axis) and one
+    /// atom between them in a hollow of both trimers, bonded to the six trimer atoms. The
+    /// axis passes through the site of the middle plane nearest the box's z axis. Order: the
+    /// left trimer, the right trimer, the central atom (so the first six are the two tips
+    /// without their contact atom).
+    pub fn pyramid_sites(&self) -> Result<Vec<[f64; 3]>> {
+        self.check()?;
+        if self.missing != 3 {
+            return Err(Error::run(format!(
+                "fcc(111) pyramids: a trimer on each surface and one atom between them need 3 \
+                 missing planes, not {}",
+                self.missing
+            )));
+        }
+        let near_axis = |sites: Vec<[f64; 3]>, axis: [f64; 2], n: usize| {
+            let mut v: Vec<(f64, [f64; 3])> = sites
+                .into_iter()
+                .map(|p| (self.distance(&p, &[axis[0], axis[1], p[2]]), p))
+                .collect();
+            v.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+            v.into_iter().take(n).map(|(_, p)| p).collect::<Vec<_>>()
+        };
+        let centre = near_axis(self.plane(2), [0.0, 0.0], 1)[0];
+        let axis = [centre[0], centre[1]];
+        let mut out = near_axis(self.plane(1), axis, 3);
+        out.extend(near_axis(self.plane(3), axis, 3));
+        out.push(centre);
+        Ok(out)
+    }
 }
 
 impl SlabGeometry for Gap111 {
@@ -266,6 +298,24 @@ mod tests {
         // The surfaces are 2c apart, the first atom on the axis's nearest hollow.
         assert!((sites[0][2] - g.c()).abs() < 1e-12);
         assert!((sites[0][0].hypot(sites[0][1]) - d / 3f64.sqrt()).abs() < 1e-9);
+    }
+
+    /// The pyramids: each trimer atom bonded to three surface atoms, two trimer atoms and the
+    /// central atom; the central atom to the six trimer atoms only (missing = 3 required).
+    #[test]
+    fn pyramid_sites_make_trimers_and_a_six_fold_central_atom() {
+        let g = gap(3);
+        let sites = g.pyramid_sites().unwrap();
+        assert_eq!(sites.len(), 7);
+        let c = g.contact_padded(&sites, 0.0, 0).unwrap();
+        let r = 1.01 * g.d();
+        for (i, s) in sites.iter().enumerate() {
+            // Trimer atoms: 3 (surface) + 2 (trimer) + 1 (centre); the centre: 3 + 3.
+            assert_eq!(neighbours(&g, &c.positions, s, r), 6, "site {i}");
+            let in_tips = neighbours(&g, &sites, s, r);
+            assert_eq!(in_tips, if i == 6 { 6 } else { 3 }, "site {i}");
+        }
+        assert!(gap(2).pyramid_sites().is_err());
     }
 
     /// The lead regions hold the two outermost planes of each (padded) slab,

@@ -53,6 +53,10 @@ struct Args {
     /// (111): missing planes between the two surfaces.
     #[arg(long, default_value_t = 1)]
     missing: usize,
+    /// (111), 3 missing planes: the sites are two trimer tips and the atom between them
+    /// (`Gap111::pyramid_sites`; --neck 6: the tips alone, 7: the single-atom contact).
+    #[arg(long)]
+    pyramids: bool,
     /// Layer index of each pyramid's top (0: one apex atom; t: a flat top of (t+1)² atoms).
     #[arg(long, default_value_t = 0)]
     top: usize,
@@ -256,6 +260,9 @@ fn main() -> Result<()> {
     let configs = if neck.is_empty() { vec![0] } else { neck };
     let electrodes = match args.surface.as_str() {
         "001" => {
+            if args.pyramids {
+                return Err(Error::run("--pyramids needs --surface 111"));
+            }
             let Some(cells) = args.cells else {
                 return Err(Error::run("--cells is needed with --surface 001"));
             };
@@ -309,6 +316,7 @@ fn main() -> Result<()> {
     let sites = match &electrodes {
         _ if configs.iter().all(|&n| n == 0) => Vec::new(),
         Electrodes::Tips(t) => t.neck_sites(args.margin)?,
+        Electrodes::Gap(g) if args.pyramids => g.pyramid_sites()?,
         Electrodes::Gap(g) => g.filament_sites()?,
     };
     if let Some(&n) = configs.iter().find(|&&n| n > sites.len()) {
@@ -346,7 +354,11 @@ fn main() -> Result<()> {
         .map_err(io)?;
     }
     let kind = if matches!(electrodes, Electrodes::Gap(_)) {
-        "filament"
+        if args.pyramids {
+            "pyramids"
+        } else {
+            "filament"
+        }
     } else if top == 0 {
         "apex"
     } else if args.bridge {
