@@ -1,8 +1,8 @@
 //! Relaxation of a point contact between two slabs ([`SlabGeometry`]: tips on (001) slabs, a
-//! filament between (111) slabs) with an interatomic
-//! potential: FIRE minimisation ([`crate::dynamics::fire`]) with the outer planes of each slab
-//! held at their lattice positions, as the electrodes of a break junction hold a contact, the
-//! lateral cell fixed (periodic in x and y) and the box free along z.
+//! filament between (111) slabs) with an interatomic potential: FIRE minimisation
+//! ([`crate::dynamics::fire`]) with the outer planes of each slab held at their lattice
+//! positions, as the electrodes of a break junction hold a contact, the lateral cell fixed
+//! (periodic in x and y) and the box free along z.
 //!
 //! The fixed region must be as deep as the potential's cutoff for the atoms next to it to feel
 //! bulk below them: the slabs are built with `pad` more planes than the contact has, the two

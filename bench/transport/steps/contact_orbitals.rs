@@ -39,7 +39,7 @@ struct Args {
 const ORBITALS: usize = 9;
 const SHELLS: [(&str, std::ops::Range<usize>); 3] = [("s", 0..1), ("p", 1..4), ("d", 4..9)];
 
-/// s, p, d occupations of `atom` in `problem` at Fermi energy `e_f`.
+/// s, p, d occupations of `atom` from the Fermi sea `sea` of a problem (at its shifts).
 fn occupations(sea: &FermiSea, atom: usize) -> Result<[f64; 3]> {
     let o = ORBITALS * atom;
     let ranges: Vec<_> = SHELLS.iter().map(|(_, r)| o + r.start..o + r.end).collect();
