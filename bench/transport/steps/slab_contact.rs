@@ -215,8 +215,9 @@ fn dist(p: &[f64; 3], q: &[f64; 3], l: [f64; 2]) -> f64 {
         .sqrt()
 }
 
-/// Mean, shortest and longest length of the bonds (< [`BOND_A`]) of the contact atoms, and the
-/// distance along z between the mean heights of the two top layers.
+/// Mean, shortest and longest length of the bonds (< [`BOND_A`]) of the contact atoms (NaN
+/// without any: an empty gap), and the distance along z between the mean heights of the two
+/// top layers.
 fn geometry(s: &Structure, l: [f64; 2]) -> (f64, f64, f64, f64) {
     let p = &s.contact.positions;
     let mut bonds = Vec::new();
@@ -232,11 +233,15 @@ fn geometry(s: &Structure, l: [f64; 2]) -> (f64, f64, f64, f64) {
             }
         }
     }
-    let mean = bonds.iter().sum::<f64>() / bonds.len().max(1) as f64;
+    let z = |t: &[usize]| t.iter().map(|&i| p[i][2]).sum::<f64>() / t.len() as f64;
+    let top_top = z(&s.tops[1]) - z(&s.tops[0]);
+    if bonds.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN, top_top);
+    }
+    let mean = bonds.iter().sum::<f64>() / bonds.len() as f64;
     let min = bonds.iter().copied().fold(f64::INFINITY, f64::min);
     let max = bonds.iter().copied().fold(0.0, f64::max);
-    let z = |t: &[usize]| t.iter().map(|&i| p[i][2]).sum::<f64>() / t.len() as f64;
-    (mean, min, max, z(&s.tops[1]) - z(&s.tops[0]))
+    (mean, min, max, top_top)
 }
 
 fn main() -> Result<()> {
