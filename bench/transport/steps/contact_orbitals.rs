@@ -47,10 +47,12 @@ fn occupations(sea: &FermiSea, atom: usize) -> Result<[f64; 3]> {
     Ok([q[0], q[1], q[2]])
 }
 
-/// On-site s energy of `atom` at the first k-point (eV).
-fn onsite_s(problem: &TransportProblem, atom: usize) -> f64 {
-    let o = ORBITALS * atom;
-    problem.h_s.dense_at_k([0.0, 0.0])[(o, o)].re
+/// On-site s energies of every atom of `problem` (eV; the diagonal is the same at every k).
+fn onsite_s(problem: &TransportProblem) -> Vec<f64> {
+    let h = problem.h_s.dense_at_k([0.0, 0.0]);
+    (0..h.nrows() / ORBITALS)
+        .map(|a| h[(ORBITALS * a, ORBITALS * a)].re)
+        .collect()
 }
 
 fn main() -> Result<()> {
@@ -78,6 +80,7 @@ fn main() -> Result<()> {
     writeln!(occ, "neutrality,atom,s,p,d,total,eps_s_minus_EF_eV").map_err(io)?;
     for (name, problem) in [("neutral", &neutral), ("bare", &bare)] {
         let sea = FermiSea::new(problem, e_f, &NeutralityOptions::default())?;
+        let eps_s = onsite_s(problem);
         for &a in &args.atoms {
             let q = occupations(&sea, a)?;
             let line = format!(
@@ -86,7 +89,7 @@ fn main() -> Result<()> {
                 q[1],
                 q[2],
                 q.iter().sum::<f64>(),
-                onsite_s(problem, a) - e_f
+                eps_s[a] - e_f
             );
             println!("{line}");
             writeln!(occ, "{line}").map_err(io)?;
