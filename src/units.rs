@@ -29,3 +29,9 @@ pub const EV_PER_A2_IN_J_PER_M2: f64 = 16.021_766_34;
 /// 1 Rydberg in eV (CODATA 2018: R∞hc = 13.605 693 122 994 eV); tight-binding parameter
 /// tables such as Papaconstantopoulos's Handbook give their energies in Ry.
 pub const RYDBERG_EV: f64 = 13.605_693_122_994;
+
+/// One Hartree in eV (CODATA 2018), the energy unit of DFTB Slater–Koster files.
+pub const HARTREE_EV: f64 = 27.211_386_245_988;
+
+/// The Bohr radius in Å (CODATA 2018), the length unit of DFTB Slater–Koster files.
+pub const BOHR_ANGSTROM: f64 = 0.529_177_210_903;

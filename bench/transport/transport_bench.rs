@@ -77,6 +77,7 @@ fn cubic_wire(w: usize, l: usize, phase: f64) -> TransportProblem {
         h_s: FourierBlock::fixed(hs),
         leads: [lead(vl), lead(vr)],
         kpoints: Vec::new(),
+        overlap: None,
     }
 }
 

@@ -13,14 +13,17 @@
 //!                              # negative first or end count from the end (Python slices)
 //! md_deck = "deck.toml"        # the MD deck whose groups `[leads]` may name (optional)
 //! [model]
-//! style = "sutton"             # single s-orbital gold model (seed 004); or "spd"
+//! style = "sutton"             # single s-orbital gold model (seed 004); "spd" (orthogonal
+//!                              # Slater–Koster); or "dftb" (non-orthogonal DFTB tables)
 //! r_on = 3.3                   # sutton: Å, start and end of the smooth hopping tail
 //! r_off = 3.9
-//! parameters = "tb/ag_spd.toml"  # spd: Slater–Koster parameter file (relative to the deck)
+//! parameters = "tb/ag_spd.toml"  # spd: Slater–Koster parameter file (relative to the deck);
+//!                              # dftb: a homonuclear DFTB+ table, e.g. "Ag-Ag.skf"
+//! cutoff = 5.6                 # dftb: Å, where the tables are truncated (smoothly, 0.3 Å)
 //! species = ["Ag"]             # element of each atom type (1, 2, ..); default: the H5MD
 //!                              # frame's species names (data files carry none)
-//! neutrality = true            # local charge neutrality (default: true for spd, false for
-//!                              # sutton), of the leads and of each structure at E_F, averaged
+//! neutrality = true            # local charge neutrality (default: true for spd and dftb,
+//!                              # false for sutton; dftb counts Mulliken charges), of the leads and of each structure at E_F, averaged
 //!                              # over the k∥ mesh; under `farm` every rank that works on a
 //!                              # frame makes it neutral (all k-points) before its units
 //! electrons_per_atom = 1.0     # band filling and neutrality (default: the model's)
@@ -123,8 +126,10 @@ pub struct ModelDeck {
     pub style: String,
     pub r_on: Option<f64>,
     pub r_off: Option<f64>,
-    /// `spd`: the Slater–Koster parameter file.
+    /// `spd`: the Slater–Koster parameter file; `dftb`: the `.skf` table.
     pub parameters: Option<PathBuf>,
+    /// `dftb`: truncation radius of the tables (Å).
+    pub cutoff: Option<f64>,
     /// Element of each 1-based atom type, in order.
     pub species: Option<Vec<String>>,
     pub neutrality: Option<bool>,
@@ -132,9 +137,10 @@ pub struct ModelDeck {
 }
 
 impl ModelDeck {
-    /// Whether the structures are made locally charge neutral (default: for spd only).
+    /// Whether the structures are made locally charge neutral (default: for spd and dftb).
     pub fn neutral(&self) -> bool {
-        self.neutrality.unwrap_or(self.style == "spd")
+        self.neutrality
+            .unwrap_or(self.style == "spd" || self.style == "dftb")
     }
 }
 
@@ -340,6 +346,24 @@ impl TransportDeck {
             }
         }
         let m = &deck.model;
+        if m.cutoff.is_some() && m.style != "dftb" {
+            return Err(bad(
+                "model",
+                "cutoff",
+                "only the dftb model takes a cutoff".into(),
+            ));
+        }
+        if m.style == "dftb" {
+            for (key, v) in [("r_on", m.r_on), ("r_off", m.r_off)] {
+                if v.is_some() {
+                    return Err(bad(
+                        "model",
+                        key,
+                        "only the sutton model takes r_on and r_off".into(),
+                    ));
+                }
+            }
+        }
         match m.style.as_str() {
             "sutton" => {
                 if m.parameters.is_some() {
@@ -371,11 +395,34 @@ impl TransportDeck {
                     }
                 }
             }
+            "dftb" => {
+                if m.parameters.is_none() {
+                    return Err(bad(
+                        "model",
+                        "style",
+                        "style = \"dftb\" needs parameters = \"El-El.skf\" (a homonuclear \
+                         DFTB+ Slater–Koster table)"
+                            .into(),
+                    ));
+                }
+                if let Some(c) = m.cutoff {
+                    if !(c.is_finite() && c > crate::transport::dftb::DEFAULT_TAPER) {
+                        return Err(bad(
+                            "model",
+                            "cutoff",
+                            format!(
+                                "{c} Å: expected a distance above the {} Å taper",
+                                crate::transport::dftb::DEFAULT_TAPER
+                            ),
+                        ));
+                    }
+                }
+            }
             other => {
                 return Err(bad(
                     "model",
                     "style",
-                    format!("'{other}': expected \"sutton\" or \"spd\""),
+                    format!("'{other}': expected \"sutton\", \"spd\" or \"dftb\""),
                 ))
             }
         }
@@ -597,6 +644,17 @@ points = 5
                 "style = \"sutton\"",
                 "style = \"spd\"\nparameters = \"ag.toml\"\nspecies = []",
                 "model.species",
+            ),
+            ("style = \"sutton\"", "style = \"dftb\"", "model.style"),
+            (
+                "style = \"sutton\"",
+                "style = \"dftb\"\nparameters = \"Ag-Ag.skf\"\ncutoff = 0.1",
+                "model.cutoff",
+            ),
+            (
+                "style = \"sutton\"",
+                "style = \"spd\"\nparameters = \"ag.toml\"\ncutoff = 5.0",
+                "model.cutoff",
             ),
             ("mesh = [2, 2]", "mesh = [0, 2]", "kpoints.mesh"),
             (

@@ -8,7 +8,7 @@
 //! filling (so that a half-filled symmetric band gives E_F at its centre exactly). A lead
 //! periodic across the axis adds its k∥ mesh: N(E) = (2/N_q) Σ_{k∥} w_{k∥} Σ_q #{b : E_b(k∥, q) < E}.
 
-use super::dense::{c64, hermitian_eigen, CMat};
+use super::dense::{c64, generalized_hermitian_eigenvalues, hermitian_eigen, CMat};
 use crate::error::{Error, Result};
 
 /// E_F of a lead with `electrons_per_layer` electrons (spin included), on `nq` q-points.
@@ -30,6 +30,22 @@ pub fn lead_fermi_energy_kmesh(
     electrons_per_layer: f64,
     nq: usize,
 ) -> Result<f64> {
+    lead_fermi_energy_overlap(blocks, None, electrons_per_layer, nq)
+}
+
+/// As [`lead_fermi_energy_kmesh`], with the overlap blocks (S00(k∥), S01(k∥)) of a
+/// non-orthogonal basis at the same k∥ points (`None`: orthonormal orbitals).
+pub fn lead_fermi_energy_overlap(
+    blocks: &[(CMat, CMat, f64)],
+    overlap: Option<&[(CMat, CMat)]>,
+    electrons_per_layer: f64,
+    nq: usize,
+) -> Result<f64> {
+    if overlap.is_some_and(|o| o.len() != blocks.len()) {
+        return Err(Error::run(
+            "band filling: overlap blocks for a different number of k-points",
+        ));
+    }
     let n = blocks.first().map_or(0, |b| b.0.nrows());
     if nq == 0 || n == 0 {
         return Err(Error::run("band filling: empty lead or q grid"));
@@ -48,20 +64,25 @@ pub fn lead_fermi_energy_kmesh(
     }
     // (energy, electrons the state holds)
     let mut all: Vec<(f64, f64)> = Vec::with_capacity(n * nq * blocks.len());
-    for (h00, h01, w) in blocks {
+    for (ik, (h00, h01, w)) in blocks.iter().enumerate() {
         for i in 0..nq {
             let q = 2.0 * std::f64::consts::PI * (i as f64 + 0.5) / nq as f64;
             let ph = c64(q.cos(), q.sin());
-            let h = CMat::from_fn(n, n, |a, b| {
-                h00[(a, b)] + h01[(a, b)] * ph + h01[(b, a)].conj() * ph.conj()
-            });
+            let bloch = |m00: &CMat, m01: &CMat| {
+                CMat::from_fn(n, n, |a, b| {
+                    m00[(a, b)] + m01[(a, b)] * ph + m01[(b, a)].conj() * ph.conj()
+                })
+            };
+            let h = bloch(h00, h01);
             let occ = 2.0 * w / nq as f64;
-            all.extend(
-                hermitian_eigen(h.as_ref(), "band filling")?
-                    .0
-                    .into_iter()
-                    .map(|e| (e, occ)),
-            );
+            let levels = match overlap {
+                None => hermitian_eigen(h.as_ref(), "band filling")?.0,
+                Some(o) => {
+                    let s = bloch(&o[ik].0, &o[ik].1);
+                    generalized_hermitian_eigenvalues(h.as_ref(), s.as_ref(), "band filling")?
+                }
+            };
+            all.extend(levels.into_iter().map(|e| (e, occ)));
         }
     }
     all.sort_by(|a, b| a.0.total_cmp(&b.0));

@@ -10,9 +10,10 @@
 //! (2/N_k) Σ_k #{b : E_b(k) < E} on an n × n × n Monkhorst–Pack mesh of the primitive
 //! reciprocal cell (H. J. Monkhorst and J. D. Pack, Phys. Rev. B 13, 5188 (1976)), E_F the
 //! middle of the interval where N reaches the electrons per atom, as in
-//! [`super::band_filling`].
+//! [`super::band_filling`]. A non-orthogonal model adds S(k) = 1 + Σ_R e^{i k·R} s(R) and the
+//! bands solve H(k) c = E S(k) c.
 
-use super::dense::{c64, hermitian_eigen, CMat};
+use super::dense::{c64, generalized_hermitian_eigenvalues, hermitian_eigen, CMat};
 use super::tight_binding::TightBinding;
 use crate::error::{Error, Result};
 
@@ -109,30 +110,51 @@ fn norm(a: [f64; 3]) -> f64 {
     dot(a, a).sqrt()
 }
 
-/// The Bloch Hamiltonians H(k) of one crystal under one model, hopping blocks computed once.
+/// The Bloch Hamiltonians H(k) (and overlaps S(k)) of one crystal under one model, hopping
+/// and overlap blocks computed once.
 pub struct BulkBands {
     onsite: CMat,
     hops: Vec<([f64; 3], CMat)>,
+    /// Overlap blocks s(R) of a non-orthogonal model.
+    overlaps: Option<Vec<([f64; 3], CMat)>>,
 }
 
 impl BulkBands {
     pub fn new(model: &dyn TightBinding, crystal: &Crystal) -> Self {
         let s = crystal.species;
-        let hops = crystal
-            .neighbours(model.cutoff())
-            .into_iter()
-            .filter_map(|r| model.hopping(s, s, r).map(|h| (r, h)))
+        let neighbours = crystal.neighbours(model.cutoff());
+        let hops = neighbours
+            .iter()
+            .filter_map(|&r| model.hopping(s, s, r).map(|h| (r, h)))
             .collect();
+        let overlaps = (!model.is_orthogonal()).then(|| {
+            neighbours
+                .iter()
+                .filter_map(|&r| model.overlap(s, s, r).map(|o| (r, o)))
+                .collect()
+        });
         BulkBands {
             onsite: model.onsite(s),
             hops,
+            overlaps,
         }
     }
 
     /// H(k), k in Å⁻¹ (Cartesian).
     pub fn hamiltonian(&self, k: [f64; 3]) -> CMat {
-        let mut h = self.onsite.clone();
-        for (r, t) in &self.hops {
+        Self::bloch_sum(self.onsite.clone(), &self.hops, k)
+    }
+
+    /// S(k) of a non-orthogonal model (`None`: orthonormal orbitals).
+    pub fn overlap(&self, k: [f64; 3]) -> Option<CMat> {
+        let n = self.onsite.nrows();
+        let one = CMat::from_fn(n, n, |i, j| c64(if i == j { 1.0 } else { 0.0 }, 0.0));
+        Some(Self::bloch_sum(one, self.overlaps.as_ref()?, k))
+    }
+
+    /// m0 + Σ_R e^{ik·R} m(R).
+    fn bloch_sum(mut h: CMat, terms: &[([f64; 3], CMat)], k: [f64; 3]) -> CMat {
+        for (r, t) in terms {
             let x = dot(k, *r);
             let ph = c64(x.cos(), x.sin());
             for j in 0..h.ncols() {
@@ -146,7 +168,11 @@ impl BulkBands {
 
     /// Band energies at k, ascending (eV).
     pub fn energies(&self, k: [f64; 3]) -> Result<Vec<f64>> {
-        Ok(hermitian_eigen(self.hamiltonian(k).as_ref(), "bulk bands")?.0)
+        let h = self.hamiltonian(k);
+        match self.overlap(k) {
+            None => Ok(hermitian_eigen(h.as_ref(), "bulk bands")?.0),
+            Some(s) => generalized_hermitian_eigenvalues(h.as_ref(), s.as_ref(), "bulk bands"),
+        }
     }
 }
 

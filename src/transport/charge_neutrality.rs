@@ -164,6 +164,11 @@ pub struct FermiSea {
 impl FermiSea {
     /// Prepare the contour at every k-point of the problem.
     pub fn new(problem: &TransportProblem, e_f: f64, opts: &NeutralityOptions) -> Result<Self> {
+        if problem.overlap.is_some() {
+            return Err(Error::run(
+                "charge neutrality: a non-orthogonal basis (overlap) takes Mulliken charges (transport::mulliken)",
+            ));
+        }
         let contour = fermi_sea_contour(e_f - opts.depth, e_f, opts.nodes_per_panel);
         if let Some((z, _)) = contour.iter().find(|(z, _)| z.im < opts.min_eta) {
             return Err(Error::run(format!(
@@ -301,7 +306,7 @@ pub fn neutralize_from(
 /// Damped Newton iteration for N(δ) = Z from δ = `initial`: `eval` gives N and the Jacobian ∂N_i/∂δ_j
 /// (row-major). Each step J⁻¹(Z − N) is scaled to at most `max_step` per shift and halved
 /// (up to 10 times) until it lowers ‖N − Z‖₂; the iteration stops when max |N_i − Z_i| < `tol`.
-fn damped_newton(
+pub(crate) fn damped_newton(
     initial: &[f64],
     target: &[f64],
     tol: f64,

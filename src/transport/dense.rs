@@ -124,6 +124,40 @@ pub fn hermitian_eigen(a: MatRef<'_, C64>, what: &str) -> Result<(Vec<f64>, CMat
     Ok((vals, e.U().to_owned()))
 }
 
+/// Eigenvalues (ascending) and eigenvectors C of the generalized Hermitian problem
+/// H c = E S c with S positive definite, normalized C† S C = 1, from the standard problem of
+/// S^{−1/2} H S^{−1/2} (S = U σ U†, S^{−1/2} = U σ^{−1/2} U†, C = S^{−1/2} V). An S that is not
+/// positive definite (orbitals too close, or a broken overlap table) is an error.
+pub fn generalized_hermitian_eigen(
+    h: MatRef<'_, C64>,
+    s: MatRef<'_, C64>,
+    what: &str,
+) -> Result<(Vec<f64>, CMat)> {
+    let n = h.nrows();
+    let (sig, u) = hermitian_eigen(s, what)?;
+    let smallest = sig.first().copied().unwrap_or(1.0);
+    if smallest.is_nan() || smallest <= 1e-10 {
+        return Err(Error::run(format!(
+            "{what}: the overlap matrix is not positive definite (smallest eigenvalue \
+             {smallest:.3e})"
+        )));
+    }
+    let w = Mat::from_fn(n, n, |i, j| u[(i, j)] * C64::new(sig[j].powf(-0.5), 0.0));
+    let inv_sqrt = &w * u.adjoint();
+    let a = &inv_sqrt * h * &inv_sqrt;
+    let (vals, v) = hermitian_eigen(a.as_ref(), what)?;
+    Ok((vals, &inv_sqrt * &v))
+}
+
+/// The eigenvalues of [`generalized_hermitian_eigen`].
+pub fn generalized_hermitian_eigenvalues(
+    h: MatRef<'_, C64>,
+    s: MatRef<'_, C64>,
+    what: &str,
+) -> Result<Vec<f64>> {
+    Ok(generalized_hermitian_eigen(h, s, what)?.0)
+}
+
 /// Eigenvalues of a Hermitian matrix, in descending order.
 pub fn hermitian_eigenvalues_desc(a: MatRef<'_, C64>, what: &str) -> Result<Vec<f64>> {
     let (mut v, _) = hermitian_eigen(a, what)?;

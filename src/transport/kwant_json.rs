@@ -85,6 +85,7 @@ pub fn parse_system_json(text: &str, path: &Path) -> Result<TransportProblem> {
         h_s,
         leads,
         kpoints,
+        overlap: None,
     };
     p.validate()
         .map_err(|e| Error::input(path, None, e.to_string()))?;
@@ -484,6 +485,7 @@ mod tests {
                     weight: 0.25,
                 },
             ],
+            overlap: None,
         }
     }
 

@@ -7,12 +7,12 @@
 //! ([`self_energy`]) and sweeps the block recursive Green's function ([`rgf`]) to the Caroli
 //! transmission T = Tr[Γ_L G Γ_R G†] and the eigenchannels τ_n = eig(t†t).
 //! [`kwant_json`] reads the Kwant reference format; [`tight_binding`] builds problems from atom
-//! positions with a model such as [`sutton`] (single s orbital) or [`slater_koster`] (spd,
-//! Au and Ag), and [`supercell`] does so for systems periodic across the transport axis
+//! positions with a model such as [`sutton`] (single s orbital), [`slater_koster`] (spd,
+//! Au and Ag, orthogonal) or [`dftb`] (spd, non-orthogonal, tabulated), and [`supercell`] does so for systems periodic across the transport axis
 //! (Fourier blocks H(R), Monkhorst–Pack k∥ meshes); [`lead_crystal`] finds a lead's stacking
 //! and principal layer from its atoms; [`band_filling`] gives a lead's Fermi energy,
 //! [`bulk_bands`] the bands and Fermi energy of the bulk crystal, [`charge_neutrality`] the
-//! on-site shifts that make each atom neutral; [`landauer`] turns T(E) into G and I(V); [`cli`]
+//! on-site shifts that make each atom neutral ([`mulliken`] in a non-orthogonal basis); [`landauer`] turns T(E) into G and I(V); [`cli`]
 //! is the `transport --hamiltonian` command.
 //!
 //! Snapshots (MD frames, data files): [`snapshot`] turns a structure and a transport deck into
@@ -28,6 +28,7 @@ pub mod charge_neutrality;
 pub mod cli;
 pub mod decimation;
 pub mod dense;
+pub mod dftb;
 pub mod farm;
 pub mod figures;
 pub mod inline;
@@ -36,6 +37,7 @@ pub mod landauer;
 pub mod lead_cache;
 pub mod lead_crystal;
 pub mod mode_matching;
+pub mod mulliken;
 pub mod problem;
 pub mod rgf;
 pub mod self_energy;

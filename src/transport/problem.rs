@@ -12,7 +12,17 @@
 //!
 //!   cell m shifted by m₁a₁ + m₂a₂ from cell 0; k_d is the Bloch phase per supercell vector a_d,
 //!   ψ(r + m₁a₁ + m₂a₂) = e^{i k·m} ψ(r). This is H(k) = Σ_R H(R) e^{ik·R} with H(R) = ⟨0|H|R⟩
-//!   (the Kwant `wraparound` convention; a one-direction problem has k₂ = 0, m₂ = 0).
+//!   (the Kwant `wraparound` convention; a one-direction problem has k₂ = 0, m₂ = 0);
+//! - a non-orthogonal basis adds the overlap blocks S_S, S00, S01 and S_V ([`Overlap`], same
+//!   shapes and conventions). At a real energy E every equation of the solver involves H only
+//!   through E·S − H, which equals E − H̃ with the energy-dependent Hermitian
+//!
+//!     H̃(E) = H − E (S − 1)   (blocks coupling different layers: H − E S),
+//!
+//!   so the orthogonal machinery (mode matching, decimation, RGF, the Caroli formula with
+//!   Γ = i(Σ − Σ†), Σ = (E S_V − V) g (E S_V − V)†) applies unchanged to H̃(E), as in the
+//!   non-orthogonal NEGF of DFTB+ or SIESTA/TranSIESTA (e.g. M. Brandbyge et al., Phys. Rev. B
+//!   65, 165401 (2002), Eq. (4): the coupling is z S − H).
 
 use super::dense::{CMat, C64};
 use crate::error::{Error, Result};
@@ -238,7 +248,16 @@ pub struct KPoint {
     pub weight: f64,
 }
 
-/// A two-terminal transport problem: H_S and two leads, optionally with a transverse k-mesh.
+/// The overlap matrices of a non-orthogonal basis, block for block as the Hamiltonian's: S_S,
+/// and per lead S00, S01 and S_V = ⟨S|layer 1⟩ in the fields `h00`, `h01`, `coupling`.
+#[derive(Clone, Debug)]
+pub struct Overlap {
+    pub s_s: FourierBlock,
+    pub leads: [Lead; 2],
+}
+
+/// A two-terminal transport problem: H_S and two leads, optionally with a transverse k-mesh
+/// and, for a non-orthogonal basis, the overlap.
 #[derive(Clone, Debug)]
 pub struct TransportProblem {
     /// Scattering-region Hamiltonian H_S (n_S × n_S), basis as the couplings use it.
@@ -247,6 +266,8 @@ pub struct TransportProblem {
     pub leads: [Lead; 2],
     /// Transverse k-points; empty when no direction is periodic.
     pub kpoints: Vec<KPoint>,
+    /// Overlap of a non-orthogonal basis; `None`: orthonormal orbitals.
+    pub overlap: Option<Box<Overlap>>,
 }
 
 /// The problem at one transverse k: H_S sparse, leads dense.
@@ -276,6 +297,7 @@ impl TransportProblem {
             h_s: FourierBlock::fixed_dense(h_s),
             leads: [lead(leads[0]), lead(leads[1])],
             kpoints: Vec::new(),
+            overlap: None,
         };
         p.validate()?;
         Ok(p)
@@ -336,6 +358,20 @@ impl TransportProblem {
                 }
             }
         }
+        if let Some(o) = &self.overlap {
+            let shape = |b: &FourierBlock| (b.nrows, b.ncols);
+            let same = shape(&o.s_s) == shape(&self.h_s)
+                && o.leads.iter().zip(&self.leads).all(|(s, h)| {
+                    shape(&s.h00) == shape(&h.h00)
+                        && shape(&s.h01) == shape(&h.h01)
+                        && shape(&s.coupling) == shape(&h.coupling)
+                });
+            if !same {
+                return Err(Error::run(
+                    "the overlap blocks do not have the shapes of the Hamiltonian blocks",
+                ));
+            }
+        }
         let any_k = self.h_s.depends_on_k()
             || self
                 .leads
@@ -355,13 +391,54 @@ impl TransportProblem {
         Ok(())
     }
 
-    /// True when every block is real (H(−k) = H(k)*: time reversal holds).
+    /// True when every block is real (H(−k) = H(k)*: time reversal holds), the overlap's
+    /// included.
     pub fn is_real(&self) -> bool {
-        self.h_s.is_real()
-            && self
-                .leads
-                .iter()
-                .all(|l| l.h00.is_real() && l.h01.is_real() && l.coupling.is_real())
+        let real = |h: &FourierBlock, leads: &[Lead; 2]| {
+            h.is_real()
+                && leads
+                    .iter()
+                    .all(|l| l.h00.is_real() && l.h01.is_real() && l.coupling.is_real())
+        };
+        real(&self.h_s, &self.leads) && self.overlap.as_ref().is_none_or(|o| real(&o.s_s, &o.leads))
+    }
+
+    /// The orthogonal problem with the same structure: H_S and V extended by the overlap's
+    /// entries (value −S), so that its pattern is that of E·S − H at any E. Used to slice S.
+    pub fn pattern_with_overlap(&self) -> TransportProblem {
+        let Some(o) = &self.overlap else {
+            return self.clone();
+        };
+        let join = |h: &FourierBlock, s: &FourierBlock| {
+            let mut terms = h.terms.clone();
+            for (m, t) in &s.terms {
+                match terms.iter_mut().find(|(mm, _)| mm == m) {
+                    Some((_, tt)) => tt
+                        .entries
+                        .extend(t.entries.iter().map(|e| (e.0, e.1, -e.2))),
+                    None => terms.push((*m, t.clone())),
+                }
+            }
+            FourierBlock {
+                nrows: h.nrows,
+                ncols: h.ncols,
+                terms,
+            }
+        };
+        let lead = |h: &Lead, s: &Lead| Lead {
+            h00: h.h00.clone(),
+            h01: h.h01.clone(),
+            coupling: join(&h.coupling, &s.coupling),
+        };
+        TransportProblem {
+            h_s: join(&self.h_s, &o.s_s),
+            leads: [
+                lead(&self.leads[0], &o.leads[0]),
+                lead(&self.leads[1], &o.leads[1]),
+            ],
+            kpoints: self.kpoints.clone(),
+            overlap: None,
+        }
     }
 
     /// All blocks evaluated at the Bloch phases k.

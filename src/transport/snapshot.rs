@@ -23,12 +23,14 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
-use super::band_filling::lead_fermi_energy_kmesh;
+use super::band_filling::lead_fermi_energy_overlap;
 use super::charge_neutrality::{
     neutral_lead_kmesh, neutralize, shifted, LeadNeutralityOptions, NeutralityOptions,
 };
 use super::dense::c64;
+use super::dftb::{self, Dftb, SkfTables};
 use super::lead_crystal::{lead_crystal, maps_onto_itself, match_translation, principal_layer};
+use super::mulliken::{neutralize_overlap, shifted_overlap};
 use super::problem::SparseMatrix;
 use super::problem::TransportProblem;
 use super::slater_koster::{SlaterKoster, ORBITALS};
@@ -37,7 +39,7 @@ use super::supercell::{
 };
 use super::sutton::SuttonSBand;
 use super::tight_binding::{Atom, TightBinding};
-use crate::deck::transport::{Fermi, LeadSelect, TransportDeck};
+use crate::deck::transport::{Fermi, LeadSelect, ModelDeck, TransportDeck};
 use crate::error::{Error, Result};
 use crate::io::h5md::H5mdReader;
 use crate::io::lammps_data::DataFile;
@@ -219,43 +221,32 @@ pub fn deck_model(
     types: &[u32],
 ) -> Result<DeckModel> {
     let m = &deck.model;
+    if m.style == "dftb" {
+        let file = m
+            .parameters
+            .as_ref()
+            .ok_or_else(|| Error::key(deck_path, "model.parameters", "missing"))?;
+        let tables = SkfTables::read(file)?;
+        check_species(deck_path, file, &tables.element, m, type_names, types)?;
+        let z = m.electrons_per_atom.unwrap_or(tables.valence_electrons());
+        let model = Dftb::with_cutoff(
+            tables,
+            m.cutoff.unwrap_or(dftb::DEFAULT_CUTOFF),
+            dftb::DEFAULT_TAPER,
+        )?;
+        return Ok(DeckModel {
+            model: Box::new(model),
+            electrons_per_atom: z,
+            orbitals: ORBITALS,
+        });
+    }
     if m.style == "spd" {
         let file = m
             .parameters
             .as_ref()
             .ok_or_else(|| Error::key(deck_path, "model.parameters", "missing"))?;
         let sk = SlaterKoster::read(file)?;
-        let names = m.species.as_deref().unwrap_or(type_names);
-        let mut present: Vec<u32> = types.to_vec();
-        present.sort_unstable();
-        present.dedup();
-        for t in present {
-            let name = names.get(t as usize).ok_or_else(|| {
-                Error::key(
-                    deck_path,
-                    "model.species",
-                    format!(
-                        "atom type {} has no element name (the structure names {} type(s)); give \
-                         species = [\"{}\", ...], one name per type",
-                        t + 1,
-                        names.len(),
-                        sk.params.element
-                    ),
-                )
-            })?;
-            if *name != sk.params.element {
-                return Err(Error::key(
-                    deck_path,
-                    "model.species",
-                    format!(
-                        "atom type {} is '{name}' but {} describes '{}' only",
-                        t + 1,
-                        file.display(),
-                        sk.params.element
-                    ),
-                ));
-            }
-        }
+        check_species(deck_path, file, &sk.params.element, m, type_names, types)?;
         let z = m.electrons_per_atom.unwrap_or(sk.params.valence_electrons);
         return Ok(DeckModel {
             model: Box::new(sk),
@@ -276,6 +267,50 @@ pub fn deck_model(
         electrons_per_atom: m.electrons_per_atom.unwrap_or(1.0),
         orbitals: 1,
     })
+}
+
+/// Every atom type present must be named `element`, the element of the parameter `file`
+/// (`model.species`, or else the structure's names `type_names`).
+fn check_species(
+    deck_path: &Path,
+    file: &Path,
+    element: &str,
+    m: &ModelDeck,
+    type_names: &[String],
+    types: &[u32],
+) -> Result<()> {
+    let names = m.species.as_deref().unwrap_or(type_names);
+    let mut present: Vec<u32> = types.to_vec();
+    present.sort_unstable();
+    present.dedup();
+    for t in present {
+        let name = names.get(t as usize).ok_or_else(|| {
+            Error::key(
+                deck_path,
+                "model.species",
+                format!(
+                    "atom type {} has no element name (the structure names {} type(s)); give \
+                         species = [\"{}\", ...], one name per type",
+                    t + 1,
+                    names.len(),
+                    element
+                ),
+            )
+        })?;
+        if *name != element {
+            return Err(Error::key(
+                deck_path,
+                "model.species",
+                format!(
+                    "atom type {} is '{name}' but {} describes '{}' only",
+                    t + 1,
+                    file.display(),
+                    element
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A lead region of a snapshot.
@@ -471,8 +506,14 @@ impl TransportSetup {
                 };
                 let lead = &setup.leads[0];
                 let blocks: Vec<_> = lead.at_points(&points);
+                let overlap = lead.overlap_at_points(&points);
                 let electrons = electrons_per_atom * lead.geometry.layer.len() as f64;
-                lead_fermi_energy_kmesh(&blocks, electrons, deck.energy.fermi_q_points)?
+                lead_fermi_energy_overlap(
+                    &blocks,
+                    overlap.as_deref(),
+                    electrons,
+                    deck.energy.fermi_q_points,
+                )?
             }
         };
         if deck.model.neutral() {
@@ -500,13 +541,12 @@ impl TransportSetup {
             .map(|i| orbitals * i..orbitals * (i + 1))
             .collect();
         let target = vec![valence; atoms.len()];
-        let r = neutralize(
-            &p,
-            &atoms,
-            &target,
-            self.fermi_ev,
-            &NeutralityOptions::default(),
-        )
+        let opts = NeutralityOptions::default();
+        let r = if p.overlap.is_some() {
+            neutralize_overlap(&p, &atoms, &target, self.fermi_ev, &opts)
+        } else {
+            neutralize(&p, &atoms, &target, self.fermi_ev, &opts)
+        }
         .map_err(|e| in_snapshot(e, snap))?;
         let (lo, hi) = min_max(&r.shifts);
         info!(
@@ -519,7 +559,12 @@ impl TransportSetup {
             r.iterations,
             t0.elapsed().as_secs_f64()
         );
-        Ok((shifted(&p, &atoms, &r.shifts), points))
+        let p = if p.overlap.is_some() {
+            shifted_overlap(&p, &atoms, &r.shifts)?
+        } else {
+            shifted(&p, &atoms, &r.shifts)
+        };
+        Ok((p, points))
     }
 
     /// Make both leads neutral at E_F (k-averaged over the mesh) and put the shifts into their
@@ -536,6 +581,13 @@ impl TransportSetup {
                 self.fermi_ev
             );
             return Ok(());
+        }
+        if self.leads.iter().any(|l| l.overlap.is_some()) {
+            return Err(Error::run(
+                "local charge neutrality of a non-orthogonal model needs bulk leads (periodic \
+                 along both transverse directions, fermi = \"auto\"); give neutrality = false \
+                 for wire leads",
+            ));
         }
         let t0 = std::time::Instant::now();
         for side in 0..2 {

@@ -1,8 +1,12 @@
 //! The Landauer solver: a frozen [`TransportProblem`] plus its slicing, evaluated per transverse
 //! k and per energy. Lead self-energies are recomputed per (E, k); H_S is cut into slices once
-//! per k.
+//! per k. With a non-orthogonal basis the overlap is sliced alongside, and at each energy the
+//! solver works on H̃(E) = H − E(S − 1) (see [`super::problem`]).
 
-use super::problem::{BlochPhases, LeadAtK, TransportProblem};
+use std::borrow::Cow;
+
+use super::dense::{c64, CMat};
+use super::problem::{BlochPhases, LeadAtK, SparseMatrix, TransportProblem};
 use super::rgf::{rgf_transmission, SlicedHamiltonian, Slicing, Transmission};
 use super::self_energy::{couple, lead_surface, LeadSurface, SelfEnergyMethod};
 use crate::error::Result;
@@ -23,6 +27,8 @@ pub struct KSolver<'a> {
     pub k: BlochPhases,
     sliced: SlicedHamiltonian,
     leads: [LeadAtK; 2],
+    /// The overlap's S_S slices and lead blocks at k (non-orthogonal basis only).
+    overlap: Option<(SlicedHamiltonian, [LeadAtK; 2])>,
 }
 
 /// k-averaged results at one energy: T and the channel counts are plain weighted averages.
@@ -38,7 +44,7 @@ impl Solver {
     /// Block RGF along the transport axis (slices found from the structure of H_S).
     pub fn new(problem: TransportProblem, method: SelfEnergyMethod) -> Result<Self> {
         problem.validate()?;
-        let slicing = Slicing::from_problem(&problem);
+        let slicing = Slicing::from_problem(&problem.pattern_with_overlap());
         Ok(Solver {
             problem,
             slicing,
@@ -71,11 +77,19 @@ impl Solver {
     pub fn at_k(&self, k: impl Into<BlochPhases>) -> Result<KSolver<'_>> {
         let k = k.into();
         let sliced = SlicedHamiltonian::at_k(&self.problem.h_s, k, &self.slicing)?;
+        let overlap = match &self.problem.overlap {
+            Some(o) => Some((
+                SlicedHamiltonian::at_k(&o.s_s, k, &self.slicing)?,
+                [o.leads[0].at_k(k), o.leads[1].at_k(k)],
+            )),
+            None => None,
+        };
         Ok(KSolver {
             solver: self,
             k,
             sliced,
             leads: [self.problem.leads[0].at_k(k), self.problem.leads[1].at_k(k)],
+            overlap,
         })
     }
 
@@ -118,7 +132,8 @@ impl KSolver<'_> {
     /// scattering regions that share these leads (e.g. the snapshots of an MD run).
     pub fn lead_surfaces(&self, energy: f64) -> Result<[LeadSurface; 2]> {
         let m = self.solver.method;
-        let (l, r) = (&self.leads[0], &self.leads[1]);
+        let leads = self.effective_leads(energy);
+        let (l, r) = (&leads[0], &leads[1]);
         let sl = lead_surface(&l.h00, &l.h01, energy, m)?;
         // Leads with identical layer blocks (a wire continued on both sides) share one surface.
         let sr = if l.h00 == r.h00 && l.h01 == r.h01 {
@@ -136,13 +151,87 @@ impl KSolver<'_> {
         energy: f64,
         surfaces: &[LeadSurface; 2],
     ) -> Result<Transmission> {
-        let cl = couple(&self.leads[0].coupling, &surfaces[0]);
-        let cr = couple(&self.leads[1].coupling, &surfaces[1]);
-        rgf_transmission(&self.sliced, &self.solver.slicing, energy, [&cl, &cr])
+        let leads = self.effective_leads(energy);
+        let cl = couple(&leads[0].coupling, &surfaces[0]);
+        let cr = couple(&leads[1].coupling, &surfaces[1]);
+        let sliced = match &self.overlap {
+            None => Cow::Borrowed(&self.sliced),
+            Some((s, _)) => Cow::Owned(effective_slices(&self.sliced, s, energy)),
+        };
+        rgf_transmission(&sliced, &self.solver.slicing, energy, [&cl, &cr])
+    }
+
+    /// The lead blocks entering the solver at `energy`: H00, H01, V as they are, or with an
+    /// overlap H00 − E(S00 − 1), H01 − E S01 and V − E S_V.
+    fn effective_leads(&self, energy: f64) -> Cow<'_, [LeadAtK; 2]> {
+        let Some((_, s)) = &self.overlap else {
+            return Cow::Borrowed(&self.leads);
+        };
+        let lead = |h: &LeadAtK, s: &LeadAtK| {
+            let mut coupling = h.coupling.clone();
+            coupling.entries.extend(
+                s.coupling
+                    .entries
+                    .iter()
+                    .map(|&(i, j, v)| (i, j, v * c64(-energy, 0.0))),
+            );
+            LeadAtK {
+                h00: shifted_by_overlap(&h.h00, &s.h00, energy, true),
+                h01: shifted_by_overlap(&h.h01, &s.h01, energy, false),
+                coupling: merged(coupling),
+            }
+        };
+        Cow::Owned([lead(&self.leads[0], &s[0]), lead(&self.leads[1], &s[1])])
     }
 
     /// The leads at this k.
     pub fn leads(&self) -> &[LeadAtK; 2] {
         &self.leads
     }
+}
+
+/// H − E(S − 1) (`diagonal`: a block on the diagonal of the full matrix) or H − E S.
+fn shifted_by_overlap(h: &CMat, s: &CMat, energy: f64, diagonal: bool) -> CMat {
+    CMat::from_fn(h.nrows(), h.ncols(), |i, j| {
+        let unit = if diagonal && i == j { 1.0 } else { 0.0 };
+        h[(i, j)] - (s[(i, j)] - c64(unit, 0.0)) * c64(energy, 0.0)
+    })
+}
+
+/// The slices of H̃(E) = H − E(S − 1).
+fn effective_slices(
+    h: &SlicedHamiltonian,
+    s: &SlicedHamiltonian,
+    energy: f64,
+) -> SlicedHamiltonian {
+    let off = |a: &[CMat], b: &[CMat]| -> Vec<CMat> {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| shifted_by_overlap(x, y, energy, false))
+            .collect()
+    };
+    SlicedHamiltonian {
+        diag: h
+            .diag
+            .iter()
+            .zip(&s.diag)
+            .map(|(x, y)| shifted_by_overlap(x, y, energy, true))
+            .collect(),
+        upper: off(&h.upper, &s.upper),
+        lower: off(&h.lower, &s.lower),
+    }
+}
+
+/// Entries sorted by (row, column) with duplicates summed.
+fn merged(mut m: SparseMatrix) -> SparseMatrix {
+    m.entries.sort_by_key(|e| (e.0, e.1));
+    let mut out: Vec<(usize, usize, super::dense::C64)> = Vec::with_capacity(m.entries.len());
+    for e in m.entries {
+        match out.last_mut() {
+            Some(last) if (last.0, last.1) == (e.0, e.1) => last.2 += e.2,
+            _ => out.push(e),
+        }
+    }
+    m.entries = out;
+    m
 }

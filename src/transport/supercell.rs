@@ -20,8 +20,10 @@
 //! kept point. With a complex H (e.g. a magnetic field) the full mesh is kept.
 
 use super::dense::{CMat, C64};
-use super::problem::{BlochPhases, FourierBlock, KPoint, Lead, SparseMatrix, TransportProblem};
-use super::tight_binding::{Atom, LeadGeometry, TightBinding};
+use super::problem::{
+    BlochPhases, FourierBlock, KPoint, Lead, Overlap, SparseMatrix, TransportProblem,
+};
+use super::tight_binding::{Atom, LeadGeometry, OverlapOf, TightBinding};
 use crate::error::{Error, Result};
 
 /// 3-vector helper shared by the transport geometry modules.
@@ -267,12 +269,14 @@ fn block(
 }
 
 /// A lead ready to attach: its principal layer (layer 1 atoms in the reference position, the
-/// period pointing away from S) and its blocks H00(k) = ⟨1|H|1⟩, H01(k) = ⟨1|H|2⟩.
+/// period pointing away from S) and its blocks H00(k) = ⟨1|H|1⟩, H01(k) = ⟨1|H|2⟩, with the
+/// overlap blocks (S00, S01) of a non-orthogonal model.
 #[derive(Clone, Debug)]
 pub struct LeadBlocks {
     pub geometry: LeadGeometry,
     pub h00: FourierBlock,
     pub h01: FourierBlock,
+    pub overlap: Option<[FourierBlock; 2]>,
 }
 
 impl LeadBlocks {
@@ -289,6 +293,17 @@ impl LeadBlocks {
                 )
             })
             .collect()
+    }
+
+    /// (S00(k), S01(k)) at each mesh point, `None` for an orthogonal model.
+    pub fn overlap_at_points(&self, points: &[MeshPoint]) -> Option<Vec<(CMat, CMat)>> {
+        let [s00, s01] = self.overlap.as_ref()?;
+        Some(
+            points
+                .iter()
+                .map(|p| (s00.dense_at_k(p.point.k), s01.dense_at_k(p.point.k)))
+                .collect(),
+        )
     }
 }
 
@@ -332,10 +347,20 @@ pub fn lead_blocks(
             model.cutoff()
         )));
     }
+    let overlap = if model.is_orthogonal() {
+        None
+    } else {
+        let s = OverlapOf(model);
+        Some([
+            block(&s, cell, &g.layer, &g.layer, true)?.finish(),
+            block(&s, cell, &g.layer, &layer2, false)?.finish(),
+        ])
+    };
     Ok(LeadBlocks {
         geometry: g.clone(),
         h00: block(model, cell, &g.layer, &g.layer, true)?.finish(),
         h01: block(model, cell, &g.layer, &layer2, false)?.finish(),
+        overlap,
     })
 }
 
@@ -417,6 +442,7 @@ pub fn build_supercell_problem(
     }
     let h_s = block(model, cell, scattering, scattering, true)?.finish();
     let mut out = Vec::new();
+    let mut overlap_leads = Vec::new();
     for (li, (lead, shift)) in leads.iter().enumerate() {
         let name = ["left", "right"][li];
         let layer1 = shifted(&lead.geometry.layer, *shift);
@@ -433,7 +459,27 @@ pub fn build_supercell_problem(
             h01: lead.h01.clone(),
             coupling: v,
         });
+        if model.is_orthogonal() {
+            continue;
+        }
+        let Some([s00, s01]) = &lead.overlap else {
+            return Err(Error::run(format!(
+                "{name} lead: blocks built without the overlap of a non-orthogonal model"
+            )));
+        };
+        overlap_leads.push(Lead {
+            h00: s00.clone(),
+            h01: s01.clone(),
+            coupling: block(&OverlapOf(model), cell, scattering, &layer1, false)?.finish(),
+        });
     }
+    let overlap = match (overlap_leads.pop(), overlap_leads.pop()) {
+        (Some(r), Some(l)) => Some(Box::new(Overlap {
+            s_s: block(&OverlapOf(model), cell, scattering, scattering, true)?.finish(),
+            leads: [l, r],
+        })),
+        _ => None,
+    };
     let right = out.pop();
     let left = out.pop();
     let (Some(left), Some(right)) = (left, right) else {
@@ -443,6 +489,7 @@ pub fn build_supercell_problem(
         h_s,
         leads: [left, right],
         kpoints: Vec::new(),
+        overlap,
     };
     let points = if cell.dim() == 0 {
         vec![MeshPoint {

@@ -3,11 +3,11 @@
 //! file): two apex atoms facing each other, one atom bridging two flat tops, or flat tops with
 //! the layer between them filled atom by atom; or (`--surface 111`) a filament grown atom by
 //! atom in the missing planes between two fcc(111) slabs. Optionally relaxed with an EAM
-//! potential (FIRE,
-//! the outer planes of each slab held at their lattice positions). Runs the `transport DECK`
-//! path: writes each structure as a LAMMPS data file and, per k-mesh, a transport deck (spd
-//! model, local charge neutrality k-averaged), builds the setup and the neutral problem, and
-//! appends one CSV row per configuration and mesh with G/G0 at E_F and nearby.
+//! potential (FIRE, the outer planes of each slab held at their lattice positions). Runs the
+//! `transport DECK` path: writes each structure as a LAMMPS data file and, per k-mesh, a
+//! transport deck (the orthogonal spd model or a DFTB `.skf` table, with local charge
+//! neutrality k-averaged unless --bare), builds the setup and the problem, and appends one CSV row per
+//! configuration and mesh with G/G0 at E_F and nearby.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -27,7 +27,9 @@ use nanocontact::transport::{SelfEnergyMethod, Solver};
 
 #[derive(Parser)]
 struct Args {
-    /// Slater–Koster parameter file (its element names the atoms).
+    /// Slater–Koster parameter file (its element names the atoms): an orthogonal spd `.toml`
+    /// or a non-orthogonal DFTB table `.skf` (Mulliken charges), made locally neutral unless
+    /// --bare.
     #[arg(long)]
     model: PathBuf,
     /// Element (as in the parameter file) and its mass (amu) for the data file.
@@ -102,6 +104,9 @@ struct Args {
     /// Skip local charge neutrality.
     #[arg(long)]
     bare: bool,
+    /// Truncation radius of a DFTB table (Å; default the model's).
+    #[arg(long)]
+    dftb_cutoff: Option<f64>,
     /// Folder for the data files and decks.
     #[arg(long)]
     work: PathBuf,
@@ -339,6 +344,7 @@ fn main() -> Result<()> {
     };
     std::fs::create_dir_all(&args.work).map_err(|e| Error::io(&args.work, e))?;
     let model = std::fs::canonicalize(&args.model).map_err(|e| Error::io(&args.model, e))?;
+    let dftb = model.extension().is_some_and(|e| e == "skf");
     let new_file = !args.out.exists();
     let mut out = std::fs::OpenOptions::new()
         .create(true)
@@ -418,9 +424,14 @@ fn main() -> Result<()> {
             let t1 = Instant::now();
             let deck = args.work.join(format!("{stem}_k{m}.toml"));
             let [[l0, l1], [r0, r1]] = c.lead_ranges;
+            let style = if dftb { "dftb" } else { "spd" };
+            let cutoff = args
+                .dftb_cutoff
+                .map(|c| format!("cutoff = {c}\n"))
+                .unwrap_or_default();
             let text = format!(
-                "[structure]\ndata = {:?}\nboundary = \"p p f\"\n[model]\nstyle = \"spd\"\n\
-                 parameters = {:?}\nspecies = [{:?}]\nneutrality = {}\n[leads]\naxis = \"z\"\n\
+                "[structure]\ndata = {:?}\nboundary = \"p p f\"\n[model]\nstyle = {style:?}\n\
+                 parameters = {:?}\nspecies = [{:?}]\nneutrality = {}\n{cutoff}[leads]\naxis = \"z\"\n\
                  left = {{ lo = {l0}, hi = {l1} }}\nright = {{ lo = {r0}, hi = {r1} }}\n\
                  [kpoints]\nmesh = [{m}, {m}]\n[energy]\nvalues = [-0.1, 0.0, 0.1]\n",
                 data.file_name()

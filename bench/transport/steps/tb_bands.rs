@@ -6,6 +6,8 @@
 //!
 //! d-projected DOS on an n³ Monkhorst–Pack mesh: each eigenstate |ψ_b(k)⟩ counts with its
 //! weight w = Σ_{d orbitals} |⟨d|ψ_b(k)⟩|²; centre ε_d = Σ w E / Σ w, width √(Σ w (E − ε_d)² / Σ w).
+//! A DFTB table (`.skf`, non-orthogonal) solves H c = E S c and uses the Mulliken weight
+//! w = Σ_d Re[c_d* (S c)_d] (R. S. Mulliken, J. Chem. Phys. 23, 1833 (1955)).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,15 +15,20 @@ use std::path::PathBuf;
 use clap::Parser;
 use nanocontact::error::{Error, Result};
 use nanocontact::transport::bulk_bands::{bulk_fermi_energy, BulkBands, Crystal};
-use nanocontact::transport::dense::hermitian_eigen;
+use nanocontact::transport::dense::{generalized_hermitian_eigen, hermitian_eigen, CMat};
+use nanocontact::transport::dftb::{Dftb, SkfTables};
 use nanocontact::transport::slater_koster::{SlaterKoster, ANGULAR_MOMENTUM};
 use nanocontact::transport::tight_binding::TightBinding;
 
 #[derive(Parser)]
 struct Args {
-    /// Slater–Koster parameter files.
+    /// Slater–Koster parameter files (`.toml`) or DFTB tables (`.skf`).
     #[arg(long, value_delimiter = ',')]
     models: Vec<PathBuf>,
+    /// fcc lattice constants (Å) of the `.skf` models, in their order (a `.toml` file gives
+    /// its own).
+    #[arg(long, value_delimiter = ',')]
+    lattice: Vec<f64>,
     /// Monkhorst–Pack mesh n (n³ points) for E_F and the d moments.
     #[arg(long, default_value_t = 24)]
     mesh: usize,
@@ -36,14 +43,33 @@ fn main() -> Result<()> {
     let mut out = std::fs::File::create(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let io = |e| Error::io(&args.out, e);
     writeln!(out, "element,quantity,value_eV").map_err(io)?;
+    let mut lattice = args.lattice.iter();
     for path in &args.models {
-        let model = SlaterKoster::read(path)?;
-        let p = &model.params;
-        let a = p.lattice_constant;
+        let (model, a, z, el): (Box<dyn TightBinding>, f64, f64, String) =
+            if path.extension().is_some_and(|e| e == "skf") {
+                let t = SkfTables::read(path)?;
+                let a = *lattice.next().ok_or_else(|| {
+                    Error::run(format!(
+                        "--lattice: no lattice constant for {}",
+                        path.display()
+                    ))
+                })?;
+                let (z, el) = (t.valence_electrons(), t.element.clone());
+                (Box::new(Dftb::new(t)?), a, z, el)
+            } else {
+                let m = SlaterKoster::read(path)?;
+                let p = m.params.clone();
+                (
+                    Box::new(m),
+                    p.lattice_constant,
+                    p.valence_electrons,
+                    p.element,
+                )
+            };
+        let model = model.as_ref();
         let crystal = Crystal::fcc(a, 0);
-        let e_f = bulk_fermi_energy(&model, &crystal, p.valence_electrons, args.mesh)?;
-        let bands = BulkBands::new(&model, &crystal);
-        let el = &p.element;
+        let e_f = bulk_fermi_energy(model, &crystal, z, args.mesh)?;
+        let bands = BulkBands::new(model, &crystal);
         let mut row = |q: &str, v: f64| writeln!(out, "{el},{q},{v:.4}").map_err(io);
         row("E_F", e_f)?;
         // High-symmetry points (2π/a units): Γ, X = (0,0,1), L = (½,½,½).
@@ -61,11 +87,22 @@ fn main() -> Result<()> {
         let (mut w0, mut w1, mut w2) = (0.0, 0.0, 0.0);
         let mut states = Vec::new();
         for k in crystal.monkhorst_pack(args.mesh) {
-            let (vals, vecs) = hermitian_eigen(bands.hamiltonian(k).as_ref(), "bands")?;
+            let h = bands.hamiltonian(k);
+            let (vals, vecs, svecs): (Vec<f64>, CMat, CMat) = match bands.overlap(k) {
+                None => {
+                    let (v, c) = hermitian_eigen(h.as_ref(), "bands")?;
+                    (v, c.clone(), c)
+                }
+                Some(s) => {
+                    let (v, c) = generalized_hermitian_eigen(h.as_ref(), s.as_ref(), "bands")?;
+                    let sc = &s * &c;
+                    (v, c, sc)
+                }
+            };
             for (s, &e) in vals.iter().enumerate() {
                 let w: f64 = (0..vals.len())
                     .filter(|&o| ANGULAR_MOMENTUM[o] == 2)
-                    .map(|o| vecs[(o, s)].norm_sqr())
+                    .map(|o| (vecs[(o, s)].conj() * svecs[(o, s)]).re)
                     .sum();
                 states.push((e, w));
             }

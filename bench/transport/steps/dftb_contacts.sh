@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The single-atom contacts and the (111) filament staircase with the non-orthogonal DFTB model
+# (README.md, "The non-orthogonal DFTB model"): the DFTB+ Slater-Koster tables of Kumawat and
+# Schatz (J. Phys. Chem. C 2025; "GS" sets), which are not part of this repository:
+#
+#   git clone https://github.com/RameshwarKumawat/dftb-slater-koster-parameters-for-mono-bimetallic-AgAu-clusters skf
+#   export NANOCONTACT_SKF_DIR=$PWD/skf/GSSK      # holds Ag-Ag-GS-SK.skf and Au-Au-GS-SK.skf
+#
+# Every structure is made locally charge neutral (Mulliken charges). Parts (run them side by
+# side on two cores):
+#   bands        results/dftb_bands.csv (bulk bands and E_F of both tables)
+#   contacts     results/dftb_contacts.csv (apex, bridge and (111) pyramid contacts)
+#   filament EL  results/dftb_EL_filament111.csv and its plot (EL = ag or au)
+# each with its .command.txt (SKF_DIR standing for the table folder).
+# Usage: bash bench/transport/steps/dftb_contacts.sh bands|contacts|filament EL [WORK_DIR]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+cd "$root"
+skf="${NANOCONTACT_SKF_DIR:?set NANOCONTACT_SKF_DIR to the folder of Ag-Ag-GS-SK.skf and Au-Au-GS-SK.skf (see the header of this script)}"
+for el in Ag Au; do
+    [ -f "$skf/$el-$el-GS-SK.skf" ] || { echo "no $skf/$el-$el-GS-SK.skf" >&2; exit 2; }
+done
+part="${1:?usage: dftb_contacts.sh bands|contacts|filament EL [WORK_DIR]}"
+only=""
+if [ "$part" = filament ]; then
+    only="${2:?filament needs the element: ag or au}"
+    work="${3:-/tmp/dftb_contacts}/$only"
+else
+    work="${2:-/tmp/dftb_contacts}/$part"
+fi
+mkdir -p "$work"
+res=bench/transport/steps/results
+cargo build --release -q --example transport_slab_contact --example tb_bands --bin nanocontact
+bin="${CARGO_TARGET_DIR:-target}/release"
+
+el_args() {
+    case "$1" in
+        ag) echo "--model $skf/Ag-Ag-GS-SK.skf --element Ag --mass 107.87 --relax eam:inputs/potentials/Ag_u3.eam" ;;
+        au) echo "--model $skf/Au-Au-GS-SK.skf --element Au --mass 196.97 --relax eam:inputs/potentials/Au_u3.eam" ;;
+    esac
+}
+
+case "$part" in
+bands)
+    # Bulk bands and Fermi levels of the two tables (fcc, the EAM lattice constants).
+    "$bin/examples/tb_bands" --models "$skf/Ag-Ag-GS-SK.skf,$skf/Au-Au-GS-SK.skf" \
+        --lattice 4.09,4.08 --out "$res/dftb_bands.csv"
+    echo "tb_bands --models SKF_DIR/Ag-Ag-GS-SK.skf,SKF_DIR/Au-Au-GS-SK.skf --lattice 4.09,4.08 --out $res/dftb_bands.csv" \
+        > "$res/dftb_bands.command.txt"
+    ;;
+contacts)
+    out="$res/dftb_contacts.csv"
+    rm -f "$out"
+    : > "$res/dftb_contacts.command.txt"
+    run() {
+        local line="$*"
+        printf 'transport_slab_contact %s --work WORK --out %s\n' "${line//$skf/SKF_DIR}" "$out" \
+            >> "$res/dftb_contacts.command.txt"
+        "$bin/examples/transport_slab_contact" "$@" --work "$work" --out "$out"
+    }
+    geo="--cells 2 --base 1 --slab-layers 3"
+    geo111="--surface 111 --nx 3 --ny 2 --missing 3 --slab-layers 3 --pyramids --neck 7"
+    # The geometries of the orthogonal model's runs (relaxed_contacts.sh, pyramids111): two
+    # apex atoms, one atom bridging two 4-atom tops, one atom between two (111) trimers; EAM
+    # relaxed, 2 x 2 k mesh, then the 4 x 4 mesh near the force-free separations.
+    # shellcheck disable=SC2046,SC2086
+    {
+        for d in -1.0 -0.6 -0.2 0; do run $(el_args ag) $geo --stretch "$d" --meshes 2; done
+        for d in -1.8 -1.4 -1.0; do run $(el_args au) $geo --stretch "$d" --meshes 2; done
+        for el in ag au; do
+            for d in -1.0 -0.6 -0.2; do run $(el_args $el) $geo --bridge --stretch "$d" --meshes 2; done
+            for d in -1.2 -0.8 -0.4 0; do run $(el_args $el) $geo111 --stretch "$d" --meshes 2; done
+        done
+        run $(el_args ag) $geo --stretch -0.6 --meshes 4
+        run $(el_args au) $geo --stretch -1.4 --meshes 4
+    }
+    ;;
+filament)
+    # The filament between (111) slabs grown atom by atom (as slab_steps.sh EL 111: lattice
+    # sites, 3 x 2 cell, 2 x 2 k mesh).
+    case "$only" in
+        ag) m="--model $skf/Ag-Ag-GS-SK.skf --element Ag --mass 107.87 --a 4.09" ;;
+        au) m="--model $skf/Au-Au-GS-SK.skf --element Au --mass 196.97 --a 4.08" ;;
+        *) echo "element must be ag or au, got '$only'" >&2; exit 2 ;;
+    esac
+    name="dftb_${only}_filament111"
+    f="$res/$name.csv"
+    rm -f "$f"
+    args="$m --surface 111 --nx 3 --ny 2 --missing 1 --slab-layers 3 --neck 0,1,2,3,4,5,6,7,8,9,10,11,12 --meshes 2"
+    title="$only: filament grown atom by atom between (111) slabs (DFTB, Mulliken-neutral, 3x2 cell, 2x2 k)"
+    # shellcheck disable=SC2086
+    "$bin/examples/transport_slab_contact" $args --work "$work" --out "$f"
+    cut -d, -f11,25,28,29,30 "$f" > "$res/${name}_G.csv"
+    "$bin/nanocontact" plot "$res/${name}_G.csv" --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma \
+        --points --title "$title" --out "$res/$name.png"
+    {
+        printf 'transport_slab_contact %s --work WORK --out %s\n' "${args//$skf/SKF_DIR}" "$f"
+        echo "cut -d, -f11,25,28,29,30 $f > $res/${name}_G.csv"
+        echo "nanocontact plot $res/${name}_G.csv --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma --points --title \"$title\" --out $res/$name.png"
+    } > "$res/$name.command.txt"
+    ;;
+*)
+    echo "part must be bands, contacts or filament, got '$part'" >&2
+    exit 2
+    ;;
+esac
