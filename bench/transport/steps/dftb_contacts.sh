@@ -88,7 +88,7 @@ filament)
     f="$res/$name.csv"
     rm -f "$f"
     args="$m --surface 111 --nx 3 --ny 2 --missing 1 --slab-layers 3 --neck 0,1,2,3,4,5,6,7,8,9,10,11,12 --meshes 2"
-    title="$only: filament grown atom by atom between (111) slabs (DFTB, Mulliken-neutral, 3x2 cell, 2x2 k)"
+    title="$only: (111) filament atom by atom (DFTB, Mulliken-neutral, 2x2 k)"
     # shellcheck disable=SC2086
     "$bin/examples/transport_slab_contact" $args --work "$work" --out "$f"
     cut -d, -f11,25,28,29,30 "$f" > "$res/${name}_G.csv"
