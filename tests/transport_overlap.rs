@@ -149,6 +149,17 @@ fn band_filling_solves_the_generalized_eigenproblem() {
     assert!((orth - want).abs() > 0.1);
 }
 
+/// Two Ag-like (111) slabs in a 2 × 1 rectangular cell (4 atoms per plane), one plane missing.
+fn gap() -> Gap111 {
+    Gap111 {
+        a: 4.09,
+        nx: 2,
+        ny: 1,
+        slab_planes: 2,
+        missing: 1,
+    }
+}
+
 fn scratch(name: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&d);
@@ -224,13 +235,7 @@ fn write_deck(dir: &Path, table: &Path, c: &SlabContact, energy_lines: &str) -> 
 /// nothing couples and T = 0; one atom in the hollows of both surfaces conducts.
 #[test]
 fn dftb_tables_through_the_deck_give_integer_transmission_of_the_perfect_crystal() {
-    let g = Gap111 {
-        a: 4.09,
-        nx: 2,
-        ny: 1,
-        slab_planes: 2,
-        missing: 1,
-    };
+    let g = gap();
     let sites = g.filament_sites().unwrap();
     let mut t = Vec::new();
     for n in [sites.len(), 0, 1] {
@@ -275,13 +280,7 @@ fn dftb_tables_through_the_deck_give_integer_transmission_of_the_perfect_crystal
 fn mulliken_charges_of_the_perfect_crystal_are_neutral_at_its_fermi_level() {
     use nanocontact::transport::charge_neutrality::NeutralityOptions;
     use nanocontact::transport::mulliken::OverlapSea;
-    let g = Gap111 {
-        a: 4.09,
-        nx: 2,
-        ny: 1,
-        slab_planes: 2,
-        missing: 1,
-    };
+    let g = gap();
     let sites = g.filament_sites().unwrap();
     let dir = scratch("dftb_mulliken_bulk");
     let table = write_table(&dir);
@@ -317,6 +316,9 @@ fn mulliken_charges_of_the_perfect_crystal_are_neutral_at_its_fermi_level() {
         .unwrap()
         .0;
     let off = |q: &[f64]| q.iter().map(|x| (x - 11.0).abs()).fold(0.0, f64::max);
-    assert!(off(&before) > 1e-2, "the bare contact is neutral already: {before:?}");
+    assert!(
+        off(&before) > 1e-2,
+        "the bare contact is neutral already: {before:?}"
+    );
     assert!(off(&after) < 2e-4, "neutral problem: {after:?}");
 }

@@ -353,7 +353,7 @@ impl TransportDeck {
                 "only the dftb model takes a cutoff".into(),
             ));
         }
-        if m.style == "dftb" {
+        if m.style != "sutton" {
             for (key, v) in [("r_on", m.r_on), ("r_off", m.r_off)] {
                 if v.is_some() {
                     return Err(bad(
@@ -384,15 +384,6 @@ impl TransportDeck {
                          parameter file, e.g. inputs/tb/au_spd.toml)"
                             .into(),
                     ));
-                }
-                for (key, v) in [("r_on", m.r_on), ("r_off", m.r_off)] {
-                    if v.is_some() {
-                        return Err(bad(
-                            "model",
-                            key,
-                            "only the sutton model takes r_on and r_off".into(),
-                        ));
-                    }
                 }
             }
             "dftb" => {

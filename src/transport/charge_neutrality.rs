@@ -278,19 +278,7 @@ pub fn neutralize_from(
             initial.len()
         )));
     }
-    if atoms.len() != target.len() {
-        return Err(Error::run(format!(
-            "charge neutrality: {} atoms but {} target charges",
-            atoms.len(),
-            target.len()
-        )));
-    }
-    let n = problem.n_s();
-    if atoms.iter().any(|r| r.end > n || r.start >= r.end) {
-        return Err(Error::run(
-            "charge neutrality: an atom's orbital range is empty or outside S",
-        ));
-    }
+    check_atoms(atoms, target, problem.n_s(), "charge neutrality")?;
     let sea = FermiSea::new(problem, e_f, opts)?;
     damped_newton(
         initial,
@@ -301,6 +289,29 @@ pub fn neutralize_from(
         "charge neutrality",
         |d| sea.charges(atoms, d),
     )
+}
+
+/// Check that there is one target charge per atom and that every atom's orbital range is a
+/// non-empty part of the `n_s` orbitals of S (`what` labels the errors).
+pub(crate) fn check_atoms(
+    atoms: &[Range<usize>],
+    target: &[f64],
+    n_s: usize,
+    what: &str,
+) -> Result<()> {
+    if atoms.len() != target.len() {
+        return Err(Error::run(format!(
+            "{what}: {} atoms but {} target charges",
+            atoms.len(),
+            target.len()
+        )));
+    }
+    if atoms.iter().any(|r| r.end > n_s || r.start >= r.end) {
+        return Err(Error::run(format!(
+            "{what}: an atom's orbital range is empty or outside S"
+        )));
+    }
+    Ok(())
 }
 
 /// Damped Newton iteration for N(δ) = Z from δ = `initial`: `eval` gives N and the Jacobian ∂N_i/∂δ_j

@@ -37,7 +37,7 @@
 use std::path::{Path, PathBuf};
 
 use super::dense::{c64, CMat};
-use super::slater_koster::{sk_block, BondIntegrals, ORBITALS};
+use super::slater_koster::{sk_block, tail, BondIntegrals, ORBITALS};
 use super::tight_binding::TightBinding;
 use crate::error::{Error, Result};
 use crate::units::{BOHR_ANGSTROM, HARTREE_EV};
@@ -268,14 +268,7 @@ impl Dftb {
 
     /// The smooth truncation factor c(R).
     fn truncation(&self, r: f64) -> f64 {
-        let x = (r - self.cutoff + self.taper) / self.taper;
-        if x <= 0.0 {
-            1.0
-        } else if x >= 1.0 {
-            0.0
-        } else {
-            1.0 - x * x * x * (10.0 - 15.0 * x + 6.0 * x * x)
-        }
+        tail((r - self.cutoff + self.taper) / self.taper)
     }
 
     fn block(&self, table: &[[f64; 10]], bond: [f64; 3]) -> Option<CMat> {

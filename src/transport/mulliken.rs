@@ -22,7 +22,9 @@
 
 use std::ops::Range;
 
-use super::charge_neutrality::{damped_newton, fermi_sea_contour, Neutrality, NeutralityOptions};
+use super::charge_neutrality::{
+    check_atoms, damped_newton, fermi_sea_contour, Neutrality, NeutralityOptions,
+};
 use super::dense::{c64, max_abs, CMat, Lu, C64};
 use super::problem::{FourierBlock, SparseMatrix, TransportProblem};
 use crate::error::{Error, Result};
@@ -267,21 +269,7 @@ pub fn neutralize_overlap(
     e_f: f64,
     opts: &NeutralityOptions,
 ) -> Result<Neutrality> {
-    if atoms.len() != target.len() {
-        return Err(Error::run(format!(
-            "Mulliken neutrality: {} atoms but {} target charges",
-            atoms.len(),
-            target.len()
-        )));
-    }
-    if atoms
-        .iter()
-        .any(|r| r.end > problem.n_s() || r.start >= r.end)
-    {
-        return Err(Error::run(
-            "Mulliken neutrality: an atom's orbital range is empty or outside S",
-        ));
-    }
+    check_atoms(atoms, target, problem.n_s(), "Mulliken neutrality")?;
     let sea = OverlapSea::new(problem, e_f, opts)?;
     damped_newton(
         &vec![0.0; atoms.len()],

@@ -197,7 +197,7 @@ pub fn sk_block(u: [f64; 3], v: &BondIntegrals) -> [[f64; ORBITALS]; ORBITALS] {
 }
 
 /// The quintic tail t(x): 1 for x ≤ 0, 0 for x ≥ 1, 1 − 10x³ + 15x⁴ − 6x⁵ between.
-fn tail(x: f64) -> f64 {
+pub(crate) fn tail(x: f64) -> f64 {
     if x <= 0.0 {
         1.0
     } else if x >= 1.0 {
