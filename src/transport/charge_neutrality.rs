@@ -43,6 +43,7 @@ use std::ops::Range;
 
 use super::decimation::lead_surface_decimation;
 use super::dense::{c64, hermitian_eigen, CMat, Lu, C64};
+use super::mulliken::{shifted_overlap, OverlapSea};
 use super::problem::{SparseMatrix, TransportProblem};
 use super::self_energy::couple;
 use crate::error::{Error, Result};
@@ -251,7 +252,8 @@ impl FermiSea {
 }
 
 /// Shifts δ_i that make N_i = `target[i]` for the atoms (orbital ranges of S) at Fermi energy
-/// `e_f`, by Newton's method from δ = 0.
+/// `e_f`, by Newton's method from δ = 0 (Mulliken charges, [`super::mulliken`], where the
+/// problem has an overlap).
 pub fn neutralize(
     problem: &TransportProblem,
     atoms: &[Range<usize>],
@@ -279,6 +281,18 @@ pub fn neutralize_from(
         )));
     }
     check_atoms(atoms, target, problem.n_s(), "charge neutrality")?;
+    if problem.overlap.is_some() {
+        let sea = OverlapSea::new(problem, e_f, opts)?;
+        return damped_newton(
+            initial,
+            target,
+            opts.tol,
+            opts.max_iter,
+            opts.max_step,
+            "Mulliken neutrality",
+            |d| sea.charges(atoms, d),
+        );
+    }
     let sea = FermiSea::new(problem, e_f, opts)?;
     damped_newton(
         initial,
@@ -317,7 +331,7 @@ pub(crate) fn check_atoms(
 /// Damped Newton iteration for N(δ) = Z from δ = `initial`: `eval` gives N and the Jacobian ∂N_i/∂δ_j
 /// (row-major). Each step J⁻¹(Z − N) is scaled to at most `max_step` per shift and halved
 /// (up to 10 times) until it lowers ‖N − Z‖₂; the iteration stops when max |N_i − Z_i| < `tol`.
-pub(crate) fn damped_newton(
+fn damped_newton(
     initial: &[f64],
     target: &[f64],
     tol: f64,
@@ -388,12 +402,16 @@ pub(crate) fn damped_newton(
     )))
 }
 
-/// The problem with δ_i added to the on-site energies of atom i of S.
+/// The problem with δ_i added to the on-site energies of atom i of S (with an overlap: the
+/// shifts of [`super::mulliken::shifted_overlap`]).
 pub fn shifted(
     problem: &TransportProblem,
     atoms: &[Range<usize>],
     shifts: &[f64],
 ) -> TransportProblem {
+    if let Some(ov) = &problem.overlap {
+        return shifted_overlap(problem, ov, atoms, shifts);
+    }
     let mut p = problem.clone();
     let mut d = SparseMatrix::zeros(p.h_s.nrows, p.h_s.ncols);
     for (r, &s) in atoms.iter().zip(shifts) {

@@ -16,17 +16,16 @@
 //!   N_i = 2 Σ_{μ∈i} Re[(ρ S)_μμ] = 2 Σ_{μ∈i} Re[Σ_{ν∈S} ρ_μν S_νμ + Σ_{λ∈lead} ρ_μλ S_λμ],
 //!
 //! the Mulliken gross population (R. S. Mulliken, J. Chem. Phys. 23, 1833 (1955)), k-averaged
-//! over the mesh. Newton's method uses the response of the orthogonalised problem,
+//! over the mesh. [`super::charge_neutrality::neutralize`] and `shifted` take this path for a
+//! problem with an overlap. Newton's method uses the response of the orthogonalised problem,
 //! ∂N_i/∂δ_j ≈ −(2/π) Im ∫ Σ_{μ∈i, ν∈j} (G S)_μν (G S)_νμ dz, exact for S = 1 and a descent
 //! direction for small overlaps; each step is damped until the charge error falls.
 
 use std::ops::Range;
 
-use super::charge_neutrality::{
-    check_atoms, damped_newton, fermi_sea_contour, Neutrality, NeutralityOptions,
-};
+use super::charge_neutrality::{fermi_sea_contour, NeutralityOptions};
 use super::dense::{c64, max_abs, CMat, Lu, C64};
-use super::problem::{FourierBlock, SparseMatrix, TransportProblem};
+use super::problem::{FourierBlock, Overlap, SparseMatrix, TransportProblem};
 use crate::error::{Error, Result};
 
 /// Largest number of decimation steps.
@@ -260,40 +259,14 @@ impl OverlapSea {
     }
 }
 
-/// Shifts δ_i that give the atoms (orbital ranges of S) the Mulliken charges `target` at E_F,
-/// by damped Newton from δ = 0.
-pub fn neutralize_overlap(
-    problem: &TransportProblem,
-    atoms: &[Range<usize>],
-    target: &[f64],
-    e_f: f64,
-    opts: &NeutralityOptions,
-) -> Result<Neutrality> {
-    check_atoms(atoms, target, problem.n_s(), "Mulliken neutrality")?;
-    let sea = OverlapSea::new(problem, e_f, opts)?;
-    damped_newton(
-        &vec![0.0; atoms.len()],
-        target,
-        opts.tol,
-        opts.max_iter,
-        opts.max_step,
-        "Mulliken neutrality",
-        |d| sea.charges(atoms, d),
-    )
-}
-
 /// The problem with the shifts applied: H_S += ½ S_S (δ_i + δ_j) term by term of the Fourier
 /// blocks, V += ½ δ_i S_V (lead atoms unshifted).
 pub fn shifted_overlap(
     problem: &TransportProblem,
+    ov: &Overlap,
     atoms: &[Range<usize>],
     shifts: &[f64],
-) -> Result<TransportProblem> {
-    let Some(ov) = &problem.overlap else {
-        return Err(Error::run(
-            "Mulliken neutrality: the problem has no overlap",
-        ));
-    };
+) -> TransportProblem {
     let mut d = vec![0.0; problem.n_s()];
     for (r, &s) in atoms.iter().zip(shifts) {
         for o in r.clone() {
@@ -328,5 +301,5 @@ pub fn shifted_overlap(
             &|_| 0.0,
         );
     }
-    Ok(p)
+    p
 }

@@ -30,7 +30,6 @@ use super::charge_neutrality::{
 use super::dense::c64;
 use super::dftb::{self, Dftb, SkfTables};
 use super::lead_crystal::{lead_crystal, maps_onto_itself, match_translation, principal_layer};
-use super::mulliken::{neutralize_overlap, shifted_overlap};
 use super::problem::SparseMatrix;
 use super::problem::TransportProblem;
 use super::slater_koster::{SlaterKoster, ORBITALS};
@@ -542,12 +541,8 @@ impl TransportSetup {
             .collect();
         let target = vec![valence; atoms.len()];
         let opts = NeutralityOptions::default();
-        let r = if p.overlap.is_some() {
-            neutralize_overlap(&p, &atoms, &target, self.fermi_ev, &opts)
-        } else {
-            neutralize(&p, &atoms, &target, self.fermi_ev, &opts)
-        }
-        .map_err(|e| in_snapshot(e, snap))?;
+        let r = neutralize(&p, &atoms, &target, self.fermi_ev, &opts)
+            .map_err(|e| in_snapshot(e, snap))?;
         let (lo, hi) = min_max(&r.shifts);
         info!(
             "frame {}: {} atoms neutral at E_F = {:.4} eV over {} k-point(s) in {} Newton \
@@ -559,12 +554,7 @@ impl TransportSetup {
             r.iterations,
             t0.elapsed().as_secs_f64()
         );
-        let p = if p.overlap.is_some() {
-            shifted_overlap(&p, &atoms, &r.shifts)?
-        } else {
-            shifted(&p, &atoms, &r.shifts)
-        };
-        Ok((p, points))
+        Ok((shifted(&p, &atoms, &r.shifts), points))
     }
 
     /// Make both leads neutral at E_F (k-averaged over the mesh) and put the shifts into their
