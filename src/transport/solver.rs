@@ -132,14 +132,13 @@ impl KSolver<'_> {
     /// scattering regions that share these leads (e.g. the snapshots of an MD run).
     pub fn lead_surfaces(&self, energy: f64) -> Result<[LeadSurface; 2]> {
         let m = self.solver.method;
-        let leads = self.effective_leads(energy);
-        let (l, r) = (&leads[0], &leads[1]);
-        let sl = lead_surface(&l.h00, &l.h01, energy, m)?;
+        let [(l00, l01), (r00, r01)] = [0, 1].map(|li| self.layer_blocks(li, energy));
+        let sl = lead_surface(&l00, &l01, energy, m)?;
         // Leads with identical layer blocks (a wire continued on both sides) share one surface.
-        let sr = if l.h00 == r.h00 && l.h01 == r.h01 {
+        let sr = if l00 == r00 && l01 == r01 {
             sl.clone()
         } else {
-            lead_surface(&r.h00, &r.h01, energy, m)?
+            lead_surface(&r00, &r01, energy, m)?
         };
         Ok([sl, sr])
     }
@@ -151,9 +150,8 @@ impl KSolver<'_> {
         energy: f64,
         surfaces: &[LeadSurface; 2],
     ) -> Result<Transmission> {
-        let leads = self.effective_leads(energy);
-        let cl = couple(&leads[0].coupling, &surfaces[0]);
-        let cr = couple(&leads[1].coupling, &surfaces[1]);
+        let cl = couple(&self.coupling(0, energy), &surfaces[0]);
+        let cr = couple(&self.coupling(1, energy), &surfaces[1]);
         let sliced = match &self.overlap {
             None => Cow::Borrowed(&self.sliced),
             Some((s, _)) => Cow::Owned(effective_slices(&self.sliced, s, energy)),
@@ -161,27 +159,34 @@ impl KSolver<'_> {
         rgf_transmission(&sliced, &self.solver.slicing, energy, [&cl, &cr])
     }
 
-    /// The lead blocks entering the solver at `energy`: H00, H01, V as they are, or with an
-    /// overlap H00 − E(S00 − 1), H01 − E S01 and V − E S_V.
-    fn effective_leads(&self, energy: f64) -> Cow<'_, [LeadAtK; 2]> {
+    /// Lead `li`'s layer blocks entering the solver at `energy`: H00 and H01 as they are, or
+    /// with an overlap H00 − E(S00 − 1) and H01 − E S01.
+    fn layer_blocks(&self, li: usize, energy: f64) -> (Cow<'_, CMat>, Cow<'_, CMat>) {
+        let h = &self.leads[li];
+        match &self.overlap {
+            None => (Cow::Borrowed(&h.h00), Cow::Borrowed(&h.h01)),
+            Some((_, s)) => (
+                Cow::Owned(shifted_by_overlap(&h.h00, &s[li].h00, energy, true)),
+                Cow::Owned(shifted_by_overlap(&h.h01, &s[li].h01, energy, false)),
+            ),
+        }
+    }
+
+    /// Lead `li`'s coupling to S at `energy`: V, or with an overlap V − E S_V.
+    fn coupling(&self, li: usize, energy: f64) -> Cow<'_, SparseMatrix> {
+        let h = &self.leads[li].coupling;
         let Some((_, s)) = &self.overlap else {
-            return Cow::Borrowed(&self.leads);
+            return Cow::Borrowed(h);
         };
-        let lead = |h: &LeadAtK, s: &LeadAtK| {
-            let mut coupling = h.coupling.clone();
-            coupling.entries.extend(
-                s.coupling
-                    .entries
-                    .iter()
-                    .map(|&(i, j, v)| (i, j, v * c64(-energy, 0.0))),
-            );
-            LeadAtK {
-                h00: shifted_by_overlap(&h.h00, &s.h00, energy, true),
-                h01: shifted_by_overlap(&h.h01, &s.h01, energy, false),
-                coupling: merged(coupling),
-            }
-        };
-        Cow::Owned([lead(&self.leads[0], &s[0]), lead(&self.leads[1], &s[1])])
+        let mut v = h.clone();
+        v.entries.extend(
+            s[li]
+                .coupling
+                .entries
+                .iter()
+                .map(|&(i, j, x)| (i, j, x * c64(-energy, 0.0))),
+        );
+        Cow::Owned(merged(v))
     }
 
     /// The leads at this k.
