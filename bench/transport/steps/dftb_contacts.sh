@@ -76,6 +76,7 @@ contacts)
         run $(el_args au) $geo --stretch -1.4 --meshes 4
         run $(el_args ag) $geo --stretch -0.6 --meshes 6
         run $(el_args ag) $geo111 --stretch -0.4 --meshes 4
+        run $(el_args au) $geo111 --stretch -0.8 --meshes 4
     }
     ;;
 filament)
