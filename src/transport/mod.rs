@@ -12,7 +12,8 @@
 //! (Fourier blocks H(R), Monkhorst–Pack k∥ meshes); [`lead_crystal`] finds a lead's stacking
 //! and principal layer from its atoms; [`band_filling`] gives a lead's Fermi energy,
 //! [`bulk_bands`] the bands and Fermi energy of the bulk crystal, [`charge_neutrality`] the
-//! on-site shifts that make each atom neutral ([`mulliken`] in a non-orthogonal basis); [`landauer`] turns T(E) into G and I(V); [`cli`]
+//! on-site shifts that make each atom neutral ([`mulliken`] in a non-orthogonal basis); [`model_file`] reads a model by its file's extension; [`landauer`] turns T(E) into G and
+//! I(V); [`cli`]
 //! is the `transport --hamiltonian` command.
 //!
 //! Snapshots (MD frames, data files): [`snapshot`] turns a structure and a transport deck into
@@ -37,6 +38,7 @@ pub mod landauer;
 pub mod lead_cache;
 pub mod lead_crystal;
 pub mod mode_matching;
+pub mod model_file;
 pub mod mulliken;
 pub mod problem;
 pub mod rgf;

@@ -6,25 +6,24 @@
 //! Models: an orthogonal Slater–Koster `.toml` or a DFTB table `.skf`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use nanocontact::error::{Error, Result};
 use nanocontact::transport::band_filling::lead_fermi_energy_overlap;
-use nanocontact::transport::dftb::{Dftb, SkfTables};
-use nanocontact::transport::slater_koster::SlaterKoster;
-use nanocontact::transport::tight_binding::{build_problem, Atom, LeadGeometry, TightBinding};
+use nanocontact::transport::model_file::{read_model_file, ModelFile};
+use nanocontact::transport::tight_binding::{build_problem, Atom, LeadGeometry};
 use nanocontact::transport::{SelfEnergyMethod, Solver};
 
 #[derive(Parser)]
 struct Args {
-    /// Model file: `.toml` (orthogonal spd) or `.skf` (DFTB).
-    #[arg(long)]
-    model: PathBuf,
+    /// Model files: `.toml` (orthogonal spd) or `.skf` (DFTB).
+    #[arg(long, value_delimiter = ',')]
+    models: Vec<PathBuf>,
     /// Interatomic distances (Å).
     #[arg(long, value_delimiter = ',', default_value = "2.5,2.6,2.75,2.9")]
     spacings: Vec<f64>,
-    /// Output CSV (appended; header when new).
+    /// Output CSV: one row per model and spacing.
     #[arg(long)]
     out: PathBuf,
 }
@@ -32,32 +31,27 @@ struct Args {
 fn main() -> Result<()> {
     env_logger::init();
     let args = Args::parse();
-    let (model, z, el): (Box<dyn TightBinding>, f64, String) =
-        if args.model.extension().is_some_and(|e| e == "skf") {
-            let t = SkfTables::read(&args.model)?;
-            let (z, el) = (t.valence_electrons(), t.element.clone());
-            (Box::new(Dftb::new(t)?), z, el)
-        } else {
-            let m = SlaterKoster::read(&args.model)?;
-            let (z, el) = (m.params.valence_electrons, m.params.element.clone());
-            (Box::new(m), z, el)
-        };
-    let kind = if model.is_orthogonal() { "spd" } else { "dftb" };
-    let new = !args.out.exists();
-    let mut out = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&args.out)
-        .map_err(|e| Error::io(&args.out, e))?;
+    let mut out = std::fs::File::create(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let io = |e| Error::io(&args.out, e);
-    if new {
-        writeln!(out, "element,model,spacing_A,E_F_eV,G_G0,open_channels").map_err(io)?;
+    writeln!(out, "element,model,spacing_A,E_F_eV,G_G0,open_channels").map_err(io)?;
+    for path in &args.models {
+        let m = read_model_file(path)?;
+        chains(&mut out, &args.out, &m, &args.spacings)?;
     }
+    Ok(())
+}
+
+/// Append the rows of one model's chains to `out`.
+fn chains(out: &mut std::fs::File, out_path: &Path, m: &ModelFile, spacings: &[f64]) -> Result<()> {
+    let model = m.model.as_ref();
+    let (z, el) = (m.valence_electrons, &m.element);
+    let kind = if model.is_orthogonal() { "spd" } else { "dftb" };
+    let io = |e| Error::io(out_path, e);
     let atom = |z: f64| Atom {
         species: 0,
         pos: [0.0, 0.0, z],
     };
-    for &d in &args.spacings {
+    for &d in spacings {
         // A principal layer of as many atoms as the model's range needs.
         let per_layer = (model.cutoff() / d).floor() as usize + 1;
         let len = per_layer as f64 * d;
@@ -71,7 +65,7 @@ fn main() -> Result<()> {
             period: [0.0, 0.0, len],
         };
         let s: Vec<Atom> = (0..per_layer).map(|i| atom(i as f64 * d)).collect();
-        let p = build_problem(model.as_ref(), &s, [&left, &right])?;
+        let p = build_problem(model, &s, [&left, &right])?;
         let l = &p.leads[1];
         let blocks = [(l.h00.dense_at_k(0.0), l.h01.dense_at_k(0.0), 1.0)];
         let overlap = p.overlap.as_ref().map(|o| {

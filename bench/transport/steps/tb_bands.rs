@@ -16,9 +16,8 @@ use clap::Parser;
 use nanocontact::error::{Error, Result};
 use nanocontact::transport::bulk_bands::{bulk_fermi_energy, BulkBands, Crystal};
 use nanocontact::transport::dense::{generalized_hermitian_eigen, hermitian_eigen, CMat};
-use nanocontact::transport::dftb::{Dftb, SkfTables};
-use nanocontact::transport::slater_koster::{SlaterKoster, ANGULAR_MOMENTUM};
-use nanocontact::transport::tight_binding::TightBinding;
+use nanocontact::transport::model_file::read_model_file;
+use nanocontact::transport::slater_koster::ANGULAR_MOMENTUM;
 
 #[derive(Parser)]
 struct Args {
@@ -45,28 +44,18 @@ fn main() -> Result<()> {
     writeln!(out, "element,quantity,value_eV").map_err(io)?;
     let mut lattice = args.lattice.iter();
     for path in &args.models {
-        let (model, a, z, el): (Box<dyn TightBinding>, f64, f64, String) =
-            if path.extension().is_some_and(|e| e == "skf") {
-                let t = SkfTables::read(path)?;
-                let a = *lattice.next().ok_or_else(|| {
-                    Error::run(format!(
-                        "--lattice: no lattice constant for {}",
-                        path.display()
-                    ))
-                })?;
-                let (z, el) = (t.valence_electrons(), t.element.clone());
-                (Box::new(Dftb::new(t)?), a, z, el)
-            } else {
-                let m = SlaterKoster::read(path)?;
-                let p = m.params.clone();
-                (
-                    Box::new(m),
-                    p.lattice_constant,
-                    p.valence_electrons,
-                    p.element,
-                )
-            };
-        let model = model.as_ref();
+        let m = read_model_file(path)?;
+        let a = match m.lattice_constant {
+            Some(a) => a,
+            None => *lattice.next().ok_or_else(|| {
+                Error::run(format!(
+                    "--lattice: no lattice constant for {}",
+                    path.display()
+                ))
+            })?,
+        };
+        let (z, el) = (m.valence_electrons, m.element);
+        let model = m.model.as_ref();
         let crystal = Crystal::fcc(a, 0);
         let e_f = bulk_fermi_energy(model, &crystal, z, args.mesh)?;
         let bands = BulkBands::new(model, &crystal);
