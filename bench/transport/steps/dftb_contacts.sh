@@ -11,23 +11,34 @@
 #   bands        results/dftb_bands.csv (bulk bands and E_F of both tables)
 #   contacts     results/dftb_contacts.csv (apex, bridge and (111) pyramid contacts)
 #   filament EL  results/dftb_EL_filament111.csv and its plot (EL = ag or au)
+#   forcefree    results/dftb_forcefree.csv (the force-free apex and (111) contacts, 2 x 2 k)
+#   truncation   results/dftb_truncation.csv (the same with the tables cut at 7.0 A instead of
+#                5.6 A: four fcc shells instead of three)
 # each with its .command.txt (SKF_DIR standing for the table folder).
-# Usage: bash bench/transport/steps/dftb_contacts.sh bands|contacts|filament EL [WORK_DIR]
+# NANOCONTACT_SKF_SET=hotcent takes instead the tables that hotcent_tables.py writes (Ag-Ag.skf,
+# Au-Au.skf in NANOCONTACT_SKF_DIR); the results are then named hotcent_* instead of dftb_*.
+# Usage: bash bench/transport/steps/dftb_contacts.sh bands|contacts|forcefree|truncation [WORK_DIR]
+#        bash bench/transport/steps/dftb_contacts.sh filament EL [WORK_DIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 cd "$root"
-skf="${NANOCONTACT_SKF_DIR:?set NANOCONTACT_SKF_DIR to the folder of Ag-Ag-GS-SK.skf and Au-Au-GS-SK.skf (see the header of this script)}"
+skf="${NANOCONTACT_SKF_DIR:?set NANOCONTACT_SKF_DIR to the folder of the Ag-Ag and Au-Au tables (see the header of this script)}"
+case "${NANOCONTACT_SKF_SET:-gs}" in
+    gs) suffix=-GS-SK; prefix=dftb; label=DFTB ;;
+    hotcent) suffix=; prefix=hotcent; label="DFTB, Hotcent LDA tables" ;;
+    *) echo "NANOCONTACT_SKF_SET must be gs or hotcent" >&2; exit 2 ;;
+esac
 for el in Ag Au; do
-    [ -f "$skf/$el-$el-GS-SK.skf" ] || { echo "no $skf/$el-$el-GS-SK.skf" >&2; exit 2; }
+    [ -f "$skf/$el-$el${suffix}.skf" ] || { echo "no $skf/$el-$el${suffix}.skf" >&2; exit 2; }
 done
-part="${1:?usage: dftb_contacts.sh bands|contacts|filament EL [WORK_DIR]}"
+part="${1:?usage: dftb_contacts.sh bands|contacts|forcefree|truncation|filament [EL] [WORK_DIR]}"
 only=""
 if [ "$part" = filament ]; then
     only="${2:?filament needs the element: ag or au}"
-    work="${3:-/tmp/dftb_contacts}/$only"
+    work="${3:-/tmp/dftb_contacts}/$prefix/$only"
 else
-    work="${2:-/tmp/dftb_contacts}/$part"
+    work="${2:-/tmp/dftb_contacts}/$prefix/$part"
 fi
 mkdir -p "$work"
 res=bench/transport/steps/results
@@ -36,31 +47,45 @@ bin="${CARGO_TARGET_DIR:-target}/release"
 
 el_args() {
     case "$1" in
-        ag) echo "--model $skf/Ag-Ag-GS-SK.skf --element Ag --mass 107.87 --relax eam:inputs/potentials/Ag_u3.eam" ;;
-        au) echo "--model $skf/Au-Au-GS-SK.skf --element Au --mass 196.97 --relax eam:inputs/potentials/Au_u3.eam" ;;
+        ag) echo "--model $skf/Ag-Ag${suffix}.skf --element Ag --mass 107.87 --relax eam:inputs/potentials/Ag_u3.eam" ;;
+        au) echo "--model $skf/Au-Au${suffix}.skf --element Au --mass 196.97 --relax eam:inputs/potentials/Au_u3.eam" ;;
     esac
 }
 
 case "$part" in
 bands)
     # Bulk bands and Fermi levels of the two tables (fcc, the EAM lattice constants).
-    "$bin/examples/tb_bands" --models "$skf/Ag-Ag-GS-SK.skf,$skf/Au-Au-GS-SK.skf" \
-        --lattice 4.09,4.08 --out "$res/dftb_bands.csv"
-    echo "tb_bands --models SKF_DIR/Ag-Ag-GS-SK.skf,SKF_DIR/Au-Au-GS-SK.skf --lattice 4.09,4.08 --out $res/dftb_bands.csv" \
-        > "$res/dftb_bands.command.txt"
+    "$bin/examples/tb_bands" --models "$skf/Ag-Ag${suffix}.skf,$skf/Au-Au${suffix}.skf" \
+        --lattice 4.09,4.08 --out "$res/${prefix}_bands.csv"
+    echo "tb_bands --models SKF_DIR/Ag-Ag${suffix}.skf,SKF_DIR/Au-Au${suffix}.skf --lattice 4.09,4.08 --out $res/${prefix}_bands.csv" \
+        > "$res/${prefix}_bands.command.txt"
     ;;
-contacts)
-    out="$res/dftb_contacts.csv"
+contacts | forcefree | truncation)
+    out="$res/${prefix}_$part.csv"
     rm -f "$out"
-    : > "$res/dftb_contacts.command.txt"
+    : > "$res/${prefix}_$part.command.txt"
     run() {
         local line="$*"
         printf 'transport_slab_contact %s --work WORK --out %s\n' "${line//$skf/SKF_DIR}" "$out" \
-            >> "$res/dftb_contacts.command.txt"
+            >> "$res/${prefix}_$part.command.txt"
         "$bin/examples/transport_slab_contact" "$@" --work "$work" --out "$out"
     }
     geo="--cells 2 --base 1 --slab-layers 3"
     geo111="--surface 111 --nx 3 --ny 2 --missing 3 --slab-layers 3 --pyramids --neck 7"
+    if [ "$part" != contacts ]; then
+        # The force-free contacts of `contacts` (2 x 2 k), with the default truncation of the
+        # tables or cut at 7.0 A.
+        cut=""
+        [ "$part" = truncation ] && cut="--dftb-cutoff 7.0"
+        # shellcheck disable=SC2046,SC2086
+        {
+            run $(el_args ag) $geo --stretch -0.6 --meshes 2 $cut
+            run $(el_args au) $geo --stretch -1.4 --meshes 2 $cut
+            run $(el_args ag) $geo111 --stretch -0.4 --meshes 2 $cut
+            run $(el_args au) $geo111 --stretch -0.8 --meshes 2 $cut
+        }
+        exit 0
+    fi
     # The geometries of the orthogonal model's runs (relaxed_contacts.sh, pyramids111): two
     # apex atoms, one atom bridging two 4-atom tops, one atom between two (111) trimers; EAM
     # relaxed, 2 x 2 k mesh, then the 4 x 4 mesh near the force-free separations.
@@ -83,15 +108,15 @@ filament)
     # The filament between (111) slabs grown atom by atom (as slab_steps.sh EL 111: lattice
     # sites, 3 x 2 cell, 2 x 2 k mesh).
     case "$only" in
-        ag) m="--model $skf/Ag-Ag-GS-SK.skf --element Ag --mass 107.87 --a 4.09" ;;
-        au) m="--model $skf/Au-Au-GS-SK.skf --element Au --mass 196.97 --a 4.08" ;;
+        ag) m="--model $skf/Ag-Ag${suffix}.skf --element Ag --mass 107.87 --a 4.09" ;;
+        au) m="--model $skf/Au-Au${suffix}.skf --element Au --mass 196.97 --a 4.08" ;;
         *) echo "element must be ag or au, got '$only'" >&2; exit 2 ;;
     esac
-    name="dftb_${only}_filament111"
+    name="${prefix}_${only}_filament111"
     f="$res/$name.csv"
     rm -f "$f"
     args="$m --surface 111 --nx 3 --ny 2 --missing 1 --slab-layers 3 --neck 0,1,2,3,4,5,6,7,8,9,10,11,12 --meshes 2"
-    title="$only: (111) filament atom by atom (DFTB, Mulliken-neutral, 2x2 k)"
+    title="$only: (111) filament atom by atom ($label, Mulliken-neutral, 2x2 k)"
     # shellcheck disable=SC2086
     "$bin/examples/transport_slab_contact" $args --work "$work" --out "$f"
     cut -d, -f11,25,28,29,30 "$f" > "$res/${name}_G.csv"
@@ -104,7 +129,7 @@ filament)
     } > "$res/$name.command.txt"
     ;;
 *)
-    echo "part must be bands, contacts or filament, got '$part'" >&2
+    echo "part must be bands, contacts, forcefree, truncation or filament, got '$part'" >&2
     exit 2
     ;;
 esac
