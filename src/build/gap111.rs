@@ -112,19 +112,28 @@ impl Gap111 {
     /// single atom, a dimer, a triangle, …
     pub fn filament_sites(&self) -> Result<Vec<[f64; 3]>> {
         self.check()?;
-        let nn = 1.1 * self.d();
-        let mid = 0.5 * (self.missing as f64 + 1.0) * self.c();
-        let mut free: Vec<[f64; 3]> = (1..=self.missing as i64)
+        let free: Vec<[f64; 3]> = (1..=self.missing as i64)
             .flat_map(|q| self.plane(q))
             .collect();
         let mut occupied: Vec<[f64; 3]> = self.plane(0);
         occupied.extend(self.plane(self.missing as i64 + 1));
+        Ok(self.growth_order(occupied, free, [0.0, 0.0]))
+    }
+
+    /// The order in which `free` sites fill next to `occupied` ones: repeatedly the free site
+    /// with the most occupied nearest neighbours, ties going to the site nearest the `axis`
+    /// (x, y), then nearest the middle of the gap, then first in angle about the axis.
+    fn growth_order(
+        &self,
+        mut occupied: Vec<[f64; 3]>,
+        mut free: Vec<[f64; 3]>,
+        axis: [f64; 2],
+    ) -> Vec<[f64; 3]> {
+        let nn = 1.1 * self.d();
+        let mid = 0.5 * (self.missing as f64 + 1.0) * self.c();
         let key = |p: &[f64; 3]| {
-            (
-                (p[0] * p[0] + p[1] * p[1]).sqrt(),
-                (p[2] - mid).abs(),
-                p[1].atan2(p[0]),
-            )
+            let (x, y) = (p[0] - axis[0], p[1] - axis[1]);
+            ((x * x + y * y).sqrt(), (p[2] - mid).abs(), y.atan2(x))
         };
         let mut order = Vec::with_capacity(free.len());
         while !free.is_empty() {
@@ -141,7 +150,7 @@ impl Gap111 {
             occupied.push(p);
             order.push(p);
         }
-        Ok(order)
+        order
     }
 
     /// The single-atom contact between two (111) pyramids of J. C. Cuevas, A. Levy Yeyati and
@@ -150,7 +159,9 @@ impl Gap111 {
     /// atom between them in a hollow of both trimers, bonded to the six trimer atoms. The
     /// axis passes through the site of the middle plane nearest the box's z axis. Order: the
     /// left trimer, the right trimer, the central atom (so the first six are the two tips
-    /// without their contact atom).
+    /// without their contact atom), then the other sites of the middle plane in the order a
+    /// contact between the tips thickens ([`Self::filament_sites`]' rule: most bonds to the
+    /// surfaces, tips and contact so far first, then nearest the axis).
     pub fn pyramid_sites(&self) -> Result<Vec<[f64; 3]>> {
         self.check()?;
         if self.missing != 3 {
@@ -173,6 +184,15 @@ impl Gap111 {
         let mut out = near_axis(self.plane(1), axis, 3);
         out.extend(near_axis(self.plane(3), axis, 3));
         out.push(centre);
+        let mut occupied = self.plane(0);
+        occupied.extend(self.plane(self.missing as i64 + 1));
+        occupied.extend(out.iter().copied());
+        let free = self
+            .plane(2)
+            .into_iter()
+            .filter(|p| self.distance(p, &centre) > 1e-6)
+            .collect();
+        out.extend(self.growth_order(occupied, free, axis));
         Ok(out)
     }
 }
@@ -305,15 +325,28 @@ mod tests {
     #[test]
     fn pyramid_sites_make_trimers_and_a_six_fold_central_atom() {
         let g = gap(3);
-        let sites = g.pyramid_sites().unwrap();
-        assert_eq!(sites.len(), 7);
-        let c = g.contact_padded(&sites, 0.0, 0).unwrap();
+        let all = g.pyramid_sites().unwrap();
+        // The tips and the contact, then the rest of the middle plane.
+        assert_eq!(all.len(), 6 + g.plane(2).len());
+        let sites = &all[..7];
+        let c = g.contact_padded(sites, 0.0, 0).unwrap();
         let r = 1.01 * g.d();
         for (i, s) in sites.iter().enumerate() {
             // Trimer atoms: 3 (surface) + 2 (trimer) + 1 (centre); the centre: 3 + 3.
             assert_eq!(neighbours(&g, &c.positions, s, r), 6, "site {i}");
-            let in_tips = neighbours(&g, &sites, s, r);
+            let in_tips = neighbours(&g, sites, s, r);
             assert_eq!(in_tips, if i == 6 { 6 } else { 3 }, "site {i}");
+        }
+        // Each added atom of the middle plane bonds to the contact grown so far.
+        for k in 7..all.len() {
+            assert!(
+                (all[k][2] - all[6][2]).abs() < 1e-9,
+                "site {k} not in the middle plane"
+            );
+            assert!(
+                neighbours(&g, &all[6..k], &all[k], r) >= 1,
+                "site {k} is detached"
+            );
         }
         assert!(gap(2).pyramid_sites().is_err());
     }

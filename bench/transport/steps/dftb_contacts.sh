@@ -15,10 +15,12 @@
 #   truncation   results/dftb_truncation.csv (the same with the tables cut at 7.0 A instead of
 #                5.6 A: four fcc shells instead of three)
 # each with its .command.txt (SKF_DIR standing for the table folder).
+#   pyramids EL  results/dftb_EL_pyramids111.csv and its plot: the single-atom contact between
+#                (111) trimer tips thickened atom by atom in the middle plane (EAM-relaxed)
 # NANOCONTACT_SKF_SET=hotcent takes instead the tables that hotcent_tables.py writes (Ag-Ag.skf,
 # Au-Au.skf in NANOCONTACT_SKF_DIR); the results are then named hotcent_* instead of dftb_*.
 # Usage: bash bench/transport/steps/dftb_contacts.sh bands|contacts|forcefree|truncation [WORK_DIR]
-#        bash bench/transport/steps/dftb_contacts.sh filament EL [WORK_DIR]
+#        bash bench/transport/steps/dftb_contacts.sh filament|pyramids EL [WORK_DIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -32,10 +34,10 @@ esac
 for el in Ag Au; do
     [ -f "$skf/$el-$el${suffix}.skf" ] || { echo "no $skf/$el-$el${suffix}.skf" >&2; exit 2; }
 done
-part="${1:?usage: dftb_contacts.sh bands|contacts|forcefree|truncation|filament [EL] [WORK_DIR]}"
+part="${1:?usage: dftb_contacts.sh bands|contacts|forcefree|truncation|filament|pyramids [EL] [WORK_DIR]}"
 only=""
-if [ "$part" = filament ]; then
-    only="${2:?filament needs the element: ag or au}"
+if [ "$part" = filament ] || [ "$part" = pyramids ]; then
+    only="${2:?$part needs the element: ag or au}"
     work="${3:-/tmp/dftb_contacts}/$prefix/$only"
 else
     work="${2:-/tmp/dftb_contacts}/$prefix/$part"
@@ -128,8 +130,32 @@ filament)
         echo "nanocontact plot $res/${name}_G.csv --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma --points --title \"$title\" --out $res/$name.png"
     } > "$res/$name.command.txt"
     ;;
+pyramids)
+    # One atom between two (111) trimer tips (Cuevas et al.), then more atoms in its plane, at
+    # the force-free separations of `contacts` (Ag -0.4 A, Au -0.8 A), EAM-relaxed, 2 x 2 k.
+    case "$only" in
+        ag) d=-0.4 ;;
+        au) d=-0.8 ;;
+        *) echo "element must be ag or au, got '$only'" >&2; exit 2 ;;
+    esac
+    name="${prefix}_${only}_pyramids111"
+    f="$res/$name.csv"
+    rm -f "$f"
+    args="$(el_args "$only") --surface 111 --nx 3 --ny 2 --missing 3 --slab-layers 3 --pyramids --neck 6,7,8,9,10,11 --stretch $d --meshes 2"
+    title="$only: (111) trimer tips, contact thickened atom by atom ($label, Mulliken-neutral, 2x2 k)"
+    # shellcheck disable=SC2086
+    "$bin/examples/transport_slab_contact" $args --work "$work" --out "$f"
+    cut -d, -f11,25,28,29,30 "$f" > "$res/${name}_G.csv"
+    "$bin/nanocontact" plot "$res/${name}_G.csv" --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma \
+        --points --title "$title" --out "$res/$name.png"
+    {
+        printf 'transport_slab_contact %s --work WORK --out %s\n' "${args//$skf/SKF_DIR}" "$f"
+        echo "cut -d, -f11,25,28,29,30 $f > $res/${name}_G.csv"
+        echo "nanocontact plot $res/${name}_G.csv --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma --points --title \"$title\" --out $res/$name.png"
+    } > "$res/$name.command.txt"
+    ;;
 *)
-    echo "part must be bands, contacts, forcefree, truncation or filament, got '$part'" >&2
+    echo "part must be bands, contacts, forcefree, truncation, filament or pyramids, got '$part'" >&2
     exit 2
     ;;
 esac

@@ -56,7 +56,8 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     missing: usize,
     /// (111), 3 missing planes: the sites are two trimer tips and the atom between them
-    /// (`Gap111::pyramid_sites`; --neck 6: the tips alone, 7: the single-atom contact).
+    /// (`Gap111::pyramid_sites`; --neck 6: the tips alone, 7: the single-atom contact, 8, 9, …:
+    /// the contact thickened atom by atom in the middle plane).
     #[arg(long)]
     pyramids: bool,
     /// Layer index of each pyramid's top (0: one apex atom; t: a flat top of (t+1)² atoms).
