@@ -54,6 +54,24 @@ el_args() {
     esac
 }
 
+# A contact grown atom by atom: results/NAME.csv, its G and eigenchannel columns, their plot and
+# the commands. Arguments: NAME, the transport_slab_contact arguments, the plot's title.
+staircase() {
+    local name="$1" args="$2" title="$3"
+    local f="$res/$name.csv"
+    rm -f "$f"
+    # shellcheck disable=SC2086
+    "$bin/examples/transport_slab_contact" $args --work "$work" --out "$f"
+    cut -d, -f11,25,28,29,30 "$f" > "$res/${name}_G.csv"
+    "$bin/nanocontact" plot "$res/${name}_G.csv" --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma \
+        --points --title "$title" --out "$res/$name.png"
+    {
+        printf 'transport_slab_contact %s --work WORK --out %s\n' "${args//$skf/SKF_DIR}" "$f"
+        echo "cut -d, -f11,25,28,29,30 $f > $res/${name}_G.csv"
+        echo "nanocontact plot $res/${name}_G.csv --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma --points --title \"$title\" --out $res/$name.png"
+    } > "$res/$name.command.txt"
+}
+
 case "$part" in
 bands)
     # Bulk bands and Fermi levels of the two tables (fcc, the EAM lattice constants).
@@ -115,20 +133,9 @@ filament)
         *) echo "element must be ag or au, got '$only'" >&2; exit 2 ;;
     esac
     name="${prefix}_${only}_filament111"
-    f="$res/$name.csv"
-    rm -f "$f"
     args="$m --surface 111 --nx 3 --ny 2 --missing 1 --slab-layers 3 --neck 0,1,2,3,4,5,6,7,8,9,10,11,12 --meshes 2"
     title="$only: (111) filament atom by atom ($label, Mulliken-neutral, 2x2 k)"
-    # shellcheck disable=SC2086
-    "$bin/examples/transport_slab_contact" $args --work "$work" --out "$f"
-    cut -d, -f11,25,28,29,30 "$f" > "$res/${name}_G.csv"
-    "$bin/nanocontact" plot "$res/${name}_G.csv" --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma \
-        --points --title "$title" --out "$res/$name.png"
-    {
-        printf 'transport_slab_contact %s --work WORK --out %s\n' "${args//$skf/SKF_DIR}" "$f"
-        echo "cut -d, -f11,25,28,29,30 $f > $res/${name}_G.csv"
-        echo "nanocontact plot $res/${name}_G.csv --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma --points --title \"$title\" --out $res/$name.png"
-    } > "$res/$name.command.txt"
+    staircase "$name" "$args" "$title"
     ;;
 pyramids)
     # One atom between two (111) trimer tips (Cuevas et al.), then more atoms in its plane, at
@@ -139,20 +146,9 @@ pyramids)
         *) echo "element must be ag or au, got '$only'" >&2; exit 2 ;;
     esac
     name="${prefix}_${only}_pyramids111"
-    f="$res/$name.csv"
-    rm -f "$f"
     args="$(el_args "$only") --surface 111 --nx 3 --ny 2 --missing 3 --slab-layers 3 --pyramids --neck 6,7,8,9,10,11 --stretch $d --meshes 2"
     title="$only: (111) trimer tips, contact thickened atom by atom ($label, Mulliken-neutral, 2x2 k)"
-    # shellcheck disable=SC2086
-    "$bin/examples/transport_slab_contact" $args --work "$work" --out "$f"
-    cut -d, -f11,25,28,29,30 "$f" > "$res/${name}_G.csv"
-    "$bin/nanocontact" plot "$res/${name}_G.csv" --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma \
-        --points --title "$title" --out "$res/$name.png"
-    {
-        printf 'transport_slab_contact %s --work WORK --out %s\n' "${args//$skf/SKF_DIR}" "$f"
-        echo "cut -d, -f11,25,28,29,30 $f > $res/${name}_G.csv"
-        echo "nanocontact plot $res/${name}_G.csv --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma --points --title \"$title\" --out $res/$name.png"
-    } > "$res/$name.command.txt"
+    staircase "$name" "$args" "$title"
     ;;
 *)
     echo "part must be bands, contacts, forcefree, truncation, filament or pyramids, got '$part'" >&2
