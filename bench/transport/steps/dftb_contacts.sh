@@ -38,9 +38,9 @@ part="${1:?usage: dftb_contacts.sh bands|contacts|forcefree|truncation|filament|
 only=""
 if [ "$part" = filament ] || [ "$part" = pyramids ]; then
     only="${2:?$part needs the element: ag or au}"
-    work="${3:-/tmp/dftb_contacts}/$prefix/$only"
+    work="${3:-$root/target/dftb_contacts}/$prefix/$only"
 else
-    work="${2:-/tmp/dftb_contacts}/$prefix/$part"
+    work="${2:-$root/target/dftb_contacts}/$prefix/$part"
 fi
 mkdir -p "$work"
 res=bench/transport/steps/results

@@ -4,12 +4,12 @@
 # constant of the potential), against the electrodes' separation (see README.md): two apex atoms,
 # and one atom bridging two flat 4-atom tops. Appends to results/slab_contact_relaxed.csv and
 # writes results/slab_contact_relaxed.command.txt.
-# Usage: bash bench/transport/steps/relaxed_contacts.sh [WORK_DIR, default /tmp/relaxed_contacts]
+# Usage: bash bench/transport/steps/relaxed_contacts.sh [WORK_DIR, default target/relaxed_contacts]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 cd "$root"
-work="${1:-/tmp/relaxed_contacts}"
+work="${1:-$root/target/relaxed_contacts}"
 res=bench/transport/steps/results
 out="$res/slab_contact_relaxed.csv"
 cargo build --release -q --example transport_slab_contact

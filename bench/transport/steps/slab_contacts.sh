@@ -2,12 +2,12 @@
 # Single-atom contacts between fcc(001) pyramids on slabs periodic in x and y (see README.md):
 # k-mesh convergence, apex–apex distance, without neutrality, lateral cell. Appends to
 # results/slab_contact_{kmesh,gap,bare,lateral}.csv and writes results/slab_contacts.command.txt.
-# Usage: bash bench/transport/steps/slab_contacts.sh [WORK_DIR, default /tmp/slab_contacts]
+# Usage: bash bench/transport/steps/slab_contacts.sh [WORK_DIR, default target/slab_contacts]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 cd "$root"
-work="${1:-/tmp/slab_contacts}"
+work="${1:-$root/target/slab_contacts}"
 res=bench/transport/steps/results
 cargo build --release -q --example transport_slab_contact
 bin="${CARGO_TARGET_DIR:-target}/release/examples/transport_slab_contact"

@@ -10,7 +10,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 el="${1:-ag}"
 cells="${2:-2}"
-work="${3:-/tmp/slab_steps}"
+work="${3:-$root/target/slab_steps}"
 case "$el" in
     ag) m="--model inputs/tb/ag_spd.toml --element Ag --mass 107.87 --a 4.09"; pot=Ag ;;
     au) m="--model inputs/tb/au_spd.toml --element Au --mass 196.97 --a 4.08"; pot=Au ;;
