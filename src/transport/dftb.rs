@@ -95,7 +95,19 @@ fn numbers(path: &Path, line_no: usize, line: &str) -> Result<Vec<f64>> {
 impl SkfTables {
     /// Read a homonuclear `.skf` file.
     pub fn read(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::input(
+                    path,
+                    None,
+                    "no such DFTB table; the tables are not part of nanocontact \
+                     (`bash inputs/tb/fetch_dftb_tables.sh` fetches the Ag and Au sets that the \
+                     decks of inputs/ name into inputs/tb/dftb/)",
+                )
+            } else {
+                Error::io(path, e)
+            }
+        })?;
         Self::parse(path, &text)
     }
 

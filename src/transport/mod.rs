@@ -11,7 +11,7 @@
 //! Au and Ag, orthogonal) or [`dftb`] (spd, non-orthogonal, tabulated), and [`supercell`] does so for systems periodic across the transport axis
 //! (Fourier blocks H(R), Monkhorst–Pack k∥ meshes); [`lead_crystal`] finds a lead's stacking
 //! and principal layer from its atoms; [`band_filling`] gives a lead's Fermi energy,
-//! [`bulk_bands`] the bands and Fermi energy of the bulk crystal, [`charge_neutrality`] the
+//! [`bulk_bands`] the bands and Fermi energy of the bulk crystal, [`chain`](mod@chain) the infinite monatomic chain, [`charge_neutrality`] the
 //! on-site shifts that make each atom neutral ([`mulliken`] in a non-orthogonal basis); [`model_file`] reads a model by its file's extension; [`landauer`] turns T(E) into G and
 //! I(V); [`cli`]
 //! is the `transport --hamiltonian` command.
@@ -25,6 +25,7 @@
 
 pub mod band_filling;
 pub mod bulk_bands;
+pub mod chain;
 pub mod charge_neutrality;
 pub mod cli;
 pub mod decimation;

@@ -10,9 +10,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use nanocontact::error::{Error, Result};
-use nanocontact::transport::band_filling::lead_fermi_energy_overlap;
+use nanocontact::transport::chain::monatomic_chain;
 use nanocontact::transport::model_file::{read_model_file, ModelFile};
-use nanocontact::transport::tight_binding::{build_problem, Atom, LeadGeometry};
 use nanocontact::transport::{SelfEnergyMethod, Solver};
 
 #[derive(Parser)]
@@ -47,33 +46,8 @@ fn chains(out: &mut std::fs::File, out_path: &Path, m: &ModelFile, spacings: &[f
     let (z, el) = (m.valence_electrons, &m.element);
     let kind = if model.is_orthogonal() { "spd" } else { "dftb" };
     let io = |e| Error::io(out_path, e);
-    let atom = |z: f64| Atom {
-        species: 0,
-        pos: [0.0, 0.0, z],
-    };
     for &d in spacings {
-        // A principal layer of as many atoms as the model's range needs.
-        let per_layer = (model.cutoff() / d).floor() as usize + 1;
-        let len = per_layer as f64 * d;
-        let layer = |z0: f64| (0..per_layer).map(|i| atom(z0 + i as f64 * d)).collect();
-        let left = LeadGeometry {
-            layer: layer(-len),
-            period: [0.0, 0.0, -len],
-        };
-        let right = LeadGeometry {
-            layer: layer(len),
-            period: [0.0, 0.0, len],
-        };
-        let s: Vec<Atom> = (0..per_layer).map(|i| atom(i as f64 * d)).collect();
-        let p = build_problem(model, &s, [&left, &right])?;
-        let l = &p.leads[1];
-        let blocks = [(l.h00.dense_at_k(0.0), l.h01.dense_at_k(0.0), 1.0)];
-        let overlap = p.overlap.as_ref().map(|o| {
-            let s = &o.leads[1];
-            vec![(s.h00.dense_at_k(0.0), s.h01.dense_at_k(0.0))]
-        });
-        let e_f =
-            lead_fermi_energy_overlap(&blocks, overlap.as_deref(), z * per_layer as f64, 2000)?;
+        let (p, e_f) = monatomic_chain(model, d, z, 2000)?;
         let t = Solver::new(p, SelfEnergyMethod::ModeMatching)?
             .at_k(0.0)?
             .transmission(e_f)?;

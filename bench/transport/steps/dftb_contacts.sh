@@ -3,8 +3,8 @@
 # (README.md, "The non-orthogonal DFTB model"): the DFTB+ Slater-Koster tables of Kumawat and
 # Schatz (J. Phys. Chem. C 2025; "GS" sets), which are not part of this repository:
 #
-#   git clone https://github.com/RameshwarKumawat/dftb-slater-koster-parameters-for-mono-bimetallic-AgAu-clusters skf
-#   export NANOCONTACT_SKF_DIR=$PWD/skf/GSSK      # holds Ag-Ag-GS-SK.skf and Au-Au-GS-SK.skf
+#   bash inputs/tb/fetch_dftb_tables.sh           # the pinned commit, SHA-256 checked
+#   export NANOCONTACT_SKF_DIR=$PWD/inputs/tb/dftb  # holds Ag-Ag-GS-SK.skf and Au-Au-GS-SK.skf
 #
 # Every structure is made locally charge neutral (Mulliken charges). Parts (run them side by
 # side on two cores):
