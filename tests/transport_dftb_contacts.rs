@@ -15,10 +15,6 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use nanocontact::transport::chain::monatomic_chain;
-use nanocontact::transport::model_file::read_model_file;
-use nanocontact::transport::{SelfEnergyMethod, Solver};
-
 /// The folder of the DFTB tables.
 fn tables() -> PathBuf {
     let dir = std::env::var_os("NANOCONTACT_SKF_DIR")
@@ -42,21 +38,11 @@ fn tables() -> PathBuf {
 fn dftb_monatomic_chains_conduct_one_quantum() {
     let dir = tables();
     for el in ["Ag", "Au"] {
-        let m = read_model_file(&dir.join(format!("{el}-{el}-GS-SK.skf"))).unwrap();
+        let table = dir.join(format!("{el}-{el}-GS-SK.skf"));
         for d in [2.5, 2.6, 2.75, 2.9] {
-            let (p, ef) = monatomic_chain(m.model.as_ref(), d, m.valence_electrons, 400).unwrap();
-            let t = Solver::new(p, SelfEnergyMethod::ModeMatching)
-                .unwrap()
-                .at_k(0.0)
-                .unwrap()
-                .transmission(ef)
-                .unwrap();
-            assert_eq!(t.open_l, 1, "{el} d = {d}: E_F = {ef}");
-            assert!(
-                t.t_lr > 0.9 && t.t_lr < 1.05,
-                "{el} d = {d}: G = {} G0",
-                t.t_lr
-            );
+            let (open, t) = common::chain_at_fermi_level(&table, d);
+            assert_eq!(open, 1, "{el} d = {d}");
+            assert!(t > 0.9 && t < 1.05, "{el} d = {d}: G = {t} G0");
         }
     }
 }
@@ -75,38 +61,7 @@ fn run_deck(deck: &str, table: &str) -> (f64, Vec<f64>) {
         .replace("data = \"", &format!("data = \"{}/", inputs.display()));
     let deck_path = out.join("deck.toml");
     std::fs::write(&deck_path, text).unwrap();
-    let run = common::bin()
-        .args(["transport", deck_path.to_str().unwrap(), "--out"])
-        .arg(out.join("out"))
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{deck}: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let g = std::fs::read_to_string(out.join("out/conductance.csv")).unwrap();
-    let g: f64 = g
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .nth(1)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
-    // eigenchannels.csv: k_index, E_eV, tau_1, ...; the energies are E_F − 0.1, E_F, E_F + 0.1.
-    let tau = std::fs::read_to_string(out.join("out/eigenchannels.csv")).unwrap();
-    let tau: Vec<f64> = tau
-        .lines()
-        .nth(2)
-        .unwrap()
-        .split(',')
-        .skip(2)
-        .map(|x| x.trim().parse().unwrap())
-        .collect();
-    (g, tau)
+    common::transport_deck_at_fermi_level(&deck_path, &out.join("out"))
 }
 
 /// The silver paper's contact (an atom between two (111) pyramidal tips, Cuevas et al.) and a

@@ -203,3 +203,51 @@ pub fn small_driven_junction_deck(steps: u64, every: u64) -> String {
         .replace("steps = 500", &format!("steps = {steps}"))
         .replace("trajectory = 0", &format!("trajectory = {every}"))
 }
+
+/// Run `nanocontact transport DECK --out OUT` (it must succeed) and read back G/G0 at E_F and
+/// the eigenchannel transmissions at E_F of the first k-point. The deck's energies must be
+/// E_F − δ, E_F, E_F + δ (three rows per k-point in `eigenchannels.csv`).
+pub fn transport_deck_at_fermi_level(deck: &Path, out: &Path) -> (f64, Vec<f64>) {
+    let run = bin()
+        .args(["transport", deck.to_str().unwrap(), "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}: {}",
+        deck.display(),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let g = std::fs::read_to_string(out.join("conductance.csv")).unwrap();
+    let g: f64 = g
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // eigenchannels.csv: k_index, E_eV, tau_1, ...; the second row is E_F at the first k-point.
+    let tau = std::fs::read_to_string(out.join("eigenchannels.csv")).unwrap();
+    let tau = tau.lines().nth(2).unwrap().split(',').skip(2);
+    (g, tau.map(|x| x.trim().parse().unwrap()).collect())
+}
+
+/// The infinite monatomic chain of spacing `d` (Å) with the model of `model_file` at its own
+/// Fermi level (`nanocontact::transport::chain`): the open channels and T(E_F).
+pub fn chain_at_fermi_level(model_file: &Path, d: f64) -> (usize, f64) {
+    use nanocontact::transport::{chain::monatomic_chain, model_file::read_model_file};
+    use nanocontact::transport::{SelfEnergyMethod, Solver};
+    let m = read_model_file(model_file).unwrap();
+    let (p, ef) = monatomic_chain(m.model.as_ref(), d, m.valence_electrons, 400).unwrap();
+    let t = Solver::new(p, SelfEnergyMethod::ModeMatching)
+        .unwrap()
+        .at_k(0.0)
+        .unwrap()
+        .transmission(ef)
+        .unwrap();
+    (t.open_l, t.t_lr)
+}

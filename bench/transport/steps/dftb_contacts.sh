@@ -29,7 +29,8 @@ skf="${NANOCONTACT_SKF_DIR:?set NANOCONTACT_SKF_DIR to the folder of the Ag-Ag a
 case "${NANOCONTACT_SKF_SET:-gs}" in
     gs) suffix=-GS-SK; prefix=dftb; label=DFTB ;;
     hotcent) suffix=; prefix=hotcent; label="DFTB, Hotcent LDA tables" ;;
-    *) echo "NANOCONTACT_SKF_SET must be gs or hotcent" >&2; exit 2 ;;
+    ptbp) suffix=; prefix=ptbp; label="DFTB, PTBP tables" ;;
+    *) echo "NANOCONTACT_SKF_SET must be gs, hotcent or ptbp" >&2; exit 2 ;;
 esac
 for el in Ag Au; do
     [ -f "$skf/$el-$el${suffix}.skf" ] || { echo "no $skf/$el-$el${suffix}.skf" >&2; exit 2; }
