@@ -18,7 +18,7 @@
 //! r_on = 3.3                   # sutton: Å, start and end of the smooth hopping tail
 //! r_off = 3.9
 //! parameters = "tb/ag_spd.toml"  # spd: Slater–Koster parameter file (relative to the deck);
-//!                              # dftb: a homonuclear DFTB+ table, e.g. "Ag-Ag.skf"
+//!                              # dftb: a homonuclear DFTB+ table, e.g. "tb/ptbp/Ag-Ag.skf"
 //! cutoff = 5.6                 # dftb: Å, where the tables are truncated (smoothly, 0.3 Å)
 //! species = ["Ag"]             # element of each atom type (1, 2, ..); default: the H5MD
 //!                              # frame's species names (data files carry none)

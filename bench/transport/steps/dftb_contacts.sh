@@ -19,19 +19,25 @@
 #                (111) trimer tips thickened atom by atom in the middle plane (EAM-relaxed)
 # NANOCONTACT_SKF_SET=hotcent takes instead the tables that hotcent_tables.py writes (Ag-Ag.skf,
 # Au-Au.skf in NANOCONTACT_SKF_DIR); the results are then named hotcent_* instead of dftb_*.
+# NANOCONTACT_SKF_SET=ptbp takes the committed PTBP tables of inputs/tb/ptbp/ (no
+# NANOCONTACT_SKF_DIR needed); the results are named ptbp_*.
 # Usage: bash bench/transport/steps/dftb_contacts.sh bands|contacts|forcefree|truncation [WORK_DIR]
 #        bash bench/transport/steps/dftb_contacts.sh filament|pyramids EL [WORK_DIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 cd "$root"
-skf="${NANOCONTACT_SKF_DIR:?set NANOCONTACT_SKF_DIR to the folder of the Ag-Ag and Au-Au tables (see the header of this script)}"
+skf="${NANOCONTACT_SKF_DIR:-}"
+# The table folder as the command files show it.
+shown=SKF_DIR
 case "${NANOCONTACT_SKF_SET:-gs}" in
     gs) suffix=-GS-SK; prefix=dftb; label=DFTB ;;
     hotcent) suffix=; prefix=hotcent; label="DFTB, Hotcent LDA tables" ;;
-    ptbp) suffix=; prefix=ptbp; label="DFTB, PTBP tables" ;;
+    ptbp) suffix=; prefix=ptbp; label="DFTB, PTBP tables"
+        [ -n "$skf" ] || { skf="$root/inputs/tb/ptbp"; shown=inputs/tb/ptbp; } ;;
     *) echo "NANOCONTACT_SKF_SET must be gs, hotcent or ptbp" >&2; exit 2 ;;
 esac
+[ -n "$skf" ] || { echo "set NANOCONTACT_SKF_DIR to the folder of the Ag-Ag and Au-Au tables (see the header of this script)" >&2; exit 2; }
 for el in Ag Au; do
     [ -f "$skf/$el-$el${suffix}.skf" ] || { echo "no $skf/$el-$el${suffix}.skf" >&2; exit 2; }
 done
@@ -67,7 +73,7 @@ staircase() {
     "$bin/nanocontact" plot "$res/${name}_G.csv" --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma \
         --points --title "$title" --out "$res/$name.png"
     {
-        printf 'transport_slab_contact %s --work WORK --out %s\n' "${args//$skf/SKF_DIR}" "$f"
+        printf 'transport_slab_contact %s --work WORK --out %s\n' "${args//$skf/$shown}" "$f"
         echo "cut -d, -f11,25,28,29,30 $f > $res/${name}_G.csv"
         echo "nanocontact plot $res/${name}_G.csv --x neck_atoms --y G_G0,tau1_gamma,tau2_gamma,tau3_gamma --points --title \"$title\" --out $res/$name.png"
     } > "$res/$name.command.txt"
@@ -78,7 +84,7 @@ bands)
     # Bulk bands and Fermi levels of the two tables (fcc, the EAM lattice constants).
     "$bin/examples/tb_bands" --models "$skf/Ag-Ag${suffix}.skf,$skf/Au-Au${suffix}.skf" \
         --lattice 4.09,4.08 --out "$res/${prefix}_bands.csv"
-    echo "tb_bands --models SKF_DIR/Ag-Ag${suffix}.skf,SKF_DIR/Au-Au${suffix}.skf --lattice 4.09,4.08 --out $res/${prefix}_bands.csv" \
+    echo "tb_bands --models $shown/Ag-Ag${suffix}.skf,$shown/Au-Au${suffix}.skf --lattice 4.09,4.08 --out $res/${prefix}_bands.csv" \
         > "$res/${prefix}_bands.command.txt"
     ;;
 contacts | forcefree | truncation)
@@ -87,7 +93,7 @@ contacts | forcefree | truncation)
     : > "$res/${prefix}_$part.command.txt"
     run() {
         local line="$*"
-        printf 'transport_slab_contact %s --work WORK --out %s\n' "${line//$skf/SKF_DIR}" "$out" \
+        printf 'transport_slab_contact %s --work WORK --out %s\n' "${line//$skf/$shown}" "$out" \
             >> "$res/${prefix}_$part.command.txt"
         "$bin/examples/transport_slab_contact" "$@" --work "$work" --out "$out"
     }
