@@ -69,6 +69,17 @@ if ptbp:
     table.write(eigenvalues=dict(zip((d, p, s), par['levels'])),
                 hubbardvalues=dict(zip((d, p, s), par['hubbard'])),
                 occupations={d: 10, s: 1, p: 0}, spe=0.0, filename_template='{el1}-{el2}.skf')
+    # The source, after the tables (readers stop after the table rows and the optional Spline
+    # block; DFTB+ parameter sets end with such a block).
+    with open(f'{el}-{el}.skf', 'a') as f:
+        f.write(f'''<Documentation>
+{el}-{el} electronic Slater-Koster table (no repulsion) of the PTBP set: M. Cui, K. Reuter and
+J. T. Margraf, J. Chem. Theory Comput. 2024, doi:10.1021/acs.jctc.4c00228. Regenerated with
+Hotcent 2.0.1 by nanocontact's bench/transport/steps/hotcent_tables.py --ptbp {el}: PBE, density
+superposition, scalar-relativistic atom {cfg}, power-2 confinement r0_w = {par['r0_w']} bohr
+(valence orbitals) and r0_d = {par['r0_d']} bohr (density), the published free-atom levels on site.
+</Documentation>
+''')
 else:
     xc = 'LDA'
     scale = 1.0 if el == 'Au' else 1.45 / 1.36
