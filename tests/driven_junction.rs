@@ -37,17 +37,17 @@ fn rigid_motion_and_energy_bookkeeping() {
     nanocontact::dynamics::velocity::create(&mut md, 300.0, 11);
     let x0: Vec<[f64; 3]> = md.atoms.x[..md.atoms.nlocal].to_vec();
     let ids0: Vec<u64> = md.atoms.id[..md.atoms.nlocal].to_vec();
-    let (bottom, top) = (md.leads[0].bit, md.leads[1].bit);
+    let (bottom, top) = (leads::of(&md)[0].bit, leads::of(&md)[1].bit);
     let e0 = mobile_energy(&md);
     let mut w_mech = 0.0;
     let mut f_prev = leads::forces(&md);
     let nsteps = 500;
     for _ in 0..nsteps {
         let t = md.time_ps;
-        let d0: Vec<f64> = md.leads.iter().map(|l| l.displacement(t)).collect();
+        let d0: Vec<f64> = leads::of(&md).iter().map(|l| l.displacement(t)).collect();
         verlet::step(&mut md).unwrap();
         let f = leads::forces(&md);
-        for (k, l) in md.leads.iter().enumerate() {
+        for (k, l) in leads::of(&md).iter().enumerate() {
             // Work done on the system by moving the rigid lead: −F_on_lead · dΔ (trapezoid).
             w_mech -= 0.5 * (f_prev[k] + f[k]) * (l.displacement(md.time_ps) - d0[k]);
         }
@@ -66,7 +66,7 @@ fn rigid_motion_and_energy_bookkeeping() {
         "energy balance"
     );
     // Rigid leads: exact imposed displacement, no motion across the axis.
-    let disp = md.leads[1].displacement(md.time_ps);
+    let disp = leads::of(&md)[1].displacement(md.time_ps);
     assert!((disp - 0.5 * (2.0 * std::f64::consts::PI * 0.2 * 1.0).sin()).abs() < 1e-14);
     let mut checked = 0;
     for i in 0..md.atoms.nlocal {

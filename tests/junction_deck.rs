@@ -6,7 +6,7 @@ use std::path::Path;
 
 use nanocontact::commands::md_run::build_md;
 use nanocontact::deck::Deck;
-use nanocontact::dynamics::leads::Motion;
+use nanocontact::dynamics::leads::{self, Motion};
 use nanocontact::dynamics::verlet;
 use nanocontact::parallel::World;
 
@@ -36,12 +36,13 @@ fn paper_junction_builds_and_steps() {
     );
     // Drive the top lead as the sweep stages do.
     let omega = 2.0 * std::f64::consts::PI * 10.0e-3;
-    md.leads[1].set_motion(
+    let t = md.time_ps;
+    leads::of_mut(&mut md)[1].set_motion(
         Motion::Oscillate {
             amplitude_a: 1.0,
             omega_per_ps: omega,
         },
-        md.time_ps,
+        t,
     );
     let top = md.groups.bit("lead_top").unwrap();
     let z0: Vec<f64> = (0..md.atoms.nlocal)

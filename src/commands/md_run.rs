@@ -19,8 +19,8 @@ use log::info;
 use crate::build::junction;
 use crate::build::OrientedFcc;
 use crate::deck::{Deck, LeadDeck, MinimizeDeck, ThermostatDeck};
-use crate::dynamics::leads::{self, Lead, Motion};
-use crate::dynamics::thermostat::{self, Chain, Style, Thermostat};
+use crate::dynamics::leads::{self, Lead, Motion, RigidLeads};
+use crate::dynamics::thermostat::{self, Chain, Style, Thermostat, Thermostats};
 use crate::dynamics::{fire, velocity, verlet, Md, Thermo};
 use crate::error::{Error, Result};
 use crate::io::csv::{Cell, CsvWriter, THERMO_HEADER};
@@ -366,8 +366,12 @@ pub fn build_md(
     let grid = grid.or(deck.parallel.grid);
     let mut md = Md::new(simbox, atoms, groups, pot, deck.neighbor.skin, world, grid)?;
     md.set_frozen(frozen);
-    md.leads = leads;
-    md.thermostats = thermostats;
+    if !thermostats.is_empty() {
+        md.add_hook(Box::new(Thermostats { list: thermostats }));
+    }
+    if !leads.is_empty() {
+        md.add_hook(Box::new(RigidLeads { list: leads }));
+    }
     md.neigh_every = deck.neighbor.every;
     md.set_timestep(deck.run.timestep);
     md.setup()?;
@@ -555,7 +559,7 @@ fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()
         .filter(|_| csv_due)
     {
         let mut row: Vec<Cell> = vec![md.step.into(), md.time_ps.into()];
-        for (l, fl) in md.leads.iter().zip(&f) {
+        for (l, fl) in leads::of(md).iter().zip(&f) {
             row.push(l.displacement(md.time_ps).into());
             row.push((fl * crate::units::EV_PER_A_IN_NN).into());
         }
@@ -577,7 +581,7 @@ fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()
                 })
                 .collect();
             let mut obs: Vec<(&str, f64)> = Vec::new();
-            for ((l, fl), (nd, nf)) in md.leads.iter().zip(&f).zip(&names) {
+            for ((l, fl), (nd, nf)) in leads::of(md).iter().zip(&f).zip(&names) {
                 obs.push((nd, l.displacement(md.time_ps)));
                 obs.push((nf, fl * crate::units::EV_PER_A_IN_NN));
             }
@@ -700,7 +704,7 @@ fn stage_steps(st: &Stage, md: &Md) -> u64 {
         .lead
         .iter()
         .map(motion)
-        .chain(md.leads.iter().map(|l| l.motion))
+        .chain(leads::of(md).iter().map(|l| l.motion))
         .find_map(|m| match m {
             Motion::Oscillate { omega_per_ps, .. } => Some(omega_per_ps),
             _ => None,
@@ -719,15 +723,19 @@ fn apply_stage(md: &mut Md, st: &Stage, deck_path: &Path) -> Result<()> {
     }
     for l in &st.lead {
         let t = md.time_ps;
-        if let Some(lead) = md.leads.iter_mut().find(|x| x.name == l.group) {
+        if let Some(lead) = leads::of_mut(md).iter_mut().find(|x| x.name == l.group) {
             lead.set_motion(motion(l), t);
         }
     }
     if let Some(list) = &st.thermostat {
         // Thermostats keep their identity (and accumulated work, so leads.csv stays cumulative):
         // those on a group in the new list take its parameters, the others switch off.
-        let new = make_thermostats(list, &md.groups, &md.leads, deck_path)?;
-        for th in md.thermostats.iter_mut() {
+        let new = make_thermostats(list, &md.groups, leads::of(md), deck_path)?;
+        let current = md
+            .hooks
+            .find_mut::<Thermostats>()
+            .map_or(&mut [][..], |t| &mut t.list);
+        for th in current.iter_mut() {
             match new.iter().find(|n| n.bit == th.bit) {
                 Some(n) => {
                     th.temperature_k = n.temperature_k;
@@ -809,7 +817,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         md.simbox.boundary_string(),
         md.potential.describe(),
         md.potential.cutoff(),
-        md.list.skin
+        md.lists.skin
     );
     let mut outputs = if root {
         Some(Outputs::create(&opts.out, &deck, md.atoms.ntypes())?)
@@ -838,7 +846,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             "t_start_ps".into(),
             "t_end_ps".into(),
         ];
-        for l in &md.leads {
+        for l in leads::of(&md) {
             header.push(format!("a0_{}_A", l.name));
             header.push(format!("f_{}_GHz", l.name));
             header.push(format!("zc_{}_A", l.name));
@@ -849,6 +857,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         None
     };
     md.timers = Default::default();
+    md.hooks.reset_timings();
     let t0 = Instant::now();
     let start_step = md.step;
     for (k, st) in stages.iter().enumerate() {
@@ -907,8 +916,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             md.timers.add(crate::dynamics::timers::Task::Output, t1);
         }
         // Lead centres are reductions: every rank computes them.
-        let centers: Vec<f64> = md
-            .leads
+        let centers: Vec<f64> = leads::of(&md)
             .iter()
             .map(|l| lead_center(&md, l.bit, l.axis))
             .collect();
@@ -920,7 +928,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
                 stage_t0.into(),
                 md.time_ps.into(),
             ];
-            for (l, zc) in md.leads.iter().zip(&centers) {
+            for (l, zc) in leads::of(&md).iter().zip(&centers) {
                 let (a0, f) = match l.motion {
                     Motion::Oscillate {
                         amplitude_a,
@@ -949,7 +957,10 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         loop_s / atom_steps.max(1.0),
         md.reneighbors
     );
-    info!("Timing breakdown (rank 0):\n{}", md.timers.table(loop_s));
+    info!(
+        "Timing breakdown (rank 0):\n{}",
+        md.timers.table(loop_s, &md.hooks.timings())
+    );
     let nlocal = md.world.all_gather_u64(md.atoms.nlocal as u64);
     let nghost = md.world.all_gather_u64(md.atoms.nghost() as u64);
     let stats = |v: &[u64]| {

@@ -3,8 +3,13 @@
 //! pulled at constant velocity, or displaced by a step. The lead's atoms move together as a rigid
 //! body; the force that the rest of the system exerts on a lead is the sum of the per-atom forces
 //! on its atoms (forces between its own atoms cancel in pairs).
+//!
+//! The leads of a run form one step hook, [`RigidLeads`]: after the drift of each step they move
+//! to their imposed positions (LAMMPS `fix move` on a group, with `velocity` set to the rate).
 
+use crate::dynamics::hooks::Hook;
 use crate::dynamics::Md;
+use crate::error::Result;
 
 /// Imposed displacement Δ(t) of a lead along its axis, Å, and its rate, Å/ps.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -86,29 +91,54 @@ impl Lead {
     }
 }
 
-/// Move every lead's atoms from time `t` to `t + dt`: positions shift by Δ(t+dt) − Δ(t) along the
-/// axis, velocities are the imposed rate (zero across the axis).
-pub fn advance(md: &mut Md, t: f64, dt: f64) {
-    for lead in &md.leads {
-        let shift = lead.displacement(t + dt) - lead.displacement(t);
-        let vel = lead.velocity(t + dt);
-        let a = &mut md.atoms;
-        for i in 0..a.nlocal {
-            if a.mask[i] & lead.bit != 0 {
-                a.x[i][lead.axis] += shift;
-                a.v[i] = [0.0; 3];
-                a.v[i][lead.axis] = vel;
+/// The rigid leads of a run, as one step hook (their groups are also frozen in [`Md`]).
+#[derive(Clone, Debug, Default)]
+pub struct RigidLeads {
+    pub list: Vec<Lead>,
+}
+
+impl Hook for RigidLeads {
+    fn name(&self) -> &str {
+        "Leads"
+    }
+
+    /// Move every lead's atoms from time t to t + dt: positions shift by Δ(t+dt) − Δ(t) along
+    /// the axis, velocities are the imposed rate (zero across the axis).
+    fn post_integrate(&mut self, md: &mut Md) -> Result<()> {
+        let (t, dt) = (md.time_ps, md.dt);
+        for lead in &self.list {
+            let shift = lead.displacement(t + dt) - lead.displacement(t);
+            let vel = lead.velocity(t + dt);
+            let a = &mut md.atoms;
+            for i in 0..a.nlocal {
+                if a.mask[i] & lead.bit != 0 {
+                    a.x[i][lead.axis] += shift;
+                    a.v[i] = [0.0; 3];
+                    a.v[i][lead.axis] = vel;
+                }
             }
         }
+        Ok(())
     }
+}
+
+/// The rigid leads of `md` (none without the hook).
+pub fn of(md: &Md) -> &[Lead] {
+    md.hooks.find::<RigidLeads>().map_or(&[], |l| &l.list)
+}
+
+/// The rigid leads of `md`, to change their motion (a protocol stage); empty without the hook.
+pub fn of_mut(md: &mut Md) -> &mut [Lead] {
+    md.hooks
+        .find_mut::<RigidLeads>()
+        .map_or(&mut [], |l| &mut l.list)
 }
 
 /// Force on each lead along its axis (eV/Å), summed over ranks: the force the rest of the system
 /// exerts on the lead.
 pub fn forces(md: &Md) -> Vec<f64> {
     let a = &md.atoms;
-    let mut f: Vec<f64> = md
-        .leads
+    let mut f: Vec<f64> = of(md)
         .iter()
         .map(|l| {
             (0..a.nlocal)

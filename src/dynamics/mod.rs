@@ -1,8 +1,10 @@
 //! Time integration and everything that moves atoms: the MD state ([`Md`]: box, atoms,
-//! potential, neighbour list, ghosts), velocity Verlet (BAOAB with Langevin baths), rigid driven
-//! leads, thermostats, the FIRE minimiser and velocity creation.
+//! potential, neighbour lists, ghosts, step hooks), velocity Verlet (BAOAB with Langevin baths),
+//! the step hooks ([`hooks`]) with the rigid driven leads and the thermostats among them, the
+//! FIRE minimiser and velocity creation.
 
 pub mod fire;
+pub mod hooks;
 pub mod leads;
 pub mod state;
 pub mod thermostat;

@@ -1,15 +1,17 @@
-//! The MD state of one rank and the force evaluation of one step (ARCHITECTURE.md, "the flow of
-//! one MD step", items 2–3): re-neighbour when some atom moved more than half the skin
-//! (wrap into the periodic box, check for lost atoms, shrink-wrap, rebuild ghosts and lists),
-//! else refresh ghost positions; compute forces; sum ghost forces back to their owners.
+//! The MD state of one rank and the force evaluation of one step (ARCHITECTURE.md, "one MD
+//! step", step 4): re-neighbour when some atom moved more than half the skin (wrap into the
+//! periodic box, check for lost atoms, shrink-wrap, migrate, rebuild ghosts and every neighbour
+//! list), else refresh ghost positions; pre-force hooks; the potential's forces; sum ghost forces
+//! back to their owners; post-force hooks.
 
 use std::time::Instant;
 
+use crate::dynamics::hooks::{run_phase, Hook, Hooks, Phase};
 use crate::dynamics::timers::{Task, Timers};
 use crate::error::{Error, Result};
-use crate::neighbor::NeighborList;
+use crate::neighbor::{ListSet, NeighborLists};
 use crate::parallel::migrate::migrate;
-use crate::parallel::{Decomposition, GhostComm, World};
+use crate::parallel::{Comm, Decomposition, GhostComm, World};
 use crate::potential::{Potential, Tally};
 use crate::system::{Atoms, Boundary, Groups, SimBox};
 use crate::units::{BOLTZ_EV_PER_K, MVV2E, NKTV2P};
@@ -38,7 +40,12 @@ pub struct Md {
     pub atoms: Atoms,
     pub groups: Groups,
     pub potential: Box<dyn Potential>,
-    pub list: NeighborList,
+    /// Every neighbour list (the potential's and the hooks'), built together.
+    pub lists: NeighborLists,
+    /// The potential's lists in `lists`.
+    potential_lists: ListSet,
+    /// Step hooks (thermostats, rigid leads, snapshot sender, ...), in call order.
+    pub hooks: Hooks,
     pub ghosts: GhostComm,
     pub decomp: Decomposition,
     pub world: World,
@@ -64,10 +71,6 @@ pub struct Md {
     pub frozen: u32,
     /// Number of atoms not frozen (all ranks).
     pub nmobile: u64,
-    /// Rigid leads with imposed motion (their groups are also in `frozen`).
-    pub leads: Vec<crate::dynamics::leads::Lead>,
-    /// Thermostats on groups (Langevin, Nosé–Hoover chains).
-    pub thermostats: Vec<crate::dynamics::thermostat::Thermostat>,
     /// Steps since the last re-neighbouring.
     since_build: u64,
     /// Load imbalance (max / mean owned atoms per rank) at the last re-neighbouring.
@@ -96,7 +99,8 @@ impl Md {
                 "neighbour skin must be non-negative, got {skin}"
             )));
         }
-        let list = NeighborList::new(potential.cutoff(), skin);
+        let mut lists = NeighborLists::new(skin);
+        let potential_lists = lists.request(&potential.neighbor_requests());
         let natoms = all.nlocal as u64;
         let mut wrapped = all;
         for i in 0..wrapped.nlocal {
@@ -113,12 +117,10 @@ impl Md {
             wrapped
         } else {
             let mut mine = Atoms::with_types(wrapped.type_mass.clone());
+            mine.fields = wrapped.fields.empty_like();
             for i in 0..wrapped.nlocal {
                 if decomp.owns(&wrapped.x[i]) {
-                    mine.push_owned(wrapped.id[i], wrapped.typ[i], wrapped.x[i], wrapped.v[i]);
-                    let k = mine.nlocal - 1;
-                    mine.image[k] = wrapped.image[i];
-                    mine.mask[k] = wrapped.mask[i];
+                    mine.push_owned_copy(&wrapped, i);
                 }
             }
             mine
@@ -135,7 +137,9 @@ impl Md {
             atoms,
             groups,
             potential,
-            list,
+            lists,
+            potential_lists,
+            hooks: Hooks::default(),
             ghosts,
             decomp,
             world,
@@ -150,8 +154,6 @@ impl Md {
             neigh_every: 1,
             frozen: 0,
             nmobile: natoms,
-            leads: Vec::new(),
-            thermostats: Vec::new(),
             since_build: 0,
             imbalance: 1.0,
             sendbuf: Vec::new(),
@@ -159,11 +161,16 @@ impl Md {
         })
     }
 
+    /// Add a step hook (before [`Md::setup`], so that its neighbour lists are built).
+    pub fn add_hook(&mut self, hook: Box<dyn Hook>) {
+        let lists = self.lists.request(&hook.neighbor_requests());
+        self.hooks.push(hook, lists);
+    }
+
     /// Build ghosts and lists and compute the initial forces.
     pub fn setup(&mut self) -> Result<()> {
         self.reneighbor()?;
-        self.force_pass();
-        Ok(())
+        self.force_pass()
     }
 
     /// Wrap atoms into the periodic box, check for lost atoms, shrink-wrap, migrate atoms to
@@ -241,64 +248,61 @@ impl Md {
         self.timers.add(Task::Comm, t0);
         let t1 = Instant::now();
         self.ghosts
-            .borders(&mut self.atoms, &self.decomp, self.list.cutneigh());
+            .borders(&mut self.atoms, &self.decomp, self.lists.cutneigh());
         self.timers.add(Task::Comm, t1);
         let t2 = Instant::now();
-        self.list.build(&self.atoms);
+        self.lists.build(&self.atoms);
         self.timers.add(Task::Neigh, t2);
         self.reneighbors += 1;
         self.since_build = 0;
         Ok(())
     }
 
-    /// All owned atoms gathered on rank 0 (in rank order; `None` on other ranks), for output.
+    /// All owned atoms gathered on rank 0 (in rank order; `None` on other ranks), for output:
+    /// with their forces and migrating fields.
     pub fn gather(&self) -> Option<Atoms> {
         let a = &self.atoms;
-        let mut buf = Vec::with_capacity(a.nlocal * 15);
+        let width = a.packed_width() + 3;
+        let mut buf = Vec::with_capacity(a.nlocal * width);
         for i in 0..a.nlocal {
-            let (x, v, f, im) = (a.x[i], a.v[i], a.f[i], a.image[i]);
-            buf.extend_from_slice(&[a.id[i] as f64, a.typ[i] as f64, a.mask[i] as f64]);
-            buf.extend_from_slice(&x);
-            buf.extend_from_slice(&v);
-            buf.extend_from_slice(&f);
-            buf.extend_from_slice(&[im[0] as f64, im[1] as f64, im[2] as f64]);
+            a.pack_owned(i, &mut buf);
+            buf.extend_from_slice(&a.f[i]);
         }
         let all = self.world.gather_to_root(&buf)?;
         let mut out = Atoms::with_types(a.type_mass.clone());
-        for r in all.chunks_exact(15) {
-            out.push_owned(
-                r[0] as u64,
-                r[1] as u32,
-                [r[3], r[4], r[5]],
-                [r[6], r[7], r[8]],
-            );
+        out.fields = a.fields.empty_like();
+        for r in all.chunks_exact(width) {
+            out.push_packed(&r[..width - 3]);
             let k = out.nlocal - 1;
-            out.mask[k] = r[2] as u32;
-            out.f[k] = [r[9], r[10], r[11]];
-            out.image[k] = [r[12] as i32, r[13] as i32, r[14] as i32];
+            out.f[k] = [r[width - 3], r[width - 2], r[width - 1]];
         }
         Some(out)
     }
 
-    /// Zero forces, compute them with the current ghosts and list, and sum ghost forces back.
-    fn force_pass(&mut self) {
-        let t0 = Instant::now();
+    /// Zero forces; pre-force hooks; the potential's forces with the current ghosts and lists;
+    /// ghost forces summed back; post-force hooks (their energy and virial join the tally).
+    fn force_pass(&mut self) -> Result<()> {
         self.atoms.zero_forces();
-        let tally = self
-            .potential
-            .compute(&mut self.atoms, &self.list, &mut self.ghosts);
+        run_phase(self, Phase::PreForce)?;
+        let t0 = Instant::now();
+        let mut comm = Comm::new(&mut self.ghosts, &self.world);
+        let lists = self.lists.get(self.potential_lists);
+        let tally = self.potential.compute(&mut self.atoms, lists, &mut comm)?;
         self.timers.add(Task::Pair, t0);
         let t1 = Instant::now();
         self.ghosts.reverse_forces(&mut self.atoms);
-        self.tally = tally;
         self.timers.add(Task::Comm, t1);
+        self.tally = tally;
+        let extra = run_phase(self, Phase::PostForce)?;
+        self.tally.add(&extra);
+        Ok(())
     }
 
     /// Forces after the positions changed: re-neighbour if needed, else update ghosts.
     pub fn compute_forces(&mut self) -> Result<()> {
         self.since_build += 1;
         let check = self.since_build >= self.neigh_every;
-        let rebuild = check && self.world.any(self.list.moved_too_far(&self.atoms));
+        let rebuild = check && self.world.any(self.lists.moved_too_far(&self.atoms));
         if rebuild {
             self.reneighbor()?;
         } else {
@@ -306,8 +310,7 @@ impl Md {
             self.ghosts.forward_positions(&mut self.atoms);
             self.timers.add(Task::Comm, t0);
         }
-        self.force_pass();
-        Ok(())
+        self.force_pass()
     }
 
     /// Hold the atoms of the groups in `bits` fixed.

@@ -20,9 +20,16 @@
 //! The kinetic energy a thermostat changes is its work, exactly: its negative is the heat
 //! removed. With the work of the drive it closes the energy balance of the free atoms to the
 //! accuracy of the velocity-Verlet shadow energy.
+//!
+//! All thermostats of a run form one step hook, [`Thermostats`]: Nosé–Hoover half-steps before
+//! the first half-kick and at the end of the step, the Langevin O step between the two
+//! half-drifts (it splits the drift while a Langevin bath is active).
 
+use crate::dynamics::hooks::Hook;
+use crate::dynamics::leads::RigidLeads;
 use crate::dynamics::velocity::{gaussian_pair, keyed_stream};
 use crate::dynamics::Md;
+use crate::error::Result;
 use crate::units::{BOLTZ_EV_PER_K, MVV2E};
 
 /// The state of a Nosé–Hoover chain.
@@ -35,8 +42,8 @@ pub struct Chain {
 /// Thermostat style and its own parameters.
 #[derive(Clone, Debug)]
 pub enum Style {
-    /// Langevin, with its noise seed and the index in `Md::leads` of the lead whose motion is the
-    /// reference frame.
+    /// Langevin, with its noise seed and the index in the [`RigidLeads`] hook of the lead whose
+    /// motion is the reference frame.
     Langevin {
         seed: u64,
         frame_lead: Option<usize>,
@@ -59,33 +66,65 @@ pub struct Thermostat {
     pub active: bool,
 }
 
+/// The thermostats of a run, as one step hook.
+#[derive(Clone, Debug, Default)]
+pub struct Thermostats {
+    pub list: Vec<Thermostat>,
+}
+
+impl Hook for Thermostats {
+    fn name(&self) -> &str {
+        "Thermo"
+    }
+
+    /// BAOAB while any Langevin bath is active.
+    fn splits_drift(&self) -> bool {
+        self.list
+            .iter()
+            .any(|t| t.active && matches!(t.style, Style::Langevin { .. }))
+    }
+
+    fn pre_integrate(&mut self, md: &mut Md) -> Result<()> {
+        nose_hoover_half_step(&mut self.list, md);
+        Ok(())
+    }
+
+    fn mid_drift(&mut self, md: &mut Md) -> Result<()> {
+        o_step(&mut self.list, md, md.time_ps + 0.5 * md.dt, md.step + 1);
+        Ok(())
+    }
+
+    fn end_of_step(&mut self, md: &mut Md) -> Result<()> {
+        nose_hoover_half_step(&mut self.list, md);
+        Ok(())
+    }
+}
+
+/// The thermostats of `md` (none without the hook).
+pub fn of(md: &Md) -> &[Thermostat] {
+    md.hooks.find::<Thermostats>().map_or(&[], |t| &t.list)
+}
+
 /// Work done by each thermostat on all atoms so far, eV (a reduction: call on output steps).
 /// The heat removed by a thermostat is the negative of its work.
 pub fn work_ev(md: &Md) -> Vec<f64> {
-    let mut w: Vec<f64> = md.thermostats.iter().map(|t| t.work_local_ev).collect();
+    let mut w: Vec<f64> = of(md).iter().map(|t| t.work_local_ev).collect();
     md.world.sum(&mut w);
     w
 }
 
-/// Whether any active thermostat is of Langevin style (the step then uses BAOAB).
-pub fn any_langevin(md: &Md) -> bool {
-    md.thermostats
-        .iter()
-        .any(|t| t.active && matches!(t.style, Style::Langevin { .. }))
-}
-
 /// The Langevin O step at simulation time `t` (the middle of the step), for the noise of `step`.
-pub fn o_step(md: &mut Md, t: f64, step: u64) {
+fn o_step(list: &mut [Thermostat], md: &mut Md, t: f64, step: u64) {
     let dt = md.dt;
-    for k in 0..md.thermostats.len() {
-        let th = &md.thermostats[k];
+    let leads = md.hooks.find::<RigidLeads>().map_or(&[][..], |l| &l.list);
+    for th in list.iter_mut() {
         let Style::Langevin { seed, frame_lead } = th.style else {
             continue;
         };
         if !th.active {
             continue;
         }
-        let u = frame_lead.map(|l| (md.leads[l].axis, md.leads[l].velocity(t)));
+        let u = frame_lead.map(|l| (leads[l].axis, leads[l].velocity(t)));
         let (bit, temp) = (th.bit, th.temperature_k);
         let c = (-dt / th.damping_ps).exp();
         let a = &mut md.atoms;
@@ -114,19 +153,19 @@ pub fn o_step(md: &mut Md, t: f64, step: u64) {
             let ke1 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
             work += 0.5 * MVV2E * m * (ke1 - ke0);
         }
-        md.thermostats[k].work_local_ev += work;
+        th.work_local_ev += work;
     }
 }
 
 /// Half a step (Δt/2) of every Nosé–Hoover chain: update the chain and scale the velocities of
 /// its group (MTK 1992, Trotter factorisation with one multiple-time-step cycle).
-pub fn nose_hoover_half_step(md: &mut Md) {
+fn nose_hoover_half_step(list: &mut [Thermostat], md: &mut Md) {
     let dt = md.dt;
-    for k in 0..md.thermostats.len() {
-        if !md.thermostats[k].active || !matches!(md.thermostats[k].style, Style::NoseHoover(_)) {
+    for th in list.iter_mut() {
+        if !th.active || !matches!(th.style, Style::NoseHoover(_)) {
             continue;
         }
-        let bit = md.thermostats[k].bit;
+        let bit = th.bit;
         // 2 KE and atom count of the group, all ranks.
         let a = &md.atoms;
         let mut s = [0.0, 0.0];
@@ -138,7 +177,6 @@ pub fn nose_hoover_half_step(md: &mut Md) {
             }
         }
         md.world.sum(&mut s);
-        let th = &mut md.thermostats[k];
         let kt = BOLTZ_EV_PER_K * th.temperature_k;
         let nf = (3.0 * s[1] - 3.0).max(1.0);
         let tfreq2 = 1.0 / (th.damping_ps * th.damping_ps);
@@ -207,7 +245,7 @@ pub fn nose_hoover_half_step(md: &mut Md) {
                     0.5 * MVV2E * a.type_mass[a.typ[i] as usize] * ke0 * (factor * factor - 1.0);
             }
         }
-        md.thermostats[k].work_local_ev += work;
+        th.work_local_ev += work;
     }
 }
 
@@ -215,7 +253,7 @@ pub fn nose_hoover_half_step(md: &mut Md) {
 /// the dynamics is the total energy plus this.
 pub fn chain_energy(md: &Md) -> f64 {
     let mut e = 0.0;
-    for th in &md.thermostats {
+    for th in of(md) {
         let Style::NoseHoover(chain) = &th.style else {
             continue;
         };

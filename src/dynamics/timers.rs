@@ -1,5 +1,6 @@
 //! Wall-clock accounting by task, printed at the end of a run like LAMMPS's
-//! "MPI task timing breakdown" (Pair / Neigh / Comm / Output / Modify / Other).
+//! "MPI task timing breakdown" (Pair / Neigh / Comm / Output / Modify / Other), with one row per
+//! step hook (as LAMMPS's `timer full` shows each fix).
 
 use std::time::Instant;
 
@@ -37,16 +38,17 @@ impl Timers {
         self.seconds[task as usize] += t0.elapsed().as_secs_f64();
     }
 
-    /// The breakdown table for a loop of `total` seconds.
-    pub fn table(&self, total: f64) -> String {
+    /// The breakdown table for a loop of `total` seconds, with the step hooks' rows (name,
+    /// seconds) after the tasks.
+    pub fn table(&self, total: f64, hooks: &[(String, f64)]) -> String {
         let mut s = String::from("Section |  time (s)  | %total\n--------+------------+-------\n");
         let mut sum = 0.0;
-        for (k, name) in TASK_NAMES.iter().enumerate() {
-            sum += self.seconds[k];
+        let tasks = TASK_NAMES.iter().map(|n| n.to_string()).zip(self.seconds);
+        for (name, secs) in tasks.chain(hooks.iter().cloned()) {
+            sum += secs;
             s += &format!(
-                "{name:<7} | {:>10.4} | {:>5.1}\n",
-                self.seconds[k],
-                100.0 * self.seconds[k] / total.max(1e-300)
+                "{name:<7} | {secs:>10.4} | {:>5.1}\n",
+                100.0 * secs / total.max(1e-300)
             );
         }
         let other = (total - sum).max(0.0);

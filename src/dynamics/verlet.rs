@@ -4,10 +4,12 @@
 //! v(t+dt) = v(t+½dt) + (dt/2) F(t+dt)/m,
 //!
 //! with F/m converted to Å/ps² by `ftm2v` (metal units). Atoms of frozen groups and rigid leads
-//! are not integrated; the leads follow their imposed motion.
+//! are not integrated; the leads follow their imposed motion (a hook). Step hooks are called at
+//! the points listed in [`crate::dynamics::hooks`].
 
+use crate::dynamics::hooks::{run_phase, Phase};
 use crate::dynamics::timers::Task;
-use crate::dynamics::{leads, thermostat, Md};
+use crate::dynamics::Md;
 use crate::error::Result;
 use crate::units::FTM2V;
 
@@ -58,27 +60,28 @@ pub fn final_integrate(md: &mut Md) {
     md.timers.add(Task::Modify, t0);
 }
 
-/// One step. Without Langevin baths, velocity Verlet (B A B: half-kick, drift, forces,
-/// half-kick); with them, BAOAB: half-kick, half-drift, the baths' O step, half-drift, forces,
-/// half-kick. Nosé–Hoover chains scale their groups' velocities for half a step at the start and
-/// at the end. The rigid leads move to their imposed positions before the forces.
+/// One step. Velocity Verlet (B A B: half-kick, drift, forces, half-kick), or, when a hook
+/// splits the drift (Langevin baths), BAOAB: half-kick, half-drift, the hooks' mid-drift (the O
+/// step), half-drift, forces, half-kick. Hooks before the first half-kick (Nosé–Hoover chains),
+/// after the drift (rigid leads move to their imposed positions), around the forces, and at the
+/// end of the step.
 pub fn step(md: &mut Md) -> Result<()> {
-    let (t, dt) = (md.time_ps, md.dt);
-    thermostat::nose_hoover_half_step(md);
-    if !thermostat::any_langevin(md) {
+    let dt = md.dt;
+    run_phase(md, Phase::PreIntegrate)?;
+    if !md.hooks.split_drift() {
         initial_integrate(md, dt);
     } else {
         initial_integrate(md, 0.5 * dt);
+        run_phase(md, Phase::MidDrift)?;
         let t0 = std::time::Instant::now();
-        thermostat::o_step(md, t + 0.5 * dt, md.step + 1);
         drift(md, 0.5 * dt);
         md.timers.add(Task::Modify, t0);
     }
-    leads::advance(md, t, dt);
+    run_phase(md, Phase::PostIntegrate)?;
     md.compute_forces()?;
     md.step += 1;
     md.time_ps = md.anchor.1 + (md.step - md.anchor.0) as f64 * dt;
     final_integrate(md);
-    thermostat::nose_hoover_half_step(md);
+    run_phase(md, Phase::EndOfStep)?;
     Ok(())
 }

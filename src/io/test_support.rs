@@ -34,6 +34,6 @@ pub(crate) fn small_system(frame: usize) -> (SimBox, Atoms) {
         atoms.f[k] = [s.sqrt(), -1.0 / (s * 13.0), 6.02e-3 * s];
         atoms.image[k] = [k as i32 - 2, frame as i32, 0];
     }
-    atoms.push_ghost(7, 1, [100.0, 100.0, 100.0]);
+    atoms.push_ghost(7, 1, [100.0, 100.0, 100.0], &[]);
     (simbox, atoms)
 }

@@ -9,9 +9,12 @@
 //! The swap list is recorded once per re-neighbouring and replayed every step: forward
 //! communication (positions with their shifts, per-atom scalars such as EAM's F'(ρ)) in swap
 //! order, reverse communication (ghost forces, EAM densities) in reverse order, summed into the
-//! owners. With one rank along an axis, the swaps along it are copies to itself.
+//! owners. Registered per-atom fields that declare `ghosts` are sent with the positions when the
+//! ghost layer is built; any field (or scratch array) of one or more doubles per atom can be
+//! forwarded or reversed between re-neighbourings with [`GhostComm::forward`] and
+//! [`GhostComm::reverse`]. With one rank along an axis, the swaps along it are copies to itself.
 
-use crate::parallel::{Decomposition, Halo, World};
+use crate::parallel::{Decomposition, World};
 use crate::system::Atoms;
 
 /// One recorded swap.
@@ -59,6 +62,8 @@ impl GhostComm {
     pub fn borders(&mut self, atoms: &mut Atoms, decomp: &Decomposition, cutghost: f64) {
         atoms.clear_ghosts();
         self.cutghost = cutghost;
+        // Doubles per ghost: id, type, x(3), then the ghost-carried fields.
+        let per_ghost = 5 + atoms.fields.ghost_width();
         let mut used = 0;
         for d in 0..3 {
             let hops = decomp.hops(d, cutghost);
@@ -103,15 +108,16 @@ impl GhostComm {
                             x[1] + sw.shift[1],
                             x[2] + sw.shift[2],
                         ]);
+                        atoms.fields.pack_ghost(i, &mut self.sendbuf);
                     }
                     self.world
                         .exchange(&self.sendbuf, sw.send_to, &mut self.recvbuf, sw.recv_from);
                     sw.first_recv = atoms.nall();
-                    sw.nrecv = self.recvbuf.len() / 5;
+                    sw.nrecv = self.recvbuf.len() / per_ghost;
                     let me = Some(self.world.rank());
                     sw.to_self = sw.send_to == me && sw.recv_from == me;
-                    for g in self.recvbuf.chunks_exact(5) {
-                        atoms.push_ghost(g[0] as u64, g[1] as u32, [g[2], g[3], g[4]]);
+                    for g in self.recvbuf.chunks_exact(per_ghost) {
+                        atoms.push_ghost(g[0] as u64, g[1] as u32, [g[2], g[3], g[4]], &g[5..]);
                     }
                     cand = sw.first_recv..atoms.nall();
                 }
@@ -187,54 +193,68 @@ impl GhostComm {
         }
     }
 
-    /// Atoms sent per swap (for the communication cost model).
-    pub fn swap_sizes(&self) -> Vec<usize> {
-        self.swaps.iter().map(|s| s.send.len()).collect()
-    }
-}
-
-impl Halo for GhostComm {
-    fn forward_scalar(&mut self, v: &mut [f64]) {
+    /// Copy the values of owned atoms to their ghost copies: `v` holds `width` doubles per
+    /// atom, owned and ghost (e.g. EAM's F'(ρ), a charge field).
+    pub fn forward(&mut self, v: &mut [f64], width: usize) {
+        let w = width;
         for sw in &self.swaps {
             if sw.to_self {
                 for (k, &i) in sw.send.iter().enumerate() {
-                    v[sw.first_recv + k] = v[i as usize];
+                    let (src, dst) = (i as usize * w, (sw.first_recv + k) * w);
+                    if w == 1 {
+                        v[dst] = v[src];
+                    } else {
+                        v.copy_within(src..src + w, dst);
+                    }
                 }
                 continue;
             }
             self.sendbuf.clear();
-            self.sendbuf.extend(sw.send.iter().map(|&i| v[i as usize]));
+            for &i in &sw.send {
+                let i = i as usize * w;
+                self.sendbuf.extend_from_slice(&v[i..i + w]);
+            }
             self.world.exchange_sized(
                 &self.sendbuf,
                 sw.send_to,
                 &mut self.recvbuf,
                 sw.recv_from,
-                Some(sw.nrecv),
+                Some(w * sw.nrecv),
             );
-            v[sw.first_recv..sw.first_recv + self.recvbuf.len()].copy_from_slice(&self.recvbuf);
+            let first = sw.first_recv * w;
+            v[first..first + self.recvbuf.len()].copy_from_slice(&self.recvbuf);
         }
     }
 
-    fn reverse_scalar(&mut self, v: &mut [f64]) {
+    /// Add the values accumulated on ghost copies to their owners, `width` doubles per atom
+    /// (e.g. EAM's ρ under Newton's third law); ghost entries are left as they were.
+    pub fn reverse(&mut self, v: &mut [f64], width: usize) {
+        let w = width;
         for sw in self.swaps.iter().rev() {
             if sw.to_self {
                 for (k, &i) in sw.send.iter().enumerate() {
-                    v[i as usize] += v[sw.first_recv + k];
+                    let (dst, src) = (i as usize * w, (sw.first_recv + k) * w);
+                    for c in 0..w {
+                        v[dst + c] += v[src + c];
+                    }
                 }
                 continue;
             }
             self.sendbuf.clear();
             self.sendbuf
-                .extend_from_slice(&v[sw.first_recv..sw.first_recv + sw.nrecv]);
+                .extend_from_slice(&v[sw.first_recv * w..(sw.first_recv + sw.nrecv) * w]);
             self.world.exchange_sized(
                 &self.sendbuf,
                 sw.recv_from,
                 &mut self.recvbuf,
                 sw.send_to,
-                Some(sw.send.len()),
+                Some(w * sw.send.len()),
             );
-            for (k, &r) in self.recvbuf.iter().enumerate() {
-                v[sw.send[k] as usize] += r;
+            for (&i, r) in sw.send.iter().zip(self.recvbuf.chunks_exact(w)) {
+                let dst = i as usize * w;
+                for c in 0..w {
+                    v[dst + c] += r[c];
+                }
             }
         }
     }

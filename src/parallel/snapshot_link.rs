@@ -36,15 +36,29 @@ pub struct SnapshotSender {
     link: World,
     dest: usize,
     max_in_flight: usize,
-    /// Sends not known to be complete, oldest first; each owns its leaked buffer.
-    in_flight: VecDeque<Request<'static, [f64], StaticScope>>,
+    /// Sends not known to be complete, oldest first, each with the buffer it owns.
+    in_flight: VecDeque<(Request<'static, [f64], StaticScope>, Buffer)>,
 }
 
-/// Give back a buffer leaked for a completed send.
-fn release(buf: &'static [f64]) {
-    // SAFETY: `buf` was made by `Box::leak` in `SnapshotSender::send`, and the request that
-    // borrowed it has completed and been consumed: this is the last reference to it.
-    drop(unsafe { Box::from_raw(buf as *const [f64] as *mut [f64]) });
+/// The heap buffer of one send, held as the raw pointer `Box::into_raw` gave, so that it is
+/// freed through that pointer (not through the shared reference the request borrowed).
+struct Buffer(*mut [f64]);
+
+impl Buffer {
+    /// Take ownership of a message; the returned reference lives until [`Buffer::release`].
+    fn new(msg: Vec<f64>) -> (Buffer, &'static [f64]) {
+        let raw = Box::into_raw(msg.into_boxed_slice());
+        // SAFETY: `raw` comes from `Box::into_raw` and is freed only by `release`, which takes
+        // the buffer by value after the request that reads it has completed.
+        (Buffer(raw), unsafe { &*raw })
+    }
+
+    /// Free the buffer; only after the send that borrowed it completed.
+    fn release(self) {
+        // SAFETY: `self.0` came from `Box::into_raw` in `Buffer::new` and is released once:
+        // the request that borrowed it has completed and been consumed.
+        drop(unsafe { Box::from_raw(self.0) });
+    }
 }
 
 impl SnapshotSender {
@@ -71,11 +85,11 @@ impl SnapshotSender {
 
     /// Forget the sends that have completed.
     fn reap(&mut self) {
-        while let Some(r) = self.in_flight.pop_front() {
-            match r.test_with_data() {
-                Ok((_, buf)) => release(buf),
+        while let Some((r, buf)) = self.in_flight.pop_front() {
+            match r.test() {
+                Ok(_) => buf.release(),
                 Err(r) => {
-                    self.in_flight.push_front(r);
+                    self.in_flight.push_front((r, buf));
                     break;
                 }
             }
@@ -94,29 +108,30 @@ impl SnapshotSender {
         self.reap();
         let mut waited = false;
         while self.in_flight.len() >= self.max_in_flight {
-            if let Some(r) = self.in_flight.pop_front() {
-                release(r.wait_for_data());
+            if let Some((r, buf)) = self.in_flight.pop_front() {
+                r.wait();
+                buf.release();
                 waited = true;
             }
         }
-        let buf: &'static [f64] = Box::leak(msg.into_boxed_slice());
         let Some(c) = self.link.comm() else {
-            release(buf);
             return Err(Error::run("snapshot link: no transport ranks to send to"));
         };
+        let (owned, buf) = Buffer::new(msg);
         let req = c.process_at_rank(self.dest as i32).immediate_send_with_tag(
             StaticScope,
             buf,
             TAG_SNAPSHOT,
         );
-        self.in_flight.push_back(req);
+        self.in_flight.push_back((req, owned));
         Ok(waited)
     }
 
     /// Complete every send, send the end mark and receive the transport side's answer.
     pub fn finish(mut self) -> Result<Vec<f64>> {
-        while let Some(r) = self.in_flight.pop_front() {
-            release(r.wait_for_data());
+        while let Some((r, buf)) = self.in_flight.pop_front() {
+            r.wait();
+            buf.release();
         }
         let Some(c) = self.link.comm() else {
             return Err(Error::run("snapshot link: no transport ranks"));
@@ -133,7 +148,7 @@ impl Drop for SnapshotSender {
     /// aborted: the requests are abandoned (waiting could hang) rather than dropped (which
     /// panics in `mpi`).
     fn drop(&mut self) {
-        for r in self.in_flight.drain(..) {
+        for (r, _) in self.in_flight.drain(..) {
             std::mem::forget(r);
         }
     }

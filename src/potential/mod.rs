@@ -1,12 +1,18 @@
-//! Interatomic potentials behind one trait, chosen by name (`eam`, `eam/alloy`, `eam/fs`) as
-//! LAMMPS pair styles are. A potential computes energies, forces and the virial from a half
-//! neighbour list; whatever per-atom field it needs on ghost atoms (EAM's F'(ρ)) it asks the
-//! [`Halo`] to communicate, and it never calls MPI itself.
+//! Interatomic potentials behind one trait, chosen by name (`eam`, `eam/alloy`, `eam/fs`,
+//! `lj/cut`) as LAMMPS pair styles are. A potential asks for the neighbour lists it needs
+//! ([`ListRequest`]: cutoff, half or full, with or without ghost pairs), computes energies,
+//! forces and the virial from them, and communicates whatever per-atom array it needs on ghost
+//! atoms (EAM's F'(ρ), charges) or sums over ranks (a charge-equilibration dot product) through
+//! the [`Comm`] handle; it never calls MPI itself. A failure (a solve that does not converge, a
+//! distance off its table) is an error that names what failed and stops every rank.
 
 pub mod eam;
+pub mod lj;
+pub mod pair_file;
 
-use crate::neighbor::NeighborList;
-use crate::parallel::Halo;
+use crate::error::Result;
+use crate::neighbor::{ListRequest, NeighborList};
+use crate::parallel::Comm;
 use crate::system::Atoms;
 
 /// Energy and virial summed over the pairs and atoms of this rank.
@@ -18,6 +24,16 @@ pub struct Tally {
     pub virial: [f64; 6],
 }
 
+impl Tally {
+    /// Add another contribution (a step hook's energy and virial).
+    pub fn add(&mut self, other: &Tally) {
+        self.pe += other.pe;
+        for (w, o) in self.virial.iter_mut().zip(&other.virial) {
+            *w += o;
+        }
+    }
+}
+
 /// An interatomic potential.
 pub trait Potential {
     /// Style name and file, for logs.
@@ -26,30 +42,49 @@ pub trait Potential {
     fn cutoff(&self) -> f64;
     /// Mass of each atom type where the potential file gives one (amu).
     fn type_masses(&self) -> Vec<Option<f64>>;
+    /// The neighbour lists `compute` receives, in this order (default: one half list over the
+    /// owned atoms at the cutoff, as every pair potential uses).
+    fn neighbor_requests(&self) -> Vec<ListRequest> {
+        vec![ListRequest::half(self.cutoff())]
+    }
     /// Add forces to owned and ghost atoms of `atoms` (ghost forces are summed back to their
     /// owners by the caller) and return this rank's energy and virial. Forces are accumulated,
-    /// not zeroed.
-    fn compute(&mut self, atoms: &mut Atoms, list: &NeighborList, halo: &mut dyn Halo) -> Tally;
+    /// not zeroed. `lists` are the lists of [`Potential::neighbor_requests`], current.
+    fn compute(
+        &mut self,
+        atoms: &mut Atoms,
+        lists: &[NeighborList],
+        comm: &mut Comm,
+    ) -> Result<Tally>;
 }
 
 use std::path::PathBuf;
 
-use crate::error::{Error, Result};
+use crate::error::Error;
+
+/// The styles [`from_spec`] knows, for messages.
+const STYLES: &str = "eam, eam/alloy, eam/fs or lj/cut";
 
 /// Build a potential from a command-line spec `STYLE:FILE[,FILE..]` (`eam:Au_u3.eam`,
-/// `eam/alloy:CuNi.eam.alloy`, `eam/fs:AlFe_mm.eam.fs`) for `ntypes` atom types, with the
-/// element of each type for setfl/FS files (as `pair_coeff * * FILE E1 E2 ..`).
+/// `eam/alloy:CuNi.eam.alloy`, `eam/fs:AlFe_mm.eam.fs`, `lj/cut:pair.lj`) for `ntypes` atom
+/// types, with the element of each type for setfl/FS files (as `pair_coeff * * FILE E1 E2 ..`).
 pub fn from_spec(spec: &str, elements: &[String], ntypes: usize) -> Result<Box<dyn Potential>> {
     let (style, files) = spec.split_once(':').ok_or_else(|| {
         Error::run(format!(
-            "potential '{spec}': expected STYLE:FILE with STYLE one of eam, eam/alloy, eam/fs"
-        ))
-    })?;
-    let style = eam::EamStyle::from_name(style).ok_or_else(|| {
-        Error::run(format!(
-            "potential style '{style}' is unknown: expected eam, eam/alloy or eam/fs"
+            "potential '{spec}': expected STYLE:FILE with STYLE one of {STYLES}"
         ))
     })?;
     let files: Vec<PathBuf> = files.split(',').map(PathBuf::from).collect();
+    if style == "lj/cut" {
+        let [file] = files.as_slice() else {
+            return Err(Error::run("lj/cut takes one parameter file"));
+        };
+        return Ok(Box::new(lj::LjCut::read(file, ntypes)?));
+    }
+    let style = eam::EamStyle::from_name(style).ok_or_else(|| {
+        Error::run(format!(
+            "potential style '{style}' is unknown: expected {STYLES}"
+        ))
+    })?;
     Ok(Box::new(eam::Eam::new(style, &files, elements, ntypes)?))
 }

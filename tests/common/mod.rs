@@ -69,7 +69,22 @@ pub fn eam_case(name: &str) -> EamCase {
     }
     let e: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("energy.json")).unwrap()).unwrap();
-    let dump = std::fs::read_to_string(dir.join("forces.dump")).unwrap();
+    let forces = read_forces_dump(&dir.join("forces.dump"));
+    EamCase {
+        name: name.to_string(),
+        data: dir.join("data.lmp"),
+        spec: format!("{style}:{file}"),
+        elements,
+        boundary,
+        pe_ev: e["pe_eV"].as_f64().unwrap(),
+        pressure_bar: e["pressure_bar"].as_f64().unwrap(),
+        forces,
+    }
+}
+
+/// id -> force of a LAMMPS `dump custom ... id type x y z fx fy fz` as the references write it.
+pub fn read_forces_dump(path: &Path) -> HashMap<u64, [f64; 3]> {
+    let dump = std::fs::read_to_string(path).unwrap();
     let mut forces = HashMap::new();
     let mut in_atoms = false;
     for l in dump.lines() {
@@ -83,16 +98,7 @@ pub fn eam_case(name: &str) -> EamCase {
             forces.insert(v[0] as u64, [v[5], v[6], v[7]]);
         }
     }
-    EamCase {
-        name: name.to_string(),
-        data: dir.join("data.lmp"),
-        spec: format!("{style}:{file}"),
-        elements,
-        boundary,
-        pe_ev: e["pe_eV"].as_f64().unwrap(),
-        pressure_bar: e["pressure_bar"].as_f64().unwrap(),
-        forces,
-    }
+    forces
 }
 
 /// All EAM reference cases present in the reference folder.
@@ -117,6 +123,17 @@ pub fn mpirun(np: usize, args: &[&str]) -> std::process::Output {
 
 /// The command [`mpirun`] runs, for a caller that spawns it itself.
 pub fn mpirun_command(np: usize, args: &[&str]) -> Command {
+    mpirun_program_command(np, Path::new(env!("CARGO_BIN_EXE_nanocontact")), args)
+}
+
+/// `mpirun` of another program (a check program built as an example), as [`mpirun`].
+pub fn mpirun_program(np: usize, program: &Path, args: &[&str]) -> std::process::Output {
+    mpirun_program_command(np, program, args)
+        .output()
+        .expect("mpirun (OpenMPI) must be installed: scripts/deps.sh does it")
+}
+
+fn mpirun_program_command(np: usize, program: &Path, args: &[&str]) -> Command {
     let mut c = Command::new("mpirun");
     c.env("OMPI_ALLOW_RUN_AS_ROOT", "1")
         .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
@@ -131,7 +148,7 @@ pub fn mpirun_command(np: usize, args: &[&str]) -> Command {
             "-np",
             &np.to_string(),
         ])
-        .arg(env!("CARGO_BIN_EXE_nanocontact"))
+        .arg(program)
         .args(args);
     c
 }

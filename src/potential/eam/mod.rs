@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
-use crate::parallel::Halo;
+use crate::parallel::Comm;
 use crate::potential::{Potential, Tally};
 use crate::system::Atoms;
 use file::{Funcfl, Setfl};
@@ -348,15 +348,13 @@ impl Eam {
 }
 
 /// Interval index m (1-based) and fraction p of distance r on an r grid of spacing 1/rdr with
-/// nr points, as LAMMPS `PairEAM::compute`.
+/// nr points, as LAMMPS `PairEAM::compute`. The truncation is Rust's saturating cast (LAMMPS's
+/// `static_cast<int>` for every distance below the cutoff), so no table and no distance can
+/// index outside the grid.
 #[inline(always)]
 fn r_knot(rdr: f64, nr: usize, r: f64) -> (usize, f64) {
     let p = r * rdr + 1.0;
-    debug_assert!(p >= 1.0 && p < i32::MAX as f64);
-    // SAFETY: r is a distance below the cutoff (0 ≤ r < cut), so p is finite and in
-    // [1, nr + 1]: the truncation is one cvttsd2si, as LAMMPS's static_cast<int>, instead of
-    // Rust's saturating conversion.
-    let m = (unsafe { p.to_int_unchecked::<i32>() } as usize).min(nr - 1);
+    let m = (p as usize).min(nr - 1);
     (m, (p - m as f64).min(1.0))
 }
 
@@ -384,7 +382,13 @@ impl Potential for Eam {
         self.masses.clone()
     }
 
-    fn compute(&mut self, atoms: &mut Atoms, list: &NeighborList, halo: &mut dyn Halo) -> Tally {
+    fn compute(
+        &mut self,
+        atoms: &mut Atoms,
+        lists: &[NeighborList],
+        comm: &mut Comm,
+    ) -> Result<Tally> {
+        let list = &lists[0];
         let nlocal = atoms.nlocal;
         let nall = atoms.nall();
         let nt = self.ntypes;
@@ -434,7 +438,7 @@ impl Potential for Eam {
             self.rho[i] += rho_i;
         }
         inner.start.push(k);
-        halo.reverse_scalar(&mut self.rho);
+        comm.reverse(&mut self.rho, 1);
         // Embedding energies and F'(ρ) of owned atoms, then F' to the ghosts.
         let mut tally = Tally::default();
         for (i, &t) in typ[..nlocal].iter().enumerate() {
@@ -442,7 +446,7 @@ impl Potential for Eam {
             self.fp[i] = fp;
             tally.pe += f;
         }
-        halo.forward_scalar(&mut self.fp);
+        comm.forward(&mut self.fp, 1);
         // Pass 2: pair forces over the pairs inside the cutoff.
         let f = &mut atoms.f;
         let inner = &self.inner;
@@ -501,7 +505,7 @@ impl Potential for Eam {
             w[5] += xi[1] * fi[2];
         }
         tally.virial = w;
-        tally
+        Ok(tally)
     }
 }
 
