@@ -78,8 +78,26 @@ fn setfl_with_unknown_element() {
 #[test]
 fn unknown_potential_style() {
     expect_error(
-        &["eval", s(&au_bulk_data()), "--potential", "lj/cut:foo"],
-        &["lj/cut", "eam"],
+        &["eval", s(&au_bulk_data()), "--potential", "tersoff:foo"],
+        &["tersoff", "eam", "lj/cut"],
+    );
+}
+
+#[test]
+fn bad_lj_parameter_file() {
+    let dir = common::scratch("bad-lj");
+    let missing = dir.join("missing.lj");
+    let spec = format!("lj/cut:{}", missing.display());
+    expect_error(
+        &["eval", s(&au_bulk_data()), "--potential", &spec],
+        &["missing.lj"],
+    );
+    let bad = dir.join("pair.lj");
+    std::fs::write(&bad, "pair_style lj/cut 8.0\npair_coeff 1 1 0.01\n").unwrap();
+    let spec = format!("lj/cut:{}", bad.display());
+    expect_error(
+        &["eval", s(&au_bulk_data()), "--potential", &spec],
+        &["pair.lj:2", "pair_coeff 1 1"],
     );
 }
 

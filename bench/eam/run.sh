@@ -14,7 +14,8 @@
 # agree to 1e-6 relative (EREL_TOL), else the script exits 1 after printing everything.
 #
 # Installs Debian's `lammps` package if `lmp` is missing, and builds nanocontact in release mode
-# (the toolchain, MPI and HDF5 come from the README's first command). Outputs go to
+# (the toolchain, MPI and HDF5 come from the README's first command), or takes the binary
+# NANOCONTACT_BIN names. Outputs go to
 # bench/eam/work/ (git-ignored).
 set -euo pipefail
 
@@ -35,11 +36,15 @@ if ! command -v lmp >/dev/null 2>&1; then
     $sudo apt-get update -qq >/dev/null
     $sudo apt-get install -y -qq lammps >/dev/null
 fi
-echo "== building nanocontact (cargo build --release)"
-(cd "$root" && cargo build --release --quiet)
-target_dir="${CARGO_TARGET_DIR:-$root/target}"
-case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
-nc="$target_dir/release/nanocontact"
+if [ -n "${NANOCONTACT_BIN:-}" ]; then
+    nc="$NANOCONTACT_BIN"   # another build (bench/core/compare_binaries.sh: the old binary)
+else
+    echo "== building nanocontact (cargo build --release)"
+    (cd "$root" && cargo build --release --quiet)
+    target_dir="${CARGO_TARGET_DIR:-$root/target}"
+    case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
+    nc="$target_dir/release/nanocontact"
+fi
 [ -x "$nc" ] || { echo "bench/eam: $nc not found after the build" >&2; exit 1; }
 
 lmp_help="$(lmp -h 2>/dev/null || true)"
@@ -47,7 +52,7 @@ lmp_version="$(sed -n 's/^Large-scale Atomic\/Molecular Massively Parallel Simul
 lmp_version="LAMMPS ${lmp_version:-?} (Debian lammps $(dpkg-query -W -f='${Version}' lammps 2>/dev/null || echo '?'))"
 
 echo "== $(date -u '+%Y-%m-%d %H:%M:%S UTC'); $ncores cores; $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') (cpu family $(grep -m1 'cpu family' /proc/cpuinfo | sed 's/.*: //'), model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | sed 's/.*: //'))"
-echo "== nanocontact $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'); $lmp_version"
+echo "== nanocontact $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') ($nc); $lmp_version"
 
 cd "$here"
 mkdir -p work

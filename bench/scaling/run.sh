@@ -21,8 +21,13 @@ if ! command -v lmp >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq lammps >/dev/null
 fi
-(cd "$root" && cargo build --release --quiet)
-nc="$root/target/release/nanocontact"
+# NANOCONTACT_BIN: another build to measure (bench/core/compare_binaries.sh: the old binary).
+if [ -n "${NANOCONTACT_BIN:-}" ]; then
+  nc="$NANOCONTACT_BIN"
+else
+  (cd "$root" && cargo build --release --quiet)
+  nc="$root/target/release/nanocontact"
+fi
 pot="$root/inputs/potentials/Au_u3.eam"
 ranks=("${@:-1 2}")
 read -r -a ranks <<<"${ranks[*]}"

@@ -98,3 +98,77 @@ impl NeighborLists {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Owned and ghost atoms at pseudo-random positions in a 12 Å cube.
+    fn atoms() -> Atoms {
+        let mut a = Atoms::with_types(vec![1.0]);
+        let mut s = 12345u64;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64 * 12.0
+        };
+        let pts: Vec<[f64; 3]> = (0..300).map(|_| [next(), next(), next()]).collect();
+        for (k, p) in pts[..200].iter().enumerate() {
+            a.push_owned(k as u64 + 1, 0, *p, [0.0; 3]);
+        }
+        for (k, p) in pts[200..].iter().enumerate() {
+            a.push_ghost(1000 + k as u64, 0, *p, &[]);
+        }
+        a
+    }
+
+    fn brute(a: &Atoms, r: &ListRequest, cut: f64) -> Vec<(usize, usize)> {
+        let rows = if r.ghosts { a.nall() } else { a.nlocal };
+        let mut v = Vec::new();
+        for i in 0..rows {
+            for j in 0..a.nall() {
+                let d: f64 = (0..3).map(|k| (a.x[i][k] - a.x[j][k]).powi(2)).sum();
+                let keep = match (r.half, r.ghosts) {
+                    (true, false) if j < a.nlocal => j > i,
+                    (true, false) => {
+                        (a.x[j][2], a.x[j][1], a.x[j][0]) > (a.x[i][2], a.x[i][1], a.x[i][0])
+                    }
+                    (true, true) => j > i,
+                    (false, _) => j != i,
+                };
+                if keep && d < cut * cut {
+                    v.push((i, j));
+                }
+            }
+        }
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn every_kind_of_list_equals_brute_force() {
+        let a = atoms();
+        let mut lists = NeighborLists::new(0.5);
+        let requests = [
+            ListRequest::half(2.5),
+            ListRequest::full(3.5),
+            ListRequest::half(2.0).with_ghosts(),
+            ListRequest::full(4.5).with_ghosts(),
+        ];
+        let set = lists.request(&requests[..2]);
+        let other = lists.request(&requests[2..]);
+        lists.build(&a);
+        assert_eq!(lists.cutneigh(), 5.0);
+        let built: Vec<&NeighborList> = lists.get(set).iter().chain(lists.get(other)).collect();
+        for (l, r) in built.iter().zip(&requests) {
+            let mut got: Vec<(usize, usize)> = (0..l.nrows())
+                .flat_map(|i| l.of(i).iter().map(move |&j| (i, j as usize)))
+                .collect();
+            got.sort_unstable();
+            let want = brute(&a, r, r.cutoff + 0.5);
+            assert!(!want.is_empty());
+            assert_eq!(got, want, "{r:?}");
+        }
+    }
+}
