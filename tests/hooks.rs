@@ -99,8 +99,8 @@ impl Hook for UniformForce {
                 x[0] * f[2],
                 x[1] * f[2],
             ];
-            for k in 0..6 {
-                t.virial[k] += w[k];
+            for (v, wk) in t.virial.iter_mut().zip(w) {
+                *v += wk;
             }
         }
         Ok(t)
@@ -134,8 +134,8 @@ fn post_force_hook_adds_forces_energy_and_virial() {
     }
     let p1 = common::momentum(&md);
     let t = 10.0 * md.dt;
-    for k in 0..3 {
-        let want = n * f0[k] * t * nanocontact::units::FTM2V;
+    for (k, fk) in f0.iter().enumerate() {
+        let want = n * fk * t * nanocontact::units::FTM2V;
         assert!(((p1[k] - p0[k]) - want).abs() < 1e-9 * want.abs(), "{k}");
     }
 }
