@@ -118,9 +118,9 @@ fn post_force_hook_adds_forces_energy_and_virial() {
     let mut e_hook = 0.0;
     for i in 0..a.nlocal {
         assert_eq!(a.id[i], b.id[i]);
-        for k in 0..3 {
-            assert!((b.f[i][k] - a.f[i][k] - f0[k]).abs() < 1e-12);
-            e_hook -= f0[k] * a.x[i][k];
+        for (k, fk) in f0.iter().enumerate() {
+            assert!((b.f[i][k] - a.f[i][k] - fk).abs() < 1e-12);
+            e_hook -= fk * a.x[i][k];
         }
     }
     let (t0, t1) = (plain.global_tally(), md.global_tally());
