@@ -27,6 +27,9 @@ const MAX_LINES: usize = 800;
 /// A module path below the crate root (`[]` is the root).
 type ModPath = Vec<String>;
 
+/// The paths a use tree names, each with its alias (`as NAME`, or `*` for a glob) if any.
+type Named = Vec<(Vec<String>, Option<String>)>;
+
 #[derive(Clone, Debug, PartialEq)]
 enum Tok {
     Ident(String),
@@ -202,11 +205,7 @@ struct SourceFile {
 
 /// Parse a path (or use tree) whose first segment is at `i`, below `base`: every full path it
 /// names with its alias (`as NAME`) if any, and the index after it.
-fn parse_tree(
-    toks: &[Tok],
-    mut i: usize,
-    base: Vec<String>,
-) -> (Vec<(Vec<String>, Option<String>)>, usize) {
+fn parse_tree(toks: &[Tok], mut i: usize, base: Vec<String>) -> (Named, usize) {
     let mut cur = base;
     loop {
         match toks.get(i) {
