@@ -16,9 +16,10 @@
 //!   with every k∥ done) and `failures.csv` (`frame,k_index,message`), with the figures
 //!   `conductance.png` (G/G0 against time) and `conductance_histogram.png` (0.05 G0 bins).
 //!
-//! Both run the same units on any number of ranks. Each rank keeps the lead surface Green's
-//! functions per (E, k∥) ([`crate::transport::farm::lead_cache`]) and the problem of its current frame. A unit
-//! that fails (bad geometry, a lead that does not match, a singular matrix) is recorded with its
+//! Both run the same units on any number of ranks ([`crate::transport::farm::worker`]). Each
+//! rank keeps the lead surface Green's functions per (E, k∥)
+//! ([`crate::transport::farm::lead_cache`]) and the problem of its current frame. A unit that
+//! fails (bad geometry, a lead that does not match, a singular matrix) is recorded with its
 //! error and the others go on; re-running skips the units already stored.
 
 use std::fmt::Write as _;

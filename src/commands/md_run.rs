@@ -5,7 +5,7 @@
 //! steps/s and an ETA, then the timing breakdown.
 //!
 //! With a `[transport]` section of `ranks = M > 0`, the last M ranks are transport ranks
-//! ([`crate::commands::inline_transport`]) and the MD runs on the others exactly as it would alone: on
+//! ([`super::inline_transport`]) and the MD runs on the others exactly as it would alone: on
 //! every snapshot step MD rank 0 gathers the atoms (the gather of the trajectory frames) and
 //! starts a non-blocking send of the snapshot (at most [`MAX_SNAPSHOTS_IN_FLIGHT`] outstanding).
 //! After the last step it waits for the transport ranks and writes their G/G0 per snapshot to

@@ -1,9 +1,10 @@
 //! `nanocontact transport --hamiltonian FILE.json --energies E.csv --out DIR`: the stable
 //! contract other checks call.
 //!
-//! Reads a Hamiltonian in the Kwant reference format ([`crate::transport::problem::kwant_json`]) and the energies in
-//! the first column (header `E_eV`) of a CSV file (a reference `transmission.csv` works as it
-//! is), solves with mode-matching self-energies and RGF, and writes
+//! Reads a Hamiltonian in the Kwant reference format
+//! ([`crate::transport::problem::kwant_json`]) and the energies in the first column (header
+//! `E_eV`) of a CSV file (a reference `transmission.csv` works as it is), solves with
+//! mode-matching self-energies and RGF, and writes
 //! - `DIR/transmission.csv`: `E_eV,T_LR,T_RL,open_channels_L,open_channels_R`, k-averaged
 //!   (weighted with the file's k-point weights, equal unless given) for periodic problems;
 //! - `DIR/eigenchannels.csv`: `E_eV,tau_1,…` (eigenvalues of t†t, descending, one per open

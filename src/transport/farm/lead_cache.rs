@@ -1,5 +1,5 @@
 //! A per-rank cache of lead surface Green's functions by (k∥ index, energy index): the frames of
-//! a trajectory share their leads (bit-identical blocks, see [`crate::transport::farm::snapshot`]), so the mode
+//! a trajectory share their leads (bit-identical blocks, see [`super::snapshot`]), so the mode
 //! matching of both leads at one (E, k∥) is done once per rank and reused by every frame.
 //! Memory is bounded: beyond the byte limit the least recently used k∥ point is dropped whole.
 

@@ -1,8 +1,8 @@
 //! One atomic structure — an MD frame or a data file — as a transport problem: every atom is in
 //! the scattering region S; the two lead regions (a group, or a range along the transport axis)
 //! are S's crystalline ends, and ideal semi-infinite leads continue their stacking outwards
-//! ([`crate::transport::problem::lead_crystal`]); transverse axes are periodic where the box is, with the deck's
-//! k∥ mesh ([`crate::transport::problem::supercell`]).
+//! ([`crate::transport::problem::lead_crystal`]); transverse axes are periodic where the box
+//! is, with the deck's k∥ mesh ([`crate::transport::problem::supercell`]).
 //!
 //! Frames of a trajectory share their leads: the principal layers and their blocks H00(k),
 //! H01(k) are built once, from a reference snapshot, into a [`TransportSetup`]; each frame
@@ -17,7 +17,8 @@
 //! leads neutral at E_F once (k-averaged over the mesh; leads periodic in both transverse
 //! directions with E_F from their own band filling are bulk crystals, neutral as they are), and
 //! [`TransportSetup::problem`] makes every atom of each snapshot neutral at E_F (on-site shifts
-//! from the Fermi-sea contour integral, k-averaged: [`crate::transport::neutrality::charge_neutrality`]).
+//! from the Fermi-sea contour integral, k-averaged:
+//! [`crate::transport::neutrality::charge_neutrality`]).
 
 use std::collections::HashSet;
 use std::ops::Range;

@@ -10,7 +10,7 @@
 //! (2/N_k) Σ_k #{b : E_b(k) < E} on an n × n × n Monkhorst–Pack mesh of the primitive
 //! reciprocal cell (H. J. Monkhorst and J. D. Pack, Phys. Rev. B 13, 5188 (1976)), E_F the
 //! middle of the interval where N reaches the electrons per atom, as in
-//! [`crate::transport::model::band_filling`]. A non-orthogonal model adds S(k) = 1 + Σ_R e^{i k·R} s(R) and the
+//! [`super::band_filling`]. A non-orthogonal model adds S(k) = 1 + Σ_R e^{i k·R} s(R) and the
 //! bands solve H(k) c = E S(k) c.
 
 use crate::error::{Error, Result};

@@ -16,7 +16,7 @@
 //! - an optional `Spline` block (the repulsive) ends the table and is ignored.
 //!
 //! **Blocks.** For atoms i, j with bond R = r_j − r_i the 9 × 9 blocks ⟨i|H|j⟩ and ⟨i|j⟩ are the
-//! Slater–Koster combinations ([`sk_block`], orbital order of [`crate::transport::model::slater_koster`]) of the
+//! Slater–Koster combinations ([`sk_block`], orbital order of [`super::slater_koster`]) of the
 //! ten integrals at |R|, interpolated by the cubic Lagrange polynomial through the four
 //! nearest grid points. The sign of each integral is the file's, as DFTB+ uses it: a file whose
 //! radial functions have other sign conventions (e.g. a 5s tail of negative sign) differs from

@@ -1,5 +1,5 @@
 //! A spd tight-binding model from its parameter file, chosen by the extension: an orthogonal
-//! Slater–Koster `.toml` ([`crate::transport::model::slater_koster`]) or a DFTB+ table `.skf` ([`crate::transport::model::dftb`],
+//! Slater–Koster `.toml` ([`super::slater_koster`]) or a DFTB+ table `.skf` ([`super::dftb`],
 //! default truncation). Used by the tools that take a model file directly; transport decks
 //! name the style explicitly (`[model] style`).
 

@@ -172,7 +172,7 @@ impl FermiSea {
 }
 
 /// Shifts δ_i that make N_i = `target[i]` for the atoms (orbital ranges of S) at Fermi energy
-/// `e_f`, by Newton's method from δ = 0 (Mulliken charges, [`crate::transport::neutrality::mulliken`], where the
+/// `e_f`, by Newton's method from δ = 0 (Mulliken charges, [`super::mulliken`], where the
 /// problem has an overlap).
 pub fn neutralize(
     problem: &TransportProblem,
@@ -323,7 +323,7 @@ fn damped_newton(
 }
 
 /// The problem with δ_i added to the on-site energies of atom i of S (with an overlap: the
-/// shifts of [`crate::transport::neutrality::mulliken::shifted_overlap`]).
+/// shifts of [`super::mulliken::shifted_overlap`]).
 pub fn shifted(
     problem: &TransportProblem,
     atoms: &[Range<usize>],
@@ -555,9 +555,10 @@ pub struct NeutralProblem {
 
 /// Make both leads neutral ([`neutral_lead_kmesh`]) and then the scattering region
 /// ([`neutralize`]) at `e_f`, for a problem whose scattering region and lead layers consist of
-/// atoms of `orbitals` consecutive orbitals each (as [`crate::transport::problem::supercell::build_problem`]
-/// and [`crate::transport::problem::supercell::build_supercell_problem`] order them), every atom with `valence`
-/// electrons; charges are averaged over the problem's k∥ mesh where it has one.
+/// atoms of `orbitals` consecutive orbitals each (as
+/// [`crate::transport::problem::supercell::build_problem`] and
+/// [`crate::transport::problem::supercell::build_supercell_problem`] order them), every atom
+/// with `valence` electrons; charges are averaged over the problem's k∥ mesh where it has one.
 pub fn neutral_problem(
     problem: &TransportProblem,
     orbitals: usize,

@@ -9,14 +9,14 @@
 //! leads attached, A(z) = z S − H(δ), the coupling blocks A_SL = z S_V − V(δ) and
 //! A_LS = z S_V† − V(δ)†, the lead surface g(z) (decimation of z S00 − H00, z S01 − H01),
 //! Σ(z) = A_SL g A_LS and G_SS = (A_SS − Σ)⁻¹, G_SL = −G_SS A_SL g, G_LS = −g A_LS G_SS. The
-//! contour integral D = ∫_C G dz over the Fermi-sea contour of [`crate::transport::neutrality::charge_neutrality`]
+//! contour integral D = ∫_C G dz over the Fermi-sea contour of [`super::charge_neutrality`]
 //! gives the density matrix ρ = −(D − D†)/(2πi) (G(E − i0) = G(E + i0)†), and atom i holds
 //! (spin included)
 //!
 //!   N_i = 2 Σ_{μ∈i} Re[(ρ S)_μμ] = 2 Σ_{μ∈i} Re[Σ_{ν∈S} ρ_μν S_νμ + Σ_{λ∈lead} ρ_μλ S_λμ],
 //!
 //! the Mulliken gross population (R. S. Mulliken, J. Chem. Phys. 23, 1833 (1955)), k-averaged
-//! over the mesh. [`crate::transport::neutrality::charge_neutrality::neutralize`] and `shifted` take this path for a
+//! over the mesh. [`super::charge_neutrality::neutralize`] and `shifted` take this path for a
 //! problem with an overlap. Newton's method uses the response of the orthogonalised problem,
 //! ∂N_i/∂δ_j ≈ −(2/π) Im ∫ Σ_{μ∈i, ν∈j} (G S)_μν (G S)_νμ dz, exact for S = 1 and a descent
 //! direction for small overlaps; each step is damped until the charge error falls.

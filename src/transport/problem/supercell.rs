@@ -2,7 +2,7 @@
 //! directions normal to the transport axis (the gold junction box is periodic in x and y), as
 //! PWCOND treats a supercell with a 2-D k∥ mesh.
 //!
-//! Bloch convention (that of [`crate::transport::problem::scattering`] and Kwant's `wraparound`): with supercell
+//! Bloch convention (that of [`super::scattering`] and Kwant's `wraparound`): with supercell
 //! vectors a₁, a₂ and R = m₁a₁ + m₂a₂,
 //!
 //!   H(k) = Σ_R H(R) e^{ik·R},   H(R)_{ij} = ⟨i, cell 0|H|j, cell R⟩,   k·R = k₁m₁ + k₂m₂,
