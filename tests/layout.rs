@@ -591,7 +591,8 @@ fn no_source_file_over_the_line_limit() {
         .iter()
         .filter_map(|p| {
             let lines = fs::read_to_string(p).unwrap().lines().count();
-            (lines > MAX_LINES).then(|| format!("{} ({lines} lines)", p.display()))
+            let rel = p.strip_prefix(src_dir()).unwrap().display();
+            (lines > MAX_LINES).then(|| format!("src/{rel} ({lines} lines)"))
         })
         .collect();
     for l in &long {
