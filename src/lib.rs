@@ -16,16 +16,20 @@
 //!   snapshot link from MD ranks to transport ranks. Physics never calls MPI.
 //! - [`dynamics`]: the MD state and one step's flow, velocity Verlet / BAOAB, rigid driven
 //!   leads, Langevin and Nosé–Hoover thermostats, FIRE, velocity creation.
-//! - [`transport`]: tight-binding transport problems (wire leads, or supercells with k∥ meshes),
-//!   lead self-energies (mode matching, decimation), the recursive Green's function solver,
-//!   eigenchannels, transport of MD snapshots and their farm over ranks, offline or on transport
-//!   ranks beside the MD ranks of a run.
+//! - [`transport`]: the tight-binding transport pipeline in five stages whose imports run one
+//!   way: models ([`transport::model`]), scattering problems with wire leads or supercells with
+//!   k∥ meshes ([`transport::problem`]), lead self-energies (mode matching, decimation), the
+//!   recursive Green's function solver and eigenchannels ([`transport::solver`]), local charge
+//!   neutrality ([`transport::neutrality`]), and transport of MD snapshots and their farm over
+//!   ranks ([`transport::farm`]), offline or on transport ranks beside the MD ranks of a run.
 //! - [`analysis`]: rheology of recorded runs (sinusoidal fit, G' and G'', zig-zag model), the
 //!   structure of a junction over frames (minimal cross-section, bond angles ρ(θ)), surface
 //!   energies of EAM potentials and the intrinsic tension 2πγR.
+//! - [`plot`]: PNG figures (lines, points with error bars, histograms, stacked panels) in pure
+//!   Rust.
 //! - [`deck`]: TOML input decks (MD, and transport in `deck::transport`) with file/line/key
-//!   errors; [`commands`]: the drivers of the `run` and `eval` subcommands (`main.rs` only
-//!   parses arguments).
+//!   errors; [`commands`]: the drivers of the subcommands (`run`, `eval`, `build`, `transport`,
+//!   `farm`, `plot`), which read decks and write files (`main.rs` only parses arguments).
 //! - [`units`]: the constants; [`error`]: the one error type with file, line and key.
 //!
 //! A step: (Nosé–Hoover half-step) → half-kick and drift (with Langevin baths: half-drift, O
@@ -43,6 +47,7 @@ pub mod error;
 pub mod io;
 pub mod neighbor;
 pub mod parallel;
+pub mod plot;
 pub mod potential;
 pub mod system;
 pub mod transport;

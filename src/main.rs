@@ -6,9 +6,7 @@ use clap::{Parser, Subcommand};
 use mpi::traits::Communicator;
 use nanocontact::analysis::structure::bond_angles::AngleParams;
 use nanocontact::analysis::structure::{cli as structure_cli, StructureParams};
-use nanocontact::analysis::{
-    force_conductance, plot_cli, rheology_cli, rheology_run, surface_energy,
-};
+use nanocontact::analysis::{force_conductance, rheology_cli, rheology_run, surface_energy};
 use nanocontact::commands;
 use nanocontact::parallel::World;
 
@@ -317,12 +315,10 @@ fn main() {
             energies,
             out,
         } => match (deck, hamiltonian, energies) {
-            (Some(deck), _, _) => {
-                nanocontact::transport::farm::transport_command(&deck, &out, &world)
-            }
+            (Some(deck), _, _) => commands::farm::transport_command(&deck, &out, &world),
             (None, Some(h), Some(e)) => {
                 if world.is_root() {
-                    nanocontact::transport::cli::run_hamiltonian(&h, &e, &out)
+                    commands::transport::run_hamiltonian(&h, &e, &out)
                 } else {
                     Ok(())
                 }
@@ -331,9 +327,7 @@ fn main() {
                 "transport needs a DECK, or --hamiltonian with --energies",
             )),
         },
-        Command::Farm { deck, out } => {
-            nanocontact::transport::farm::farm_command(&deck, &out, &world)
-        }
+        Command::Farm { deck, out } => commands::farm::farm_command(&deck, &out, &world),
         Command::Plot {
             csv,
             x,
@@ -344,7 +338,7 @@ fn main() {
             title,
             out,
         } => {
-            let opts = plot_cli::PlotOptions {
+            let opts = commands::plot::PlotOptions {
                 csv,
                 x,
                 y,
@@ -355,7 +349,7 @@ fn main() {
                 out,
             };
             if world.is_root() {
-                plot_cli::run(&opts)
+                commands::plot::run(&opts)
             } else {
                 Ok(())
             }

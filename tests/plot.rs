@@ -1,12 +1,12 @@
-//! PNG figures (`analysis::plot`): the files decode as PNG of the requested size, the series
+//! PNG figures (`plot`): the files decode as PNG of the requested size, the series
 //! are drawn where their data map to, and bad paths and series are errors, not panics.
 
 mod common;
 
 use std::path::Path;
 
-use nanocontact::analysis::plot::{Color, Corner, Figure, Panel, Raster};
 use nanocontact::error::Error;
+use nanocontact::plot::{Color, Corner, Figure, Panel, Raster};
 
 /// Decode a PNG file: (width, height, RGB bytes).
 fn decode(path: &Path) -> (u32, u32, Vec<u8>) {

@@ -3,9 +3,9 @@
 //! on disordered systems with complex hoppings and rank-deficient lead hoppings, RGF = dense,
 //! and decimation = mode matching away from band edges.
 
-use nanocontact::transport::decimation::lead_surface_decimation;
 use nanocontact::transport::dense::{c64, CMat, C64};
-use nanocontact::transport::mode_matching::lead_surface_mode_matching;
+use nanocontact::transport::solver::decimation::lead_surface_decimation;
+use nanocontact::transport::solver::mode_matching::lead_surface_mode_matching;
 use nanocontact::transport::{SelfEnergyMethod, Solver, Transmission, TransportProblem};
 
 /// Deterministic uniform numbers in [-0.5, 0.5).
@@ -385,7 +385,7 @@ fn decimation_agrees_with_mode_matching_away_from_band_edges() {
 
 #[test]
 fn landauer_current_of_one_open_channel_is_g0_times_v() {
-    use nanocontact::transport::landauer::{conductance_siemens, current_amperes};
+    use nanocontact::transport::solver::landauer::{conductance_siemens, current_amperes};
     use nanocontact::units::G0_SIEMENS;
     // A perfect chain: T = 1 over the window, so I = G0 V at any temperature.
     let p = wire(&ident(1, 0.0), &ident(1, -1.0), 4, zeros(1));

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{OnceLock, RwLock, RwLockReadGuard};
 
-use nanocontact::transport::store::{read_results, StoredResults};
+use nanocontact::transport::farm::store::{read_results, StoredResults};
 
 /// A process spawned while this one has an HDF5 file open inherits the open file, and with it
 /// HDF5's lock, for its whole life: the tests' spawns (write) and their HDF5 accesses (read)

@@ -17,7 +17,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{RwLock, RwLockReadGuard};
 
 use nanocontact::io::h5md::H5mdReader;
-use nanocontact::transport::store::{read_results, StoredResults};
+use nanocontact::transport::farm::store::{read_results, StoredResults};
 
 /// A process spawned while this one has an HDF5 file open inherits the open file and its lock
 /// (see tests/transport_farm.rs): spawns (write) and HDF5 reads (read) exclude each other.

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use nanocontact::transport::cli::run_hamiltonian;
-use nanocontact::transport::kwant_json::read_system_json;
+use nanocontact::commands::transport::run_hamiltonian;
+use nanocontact::transport::problem::kwant_json::read_system_json;
 use nanocontact::transport::{SelfEnergyMethod, Solver};
 
 const TOL: f64 = 1e-8;

@@ -5,9 +5,10 @@
 
 use std::path::Path;
 
-use nanocontact::transport::band_filling::lead_fermi_energy;
-use nanocontact::transport::sutton::SuttonSBand;
-use nanocontact::transport::tight_binding::{build_problem, Atom, LeadGeometry};
+use nanocontact::transport::model::band_filling::lead_fermi_energy;
+use nanocontact::transport::model::sutton::SuttonSBand;
+use nanocontact::transport::model::tight_binding::{Atom, LeadGeometry};
+use nanocontact::transport::problem::supercell::build_problem;
 use nanocontact::transport::{SelfEnergyMethod, Solver, TransportProblem};
 
 fn atom(x: f64) -> Atom {

@@ -11,12 +11,12 @@ use std::path::{Path, PathBuf};
 
 use nanocontact::build::gap111::Gap111;
 use nanocontact::build::tips::{SlabContact, SlabGeometry};
+use nanocontact::commands::farm::{prepare, Selection};
 use nanocontact::io::lammps_data::write_data;
 use nanocontact::system::{Atoms, Boundary, SimBox};
-use nanocontact::transport::band_filling::{lead_fermi_energy, lead_fermi_energy_overlap};
 use nanocontact::transport::dense::{c64, CMat};
-use nanocontact::transport::farm::{prepare, Selection};
-use nanocontact::transport::problem::Overlap;
+use nanocontact::transport::model::band_filling::{lead_fermi_energy, lead_fermi_energy_overlap};
+use nanocontact::transport::problem::scattering::Overlap;
 use nanocontact::transport::{FourierBlock, Lead, SelfEnergyMethod, Solver, TransportProblem};
 
 const EPS: f64 = 0.3;
@@ -278,8 +278,8 @@ fn dftb_tables_through_the_deck_give_integer_transmission_of_the_perfect_crystal
 /// deck path changes no level by more than the band-filling grid's resolution.
 #[test]
 fn mulliken_charges_of_the_perfect_crystal_are_neutral_at_its_fermi_level() {
-    use nanocontact::transport::charge_neutrality::NeutralityOptions;
-    use nanocontact::transport::mulliken::OverlapSea;
+    use nanocontact::transport::neutrality::contour::NeutralityOptions;
+    use nanocontact::transport::neutrality::mulliken::OverlapSea;
     let g = gap();
     let sites = g.filament_sites().unwrap();
     let dir = scratch("dftb_mulliken_bulk");

@@ -8,12 +8,14 @@ mod common;
 
 use nanocontact::build::OrientedFcc;
 use nanocontact::transport::dense::{c64, CMat};
-use nanocontact::transport::lead_crystal::{lead_crystal, maps_onto_itself, principal_layer};
-use nanocontact::transport::supercell::{
+use nanocontact::transport::model::sutton::SuttonSBand;
+use nanocontact::transport::model::tight_binding::{Atom, LeadGeometry, TightBinding};
+use nanocontact::transport::problem::lead_crystal::{
+    lead_crystal, maps_onto_itself, principal_layer,
+};
+use nanocontact::transport::problem::supercell::{
     build_supercell_problem, monkhorst_pack, KMesh, LeadBlocks, MeshPoint, Supercell,
 };
-use nanocontact::transport::sutton::SuttonSBand;
-use nanocontact::transport::tight_binding::{Atom, LeadGeometry, TightBinding};
 use nanocontact::transport::{SelfEnergyMethod, Solver, TransportProblem};
 
 /// An fcc gold slab: `lateral` oriented cells across, `planes` atomic planes along z.
@@ -355,7 +357,8 @@ fn kwant_slab_kperp_from_site_positions() {
     let cell = Supercell::new(vec![[0.0, 3.0, 0.0]]).unwrap();
     let model = SquareBarrier;
     let blocks = [0, 1].map(|i| {
-        nanocontact::transport::supercell::lead_blocks(&model, &cell, &lead(i), "lead").unwrap()
+        nanocontact::transport::problem::supercell::lead_blocks(&model, &cell, &lead(i), "lead")
+            .unwrap()
     });
     let build = |tr: bool| {
         build_supercell_problem(
@@ -420,7 +423,7 @@ fn fermi_energy_of_a_periodic_lead_matches_the_bulk_band() {
     // (four Brillouin zones); against the band filling of an Au(001) lead in a 1x1 cell
     // (2 atoms per plane) over a 32x32 k∥ mesh and 96 q-points. Both samplings are converged
     // to about 0.01 eV (the bulk median moves by 0.011 eV between 48³ and 64³ points).
-    use nanocontact::transport::band_filling::lead_fermi_energy_kmesh;
+    use nanocontact::transport::model::band_filling::lead_fermi_energy_kmesh;
     let m = SuttonSBand::gold();
     let a: f64 = 4.08;
     let t = m.hopping_ev(a / 2f64.sqrt());

@@ -8,13 +8,17 @@ use std::path::Path;
 
 use nalgebra::{DMatrix, Matrix3, Rotation3, Unit, Vector3};
 use nanocontact::build::tips::TipPair;
-use nanocontact::transport::band_filling::lead_fermi_energy;
-use nanocontact::transport::bulk_bands::{bulk_fermi_energy, BulkBands, Crystal};
-use nanocontact::transport::charge_neutrality::{
-    neutral_problem, shifted, shifted_lead, FermiSea, LeadNeutralityOptions, NeutralityOptions,
+use nanocontact::transport::model::band_filling::lead_fermi_energy;
+use nanocontact::transport::model::bulk_bands::{bulk_fermi_energy, BulkBands, Crystal};
+use nanocontact::transport::model::slater_koster::{
+    sk_block, BondIntegrals, SlaterKoster, ORBITALS,
 };
-use nanocontact::transport::slater_koster::{sk_block, BondIntegrals, SlaterKoster, ORBITALS};
-use nanocontact::transport::tight_binding::{build_problem, Atom, LeadGeometry};
+use nanocontact::transport::model::tight_binding::{Atom, LeadGeometry};
+use nanocontact::transport::neutrality::charge_neutrality::{
+    neutral_problem, shifted, shifted_lead, FermiSea, LeadNeutralityOptions,
+};
+use nanocontact::transport::neutrality::contour::NeutralityOptions;
+use nanocontact::transport::problem::supercell::build_problem;
 use nanocontact::transport::{SelfEnergyMethod, Solver, TransportProblem};
 
 fn model(file: &str) -> SlaterKoster {

@@ -11,15 +11,16 @@ use std::path::{Path, PathBuf};
 use nanocontact::build::tips::{SlabContact, TipsOnSlabs};
 use nanocontact::io::lammps_data::write_data;
 use nanocontact::system::{Atoms, Boundary, SimBox};
-use nanocontact::transport::band_filling::lead_fermi_energy_kmesh;
-use nanocontact::transport::charge_neutrality::{
-    neutral_lead_kmesh, FermiSea, LeadNeutralityOptions, NeutralityOptions,
-};
 use nanocontact::transport::dense::CMat;
-use nanocontact::transport::lead_crystal::{lead_crystal, principal_layer};
-use nanocontact::transport::slater_koster::{SlaterKoster, ORBITALS};
-use nanocontact::transport::supercell::{build_supercell_problem, KMesh, Supercell};
-use nanocontact::transport::tight_binding::Atom;
+use nanocontact::transport::model::band_filling::lead_fermi_energy_kmesh;
+use nanocontact::transport::model::slater_koster::{SlaterKoster, ORBITALS};
+use nanocontact::transport::model::tight_binding::Atom;
+use nanocontact::transport::neutrality::charge_neutrality::{
+    neutral_lead_kmesh, FermiSea, LeadNeutralityOptions,
+};
+use nanocontact::transport::neutrality::contour::NeutralityOptions;
+use nanocontact::transport::problem::lead_crystal::{lead_crystal, principal_layer};
+use nanocontact::transport::problem::supercell::{build_supercell_problem, KMesh, Supercell};
 use nanocontact::transport::TransportProblem;
 
 fn model(file: &str) -> SlaterKoster {
@@ -211,7 +212,7 @@ fn slab_deck(
 fn fcc111_slabs_give_integer_transmission_when_filled_and_none_across_the_empty_gap() {
     use nanocontact::build::gap111::Gap111;
     use nanocontact::build::tips::SlabGeometry;
-    use nanocontact::transport::farm::{prepare, Selection};
+    use nanocontact::commands::farm::{prepare, Selection};
     use nanocontact::transport::{SelfEnergyMethod, Solver};
     let g = Gap111 {
         a: 4.09,
@@ -251,7 +252,7 @@ fn fcc111_slabs_give_integer_transmission_when_filled_and_none_across_the_empty_
 
 #[test]
 fn spd_decks_name_the_species_that_do_not_match_the_parameter_file() {
-    use nanocontact::transport::farm::{prepare, Selection};
+    use nanocontact::commands::farm::{prepare, Selection};
     let dir = scratch("spd_deck_species");
     for (lines, want) in [
         ("species = [\"Ag\"]", "is 'Ag' but"),
@@ -280,8 +281,8 @@ fn spd_decks_name_the_species_that_do_not_match_the_parameter_file() {
 /// compressed and bridged contacts that reach it. (About 30 s; 75 s on a loaded machine.)
 #[test]
 fn single_atom_gold_contact_on_periodic_slabs_conducts_through_one_channel() {
-    use nanocontact::transport::bulk_bands::{bulk_fermi_energy, Crystal};
-    use nanocontact::transport::farm::{prepare, Selection};
+    use nanocontact::commands::farm::{prepare, Selection};
+    use nanocontact::transport::model::bulk_bands::{bulk_fermi_energy, Crystal};
     use nanocontact::transport::{SelfEnergyMethod, Solver};
     let dir = scratch("spd_slab_contact");
     let deck = contact_deck(&dir, "species = [\"Au\"]", 2);
@@ -326,8 +327,8 @@ fn relaxed_contact_conductance(
     stretch: f64,
 ) -> (f64, Vec<nanocontact::transport::Transmission>, [f64; 3]) {
     use nanocontact::build::relax::relax_contact;
+    use nanocontact::commands::farm::{prepare, Selection};
     use nanocontact::dynamics::fire::FireParams;
-    use nanocontact::transport::farm::{prepare, Selection};
     use nanocontact::transport::{SelfEnergyMethod, Solver};
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let el = element.to_lowercase();

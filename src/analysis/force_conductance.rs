@@ -24,10 +24,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::plot::{Color, Figure, Panel};
 use super::rheology_run::lead_names;
 use crate::error::{Error, Result};
 use crate::io::csv::{Cell, CsvTable, CsvWriter};
+use crate::plot::{Color, Figure, Panel};
 
 /// Options of `analyze force-conductance`.
 #[derive(Clone, Debug)]

@@ -10,16 +10,12 @@
 //!   loops (the paper's Figs. 2, 3a and 4);
 //! - [`force_conductance`]: the force between the leads and the conductance of farmed frames
 //!   on one time axis, with their per-stage statistics and correlation;
-//! - [`plot`]: PNG figures (lines, points with error bars, histograms, stacked panels);
-//!   [`plot_cli`]: `nanocontact plot`, a figure of columns of any CSV;
 //! - [`zigzag`]: the zig-zag yielding model of Eqs. (3)–(4) and its fit to G'(ε0);
 //! - [`structure`]: the minimal cross-section N(z) and the bond-angle distribution ρ(θ) of a
 //!   junction over recorded frames (Fig. 1), and the intrinsic tension F_i = 2πγR;
 //! - [`surface_energy`]: γ of the (111), (100), (110) faces of an EAM potential from slabs.
 
 pub mod force_conductance;
-pub mod plot;
-pub mod plot_cli;
 pub mod rheology;
 pub mod rheology_cli;
 pub mod rheology_plots;

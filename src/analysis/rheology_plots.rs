@@ -19,10 +19,10 @@
 use std::f64::consts::PI;
 use std::path::{Path, PathBuf};
 
-use super::plot::{Color, Figure, Panel};
 use super::rheology::{Rheology, Signal};
 use super::zigzag::{fit_storage_modulus, Thresholds, ZigZag, ZigZagFit};
 use crate::error::Result;
+use crate::plot::{Color, Figure, Panel};
 
 /// One analysed oscillation stage: its signal (t in ps, h in Å, F in nN) and fit.
 #[derive(Clone, Debug)]

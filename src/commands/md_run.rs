@@ -5,7 +5,7 @@
 //! steps/s and an ETA, then the timing breakdown.
 //!
 //! With a `[transport]` section of `ranks = M > 0`, the last M ranks are transport ranks
-//! ([`crate::transport::inline`]) and the MD runs on the others exactly as it would alone: on
+//! ([`super::inline_transport`]) and the MD runs on the others exactly as it would alone: on
 //! every snapshot step MD rank 0 gathers the atoms (the gather of the trajectory frames) and
 //! starts a non-blocking send of the snapshot (at most [`MAX_SNAPSHOTS_IN_FLIGHT`] outstanding).
 //! After the last step it waits for the transport ranks and writes their G/G0 per snapshot to
@@ -18,6 +18,7 @@ use log::info;
 
 use crate::build::junction;
 use crate::build::OrientedFcc;
+use crate::commands::inline_transport;
 use crate::deck::{Deck, LeadDeck, MinimizeDeck, ThermostatDeck};
 use crate::dynamics::leads::{self, Lead, Motion, RigidLeads};
 use crate::dynamics::thermostat::{self, Chain, Style, Thermostat, Thermostats};
@@ -33,8 +34,8 @@ use crate::parallel::World;
 use crate::potential::eam::{Eam, EamStyle};
 use crate::potential::Potential;
 use crate::system::{Atoms, Groups, SimBox};
-use crate::transport::inline;
-use crate::transport::snapshot::Snapshot;
+use crate::transport::farm::inline;
+use crate::transport::farm::snapshot::Snapshot;
 
 /// Snapshot sends MD rank 0 keeps outstanding at most before it waits for the oldest.
 pub const MAX_SNAPSHOTS_IN_FLIGHT: usize = 4;
@@ -653,7 +654,8 @@ fn split_transport(
     let md_rank = world.rank() < n_md;
     let group = world.split(u32::from(!md_rank));
     if !md_rank {
-        inline::serve(deck_path, t, out, &group, SnapshotReceiver::new(channel, 0))?;
+        let link = SnapshotReceiver::new(channel, 0);
+        inline_transport::serve(deck_path, t, out, &group, link, &deck_group_ids(deck_path)?)?;
         return Ok(None);
     }
     info!(

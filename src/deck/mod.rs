@@ -69,6 +69,7 @@ use serde::Deserialize;
 pub mod transport;
 
 use crate::error::{Error, Result};
+use crate::io::toml_lines::{line_of, locate};
 use crate::system::Region;
 
 /// A whole deck.
@@ -467,40 +468,6 @@ impl Default for OutputDeck {
             leads: default_lead_sample(),
         }
     }
-}
-
-/// 1-based line number of a byte offset.
-pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .bytes()
-        .filter(|&b| b == b'\n')
-        .count()
-        + 1
-}
-
-/// Line where `key` is set inside `[table]` (or the table header line), for messages about
-/// values that parsed but are invalid.
-pub(crate) fn locate(text: &str, table: &str, key: &str) -> Option<usize> {
-    let mut current = String::new();
-    let mut header = None;
-    for (k, l) in text.lines().enumerate() {
-        let t = l.trim();
-        if t.starts_with('[') {
-            current = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
-            if current == table {
-                header = Some(k + 1);
-            }
-            continue;
-        }
-        if current == table {
-            if let Some((lhs, _)) = t.split_once('=') {
-                if lhs.trim() == key {
-                    return Some(k + 1);
-                }
-            }
-        }
-    }
-    header
 }
 
 impl Deck {

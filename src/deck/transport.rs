@@ -63,8 +63,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{line_of, locate};
 use crate::error::{Error, Result};
+use crate::io::toml_lines::{line_of, locate};
 
 /// A whole transport deck.
 #[derive(Clone, Debug, Deserialize)]
@@ -397,13 +397,13 @@ impl TransportDeck {
                     ));
                 }
                 if let Some(c) = m.cutoff {
-                    if !(c.is_finite() && c > crate::transport::dftb::DEFAULT_TAPER) {
+                    if !(c.is_finite() && c > crate::transport::model::dftb::DEFAULT_TAPER) {
                         return Err(bad(
                             "model",
                             "cutoff",
                             format!(
                                 "{c} Å: expected a distance above the {} Å taper",
-                                crate::transport::dftb::DEFAULT_TAPER
+                                crate::transport::model::dftb::DEFAULT_TAPER
                             ),
                         ));
                     }

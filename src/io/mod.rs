@@ -1,4 +1,5 @@
-//! File formats: LAMMPS data files and dumps, extended XYZ, H5MD trajectories and CSV tables.
+//! File formats: LAMMPS data files and dumps, extended XYZ, H5MD trajectories and CSV tables,
+//! and the line numbers of TOML text for error messages.
 //!
 //! The writers are called on rank 0 only, with the owned atoms of the whole system gathered into
 //! one [`Atoms`](crate::system::Atoms); they never call MPI.
@@ -8,6 +9,7 @@ pub mod dump;
 pub mod extxyz;
 pub mod h5md;
 pub mod lammps_data;
+pub(crate) mod toml_lines;
 
 #[cfg(test)]
 pub(crate) mod test_support;

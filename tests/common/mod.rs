@@ -254,9 +254,11 @@ pub fn transport_deck_at_fermi_level(deck: &Path, out: &Path) -> (f64, Vec<f64>)
 }
 
 /// The infinite monatomic chain of spacing `d` (Å) with the model of `model_file` at its own
-/// Fermi level (`nanocontact::transport::chain`): the open channels and T(E_F).
+/// Fermi level (`nanocontact::transport::problem::chain`): the open channels and T(E_F).
 pub fn chain_at_fermi_level(model_file: &Path, d: f64) -> (usize, f64) {
-    use nanocontact::transport::{chain::monatomic_chain, model_file::read_model_file};
+    use nanocontact::transport::{
+        model::model_file::read_model_file, problem::chain::monatomic_chain,
+    };
     use nanocontact::transport::{SelfEnergyMethod, Solver};
     let m = read_model_file(model_file).unwrap();
     let (p, ef) = monatomic_chain(m.model.as_ref(), d, m.valence_electrons, 400).unwrap();

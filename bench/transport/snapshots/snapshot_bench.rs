@@ -25,16 +25,16 @@ use std::time::Instant;
 use clap::Parser;
 use nanocontact::dynamics::velocity::{gaussian_pair, keyed_stream};
 use nanocontact::error::{Error, Result};
-use nanocontact::transport::bulk_bands::{bulk_fermi_energy, Crystal};
-use nanocontact::transport::kwant_json::{system_json, write_json};
-use nanocontact::transport::lead_cache::LeadCache;
-use nanocontact::transport::lead_crystal::{lead_crystal, principal_layer};
-use nanocontact::transport::slater_koster::{SlaterKoster, ORBITALS};
-use nanocontact::transport::supercell::{
+use nanocontact::transport::farm::lead_cache::LeadCache;
+use nanocontact::transport::farm::unit::{solve_unit, UnitData};
+use nanocontact::transport::model::bulk_bands::{bulk_fermi_energy, Crystal};
+use nanocontact::transport::model::slater_koster::{SlaterKoster, ORBITALS};
+use nanocontact::transport::model::tight_binding::Atom;
+use nanocontact::transport::problem::kwant_json::{system_json, write_json};
+use nanocontact::transport::problem::lead_crystal::{lead_crystal, principal_layer};
+use nanocontact::transport::problem::supercell::{
     build_supercell_problem, KMesh, LeadBlocks, MeshPoint, Supercell,
 };
-use nanocontact::transport::tight_binding::Atom;
-use nanocontact::transport::unit::{solve_unit, UnitData};
 use nanocontact::transport::{SelfEnergyMethod, Solver, TransportProblem};
 use serde_json::json;
 

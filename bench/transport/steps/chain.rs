@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use nanocontact::error::{Error, Result};
-use nanocontact::transport::chain::monatomic_chain;
-use nanocontact::transport::model_file::{read_model_file, ModelFile};
+use nanocontact::transport::model::model_file::{read_model_file, ModelFile};
+use nanocontact::transport::problem::chain::monatomic_chain;
 use nanocontact::transport::{SelfEnergyMethod, Solver};
 
 #[derive(Parser)]

@@ -9,13 +9,15 @@ use std::time::Instant;
 use clap::Parser;
 use nanocontact::build::tips::TipPair;
 use nanocontact::error::{Error, Result};
-use nanocontact::transport::band_filling::lead_fermi_energy;
-use nanocontact::transport::bulk_bands::{bulk_fermi_energy, Crystal};
-use nanocontact::transport::charge_neutrality::{
-    neutral_problem, LeadNeutralityOptions, NeutralityOptions,
+use nanocontact::transport::model::band_filling::lead_fermi_energy;
+use nanocontact::transport::model::bulk_bands::{bulk_fermi_energy, Crystal};
+use nanocontact::transport::model::slater_koster::{SlaterKoster, ORBITALS};
+use nanocontact::transport::model::tight_binding::{Atom, LeadGeometry};
+use nanocontact::transport::neutrality::charge_neutrality::{
+    neutral_problem, LeadNeutralityOptions,
 };
-use nanocontact::transport::slater_koster::{SlaterKoster, ORBITALS};
-use nanocontact::transport::tight_binding::{build_problem, Atom, LeadGeometry};
+use nanocontact::transport::neutrality::contour::NeutralityOptions;
+use nanocontact::transport::problem::supercell::build_problem;
 use nanocontact::transport::{SelfEnergyMethod, Solver, Transmission, TransportProblem};
 
 #[derive(Parser)]

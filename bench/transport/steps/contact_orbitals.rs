@@ -11,9 +11,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Parser;
+use nanocontact::commands::farm::{prepare, Selection};
 use nanocontact::error::{Error, Result};
-use nanocontact::transport::charge_neutrality::{FermiSea, NeutralityOptions};
-use nanocontact::transport::farm::{prepare, Selection};
+use nanocontact::transport::neutrality::charge_neutrality::FermiSea;
+use nanocontact::transport::neutrality::contour::NeutralityOptions;
 use nanocontact::transport::{SelfEnergyMethod, Solver, TransportProblem};
 
 #[derive(Parser)]

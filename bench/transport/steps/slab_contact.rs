@@ -18,11 +18,11 @@ use nanocontact::analysis::surface_energy::equilibrium_lattice;
 use nanocontact::build::gap111::Gap111;
 use nanocontact::build::relax::relax_contact;
 use nanocontact::build::tips::{SlabContact, SlabGeometry, TipsOnSlabs};
+use nanocontact::commands::farm::{prepare, Selection};
 use nanocontact::dynamics::fire::FireParams;
 use nanocontact::error::{Error, Result};
 use nanocontact::io::lammps_data::write_data;
 use nanocontact::system::{Atoms, Boundary, SimBox};
-use nanocontact::transport::farm::{prepare, Selection};
 use nanocontact::transport::{SelfEnergyMethod, Solver};
 
 #[derive(Parser)]

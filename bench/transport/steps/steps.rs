@@ -11,12 +11,14 @@ use std::time::Instant;
 
 use clap::Parser;
 use nanocontact::build::tips::{neck_sites, TipPair};
-use nanocontact::transport::bulk_bands::{bulk_fermi_energy, Crystal};
-use nanocontact::transport::charge_neutrality::{
-    neutral_lead, neutralize_from, shifted, shifted_lead, LeadNeutralityOptions, NeutralityOptions,
+use nanocontact::transport::model::bulk_bands::{bulk_fermi_energy, Crystal};
+use nanocontact::transport::model::slater_koster::{SlaterKoster, ORBITALS};
+use nanocontact::transport::model::tight_binding::{Atom, LeadGeometry};
+use nanocontact::transport::neutrality::charge_neutrality::{
+    neutral_lead, neutralize_from, shifted, shifted_lead, LeadNeutralityOptions,
 };
-use nanocontact::transport::slater_koster::{SlaterKoster, ORBITALS};
-use nanocontact::transport::tight_binding::{build_problem, Atom, LeadGeometry};
+use nanocontact::transport::neutrality::contour::NeutralityOptions;
+use nanocontact::transport::problem::supercell::build_problem;
 use nanocontact::transport::{SelfEnergyMethod, Solver, TransportProblem};
 
 #[derive(Parser)]

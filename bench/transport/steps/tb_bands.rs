@@ -14,10 +14,10 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use nanocontact::error::{Error, Result};
-use nanocontact::transport::bulk_bands::{bulk_fermi_energy, BulkBands, Crystal};
 use nanocontact::transport::dense::{generalized_hermitian_eigen, hermitian_eigen, CMat};
-use nanocontact::transport::model_file::read_model_file;
-use nanocontact::transport::slater_koster::ANGULAR_MOMENTUM;
+use nanocontact::transport::model::bulk_bands::{bulk_fermi_energy, BulkBands, Crystal};
+use nanocontact::transport::model::model_file::read_model_file;
+use nanocontact::transport::model::slater_koster::ANGULAR_MOMENTUM;
 
 #[derive(Parser)]
 struct Args {

@@ -21,9 +21,9 @@ use serde_json::json;
 
 use super::snapshots::{select_frames, Snapshots};
 use super::{analyze, intrinsic_tension_nn, StructureParams, StructureResult};
-use crate::analysis::plot::{Figure, Panel};
 use crate::error::{Error, Result};
 use crate::io::csv::{Cell, CsvWriter};
+use crate::plot::{Figure, Panel};
 
 /// Options of `analyze structure`.
 #[derive(Clone, Debug)]

@@ -1,0 +1,302 @@
+//! [`H5mdReader`]: frames and observables read back from an H5MD file (of this writer, or of
+//! another program writing the layout described in [`super`]).
+
+use std::path::{Path, PathBuf};
+
+use hdf5::types::{FixedAscii, VarLenUnicode};
+use hdf5::Dataset;
+use ndarray::s;
+
+use super::layout::{h5err, read_str_attr, PARTICLE_GROUP};
+use crate::error::{Error, Result};
+use crate::system::{Boundary, SimBox};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct H5mdFrame {
+    /// Timestep.
+    pub step: u64,
+    /// Simulated time, ps.
+    pub time_ps: f64,
+    /// The box: corners from `box/corners` if present, else from 0 to `edges`;
+    /// boundaries from `lammps_boundary` if present, else `periodic` → p and `none` → f.
+    pub simbox: SimBox,
+    /// Global atom ids.
+    pub ids: Vec<u64>,
+    /// 0-based types (species).
+    pub types: Vec<u32>,
+    /// Positions as written (wrapped along periodic axes), Å.
+    pub positions: Vec<[f64; 3]>,
+    /// Periodic image counts.
+    pub images: Vec<[i32; 3]>,
+    /// Velocities, Å/ps.
+    pub velocities: Vec<[f64; 3]>,
+    /// Forces, eV/Å.
+    pub forces: Vec<[f64; 3]>,
+}
+
+/// A scalar observable read back from `/observables/<name>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObservableSeries {
+    /// Steps of the samples.
+    pub steps: Vec<u64>,
+    /// Times of the samples, ps.
+    pub times_ps: Vec<f64>,
+    /// The values.
+    pub values: Vec<f64>,
+}
+
+/// Reads frames and observables of an H5MD file written by [`H5mdWriter`].
+#[derive(Debug)]
+pub struct H5mdReader {
+    path: PathBuf,
+    file: hdf5::File,
+    species: Vec<String>,
+    n_frames: usize,
+    boundary: [Boundary; 3],
+}
+
+impl H5mdReader {
+    /// Open the H5MD file at `path` (read-only) and count its complete frames.
+    pub fn open(path: &Path) -> Result<H5mdReader> {
+        let file = hdf5::File::open(path).map_err(h5err(path))?;
+        let bad = |msg: String| Error::input(path, None, msg);
+        let version: Vec<i32> = file
+            .group("h5md")
+            .and_then(|g| g.attr("version"))
+            .and_then(|a| a.read_raw())
+            .map_err(|e| {
+                bad(format!(
+                    "not an H5MD file (no /h5md version attribute: {e})"
+                ))
+            })?;
+        if version.first() != Some(&1) {
+            return Err(bad(format!(
+                "H5MD version {version:?} is not supported (expected 1.x)"
+            )));
+        }
+        let species = match file.dataset("parameters/species_names") {
+            Ok(ds) => ds
+                .read_raw::<VarLenUnicode>()
+                .map_err(|e| bad(format!("unreadable /parameters/species_names: {e}")))?
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let mut reader = H5mdReader {
+            path: path.to_path_buf(),
+            file,
+            species,
+            n_frames: 0,
+            boundary: [Boundary::Periodic; 3],
+        };
+        if reader.file.link_exists("particles/all/position") {
+            reader.boundary = reader.read_boundary()?;
+            let mut n = usize::MAX;
+            for name in [
+                "position/step",
+                "position/time",
+                "position/value",
+                "image/value",
+                "velocity/value",
+                "force/value",
+                "species/value",
+                "id/value",
+                "box/edges/value",
+            ] {
+                n = n.min(reader.dataset(name)?.shape().first().copied().unwrap_or(0));
+            }
+            reader.n_frames = n;
+        }
+        Ok(reader)
+    }
+
+    fn dataset(&self, name: &str) -> Result<Dataset> {
+        self.file
+            .dataset(&format!("{PARTICLE_GROUP}/{name}"))
+            .map_err(|e| {
+                Error::input(
+                    &self.path,
+                    None,
+                    format!("missing dataset {PARTICLE_GROUP}/{name}: {e}"),
+                )
+            })
+    }
+
+    fn read_boundary(&self) -> Result<[Boundary; 3]> {
+        let bad = |msg: String| Error::input(&self.path, None, msg);
+        let bx = self
+            .file
+            .group(&format!("{PARTICLE_GROUP}/box"))
+            .map_err(|e| bad(format!("missing {PARTICLE_GROUP}/box: {e}")))?;
+        if let Ok(letters) = read_str_attr(&bx, "lammps_boundary") {
+            return SimBox::parse_boundary(&letters)
+                .ok_or_else(|| bad(format!("bad lammps_boundary '{letters}'")));
+        }
+        let names: Vec<FixedAscii<16>> = bx
+            .attr("boundary")
+            .and_then(|a| a.read_raw())
+            .map_err(|e| bad(format!("box has no boundary attribute: {e}")))?;
+        if names.len() != 3 {
+            return Err(bad(format!(
+                "box boundary has {} entries, expected 3",
+                names.len()
+            )));
+        }
+        let mut b = [Boundary::Fixed; 3];
+        for (d, s) in names.iter().enumerate() {
+            b[d] = match s.as_str() {
+                "periodic" => Boundary::Periodic,
+                "none" => Boundary::Fixed,
+                other => return Err(bad(format!("unknown box boundary '{other}'"))),
+            };
+        }
+        Ok(b)
+    }
+
+    /// Number of complete frames.
+    pub fn n_frames(&self) -> usize {
+        self.n_frames
+    }
+
+    /// Name of each 0-based type, from `/parameters/species_names` (empty if absent).
+    pub fn species_names(&self) -> &[String] {
+        &self.species
+    }
+
+    /// Read frame `k` (0-based); atoms with the fill id −1 are skipped.
+    pub fn frame(&self, k: usize) -> Result<H5mdFrame> {
+        if k >= self.n_frames {
+            return Err(Error::run(format!(
+                "{}: frame {k} requested, the file has {} frames",
+                self.path.display(),
+                self.n_frames
+            )));
+        }
+        let e = h5err(&self.path);
+        let scalar_f64 = |name: &str| -> Result<f64> {
+            let v = self
+                .dataset(name)?
+                .read_slice_1d::<f64, _>(s![k..k + 1])
+                .map_err(&e)?;
+            Ok(v[0])
+        };
+        let row3_f64 = |name: &str| -> Result<Vec<[f64; 3]>> {
+            let a = self
+                .dataset(name)?
+                .read_slice_2d::<f64, _>(s![k, .., ..])
+                .map_err(&e)?;
+            Ok(a.rows().into_iter().map(|r| [r[0], r[1], r[2]]).collect())
+        };
+        let step = self
+            .dataset("position/step")?
+            .read_slice_1d::<i64, _>(s![k..k + 1])
+            .map_err(&e)?[0];
+        let time_ps = scalar_f64("position/time")?;
+        let edges = self
+            .dataset("box/edges/value")?
+            .read_slice_1d::<f64, _>(s![k, ..])
+            .map_err(&e)?;
+        if edges.len() != 3 {
+            return Err(Error::input(
+                &self.path,
+                None,
+                "box edges must have 3 components (cuboid box)",
+            ));
+        }
+        let (lo, hi) = if self
+            .file
+            .link_exists(&format!("{PARTICLE_GROUP}/box/corners"))
+        {
+            let c = row3_f64("box/corners/value")?;
+            if c.len() != 2 {
+                return Err(Error::input(
+                    &self.path,
+                    None,
+                    "box corners must be a 2 x 3 array per frame",
+                ));
+            }
+            (c[0], c[1])
+        } else {
+            ([0.0; 3], [edges[0], edges[1], edges[2]])
+        };
+        let simbox = SimBox::new(lo, hi, self.boundary);
+        let ids_raw = self
+            .dataset("id/value")?
+            .read_slice_1d::<i64, _>(s![k, ..])
+            .map_err(&e)?;
+        let spc = self
+            .dataset("species/value")?
+            .read_slice_1d::<i32, _>(s![k, ..])
+            .map_err(&e)?;
+        let pos = row3_f64("position/value")?;
+        let vel = row3_f64("velocity/value")?;
+        let frc = row3_f64("force/value")?;
+        let img_a = self
+            .dataset("image/value")?
+            .read_slice_2d::<i32, _>(s![k, .., ..])
+            .map_err(&e)?;
+        let img: Vec<[i32; 3]> = img_a
+            .rows()
+            .into_iter()
+            .map(|r| [r[0], r[1], r[2]])
+            .collect();
+        let mut f = H5mdFrame {
+            step: u64::try_from(step)
+                .map_err(|_| Error::input(&self.path, None, format!("negative step {step}")))?,
+            time_ps,
+            simbox,
+            ids: Vec::new(),
+            types: Vec::new(),
+            positions: Vec::new(),
+            images: Vec::new(),
+            velocities: Vec::new(),
+            forces: Vec::new(),
+        };
+        for (r, &id) in ids_raw.iter().enumerate() {
+            if id < 0 {
+                continue;
+            }
+            let t = u32::try_from(spc[r]).map_err(|_| {
+                Error::input(
+                    &self.path,
+                    None,
+                    format!("atom {id} has species {} in frame {k}", spc[r]),
+                )
+            })?;
+            f.ids.push(id as u64);
+            f.types.push(t);
+            f.positions.push(pos[r]);
+            f.images.push(img[r]);
+            f.velocities.push(vel[r]);
+            f.forces.push(frc[r]);
+        }
+        Ok(f)
+    }
+
+    /// Names of the observables in `/observables`.
+    pub fn observable_names(&self) -> Vec<String> {
+        self.file
+            .group("observables")
+            .and_then(|g| g.member_names())
+            .unwrap_or_default()
+    }
+
+    /// Read the complete samples of the scalar observable `/observables/<name>`.
+    pub fn observable(&self, name: &str) -> Result<ObservableSeries> {
+        let e = h5err(&self.path);
+        let g = self
+            .file
+            .group(&format!("observables/{name}"))
+            .map_err(|_| Error::input(&self.path, None, format!("no observable '{name}'")))?;
+        let steps: Vec<i64> = g.dataset("step").and_then(|d| d.read_raw()).map_err(&e)?;
+        let times: Vec<f64> = g.dataset("time").and_then(|d| d.read_raw()).map_err(&e)?;
+        let values: Vec<f64> = g.dataset("value").and_then(|d| d.read_raw()).map_err(&e)?;
+        let n = steps.len().min(times.len()).min(values.len());
+        Ok(ObservableSeries {
+            steps: steps[..n].iter().map(|&s| s.max(0) as u64).collect(),
+            times_ps: times[..n].to_vec(),
+            values: values[..n].to_vec(),
+        })
+    }
+}

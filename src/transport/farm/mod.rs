@@ -1,0 +1,16 @@
+//! Stage 5 of the transport pipeline: transport of atomic snapshots (MD frames, data files)
+//! and their farm over MPI ranks.
+//!
+//! [`snapshot`] turns a structure and a transport deck into a problem with shared, precomputed
+//! leads (charge neutral if asked, with [`super::neutrality`]); [`unit`](mod@unit) solves one
+//! (snapshot, k∥) unit with lead surfaces from the per-rank [`lead_cache`]; [`store`] is the
+//! HDF5 results file; [`worker`] solves units on a rank and stores their results on rank 0;
+//! [`inline`] is the feed of snapshots from the MD ranks of a run to its transport ranks. The
+//! command drivers that read decks and write tables are in [`crate::commands`].
+
+pub mod inline;
+pub mod lead_cache;
+pub mod snapshot;
+pub mod store;
+pub mod unit;
+pub mod worker;

@@ -1,0 +1,765 @@
+//! One atomic structure — an MD frame or a data file — as a transport problem: every atom is in
+//! the scattering region S; the two lead regions (a group, or a range along the transport axis)
+//! are S's crystalline ends, and ideal semi-infinite leads continue their stacking outwards
+//! ([`crate::transport::problem::lead_crystal`]); transverse axes are periodic where the box
+//! is, with the deck's k∥ mesh ([`crate::transport::problem::supercell`]).
+//!
+//! Frames of a trajectory share their leads: the principal layers and their blocks H00(k),
+//! H01(k) are built once, from a reference snapshot, into a [`TransportSetup`]; each frame
+//! only locates its lead planes (a rigid translation of the reference ones, checked atom by
+//! atom, e.g. for a lead driven along the axis) and gets the couplings V to the translated
+//! layers. The lead blocks are therefore bit-identical for every frame, and so are their
+//! surface Green's functions, which is what lets them be cached per (E, k∥).
+//!
+//! Models ([`deck_model`]): the Sutton s band of gold, or the Slater–Koster spd model of the
+//! parameter file (`style = "spd"`), whose element every atom type must be (`species`, or the
+//! H5MD frame's species names). With `neutrality` (the default for spd) the setup makes the
+//! leads neutral at E_F once (k-averaged over the mesh; leads periodic in both transverse
+//! directions with E_F from their own band filling are bulk crystals, neutral as they are), and
+//! [`TransportSetup::problem`] makes every atom of each snapshot neutral at E_F (on-site shifts
+//! from the Fermi-sea contour integral, k-averaged:
+//! [`crate::transport::neutrality::charge_neutrality`]).
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::deck::transport::{Fermi, LeadSelect, ModelDeck, TransportDeck};
+use crate::error::{Error, Result};
+use crate::io::h5md::H5mdReader;
+use crate::io::lammps_data::DataFile;
+use crate::system::{Boundary, SimBox};
+use crate::transport::dense::c64;
+use crate::transport::model::band_filling::lead_fermi_energy_overlap;
+use crate::transport::model::dftb::{self, Dftb, SkfTables};
+use crate::transport::model::slater_koster::{SlaterKoster, ORBITALS};
+use crate::transport::model::sutton::SuttonSBand;
+use crate::transport::model::tight_binding::{Atom, TightBinding};
+use crate::transport::neutrality::charge_neutrality::{
+    neutral_lead_kmesh, neutralize, shifted, LeadNeutralityOptions,
+};
+use crate::transport::neutrality::contour::NeutralityOptions;
+use crate::transport::problem::lead_crystal::{
+    lead_crystal, maps_onto_itself, match_translation, principal_layer,
+};
+use crate::transport::problem::scattering::SparseMatrix;
+use crate::transport::problem::scattering::TransportProblem;
+use crate::transport::problem::supercell::{
+    build_supercell_problem, monkhorst_pack, norm, sub, KMesh, LeadBlocks, MeshPoint, Supercell,
+};
+use log::info;
+
+/// One structure.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// Frame index in the trajectory (0 for a data file).
+    pub frame: usize,
+    pub step: u64,
+    pub time_ps: f64,
+    pub simbox: SimBox,
+    pub ids: Vec<u64>,
+    /// 0-based types.
+    pub types: Vec<u32>,
+    pub positions: Vec<[f64; 3]>,
+    /// Element of each 0-based type where the structure names them (H5MD
+    /// `/parameters/species_names`); empty for data files.
+    pub species_names: Vec<String>,
+}
+
+/// Boundary letters as numbers in [`Snapshot::encode`].
+const BOUNDARY_CODES: [char; 3] = ['p', 'f', 's'];
+
+impl Snapshot {
+    /// The snapshot as one flat message: `[step, time_ps, lo (3), hi (3), boundary codes (3),
+    /// n, ids (n), types (n), positions (3n)]` (ids and types are exact in f64 below 2^53).
+    pub fn encode(&self) -> Vec<f64> {
+        let n = self.ids.len();
+        let mut m = Vec::with_capacity(12 + 5 * n);
+        m.push(self.step as f64);
+        m.push(self.time_ps);
+        m.extend_from_slice(&self.simbox.lo);
+        m.extend_from_slice(&self.simbox.hi);
+        for b in self.simbox.boundary {
+            let c = b.letter();
+            m.push(BOUNDARY_CODES.iter().position(|&x| x == c).unwrap_or(0) as f64);
+        }
+        m.push(n as f64);
+        m.extend(self.ids.iter().map(|&i| i as f64));
+        m.extend(self.types.iter().map(|&t| f64::from(t)));
+        m.extend(self.positions.iter().flatten());
+        m
+    }
+
+    /// The snapshot of [`Snapshot::encode`], as frame `frame`, with the element names of its
+    /// types (they are not in the message: both ends know them from the MD deck).
+    pub fn decode(frame: usize, m: &[f64], species_names: &[String]) -> Result<Snapshot> {
+        let bad = || {
+            Error::run(format!(
+                "a snapshot message of {} numbers is malformed",
+                m.len()
+            ))
+        };
+        let head = m.get(..12).ok_or_else(bad)?;
+        let n = head[11] as usize;
+        if m.len() != 12 + 5 * n {
+            return Err(bad());
+        }
+        let mut boundary = [Boundary::Periodic; 3];
+        for (b, &c) in boundary.iter_mut().zip(&head[8..11]) {
+            let letter = BOUNDARY_CODES.get(c as usize).ok_or_else(bad)?;
+            *b = Boundary::from_letter(&letter.to_string()).ok_or_else(bad)?;
+        }
+        let body = &m[12..];
+        Ok(Snapshot {
+            frame,
+            step: head[0] as u64,
+            time_ps: head[1],
+            simbox: SimBox::new(
+                [head[2], head[3], head[4]],
+                [head[5], head[6], head[7]],
+                boundary,
+            ),
+            ids: body[..n].iter().map(|&i| i as u64).collect(),
+            types: body[n..2 * n].iter().map(|&t| t as u32).collect(),
+            positions: body[2 * n..]
+                .chunks_exact(3)
+                .map(|p| [p[0], p[1], p[2]])
+                .collect(),
+            species_names: species_names.to_vec(),
+        })
+    }
+}
+
+/// Where snapshots come from.
+pub enum SnapshotSource {
+    Trajectory(H5mdReader),
+    Data(Box<Snapshot>),
+}
+
+impl SnapshotSource {
+    /// Open the deck's structure (`trajectory` or `data`).
+    pub fn open(deck: &TransportDeck, deck_path: &Path) -> Result<Self> {
+        let s = &deck.structure;
+        if let Some(t) = &s.trajectory {
+            return Ok(SnapshotSource::Trajectory(H5mdReader::open(t)?));
+        }
+        let path = s
+            .data
+            .as_ref()
+            .ok_or_else(|| Error::key(deck_path, "structure", "no trajectory and no data"))?;
+        let df = DataFile::read(path)?;
+        let boundary = SimBox::parse_boundary(&s.boundary)
+            .ok_or_else(|| Error::key(deck_path, "structure.boundary", "bad boundary"))?;
+        let mut snap = Snapshot {
+            frame: 0,
+            step: 0,
+            time_ps: 0.0,
+            simbox: SimBox::new(df.lo, df.hi, boundary),
+            ids: Vec::new(),
+            types: Vec::new(),
+            positions: Vec::new(),
+            species_names: Vec::new(),
+        };
+        for (id, ty, x, _) in df.atoms {
+            snap.ids.push(id);
+            snap.types.push(ty);
+            snap.positions.push(x);
+        }
+        Ok(SnapshotSource::Data(Box::new(snap)))
+    }
+
+    /// Number of snapshots available.
+    pub fn len(&self) -> usize {
+        match self {
+            SnapshotSource::Trajectory(r) => r.n_frames(),
+            SnapshotSource::Data(_) => 1,
+        }
+    }
+
+    /// True when there is no snapshot.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Snapshot `k`.
+    pub fn get(&self, k: usize) -> Result<Snapshot> {
+        match self {
+            SnapshotSource::Trajectory(r) => {
+                let f = r.frame(k)?;
+                Ok(Snapshot {
+                    frame: k,
+                    step: f.step,
+                    time_ps: f.time_ps,
+                    simbox: f.simbox,
+                    ids: f.ids,
+                    types: f.types,
+                    positions: f.positions,
+                    species_names: r.species_names().to_vec(),
+                })
+            }
+            SnapshotSource::Data(s) if k == 0 => Ok((**s).clone()),
+            SnapshotSource::Data(_) => Err(Error::run(format!(
+                "snapshot {k} requested from a single data file"
+            ))),
+        }
+    }
+}
+
+/// The tight-binding model of a deck.
+pub struct DeckModel {
+    pub model: Box<dyn TightBinding>,
+    /// Valence electrons per atom (band filling and charge neutrality).
+    pub electrons_per_atom: f64,
+    /// Orbitals per atom.
+    pub orbitals: usize,
+}
+
+/// The deck's model for a structure whose 0-based types `types` occur, with the names
+/// `type_names` the structure gives them (empty if none). For `spd` every type present must be
+/// the element of the parameter file (`model.species`, or else the structure's names).
+pub fn deck_model(
+    deck: &TransportDeck,
+    deck_path: &Path,
+    type_names: &[String],
+    types: &[u32],
+) -> Result<DeckModel> {
+    let m = &deck.model;
+    if m.style == "dftb" {
+        let file = m
+            .parameters
+            .as_ref()
+            .ok_or_else(|| Error::key(deck_path, "model.parameters", "missing"))?;
+        let tables = SkfTables::read(file)?;
+        check_species(deck_path, file, &tables.element, m, type_names, types)?;
+        let z = m.electrons_per_atom.unwrap_or(tables.valence_electrons());
+        let model = Dftb::with_cutoff(
+            tables,
+            m.cutoff.unwrap_or(dftb::DEFAULT_CUTOFF),
+            dftb::DEFAULT_TAPER,
+        )?;
+        return Ok(DeckModel {
+            model: Box::new(model),
+            electrons_per_atom: z,
+            orbitals: ORBITALS,
+        });
+    }
+    if m.style == "spd" {
+        let file = m
+            .parameters
+            .as_ref()
+            .ok_or_else(|| Error::key(deck_path, "model.parameters", "missing"))?;
+        let sk = SlaterKoster::read(file)?;
+        check_species(deck_path, file, &sk.params.element, m, type_names, types)?;
+        let z = m.electrons_per_atom.unwrap_or(sk.params.valence_electrons);
+        return Ok(DeckModel {
+            model: Box::new(sk),
+            electrons_per_atom: z,
+            orbitals: ORBITALS,
+        });
+    }
+    let mut s = SuttonSBand::gold();
+    if let Some(r) = m.r_on {
+        s.r_on_ang = r;
+    }
+    if let Some(r) = m.r_off {
+        s.r_off_ang = r;
+    }
+    // One 6s electron per gold atom.
+    Ok(DeckModel {
+        model: Box::new(s),
+        electrons_per_atom: m.electrons_per_atom.unwrap_or(1.0),
+        orbitals: 1,
+    })
+}
+
+/// Every atom type present must be named `element`, the element of the parameter `file`
+/// (`model.species`, or else the structure's names `type_names`).
+fn check_species(
+    deck_path: &Path,
+    file: &Path,
+    element: &str,
+    m: &ModelDeck,
+    type_names: &[String],
+    types: &[u32],
+) -> Result<()> {
+    let names = m.species.as_deref().unwrap_or(type_names);
+    let mut present: Vec<u32> = types.to_vec();
+    present.sort_unstable();
+    present.dedup();
+    for t in present {
+        let name = names.get(t as usize).ok_or_else(|| {
+            Error::key(
+                deck_path,
+                "model.species",
+                format!(
+                    "atom type {} has no element name (the structure names {} type(s)); give \
+                         species = [\"{}\", ...], one name per type",
+                    t + 1,
+                    names.len(),
+                    element
+                ),
+            )
+        })?;
+        if *name != element {
+            return Err(Error::key(
+                deck_path,
+                "model.species",
+                format!(
+                    "atom type {} is '{name}' but {} describes '{}' only",
+                    t + 1,
+                    file.display(),
+                    element
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A lead region of a snapshot.
+#[derive(Clone, Debug)]
+enum Selector {
+    Range(f64, f64),
+    Ids(HashSet<u64>),
+}
+
+/// Everything shared by the snapshots of one deck: model, geometry, leads, k-points, energies.
+pub struct TransportSetup {
+    pub model: Box<dyn TightBinding>,
+    /// Transport axis (0, 1, 2).
+    pub axis: usize,
+    pub cell: Supercell,
+    /// Box lengths of the reference along the transverse axes.
+    transverse_lengths: [f64; 2],
+    mesh: KMesh,
+    selectors: [Selector; 2],
+    /// [L, R] principal layers and blocks, at the reference position.
+    pub leads: [LeadBlocks; 2],
+    /// The reference outermost planes and stacking translations.
+    planes: [Vec<Atom>; 2],
+    steps: [[f64; 3]; 2],
+    pub tolerance: f64,
+    /// k-points (with their mesh indices and weights).
+    pub points: Vec<MeshPoint>,
+    pub fermi_ev: f64,
+    /// The energy grid (absolute, eV).
+    pub energies: Vec<f64>,
+    /// Eigenchannel transmissions stored per energy.
+    pub n_eig: usize,
+    /// Local charge neutrality: electrons per atom and orbitals per atom, when the deck asks
+    /// for it.
+    pub neutrality: Option<(f64, usize)>,
+    /// Per-atom on-site shifts of the [L, R] lead layers that make the leads neutral at E_F
+    /// (eV; empty without neutrality and for bulk leads, which need none).
+    pub lead_shifts: [Vec<f64>; 2],
+}
+
+fn transverse(axis: usize) -> [usize; 2] {
+    match axis {
+        0 => [1, 2],
+        1 => [0, 2],
+        _ => [0, 1],
+    }
+}
+
+impl TransportSetup {
+    /// Build the setup from the deck and a reference snapshot; `groups` are the MD deck's
+    /// groups (name, atom ids) when a lead is given by group.
+    pub fn new(
+        deck: &TransportDeck,
+        deck_path: &Path,
+        reference: &Snapshot,
+        groups: Option<&[(String, Vec<u64>)]>,
+    ) -> Result<Self> {
+        let axis = crate::system::axis_index(&deck.leads.axis).unwrap_or(2);
+        let b = &reference.simbox;
+        if b.boundary[axis] == Boundary::Periodic {
+            return Err(Error::key(
+                deck_path,
+                "leads.axis",
+                format!(
+                    "the box is periodic along the transport axis {}; it must be open (f or s)",
+                    deck.leads.axis
+                ),
+            ));
+        }
+        let tr = transverse(axis);
+        let lengths = b.lengths();
+        let mut vectors = Vec::new();
+        let mut n = Vec::new();
+        for (i, &d) in tr.iter().enumerate() {
+            let m = deck.kpoints.mesh[i];
+            if b.boundary[d] == Boundary::Periodic {
+                let mut v = [0.0; 3];
+                v[d] = lengths[d];
+                vectors.push(v);
+                n.push(m);
+            } else if m != 1 {
+                return Err(Error::key(
+                    deck_path,
+                    "kpoints.mesh",
+                    format!(
+                        "{m} points along {} but the box is not periodic there",
+                        ["x", "y", "z"][d]
+                    ),
+                ));
+            }
+        }
+        n.resize(2, 1);
+        let cell = Supercell::new(vectors)?;
+        let mesh = KMesh {
+            n: [n[0], n[1]],
+            time_reversal: deck.kpoints.time_reversal,
+        };
+        let select = |s: &LeadSelect, key: &str| -> Result<Selector> {
+            if let Some(g) = &s.group {
+                let ids = groups
+                    .and_then(|gs| gs.iter().find(|(name, _)| name == g))
+                    .map(|(_, ids)| ids.iter().copied().collect())
+                    .ok_or_else(|| {
+                        Error::key(
+                            deck_path,
+                            key,
+                            format!("group '{g}' is not defined by structure.md_deck"),
+                        )
+                    })?;
+                return Ok(Selector::Ids(ids));
+            }
+            Ok(Selector::Range(
+                s.lo.unwrap_or(f64::NEG_INFINITY),
+                s.hi.unwrap_or(f64::INFINITY),
+            ))
+        };
+        let selectors = [
+            select(&deck.leads.left, "leads.left")?,
+            select(&deck.leads.right, "leads.right")?,
+        ];
+        let DeckModel {
+            model,
+            electrons_per_atom,
+            orbitals,
+        } = deck_model(deck, deck_path, &reference.species_names, &reference.types)?;
+        let tol = deck.leads.tolerance;
+        let atoms = atoms_of(reference);
+        let mut planes: Vec<Vec<Atom>> = Vec::new();
+        let mut steps = Vec::new();
+        let mut leads = Vec::new();
+        for side in 0..2 {
+            let name = ["left", "right"][side];
+            let region = region_atoms(&atoms, reference, &selectors[side], axis);
+            let crystal = lead_crystal(&region, axis, [-1.0, 1.0][side], &cell, tol, name)
+                .map_err(|e| in_snapshot(e, reference))?;
+            leads.push(principal_layer(model.as_ref(), &cell, &crystal, name)?);
+            planes.push(crystal.plane);
+            steps.push(crystal.step);
+        }
+        let centre = |p: &[Atom]| p.iter().map(|a| a.pos[axis]).sum::<f64>() / p.len() as f64;
+        if centre(&planes[0]) >= centre(&planes[1]) {
+            return Err(Error::key(
+                deck_path,
+                "leads",
+                "the left lead must lie at lower coordinates along the axis than the right one",
+            ));
+        }
+        let (Some(rl), Some(ll)) = (leads.pop(), leads.pop()) else {
+            return Err(Error::run("two leads are needed"));
+        };
+        let (Some(rp), Some(lp)) = (planes.pop(), planes.pop()) else {
+            return Err(Error::run("two leads are needed"));
+        };
+        let mut setup = TransportSetup {
+            model,
+            axis,
+            cell,
+            transverse_lengths: [lengths[tr[0]], lengths[tr[1]]],
+            mesh,
+            selectors,
+            leads: [ll, rl],
+            planes: [lp, rp],
+            steps: [steps[0], steps[1]],
+            tolerance: tol,
+            points: Vec::new(),
+            fermi_ev: 0.0,
+            energies: Vec::new(),
+            n_eig: deck.energy.eigenchannels,
+            neutrality: None,
+            lead_shifts: [Vec::new(), Vec::new()],
+        };
+        // The reference itself fixes the k-points (and checks that it is a valid problem).
+        let (_, points) = setup
+            .bare_problem(reference)
+            .map_err(|e| in_snapshot(e, reference))?;
+        setup.points = points;
+        setup.fermi_ev = match deck.energy.fermi {
+            Fermi::Value(v) => v,
+            Fermi::Word(_) => {
+                // The band-filling mesh over the periodic directions, as the transport mesh.
+                let points = match deck.energy.fermi_kmesh {
+                    Some(m) => {
+                        let mut n: Vec<usize> = tr
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, &d)| b.boundary[d] == Boundary::Periodic)
+                            .map(|(i, _)| m[i])
+                            .collect();
+                        n.resize(2, 1);
+                        monkhorst_pack([n[0], n[1]], false)?
+                    }
+                    None => setup.points.clone(),
+                };
+                let lead = &setup.leads[0];
+                let blocks: Vec<_> = lead.at_points(&points);
+                let overlap = lead.overlap_at_points(&points);
+                let electrons = electrons_per_atom * lead.geometry.layer.len() as f64;
+                lead_fermi_energy_overlap(
+                    &blocks,
+                    overlap.as_deref(),
+                    electrons,
+                    deck.energy.fermi_q_points,
+                )?
+            }
+        };
+        if deck.model.neutral() {
+            let bulk_auto = setup.cell.dim() == 2 && matches!(deck.energy.fermi, Fermi::Word(_));
+            setup.neutralize_leads(electrons_per_atom, orbitals, bulk_auto)?;
+        }
+        setup.energies = deck
+            .energy
+            .relative_grid()
+            .iter()
+            .map(|e| setup.fermi_ev + e)
+            .collect();
+        Ok(setup)
+    }
+
+    /// The transport problem of a snapshot, with its k-points (those of the setup); locally
+    /// charge neutral at E_F when the deck asks for it.
+    pub fn problem(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
+        let (p, points) = self.bare_problem(snap).map_err(|e| in_snapshot(e, snap))?;
+        let Some((valence, orbitals)) = self.neutrality else {
+            return Ok((p, points));
+        };
+        let t0 = std::time::Instant::now();
+        let atoms: Vec<Range<usize>> = (0..p.n_s() / orbitals)
+            .map(|i| orbitals * i..orbitals * (i + 1))
+            .collect();
+        let target = vec![valence; atoms.len()];
+        let opts = NeutralityOptions::default();
+        let r = neutralize(&p, &atoms, &target, self.fermi_ev, &opts)
+            .map_err(|e| in_snapshot(e, snap))?;
+        let (lo, hi) = min_max(&r.shifts);
+        info!(
+            "frame {}: {} atoms neutral at E_F = {:.4} eV over {} k-point(s) in {} Newton \
+             step(s), {:.1} s; shifts {lo:.3} .. {hi:.3} eV",
+            snap.frame,
+            atoms.len(),
+            self.fermi_ev,
+            points.len(),
+            r.iterations,
+            t0.elapsed().as_secs_f64()
+        );
+        Ok((shifted(&p, &atoms, &r.shifts), points))
+    }
+
+    /// Make both leads neutral at E_F (k-averaged over the mesh) and put the shifts into their
+    /// blocks H00, shared by every snapshot. With `bulk_auto` (leads periodic along both
+    /// transverse directions, E_F their band filling on the same k∥ mesh) the leads are neutral
+    /// as they are: a lead is then an infinite crystal whose layer holds its electrons at that
+    /// E_F by construction, shared equally by its equivalent atoms, and no shift is needed.
+    fn neutralize_leads(&mut self, valence: f64, orbitals: usize, bulk_auto: bool) -> Result<()> {
+        self.neutrality = Some((valence, orbitals));
+        if bulk_auto {
+            info!(
+                "leads periodic across the axis: neutral at their band-filling E_F = {:.4} eV \
+                 (no shifts)",
+                self.fermi_ev
+            );
+            return Ok(());
+        }
+        if self.leads.iter().any(|l| l.overlap.is_some()) {
+            return Err(Error::run(
+                "local charge neutrality of a non-orthogonal model needs bulk leads (periodic \
+                 along both transverse directions, fermi = \"auto\"); give neutrality = false \
+                 for wire leads",
+            ));
+        }
+        let t0 = std::time::Instant::now();
+        for side in 0..2 {
+            let lead = &mut self.leads[side];
+            let n = lead.h00.nrows;
+            let atoms: Vec<Range<usize>> = (0..n / orbitals)
+                .map(|i| orbitals * i..orbitals * (i + 1))
+                .collect();
+            let blocks = lead.at_points(&self.points);
+            let target = vec![valence; atoms.len()];
+            let r = neutral_lead_kmesh(
+                &blocks,
+                &atoms,
+                &target,
+                self.fermi_ev,
+                &LeadNeutralityOptions::default(),
+            )
+            .map_err(|e| Error::run(format!("{} lead: {e}", ["left", "right"][side])))?;
+            let mut d = SparseMatrix::zeros(n, n);
+            for (rg, &s) in atoms.iter().zip(&r.shifts) {
+                for o in rg.clone() {
+                    d.entries.push((o, o, c64(s, 0.0)));
+                }
+            }
+            match lead.h00.terms.iter_mut().find(|(m, _)| *m == [0, 0]) {
+                Some((_, b)) => b.entries.extend(d.entries),
+                None => lead.h00.terms.push(([0, 0], d)),
+            }
+            let (lo, hi) = min_max(&r.shifts);
+            info!(
+                "{} lead: {} atoms per layer neutral at E_F = {:.4} eV in {} Newton step(s); \
+                 shifts {lo:.4} .. {hi:.4} eV",
+                ["left", "right"][side],
+                atoms.len(),
+                self.fermi_ev,
+                r.iterations
+            );
+            self.lead_shifts[side] = r.shifts;
+        }
+        info!("leads neutral in {:.1} s", t0.elapsed().as_secs_f64());
+        self.neutrality = Some((valence, orbitals));
+        Ok(())
+    }
+
+    /// The problem of a snapshot with the setup's leads, without the neutrality of S.
+    pub fn bare_problem(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
+        self.problem_inner(snap)
+    }
+
+    fn problem_inner(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
+        let tr = transverse(self.axis);
+        let l = snap.simbox.lengths();
+        for (i, &d) in tr.iter().enumerate() {
+            let want = self.transverse_lengths[i];
+            if snap.simbox.boundary[d] == Boundary::Periodic
+                && (l[d] - want).abs() > 1e-9 * want.max(1.0)
+            {
+                return Err(Error::run(format!(
+                    "box length along {} is {} Å, the reference's {want} Å: the leads would not \
+                     match",
+                    ["x", "y", "z"][d],
+                    l[d]
+                )));
+            }
+        }
+        let atoms = atoms_of(snap);
+        let tol = self.tolerance;
+        let mut shifts = [[0.0; 3]; 2];
+        for side in 0..2 {
+            let name = ["left", "right"][side];
+            let outward = [-1.0, 1.0][side];
+            let region = region_atoms(&atoms, snap, &self.selectors[side], self.axis);
+            let crystal = lead_crystal(&region, self.axis, outward, &self.cell, tol, name)?;
+            // The same stacking up to a lattice translation of the plane (which of the
+            // equivalent translations a frame finds depends on how its atoms are wrapped).
+            let diff = sub(crystal.step, self.steps[side]);
+            if norm(diff) > tol && !maps_onto_itself(&crystal.plane, diff, &self.cell, tol) {
+                return Err(Error::run(format!(
+                    "{name} lead: stacking translation {:?} differs from the reference's {:?}",
+                    crystal.step, self.steps[side]
+                )));
+            }
+            shifts[side] = match_translation(&self.planes[side], &crystal.plane, &self.cell, tol)
+                .ok_or_else(|| {
+                Error::run(format!(
+                    "{name} lead: its outermost plane is not a translate of the reference \
+                         lead's (within {tol} Å)"
+                ))
+            })?;
+            let face = crystal.plane.iter().map(|a| a.pos[self.axis]).sum::<f64>()
+                / crystal.plane.len() as f64;
+            if let Some((i, _)) = atoms
+                .iter()
+                .enumerate()
+                .find(|(_, a)| outward * (a.pos[self.axis] - face) > tol)
+            {
+                return Err(Error::run(format!(
+                    "atom {} lies beyond the outermost plane of the {name} lead",
+                    snap.ids[i]
+                )));
+            }
+        }
+        let (p, points) = build_supercell_problem(
+            self.model.as_ref(),
+            &self.cell,
+            &atoms,
+            [(&self.leads[0], shifts[0]), (&self.leads[1], shifts[1])],
+            self.mesh,
+        )?;
+        if !self.points.is_empty() && points != self.points {
+            return Err(Error::run(
+                "the k-points differ from the reference's (the Hamiltonian is complex here)",
+            ));
+        }
+        Ok((p, points))
+    }
+}
+
+fn min_max(v: &[f64]) -> (f64, f64) {
+    v.iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        })
+}
+
+fn atoms_of(s: &Snapshot) -> Vec<Atom> {
+    s.types
+        .iter()
+        .zip(&s.positions)
+        .map(|(&t, &pos)| Atom {
+            species: t as usize,
+            pos,
+        })
+        .collect()
+}
+
+fn region_atoms(atoms: &[Atom], snap: &Snapshot, sel: &Selector, axis: usize) -> Vec<Atom> {
+    atoms
+        .iter()
+        .zip(&snap.ids)
+        .filter(|(a, id)| match sel {
+            Selector::Range(lo, hi) => a.pos[axis] >= *lo && a.pos[axis] <= *hi,
+            Selector::Ids(s) => s.contains(id),
+        })
+        .map(|(a, _)| *a)
+        .collect()
+}
+
+fn in_snapshot(e: Error, s: &Snapshot) -> Error {
+    Error::run(format!("frame {} (step {}): {e}", s.frame, s.step))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_message_round_trips() {
+        let s = Snapshot {
+            frame: 3,
+            step: 300,
+            time_ps: 0.6,
+            simbox: SimBox::new(
+                [0.0, -1.0, -8.5],
+                [16.32, 15.32, 40.0],
+                SimBox::parse_boundary("p s f").unwrap(),
+            ),
+            ids: vec![7, 2, 1 << 40],
+            types: vec![0, 1, 0],
+            positions: vec![[0.1, 0.2, 0.3], [1.0, -2.0, 3.5], [1e-300, 5.0, 39.9]],
+            species_names: vec!["Au".into(), "Ag".into()],
+        };
+        let m = s.encode();
+        let back = Snapshot::decode(3, &m, &s.species_names).unwrap();
+        assert_eq!(back.simbox, s.simbox);
+        assert_eq!((back.step, back.time_ps), (s.step, s.time_ps));
+        assert_eq!((&back.ids, &back.types), (&s.ids, &s.types));
+        assert_eq!(back.positions, s.positions);
+        assert!(Snapshot::decode(0, &m[..m.len() - 1], &[]).is_err());
+    }
+}

@@ -1,0 +1,93 @@
+//! The single s-orbital tight-binding model of gold of Sutton et al. as used by Cunningham,
+//! Todorov and Dundas, Phys. Rev. B 90, 115430 (2014), Sec. II (seed 004):
+//!
+//!   H_mn = −(ε c / 2) (a / R_mn)^q,   P_mn = ε (a / R_mn)^p,
+//!
+//! a = 4.08 Å, ε = 0.007868 eV, c = 139.07, q = 4, p = 11, on-site energies 0; hopping and pair
+//! potential truncated between first and second neighbours by a smooth tail. The paper does
+//! not give the tail's form; here it is the quintic smoothstep s(x) = 1 − 10x³ + 15x⁴ − 6x⁵,
+//! x = (R − r_on)/(r_off − r_on) (continuous with two derivatives), by default between
+//! r_on = 3.3 Å and r_off = 3.9 Å: above the nearest-neighbour distances of chains (2.3–2.9 Å)
+//! and of fcc gold (2.88 Å), below the second-neighbour distances (≥ 4.08 Å).
+
+use crate::transport::dense::{c64, CMat};
+use crate::transport::model::tight_binding::TightBinding;
+
+/// Parameters of the Sutton s-band model.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SuttonSBand {
+    /// Length scale a (Å).
+    pub a_ang: f64,
+    /// Energy scale ε (eV).
+    pub eps_ev: f64,
+    /// Dimensionless c.
+    pub c: f64,
+    /// Hopping exponent q.
+    pub q: f64,
+    /// Pair-potential exponent p.
+    pub p: f64,
+    /// Start of the smooth tail (Å).
+    pub r_on_ang: f64,
+    /// End of the smooth tail: hopping and pair potential vanish beyond (Å).
+    pub r_off_ang: f64,
+}
+
+impl SuttonSBand {
+    /// Gold (seed 004 parameters, default tail 3.3–3.9 Å).
+    pub fn gold() -> Self {
+        SuttonSBand {
+            a_ang: 4.08,
+            eps_ev: 0.007868,
+            c: 139.07,
+            q: 4.0,
+            p: 11.0,
+            r_on_ang: 3.3,
+            r_off_ang: 3.9,
+        }
+    }
+
+    /// The smooth tail s(R): 1 below r_on, 0 beyond r_off.
+    pub fn tail(&self, r: f64) -> f64 {
+        if r <= self.r_on_ang {
+            1.0
+        } else if r >= self.r_off_ang {
+            0.0
+        } else {
+            let x = (r - self.r_on_ang) / (self.r_off_ang - self.r_on_ang);
+            1.0 - x * x * x * (10.0 - 15.0 * x + 6.0 * x * x)
+        }
+    }
+
+    /// Hopping −(εc/2)(a/R)^q · s(R) in eV.
+    pub fn hopping_ev(&self, r: f64) -> f64 {
+        -(self.eps_ev * self.c / 2.0) * (self.a_ang / r).powf(self.q) * self.tail(r)
+    }
+
+    /// Pair potential ε(a/R)^p · s(R) in eV (for current-induced forces later).
+    pub fn pair_ev(&self, r: f64) -> f64 {
+        self.eps_ev * (self.a_ang / r).powf(self.p) * self.tail(r)
+    }
+}
+
+impl TightBinding for SuttonSBand {
+    fn orbitals(&self, _species: usize) -> usize {
+        1
+    }
+
+    fn onsite(&self, _species: usize) -> CMat {
+        CMat::zeros(1, 1)
+    }
+
+    fn hopping(&self, _si: usize, _sj: usize, bond: [f64; 3]) -> Option<CMat> {
+        let r = (bond[0] * bond[0] + bond[1] * bond[1] + bond[2] * bond[2]).sqrt();
+        if r >= self.r_off_ang {
+            return None;
+        }
+        let h = self.hopping_ev(r);
+        Some(CMat::from_fn(1, 1, |_, _| c64(h, 0.0)))
+    }
+
+    fn cutoff(&self) -> f64 {
+        self.r_off_ang
+    }
+}
