@@ -24,8 +24,9 @@
 //!   structure of a junction over frames (minimal cross-section, bond angles ρ(θ)), surface
 //!   energies of EAM potentials and the intrinsic tension 2πγR.
 //! - [`deck`]: TOML input decks (MD, and transport in `deck::transport`) with file/line/key
-//!   errors; [`commands`]: the drivers of the `run` and `eval` subcommands (`main.rs` only
-//!   parses arguments).
+//!   errors; [`setup`]: from an MD deck to the MD state (structure, potential, masses, groups,
+//!   leads, thermostats); [`commands`]: the drivers of the `run`, `eval` and `build`
+//!   subcommands (`main.rs` only parses arguments).
 //! - [`units`]: the constants; [`error`]: the one error type with file, line and key.
 //!
 //! A step: (Nosé–Hoover half-step) → half-kick and drift (with Langevin baths: half-drift, O
@@ -44,6 +45,7 @@ pub mod io;
 pub mod neighbor;
 pub mod parallel;
 pub mod potential;
+pub mod setup;
 pub mod system;
 pub mod transport;
 pub mod units;

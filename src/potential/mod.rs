@@ -51,5 +51,17 @@ pub fn from_spec(spec: &str, elements: &[String], ntypes: usize) -> Result<Box<d
         ))
     })?;
     let files: Vec<PathBuf> = files.split(',').map(PathBuf::from).collect();
-    Ok(Box::new(eam::Eam::new(style, &files, elements, ntypes)?))
+    build(style, &files, elements, ntypes)
+}
+
+/// The one potential factory, behind [`from_spec`] and a deck's `[potential]`: a potential of
+/// `style` from `files` for `ntypes` atom types, with the element of each type for setfl/FS
+/// files.
+pub fn build(
+    style: eam::EamStyle,
+    files: &[PathBuf],
+    elements: &[String],
+    ntypes: usize,
+) -> Result<Box<dyn Potential>> {
+    Ok(Box::new(eam::Eam::new(style, files, elements, ntypes)?))
 }

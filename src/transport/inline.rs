@@ -153,7 +153,7 @@ pub fn serve(
         .problem
         .as_ref()
         .ok_or_else(|| Error::key(deck_path, "transport.deck", "the deck was not read"))?;
-    let groups = crate::commands::md_run::deck_group_ids(deck_path)?;
+    let groups = crate::setup::deck_group_ids(deck_path)?;
     let species = crate::deck::Deck::read(deck_path)?.output.species;
     // The first snapshot, on every transport rank: the reference of the leads.
     let mut first = Vec::new();

@@ -1,0 +1,124 @@
+//! Lines of deck values, for messages about values that parsed but are invalid: from the TOML
+//! parser's spans, so that a key path such as `lead[1].frequency_ghz` names the line of the
+//! second `[[lead]]`'s value and not the first's.
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// 1-based line number of a byte offset.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Line where `key` is set inside `[table]` (or the table header line), for messages about
+/// values that parsed but are invalid. The first match wins: for arrays of tables use
+/// [`line_of_key`].
+pub(crate) fn locate(text: &str, table: &str, key: &str) -> Option<usize> {
+    let mut current = String::new();
+    let mut header = None;
+    for (k, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            current = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+            if current == table {
+                header = Some(k + 1);
+            }
+            continue;
+        }
+        if current == table {
+            if let Some((lhs, _)) = t.split_once('=') {
+                if lhs.trim() == key {
+                    return Some(k + 1);
+                }
+            }
+        }
+    }
+    header
+}
+
+/// Line of the value at `path` in the TOML `text`: keys separated by dots, each optionally
+/// indexed into an array (`stage[0].lead[1].frequency_ghz`, `run.timestep`). Where the path
+/// ends early (a key left out and defaulted) it is the line of the deepest value found: the
+/// table the key belongs in. `None` when the text does not parse or not even the first key is
+/// there.
+pub fn line_of_key(text: &str, path: &str) -> Option<usize> {
+    let doc = DeTable::parse(text).ok()?;
+    let mut table: Option<&DeTable> = Some(doc.get_ref());
+    let mut found: Option<usize> = None;
+    for segment in path.split('.') {
+        let (name, index) = match segment.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (segment, None),
+        };
+        let Some(mut value) = table.and_then(|t| entry(t, name)) else {
+            break;
+        };
+        found = Some(value.span().start);
+        if let Some(i) = index {
+            match value.get_ref() {
+                DeValue::Array(items) => match items.get(i) {
+                    Some(item) => value = item,
+                    None => break,
+                },
+                _ => break,
+            }
+            found = Some(value.span().start);
+        }
+        table = match value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => None,
+        };
+    }
+    found.map(|offset| line_of(text, offset))
+}
+
+/// The value of `name` in a table.
+fn entry<'a, 'i>(table: &'a DeTable<'i>, name: &str) -> Option<&'a Spanned<DeValue<'i>>> {
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == name)
+        .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "title = \"t\"
+[run]
+steps = 10
+[[lead]]
+group = \"a\"
+frequency_ghz = 1.0
+[[lead]]
+group = \"b\"
+frequency_ghz = -1.0
+[[stage]]
+name = \"s\"
+lead = [{ group = \"a\" },
+        { group = \"b\", frequency_ghz = 0.0 }]
+";
+
+    #[test]
+    fn key_paths_name_the_line_of_their_value() {
+        assert_eq!(line_of_key(TEXT, "run.steps"), Some(3));
+        assert_eq!(line_of_key(TEXT, "lead[0].frequency_ghz"), Some(6));
+        assert_eq!(line_of_key(TEXT, "lead[1].frequency_ghz"), Some(9));
+        assert_eq!(
+            line_of_key(TEXT, "stage[0].lead[1].frequency_ghz"),
+            Some(13)
+        );
+        assert_eq!(line_of_key(TEXT, "title"), Some(1));
+        assert_eq!(line_of_key(TEXT, "nothing.here"), None);
+    }
+
+    #[test]
+    fn a_missing_key_names_its_table() {
+        assert_eq!(line_of_key(TEXT, "run.timestep"), Some(2));
+        assert_eq!(line_of_key(TEXT, "lead[1].motion"), Some(7));
+    }
+}
