@@ -94,7 +94,12 @@ impl Deck {
                 .replace("expected u32", "expected a non-negative integer")
                 .replace("expected i64", "expected an integer")
                 .replace("expected f64", "expected a number");
-            Error::input(path, line, msg)
+            Error::Input {
+                path: path.to_path_buf(),
+                line,
+                key: e.span().and_then(|s| spans::key_at(text, s.start)),
+                msg,
+            }
         })?;
         validate::validate(&mut deck, path, text)?;
         deck.text = text.to_string();

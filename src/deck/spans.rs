@@ -76,6 +76,57 @@ pub fn line_of_key(text: &str, path: &str) -> Option<usize> {
     found.map(|offset| line_of(text, offset))
 }
 
+/// Key path (as [`line_of_key`] takes it) of the value that is neither a table nor an array
+/// of tables and whose text covers byte `offset`: which key a parse error at `offset` is
+/// about. `None` when the offset is on a key or a header rather than on a value.
+pub(crate) fn key_at(text: &str, offset: usize) -> Option<String> {
+    let doc = DeTable::parse(text).ok()?;
+    let mut path = Vec::new();
+    in_table(doc.get_ref(), offset, &mut path).then(|| path.join("."))
+}
+
+/// Whether a value of `table` covers `offset`; if so its key path is appended to `path`.
+fn in_table(table: &DeTable, offset: usize, path: &mut Vec<String>) -> bool {
+    table
+        .iter()
+        .any(|(k, v)| in_value(k.get_ref(), v, offset, path))
+}
+
+/// Whether `value` (at key `name`) or a value inside it covers `offset`, as [`in_table`].
+fn in_value(name: &str, value: &Spanned<DeValue>, offset: usize, path: &mut Vec<String>) -> bool {
+    match value.get_ref() {
+        DeValue::Table(t) => {
+            path.push(name.to_string());
+            if in_table(t, offset, path) {
+                return true;
+            }
+            path.pop();
+            false
+        }
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let key = format!("{name}[{i}]");
+                if let DeValue::Table(t) = item.get_ref() {
+                    path.push(key);
+                    if in_table(t, offset, path) {
+                        return true;
+                    }
+                    path.pop();
+                } else if item.span().contains(&offset) {
+                    path.push(key);
+                    return true;
+                }
+            }
+            false
+        }
+        _ if value.span().contains(&offset) => {
+            path.push(name.to_string());
+            true
+        }
+        _ => false,
+    }
+}
+
 /// The value of `name` in a table.
 fn entry<'a, 'i>(table: &'a DeTable<'i>, name: &str) -> Option<&'a Spanned<DeValue<'i>>> {
     table
@@ -114,6 +165,19 @@ lead = [{ group = \"a\" },
         );
         assert_eq!(line_of_key(TEXT, "title"), Some(1));
         assert_eq!(line_of_key(TEXT, "nothing.here"), None);
+    }
+
+    #[test]
+    fn offsets_inside_values_name_their_key() {
+        let at = |needle: &str| key_at(TEXT, TEXT.find(needle).unwrap());
+        assert_eq!(at("-1.0").as_deref(), Some("lead[1].frequency_ghz"));
+        assert_eq!(
+            at("0.0 }").as_deref(),
+            Some("stage[0].lead[1].frequency_ghz")
+        );
+        assert_eq!(at("10").as_deref(), Some("run.steps"));
+        assert_eq!(at("steps"), None);
+        assert_eq!(at("[run]"), None);
     }
 
     #[test]
