@@ -271,7 +271,12 @@ fn deck_unknown_motion_names_the_choices() {
     run_deck(
         "deck-motion",
         &text,
-        &["deck.toml:20", "lead[0].motion", "unknown variant `swing`", "`oscillate`"],
+        &[
+            "deck.toml:20",
+            "lead[0].motion",
+            "unknown variant `swing`",
+            "`oscillate`",
+        ],
     );
 }
 

@@ -1,5 +1,7 @@
-//! Input decks: TOML files (schema below) parsed with serde, unknown keys rejected, and values
-//! validated with the file, line and key of the problem in every message.
+//! Input decks: TOML files (schema below) parsed with serde into the structs of `schema.rs`
+//! (unknown keys rejected, every choice an enum), then checked by `validate.rs`. Every message
+//! names the file, the line and the key path of the offending value with its array index
+//! (`lead[1].frequency_ghz`), the line taken from the TOML parser's spans (`spans.rs`).
 //!
 //! ```toml
 //! title = "Au nanojunction demo"
