@@ -48,11 +48,11 @@ pub struct Deck {
 
 impl Deck {
     /// An input error about the value at `key` (a key path such as `lead[1].group`, see
-    /// [`super::line_of_key`]), with the line of that value in the deck text.
+    /// [`crate::deck::line_of_key`]), with the line of that value in the deck text.
     pub fn key_error(&self, deck_path: &Path, key: &str, msg: impl Into<String>) -> Error {
         Error::Input {
             path: deck_path.to_path_buf(),
-            line: super::line_of_key(&self.text, key),
+            line: super::spans::line_of_key(&self.text, key),
             key: Some(key.to_string()),
             msg: msg.into(),
         }

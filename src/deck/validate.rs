@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::schema::{Deck, MotionStyle, ThermostatStyle};
-use super::{line_of_key, transport};
+use super::spans::line_of_key;
+use super::transport;
 use crate::error::{Error, Result};
 
 /// Builds the error about the value at a key path.
