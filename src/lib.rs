@@ -28,8 +28,9 @@
 //! - [`plot`]: PNG figures (lines, points with error bars, histograms, stacked panels) in pure
 //!   Rust.
 //! - [`deck`]: TOML input decks (MD, and transport in `deck::transport`) with file/line/key
-//!   errors; [`commands`]: the drivers of the subcommands (`run`, `eval`, `build`, `transport`,
-//!   `farm`, `plot`), which read decks and write files (`main.rs` only parses arguments).
+//!   errors; [`setup`]: from an MD deck to the MD state (structure, potential, masses, groups,
+//!   leads, thermostats); [`commands`]: the drivers of the `run`, `eval` and `build`
+//!   subcommands (`main.rs` only parses arguments).
 //! - [`units`]: the constants; [`error`]: the one error type with file, line and key.
 //!
 //! A step: (Nosé–Hoover half-step) → half-kick and drift (with Langevin baths: half-drift, O
@@ -49,6 +50,7 @@ pub mod neighbor;
 pub mod parallel;
 pub mod plot;
 pub mod potential;
+pub mod setup;
 pub mod system;
 pub mod transport;
 pub mod units;

@@ -24,47 +24,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run an MD deck (TOML); with no deck, the built-in gold nanojunction demo.
-    Run {
-        /// Input deck (see inputs/); omit for the built-in demo.
-        deck: Option<PathBuf>,
-        /// Output folder.
-        #[arg(long, default_value = "out")]
-        out: PathBuf,
-        /// MPI processor grid px,py,pz (default: the deck's, else minimal ghost surface).
-        #[arg(long, value_parser = parse_grid)]
-        grid: Option<[usize; 3]>,
-    },
+    Run(commands::run::RunOptions),
     /// Single-point energy, pressure and forces of a LAMMPS data file (like LAMMPS `run 0`).
-    Eval {
-        /// LAMMPS data file (atom_style atomic).
-        data: PathBuf,
-        /// Potential: eam:FILE[,FILE..] | eam/alloy:FILE | eam/fs:FILE.
-        #[arg(long)]
-        potential: String,
-        /// Element of each atom type for setfl/FS files, as `pair_coeff * * FILE E1 E2`.
-        #[arg(long, value_delimiter = ',')]
-        elements: Vec<String>,
-        /// Boundary conditions of x, y, z (p periodic, f fixed, s shrink-wrapped).
-        #[arg(long, default_value = "p p p")]
-        boundary: String,
-        /// Write `id fx fy fz` per atom, sorted by id, to this file.
-        #[arg(long)]
-        dump: Option<PathBuf>,
-        /// Neighbour skin, Å.
-        #[arg(long, default_value_t = 1.0)]
-        skin: f64,
-        /// MPI processor grid px,py,pz (default: minimal ghost surface).
-        #[arg(long, value_parser = parse_grid)]
-        grid: Option<[usize; 3]>,
-    },
+    Eval(commands::eval::EvalOptions),
     /// Build a deck's structure (lattice, junction, data file) and write it as a LAMMPS data file.
-    Build {
-        /// Input deck.
-        deck: PathBuf,
-        /// Output data file.
-        #[arg(long, default_value = "structure.data")]
-        out: PathBuf,
-    },
+    Build(commands::build::BuildOptions),
     /// Landauer transmission T(E), open channels, eigenchannels and G/G0 at E_F: of one
     /// structure given by a transport deck (TOML), or of a two-terminal tight-binding
     /// Hamiltonian given as matrices (the Kwant reference format).
@@ -240,24 +204,6 @@ enum AnalyzeCmd {
     },
 }
 
-/// Parse `px,py,pz`.
-fn parse_grid(s: &str) -> Result<[usize; 3], String> {
-    let v: Vec<usize> = s
-        .split(',')
-        .map(|t| {
-            t.trim()
-                .parse::<usize>()
-                .map_err(|_| format!("'{t}' is not a positive integer"))
-        })
-        .collect::<Result<_, _>>()?;
-    match v[..] {
-        [a, b, c] if a > 0 && b > 0 && c > 0 => Ok([a, b, c]),
-        _ => Err(format!(
-            "expected three positive integers px,py,pz, got '{s}'"
-        )),
-    }
-}
-
 fn main() {
     let universe = mpi::initialize();
     let world = match &universe {
@@ -285,30 +231,9 @@ fn main() {
     let cli = Cli::parse();
     let rank = world.rank();
     let result = match cli.command {
-        Command::Run { deck, out, grid } => {
-            commands::md_run::run(&commands::md_run::RunOptions { deck, out, grid }, world)
-        }
-        Command::Eval {
-            data,
-            potential,
-            elements,
-            boundary,
-            dump,
-            skin,
-            grid,
-        } => {
-            let opts = commands::eval::EvalOptions {
-                data,
-                potential,
-                elements,
-                boundary,
-                dump,
-                skin,
-                grid,
-            };
-            commands::eval::run(&opts, world)
-        }
-        Command::Build { deck, out } => commands::md_run::build_only(&deck, &out, world),
+        Command::Run(opts) => commands::run::run(&opts, world),
+        Command::Eval(opts) => commands::eval::run(&opts, world),
+        Command::Build(opts) => commands::build::run(&opts, world),
         Command::Transport {
             deck,
             hamiltonian,

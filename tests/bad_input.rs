@@ -221,6 +221,83 @@ fn deck_negative_timestep() {
     );
 }
 
+/// Two groups, two oscillating leads and two baths on them, after the minimal deck's `[run]`.
+fn two_leads(second_frequency: &str, second_damping: &str) -> String {
+    let slab = |name: &str, lo: f64, hi: f64| {
+        format!("[[group]]\nname = \"{name}\"\nregion = {{ style = \"slab\", axis = \"z\", lo = {lo}, hi = {hi} }}\n")
+    };
+    let lead = |name: &str, f: &str| {
+        format!("[[lead]]\ngroup = \"{name}\"\nmotion = \"oscillate\"\nfrequency_ghz = {f}\n")
+    };
+    let bath = |name: &str, d: &str| {
+        format!("[[thermostat]]\ngroup = \"{name}\"\ntemperature = 300.0\ndamping = {d}\n")
+    };
+    deck(&format!(
+        "{}{}{}{}{}{}",
+        slab("low", -1.0, 2.0),
+        slab("high", 8.0, 13.0),
+        lead("low", "10.0"),
+        lead("high", second_frequency),
+        bath("low", "0.5"),
+        bath("high", second_damping)
+    ))
+}
+
+/// 1-based line of the second line of `text` that starts with `prefix`.
+fn second_line(text: &str, prefix: &str) -> String {
+    let k = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(prefix))
+        .nth(1)
+        .map(|(k, _)| k + 1)
+        .unwrap();
+    format!("deck.toml:{k}:")
+}
+
+#[test]
+fn deck_error_in_second_lead_names_its_line() {
+    let text = two_leads("-5.0", "0.5");
+    run_deck(
+        "deck-lead2",
+        &text,
+        &[
+            &second_line(&text, "frequency_ghz"),
+            "lead[1].frequency_ghz",
+            "positive",
+        ],
+    );
+}
+
+#[test]
+fn deck_error_in_second_thermostat_names_its_line() {
+    let text = two_leads("10.0", "-0.5");
+    run_deck(
+        "deck-bath2",
+        &text,
+        &[
+            &second_line(&text, "damping"),
+            "thermostat[1].damping",
+            "positive",
+        ],
+    );
+}
+
+#[test]
+fn deck_unknown_motion_names_the_choices() {
+    let text = two_leads("10.0", "0.5").replacen("\"oscillate\"", "\"swing\"", 1);
+    run_deck(
+        "deck-motion",
+        &text,
+        &[
+            "deck.toml:20",
+            "lead[0].motion",
+            "unknown variant `swing`",
+            "`oscillate`",
+        ],
+    );
+}
+
 #[test]
 fn deck_missing_file() {
     let out = common::scratch("deck-missing").join("out");

@@ -8,10 +8,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use nanocontact::commands::md_run::build_md;
 use nanocontact::deck::Deck;
 use nanocontact::dynamics::{leads, thermostat, verlet, Md};
 use nanocontact::parallel::World;
+use nanocontact::setup::build_md;
 use nanocontact::units::MVV2E;
 
 fn deck_path() -> PathBuf {

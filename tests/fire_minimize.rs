@@ -19,21 +19,13 @@ fn deck(cells: usize) -> Deck {
 #[test]
 fn displaced_crystal_relaxes_to_the_lattice() {
     let d = deck(3);
-    let perfect = nanocontact::commands::md_run::build_md(
-        &d,
-        std::path::Path::new("fire.toml"),
-        World::serial(),
-        None,
-    )
-    .unwrap();
+    let perfect =
+        nanocontact::setup::build_md(&d, std::path::Path::new("fire.toml"), World::serial(), None)
+            .unwrap();
     let e_perfect = perfect.pe();
-    let mut md = nanocontact::commands::md_run::build_md(
-        &d,
-        std::path::Path::new("fire.toml"),
-        World::serial(),
-        None,
-    )
-    .unwrap();
+    let mut md =
+        nanocontact::setup::build_md(&d, std::path::Path::new("fire.toml"), World::serial(), None)
+            .unwrap();
     // Deterministic displacements of up to ±0.15 Å.
     for i in 0..md.atoms.nlocal {
         for k in 0..3 {

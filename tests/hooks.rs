@@ -19,7 +19,7 @@ struct Recorder {
     split: bool,
 }
 
-impl Hook for Recorder {
+impl Hook<Md> for Recorder {
     fn name(&self) -> &str {
         "Recorder"
     }
@@ -78,7 +78,7 @@ fn hooks_run_at_their_points_in_order() {
 /// A uniform force on every owned atom, as LAMMPS `fix addforce` with its energy −F·x.
 struct UniformForce([f64; 3]);
 
-impl Hook for UniformForce {
+impl Hook<Md> for UniformForce {
     fn name(&self) -> &str {
         "Addforce"
     }
@@ -143,7 +143,7 @@ fn post_force_hook_adds_forces_energy_and_virial() {
 /// A hook whose solve does not converge.
 struct FailingSolve;
 
-impl Hook for FailingSolve {
+impl Hook<Md> for FailingSolve {
     fn name(&self) -> &str {
         "QEq"
     }

@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use nanocontact::commands::md_run::build_md;
 use nanocontact::deck::Deck;
 use nanocontact::dynamics::leads::{self, Motion};
 use nanocontact::dynamics::verlet;
 use nanocontact::parallel::World;
+use nanocontact::setup::build_md;
 
 #[test]
 fn paper_junction_builds_and_steps() {

@@ -6,10 +6,10 @@ mod common;
 
 use std::path::Path;
 
-use nanocontact::commands::md_run::build_md;
 use nanocontact::deck::Deck;
 use nanocontact::dynamics::{thermostat, verlet};
 use nanocontact::parallel::World;
+use nanocontact::setup::build_md;
 
 #[test]
 fn nvt_conserves_extended_energy_and_reaches_target() {

@@ -4,10 +4,10 @@
 
 mod common;
 
-use nanocontact::commands::md_run::build_md;
 use nanocontact::deck::Deck;
 use nanocontact::dynamics::velocity::create;
 use nanocontact::parallel::World;
+use nanocontact::setup::build_md;
 use std::path::Path;
 
 fn md() -> nanocontact::dynamics::Md {

@@ -8,31 +8,27 @@
 //! `bath_layers` planes the thermostatted baths (`bath_bottom`, `bath_top`), and everything between
 //! the baths is the free junction (`junction`).
 
+use serde::Deserialize;
+
 use crate::build::OrientedFcc;
 use crate::error::{Error, Result};
 
-/// Crystal orientation of the junction axis z.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Crystal orientation of the junction axis z, named in decks `"111"`, `"110"` or `"001"`
+/// (`"100"` too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 pub enum Orientation {
     /// z along [111]: ABC-stacked (111) planes, x along [1-10], y along [11-2].
+    #[serde(rename = "111")]
     O111,
     /// z along [110]: x along [001], y along [1-10].
+    #[serde(rename = "110")]
     O110,
     /// z along [001]: x along [100], y along [010].
+    #[serde(rename = "001", alias = "100")]
     O001,
 }
 
 impl Orientation {
-    /// Parse `"111"`, `"110"` or `"001"`.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "111" => Some(Orientation::O111),
-            "110" => Some(Orientation::O110),
-            "001" | "100" => Some(Orientation::O001),
-            _ => None,
-        }
-    }
-
     /// Spacing of the atomic planes normal to z, Å: the interlayer spacing of (111) planes
     /// a/√3, of (110) planes a/(2√2), of (001) planes a/2.
     pub fn plane_spacing(self, a: f64) -> f64 {

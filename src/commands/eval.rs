@@ -10,18 +10,31 @@ use crate::error::{Error, Result};
 use crate::io::lammps_data::DataFile;
 use crate::parallel::World;
 use crate::potential;
+use crate::setup::masses;
 use crate::system::{Groups, SimBox};
 
 /// Options of `eval`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct EvalOptions {
+    /// LAMMPS data file (atom_style atomic).
     pub data: PathBuf,
+    /// Potential: eam:FILE[,FILE..] | eam/alloy:FILE | eam/fs:FILE.
+    #[arg(long)]
     pub potential: String,
+    /// Element of each atom type for setfl/FS files, as `pair_coeff * * FILE E1 E2`.
+    #[arg(long, value_delimiter = ',')]
     pub elements: Vec<String>,
+    /// Boundary conditions of x, y, z (p periodic, f fixed, s shrink-wrapped).
+    #[arg(long, default_value = "p p p")]
     pub boundary: String,
+    /// Write `id fx fy fz` per atom, sorted by id, to this file.
+    #[arg(long)]
     pub dump: Option<PathBuf>,
+    /// Neighbour skin, Å.
+    #[arg(long, default_value_t = 1.0)]
     pub skin: f64,
-    /// Forced MPI processor grid.
+    /// MPI processor grid px,py,pz (default: minimal ghost surface).
+    #[arg(long, value_parser = super::parse_grid)]
     pub grid: Option<[usize; 3]>,
 }
 
@@ -54,7 +67,8 @@ pub fn setup(
     let df = DataFile::read(data)?;
     let ntypes = df.masses.len();
     let pot = potential::from_spec(spec, elements, ntypes)?;
-    let (simbox, atoms) = df.into_system(data, bnd, &pot.type_masses())?;
+    let masses = masses::overrides(&pot.type_masses(), &[], ntypes);
+    let (simbox, atoms) = df.into_system(data, bnd, &masses)?;
     let mut md = Md::new(simbox, atoms, Groups::default(), pot, skin, world, grid)?;
     md.setup()?;
     Ok(md)

@@ -105,7 +105,7 @@ pub fn prepare(deck_path: &Path, selection: Selection) -> Result<Prepared> {
         }
     };
     let groups = match &deck.structure.md_deck {
-        Some(p) => Some(crate::commands::md_run::deck_group_ids(p)?),
+        Some(p) => Some(crate::setup::deck_group_ids(p)?),
         None => None,
     };
     let reference = source.get(frames[0])?;

@@ -1,16 +1,36 @@
-//! The drivers behind the command-line subcommands; `main.rs` only parses arguments.
+//! The drivers behind the command-line subcommands, each with its options as a clap `Args`
+//! struct; `main.rs` only parses arguments.
 //!
-//! [`md_run`] and [`eval`] run MD decks and single points; [`transport`] is `transport
-//! --hamiltonian` (the Kwant reference format), [`farm`] the `transport DECK` and `farm DECK`
-//! commands over the MPI task farm, [`inline_transport`] the transport ranks of a `run` with a
-//! `[transport]` section, [`transport_figures`] their PNG figures; [`plot`] is `nanocontact
-//! plot`, a figure of columns of any CSV.
+//! [`run`], [`build`] and [`eval`] run MD decks, build their structures and evaluate single
+//! points; [`transport`] is `transport --hamiltonian` (the Kwant reference format), [`farm`]
+//! the `transport DECK` and `farm DECK` commands over the MPI task farm, [`inline_transport`]
+//! the transport ranks of a `run` with a `[transport]` section, [`transport_figures`] their PNG
+//! figures; [`plot`] is `nanocontact plot`, a figure of columns of any CSV.
 
+pub mod build;
 pub mod eval;
 pub mod farm;
 mod farm_tables;
 pub mod inline_transport;
-pub mod md_run;
 pub mod plot;
+pub mod run;
 pub mod transport;
 pub mod transport_figures;
+
+/// Parse an MPI processor grid `px,py,pz`.
+pub fn parse_grid(s: &str) -> Result<[usize; 3], String> {
+    let v: Vec<usize> = s
+        .split(',')
+        .map(|t| {
+            t.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("'{t}' is not a positive integer"))
+        })
+        .collect::<Result<_, _>>()?;
+    match v[..] {
+        [a, b, c] if a > 0 && b > 0 && c > 0 => Ok([a, b, c]),
+        _ => Err(format!(
+            "expected three positive integers px,py,pz, got '{s}'"
+        )),
+    }
+}

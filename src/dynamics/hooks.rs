@@ -15,21 +15,22 @@
 //! 5. the second half-kick, then [`Hook::end_of_step`] (Nosé–Hoover's second half-step, output,
 //!    snapshots to transport ranks).
 //!
-//! Hooks run in the order they were added. While one runs it is taken out of [`Md`], so it gets
-//! `&mut Md` with every other hook still reachable through `md.hooks`. Each hook's wall time is
+//! Hooks run in the order they were added. While one runs it is taken out of its slot, so it
+//! gets `&mut Md` with every other hook still reachable through `md.hooks`. Each hook's wall time is
 //! its own row of the closing timing table. A hook's state is reached from outside the step (an
 //! output, a protocol stage) through [`Hooks::find`] and [`Hooks::find_mut`].
 
 use std::any::Any;
 use std::time::Instant;
 
-use crate::dynamics::Md;
 use crate::error::Result;
 use crate::neighbor::{ListRequest, ListSet};
 use crate::potential::Tally;
 
-/// Something that acts at fixed points of every step. Every method has a do-nothing default.
-pub trait Hook: Any {
+/// Something that acts at fixed points of every step of a state `S` (the MD state
+/// [`crate::dynamics::Md`]; the machinery here does not depend on it). Every method has a
+/// do-nothing default.
+pub trait Hook<S>: Any {
     /// Name of its row in the timing table.
     fn name(&self) -> &str;
     /// Neighbour lists it needs (built with the potential's, from the same bins).
@@ -41,29 +42,29 @@ pub trait Hook: Any {
         false
     }
     /// Start of the step, before the first half-kick.
-    fn pre_integrate(&mut self, _md: &mut Md) -> Result<()> {
+    fn pre_integrate(&mut self, _md: &mut S) -> Result<()> {
         Ok(())
     }
     /// Between the two half-drifts (only when some hook splits the drift).
-    fn mid_drift(&mut self, _md: &mut Md) -> Result<()> {
+    fn mid_drift(&mut self, _md: &mut S) -> Result<()> {
         Ok(())
     }
     /// After the positions moved, before the forces.
-    fn post_integrate(&mut self, _md: &mut Md) -> Result<()> {
+    fn post_integrate(&mut self, _md: &mut S) -> Result<()> {
         Ok(())
     }
     /// Ghosts and lists are current (its lists are `md.lists.get(lists)`), forces not yet
     /// computed.
-    fn pre_force(&mut self, _md: &mut Md, _lists: ListSet) -> Result<()> {
+    fn pre_force(&mut self, _md: &mut S, _lists: ListSet) -> Result<()> {
         Ok(())
     }
     /// After the potential's forces were summed onto the owned atoms: add forces to owned atoms
     /// and return this rank's energy and virial of them.
-    fn post_force(&mut self, _md: &mut Md, _lists: ListSet) -> Result<Tally> {
+    fn post_force(&mut self, _md: &mut S, _lists: ListSet) -> Result<Tally> {
         Ok(Tally::default())
     }
     /// After the second half-kick; `md.step` and `md.time_ps` are the new step's.
-    fn end_of_step(&mut self, _md: &mut Md) -> Result<()> {
+    fn end_of_step(&mut self, _md: &mut S) -> Result<()> {
         Ok(())
     }
 }
@@ -80,21 +81,32 @@ pub enum Phase {
 }
 
 /// One registered hook: the hook (absent while it runs), its lists and its accumulated seconds.
-struct Slot {
-    hook: Option<Box<dyn Hook>>,
+struct Slot<S> {
+    hook: Option<Box<dyn Hook<S>>>,
     lists: ListSet,
     seconds: f64,
 }
 
 /// The hooks of a run, in call order.
-#[derive(Default)]
-pub struct Hooks {
-    slots: Vec<Slot>,
+pub struct Hooks<S> {
+    slots: Vec<Slot<S>>,
 }
 
-impl Hooks {
+impl<S> Default for Hooks<S> {
+    fn default() -> Self {
+        Hooks { slots: Vec::new() }
+    }
+}
+
+/// A state that holds hooks acting on itself.
+pub trait HookHost: Sized + 'static {
+    /// Its hooks.
+    fn hooks_mut(&mut self) -> &mut Hooks<Self>;
+}
+
+impl<S: 'static> Hooks<S> {
     /// Add a hook whose neighbour lists are `lists`.
-    pub fn push(&mut self, hook: Box<dyn Hook>, lists: ListSet) {
+    pub fn push(&mut self, hook: Box<dyn Hook<S>>, lists: ListSet) {
         self.slots.push(Slot {
             hook: Some(hook),
             lists,
@@ -103,7 +115,7 @@ impl Hooks {
     }
 
     /// The first hook of type `T` (not the one running now).
-    pub fn find<T: Hook>(&self) -> Option<&T> {
+    pub fn find<T: Hook<S>>(&self) -> Option<&T> {
         self.slots.iter().find_map(|s| {
             let h: &dyn Any = s.hook.as_deref()?;
             h.downcast_ref::<T>()
@@ -111,7 +123,7 @@ impl Hooks {
     }
 
     /// The first hook of type `T`, mutable.
-    pub fn find_mut<T: Hook>(&mut self) -> Option<&mut T> {
+    pub fn find_mut<T: Hook<S>>(&mut self) -> Option<&mut T> {
         self.slots.iter_mut().find_map(|s| {
             let h: &mut dyn Any = s.hook.as_deref_mut()?;
             h.downcast_mut::<T>()
@@ -147,13 +159,13 @@ impl Hooks {
 
 /// Call every hook of `md` at `phase`, each with the others reachable; returns the summed energy
 /// and virial of post-force hooks.
-pub fn run_phase(md: &mut Md, phase: Phase) -> Result<Tally> {
+pub fn run_phase<S: HookHost>(md: &mut S, phase: Phase) -> Result<Tally> {
     let mut tally = Tally::default();
-    for k in 0..md.hooks.slots.len() {
-        let Some(mut hook) = md.hooks.slots[k].hook.take() else {
+    for k in 0..md.hooks_mut().slots.len() {
+        let Some(mut hook) = md.hooks_mut().slots[k].hook.take() else {
             continue;
         };
-        let lists = md.hooks.slots[k].lists;
+        let lists = md.hooks_mut().slots[k].lists;
         let t0 = Instant::now();
         let r = match phase {
             Phase::PreIntegrate => hook.pre_integrate(md),
@@ -163,7 +175,7 @@ pub fn run_phase(md: &mut Md, phase: Phase) -> Result<Tally> {
             Phase::PostForce => hook.post_force(md, lists).map(|t| tally.add(&t)),
             Phase::EndOfStep => hook.end_of_step(md),
         };
-        let slot = &mut md.hooks.slots[k];
+        let slot = &mut md.hooks_mut().slots[k];
         slot.seconds += t0.elapsed().as_secs_f64();
         slot.hook = Some(hook);
         r?;

@@ -97,7 +97,7 @@ pub struct RigidLeads {
     pub list: Vec<Lead>,
 }
 
-impl Hook for RigidLeads {
+impl Hook<Md> for RigidLeads {
     fn name(&self) -> &str {
         "Leads"
     }

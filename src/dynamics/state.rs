@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use crate::dynamics::hooks::{run_phase, Hook, Hooks, Phase};
+use crate::dynamics::hooks::{run_phase, Hook, HookHost, Hooks, Phase};
 use crate::dynamics::timers::{Task, Timers};
 use crate::error::{Error, Result};
 use crate::neighbor::{ListSet, NeighborLists};
@@ -45,7 +45,7 @@ pub struct Md {
     /// The potential's lists in `lists`.
     potential_lists: ListSet,
     /// Step hooks (thermostats, rigid leads, snapshot sender, ...), in call order.
-    pub hooks: Hooks,
+    pub hooks: Hooks<Md>,
     pub ghosts: GhostComm,
     pub decomp: Decomposition,
     pub world: World,
@@ -78,6 +78,12 @@ pub struct Md {
     /// Message buffers of atom migration.
     sendbuf: Vec<f64>,
     recvbuf: Vec<f64>,
+}
+
+impl HookHost for Md {
+    fn hooks_mut(&mut self) -> &mut Hooks<Md> {
+        &mut self.hooks
+    }
 }
 
 impl Md {
@@ -162,7 +168,7 @@ impl Md {
     }
 
     /// Add a step hook (before [`Md::setup`], so that its neighbour lists are built).
-    pub fn add_hook(&mut self, hook: Box<dyn Hook>) {
+    pub fn add_hook(&mut self, hook: Box<dyn Hook<Md>>) {
         let lists = self.lists.request(&hook.neighbor_requests());
         self.hooks.push(hook, lists);
     }

@@ -72,7 +72,7 @@ pub struct Thermostats {
     pub list: Vec<Thermostat>,
 }
 
-impl Hook for Thermostats {
+impl Hook<Md> for Thermostats {
     fn name(&self) -> &str {
         "Thermo"
     }

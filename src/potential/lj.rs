@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
 use crate::parallel::Comm;
 use crate::potential::pair_file::PairFile;
-use crate::potential::{Potential, Tally};
+use crate::potential::{display_name, Potential, Tally};
 use crate::system::Atoms;
 
 /// `lj/cut` for `n` atom types.
@@ -74,7 +74,7 @@ impl LjCut {
 
 impl Potential for LjCut {
     fn describe(&self) -> String {
-        format!("lj/cut {}", crate::potential::eam::display_name(&self.file))
+        format!("lj/cut {}", display_name(&self.file))
     }
 
     fn cutoff(&self) -> f64 {

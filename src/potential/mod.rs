@@ -1,5 +1,5 @@
 //! Interatomic potentials behind one trait, chosen by name (`eam`, `eam/alloy`, `eam/fs`,
-//! `lj/cut`) as LAMMPS pair styles are. A potential asks for the neighbour lists it needs
+//! `lj/cut`) as LAMMPS pair styles are ([`factory`]: the one place a name becomes a potential). A potential asks for the neighbour lists it needs
 //! ([`ListRequest`]: cutoff, half or full, with or without ghost pairs), computes energies,
 //! forces and the virial from them, and communicates whatever per-atom array it needs on ghost
 //! atoms (EAM's F'(ρ), charges) or sums over ranks (a charge-equilibration dot product) through
@@ -7,8 +7,11 @@
 //! distance off its table) is an error that names what failed and stops every rank.
 
 pub mod eam;
+pub mod factory;
 pub mod lj;
 pub mod pair_file;
+
+pub use factory::{build, from_spec, Style};
 
 use crate::error::Result;
 use crate::neighbor::{ListRequest, NeighborList};
@@ -58,33 +61,9 @@ pub trait Potential {
     ) -> Result<Tally>;
 }
 
-use std::path::PathBuf;
-
-use crate::error::Error;
-
-/// The styles [`from_spec`] knows, for messages.
-const STYLES: &str = "eam, eam/alloy, eam/fs or lj/cut";
-
-/// Build a potential from a command-line spec `STYLE:FILE[,FILE..]` (`eam:Au_u3.eam`,
-/// `eam/alloy:CuNi.eam.alloy`, `eam/fs:AlFe_mm.eam.fs`, `lj/cut:pair.lj`) for `ntypes` atom
-/// types, with the element of each type for setfl/FS files (as `pair_coeff * * FILE E1 E2 ..`).
-pub fn from_spec(spec: &str, elements: &[String], ntypes: usize) -> Result<Box<dyn Potential>> {
-    let (style, files) = spec.split_once(':').ok_or_else(|| {
-        Error::run(format!(
-            "potential '{spec}': expected STYLE:FILE with STYLE one of {STYLES}"
-        ))
-    })?;
-    let files: Vec<PathBuf> = files.split(',').map(PathBuf::from).collect();
-    if style == "lj/cut" {
-        let [file] = files.as_slice() else {
-            return Err(Error::run("lj/cut takes one parameter file"));
-        };
-        return Ok(Box::new(lj::LjCut::read(file, ntypes)?));
-    }
-    let style = eam::EamStyle::from_name(style).ok_or_else(|| {
-        Error::run(format!(
-            "potential style '{style}' is unknown: expected {STYLES}"
-        ))
-    })?;
-    Ok(Box::new(eam::Eam::new(style, &files, elements, ntypes)?))
+/// File name of a path for logs.
+pub fn display_name(p: &std::path::Path) -> String {
+    p.file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
 }

@@ -13,12 +13,12 @@
 pub mod file;
 pub mod spline;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::neighbor::NeighborList;
 use crate::parallel::Comm;
-use crate::potential::{Potential, Tally};
+use crate::potential::{display_name, Potential, Tally};
 use crate::system::Atoms;
 use file::{Funcfl, Setfl};
 use spline::{interpolate, one_based, resample, Coeffs};
@@ -41,16 +41,6 @@ impl EamStyle {
             EamStyle::Funcfl => "eam",
             EamStyle::Alloy => "eam/alloy",
             EamStyle::Fs => "eam/fs",
-        }
-    }
-
-    /// Parse a pair style name.
-    pub fn from_name(s: &str) -> Option<Self> {
-        match s {
-            "eam" => Some(EamStyle::Funcfl),
-            "eam/alloy" => Some(EamStyle::Alloy),
-            "eam/fs" => Some(EamStyle::Fs),
-            _ => None,
         }
     }
 }
@@ -507,11 +497,4 @@ impl Potential for Eam {
         tally.virial = w;
         Ok(tally)
     }
-}
-
-/// File name of a path for logs.
-pub fn display_name(p: &Path) -> String {
-    p.file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| p.display().to_string())
 }

@@ -1,0 +1,263 @@
+//! The files rank 0 writes during a run step by step (`thermo.csv`, `leads.csv` and the
+//! trajectories `traj.h5`, `traj.xyz`, `traj.dump`) and the LAMMPS-like thermo log line;
+//! `stages.csv` is [`super::stages::StagesCsv`].
+
+use std::path::Path;
+
+use super::inline_link::TransportLink;
+use crate::deck::{Deck, OutputDeck};
+use crate::dynamics::leads;
+use crate::dynamics::{thermostat, Md, Thermo};
+use crate::error::Result;
+use crate::io::csv::{Cell, CsvWriter, THERMO_HEADER};
+use crate::io::dump::DumpWriter;
+use crate::io::extxyz::ExtxyzWriter;
+use crate::io::h5md::H5mdWriter;
+use crate::system::Atoms;
+
+/// LAMMPS-like thermo header.
+pub const THERMO_LOG_HEADER: &str = "    Step    Time(ps)         PotEng         KinEng         TotEng       Temp(K)     Press(bar)   steps/s   ETA(s)";
+
+/// The thermo log line of `t`, with the loop's rate (steps/s) and ETA (s).
+pub fn thermo_line(t: &Thermo, rate: f64, eta: f64) -> String {
+    format!(
+        "{:>8} {:>11.4} {:>14.6} {:>14.6} {:>14.6} {:>13.3} {:>14.3} {:>9.1} {:>8.1}",
+        t.step,
+        t.time_ps,
+        t.pe_ev,
+        t.ke_ev,
+        t.etotal_ev(),
+        t.temp_k,
+        t.press_bar,
+        rate,
+        eta
+    )
+}
+
+/// Whether a deck writes `leads.csv`: it has leads or thermostats and a sampling interval.
+pub fn writes_leads_csv(deck: &Deck) -> bool {
+    deck.output.leads > 0 && !(deck.lead.is_empty() && deck.thermostat.is_empty())
+}
+
+/// The files rank 0 writes during a run: `thermo.csv`, and the trajectories the deck asks for
+/// (`traj.h5` H5MD, `traj.xyz` extended XYZ, `traj.dump` LAMMPS dump), each with its interval.
+pub struct Outputs {
+    thermo: CsvWriter,
+    /// `leads.csv`: lead displacements and forces, thermostat work, with its interval.
+    leads: Option<(CsvWriter, u64)>,
+    h5md: Option<(H5mdWriter, u64)>,
+    xyz: Option<(ExtxyzWriter, u64)>,
+    dump: Option<(DumpWriter, u64)>,
+}
+
+impl Outputs {
+    /// Create the files in `out` for a system of `ntypes` types.
+    pub fn create(out: &Path, deck: &Deck, ntypes: usize) -> Result<Outputs> {
+        let leads = if writes_leads_csv(deck) {
+            let mut header = vec!["step".to_string(), "time_ps".to_string()];
+            for l in &deck.lead {
+                header.push(format!("disp_{}_A", l.group));
+                header.push(format!("force_{}_nN", l.group));
+            }
+            for t in &deck.thermostat {
+                header.push(format!("heat_{}_eV", t.group));
+            }
+            let h: Vec<&str> = header.iter().map(String::as_str).collect();
+            Some((
+                CsvWriter::create(&out.join("leads.csv"), &h)?,
+                deck.output.leads,
+            ))
+        } else {
+            None
+        };
+        let species: Vec<String> = if deck.output.species.is_empty() {
+            (1..=ntypes).map(|t| format!("T{t}")).collect()
+        } else {
+            deck.output.species.clone()
+        };
+        let names: Vec<&str> = species.iter().map(String::as_str).collect();
+        let o = &deck.output;
+        let h5md = match o.trajectory {
+            0 => None,
+            n => {
+                let mut w = H5mdWriter::create(&out.join("traj.h5"), &names, "nanocontact user")?;
+                for (name, unit) in [
+                    ("pe", "eV"),
+                    ("ke", "eV"),
+                    ("etotal", "eV"),
+                    ("temperature", "K"),
+                    ("pressure", "bar"),
+                ] {
+                    w.declare_observable(name, unit)?;
+                }
+                // The rigid leads' imposed displacement and force at every frame (beside the
+                // conductance of inline transport); leads.csv has them at its own interval.
+                for l in &deck.lead {
+                    w.declare_observable(&format!("lead_{}_displacement", l.group), "Ang")?;
+                    w.declare_observable(&format!("lead_{}_force", l.group), "nN")?;
+                }
+                Some((w, n))
+            }
+        };
+        let xyz = match o.xyz {
+            0 => None,
+            n => Some((ExtxyzWriter::create(&out.join("traj.xyz"), &names)?, n)),
+        };
+        let dump = match o.dump {
+            0 => None,
+            n => Some((DumpWriter::create(&out.join("traj.dump"))?, n)),
+        };
+        Ok(Outputs {
+            thermo: CsvWriter::create(&out.join("thermo.csv"), &THERMO_HEADER)?,
+            leads,
+            h5md,
+            xyz,
+            dump,
+        })
+    }
+
+    /// A row of `thermo.csv` and the thermo observables of `traj.h5`.
+    pub fn thermo_row(&mut self, t: &Thermo) -> Result<()> {
+        let row: Vec<Cell> = vec![
+            t.step.into(),
+            t.time_ps.into(),
+            t.pe_ev.into(),
+            t.ke_ev.into(),
+            t.etotal_ev().into(),
+            t.temp_k.into(),
+            t.press_bar.into(),
+        ];
+        self.thermo.append_row(&row)?;
+        if let Some((w, _)) = &mut self.h5md {
+            let obs = [
+                ("pe", t.pe_ev),
+                ("ke", t.ke_ev),
+                ("etotal", t.etotal_ev()),
+                ("temperature", t.temp_k),
+                ("pressure", t.press_bar),
+            ];
+            w.append_observables(t.step, t.time_ps, &obs)?;
+        }
+        Ok(())
+    }
+
+    /// Whether any trajectory wants a frame at `step` (all ranks must agree: it is collective).
+    fn wants_frame(o: &OutputDeck, step: u64) -> bool {
+        [o.trajectory, o.xyz, o.dump]
+            .iter()
+            .any(|&n| n > 0 && step.is_multiple_of(n))
+    }
+
+    /// `/observables/conductance` of `traj.h5`: G/G0 per transport snapshot.
+    pub fn conductance(&mut self, steps: &[u64], times_ps: &[f64], g_g0: &[f64]) -> Result<()> {
+        let Some((w, _)) = &mut self.h5md else {
+            log::warn!(
+                "transport: no traj.h5 (output.trajectory = 0): G(t) is in transport/conductance.csv only"
+            );
+            return Ok(());
+        };
+        for ((&s, &t), &g) in steps.iter().zip(times_ps).zip(g_g0) {
+            w.append_observable("conductance", s, t, g)?;
+        }
+        Ok(())
+    }
+
+    fn frame(&mut self, md: &Md, all: &Atoms) -> Result<()> {
+        let (step, t) = (md.step, md.time_ps);
+        if let Some((w, n)) = &mut self.h5md {
+            if step % *n == 0 {
+                w.append_frame(step, t, &md.simbox, all)?;
+            }
+        }
+        if let Some((w, n)) = &mut self.xyz {
+            if step % *n == 0 {
+                w.append_frame(step, t, &md.simbox, all)?;
+            }
+        }
+        if let Some((w, n)) = &mut self.dump {
+            if step % *n == 0 {
+                w.append_frame(step, &md.simbox, all)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sample lead displacements and forces (nN) and the heat each thermostat removed (eV) into
+/// `leads.csv` when due, and the lead displacements and forces into `traj.h5` as the
+/// observables `lead_<group>_displacement` (Å) and `lead_<group>_force` (nN) at every frame
+/// (collective).
+pub fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()> {
+    let (n, frames) = (deck.output.leads, deck.output.trajectory);
+    let csv_due = writes_leads_csv(deck) && md.step.is_multiple_of(n);
+    let h5_due = frames > 0 && !deck.lead.is_empty() && md.step.is_multiple_of(frames);
+    if !csv_due && !h5_due {
+        return Ok(());
+    }
+    let f = leads::forces(md);
+    let w = thermostat::work_ev(md);
+    if let Some((csv, _)) = outputs
+        .as_mut()
+        .and_then(|o| o.leads.as_mut())
+        .filter(|_| csv_due)
+    {
+        let mut row: Vec<Cell> = vec![md.step.into(), md.time_ps.into()];
+        for (l, fl) in leads::of(md).iter().zip(&f) {
+            row.push(l.displacement(md.time_ps).into());
+            row.push((fl * crate::units::EV_PER_A_IN_NN).into());
+        }
+        for wk in &w {
+            row.push((-wk).into());
+        }
+        csv.append_row(&row)?;
+    }
+    if let Some((w, _)) = outputs.as_mut().and_then(|o| o.h5md.as_mut()) {
+        if h5_due {
+            let names: Vec<(String, String)> = deck
+                .lead
+                .iter()
+                .map(|l| {
+                    (
+                        format!("lead_{}_displacement", l.group),
+                        format!("lead_{}_force", l.group),
+                    )
+                })
+                .collect();
+            let mut obs: Vec<(&str, f64)> = Vec::new();
+            for ((l, fl), (nd, nf)) in leads::of(md).iter().zip(&f).zip(&names) {
+                obs.push((nd, l.displacement(md.time_ps)));
+                obs.push((nf, fl * crate::units::EV_PER_A_IN_NN));
+            }
+            w.append_observables(md.step, md.time_ps, &obs)?;
+        }
+    }
+    Ok(())
+}
+
+/// Gather the atoms and write the trajectory frames due at this step, and start sending the
+/// snapshot to the transport ranks when one is due (collective over the MD ranks).
+pub fn write_frames(
+    md: &Md,
+    outputs: &mut Option<Outputs>,
+    deck: &Deck,
+    link: &mut Option<TransportLink>,
+) -> Result<()> {
+    if let Some(l) = link.as_mut() {
+        l.progress();
+    }
+    let frame_due = Outputs::wants_frame(&deck.output, md.step);
+    let snapshot_due = link.as_ref().is_some_and(|l| l.due(md.step));
+    if !frame_due && !snapshot_due {
+        return Ok(());
+    }
+    let Some(all) = md.gather() else {
+        return Ok(());
+    };
+    if let (Some(o), true) = (outputs.as_mut(), frame_due) {
+        o.frame(md, &all)?;
+    }
+    if let Some(l) = link.as_mut().filter(|_| snapshot_due) {
+        l.send(md, &all)?;
+    }
+    Ok(())
+}
