@@ -132,7 +132,7 @@ bench() {
     fi
     echo "   re-neighbourings: nanocontact $(sed -n 's/.* \([0-9]*\) re-neighbourings.*/\1/p' "$w/nc.$best_nc_k.log"), LAMMPS $(sed -n 's/^Neighbor list builds = *//p' "$w/lmp.$best_lmp_k.log")"
     echo "   nanocontact timing breakdown (run $best_nc_k):"
-    sed -n '/^ *Section |/,/^ *Other /p' "$w/nc.$best_nc_k.log" | sed 's/^ */     /'
+    sed -n '/^ *Section  *|/,/^ *Other /p' "$w/nc.$best_nc_k.log" | sed 's/^ */     /'
     echo "   LAMMPS timing breakdown (run $best_lmp_k):"
     sed -n '/^Section |/,/^Total wall/p' "$w/lmp.$best_lmp_k.log" | grep -E '^(Section|-----|Pair|Neigh|Comm|Output|Modify|Other)' | sed 's/^/     /' || true
 }

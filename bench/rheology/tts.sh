@@ -195,7 +195,7 @@ done
 best_p="${ranks[-1]}"
 echo "   re-neighbourings ($best_p ranks, run 1): nanocontact $(sed -n 's/.* \([0-9]*\) re-neighbourings.*/\1/p' "$w/nc.p$best_p.1.log"), LAMMPS $(sed -n 's/^Neighbor list builds = *//p' "$w/lmp.p$best_p.1.log")"
 echo "   nanocontact timing breakdown ($best_p ranks, run 1):"
-sed -n '/^ *Section |/,/^ *Other /p' "$w/nc.p$best_p.1.log" | sed 's/^ */     /'
+sed -n '/^ *Section  *|/,/^ *Other /p' "$w/nc.p$best_p.1.log" | sed 's/^ */     /'
 echo "   LAMMPS timing breakdown ($best_p ranks, run 1):"
 sed -n '/^Section |/,/^Total wall/p' "$w/lmp.p$best_p.1.log" | grep -E '^(Section|-----|Pair|Neigh|Comm|Output|Modify|Other)' | sed 's/^/     /' || true
 

@@ -130,6 +130,16 @@ impl<S: 'static> Hooks<S> {
         })
     }
 
+    /// Remove the first hook of type `T` and return it (the end of a run that needs it back).
+    pub fn take<T: Hook<S>>(&mut self) -> Option<Box<T>> {
+        let k = self.slots.iter().position(|s| {
+            let h: Option<&dyn Any> = s.hook.as_deref().map(|h| h as &dyn Any);
+            h.is_some_and(|h| h.is::<T>())
+        })?;
+        let hook: Box<dyn Any> = self.slots.remove(k).hook?;
+        hook.downcast::<T>().ok()
+    }
+
     /// Names and accumulated seconds of every hook, for the timing table.
     pub fn timings(&self) -> Vec<(String, f64)> {
         self.slots

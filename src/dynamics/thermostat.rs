@@ -74,7 +74,7 @@ pub struct Thermostats {
 
 impl Hook<Md> for Thermostats {
     fn name(&self) -> &str {
-        "Thermo"
+        "Thermostat"
     }
 
     /// BAOAB while any Langevin bath is active.

@@ -41,19 +41,20 @@ impl Timers {
     /// The breakdown table for a loop of `total` seconds, with the step hooks' rows (name,
     /// seconds) after the tasks.
     pub fn table(&self, total: f64, hooks: &[(String, f64)]) -> String {
-        let mut s = String::from("Section |  time (s)  | %total\n--------+------------+-------\n");
+        let mut s =
+            String::from("Section    |  time (s)  | %total\n-----------+------------+-------\n");
         let mut sum = 0.0;
         let tasks = TASK_NAMES.iter().map(|n| n.to_string()).zip(self.seconds);
         for (name, secs) in tasks.chain(hooks.iter().cloned()) {
             sum += secs;
             s += &format!(
-                "{name:<7} | {secs:>10.4} | {:>5.1}\n",
+                "{name:<10} | {secs:>10.4} | {:>5.1}\n",
                 100.0 * secs / total.max(1e-300)
             );
         }
         let other = (total - sum).max(0.0);
         s += &format!(
-            "Other   | {other:>10.4} | {:>5.1}\n",
+            "Other      | {other:>10.4} | {:>5.1}\n",
             100.0 * other / total.max(1e-300)
         );
         s

@@ -1,6 +1,8 @@
 //! The MD side of a run with transport ranks: the split of the world into MD and transport
-//! ranks, and MD rank 0's snapshot sender (at most [`MAX_SNAPSHOTS_IN_FLIGHT`] non-blocking
-//! sends outstanding), which at the end waits for the transport ranks' G/G0 per snapshot.
+//! ranks, and the snapshot sender, a step hook ([`TransportLink`]): at the end of every step
+//! that is a multiple of `every` the MD ranks gather the atoms and MD rank 0 starts a
+//! non-blocking send of the snapshot (at most [`MAX_SNAPSHOTS_IN_FLIGHT`] outstanding); at the
+//! end of the run it waits for the transport ranks' G/G0 per snapshot.
 
 use std::path::Path;
 use std::time::Instant;
@@ -9,11 +11,11 @@ use log::info;
 
 use crate::commands::inline_transport;
 use crate::deck::Deck;
+use crate::dynamics::hooks::Hook;
 use crate::dynamics::Md;
 use crate::error::Result;
 use crate::parallel::snapshot_link::{SnapshotReceiver, SnapshotSender};
 use crate::parallel::World;
-use crate::system::Atoms;
 use crate::transport::farm::inline;
 use crate::transport::farm::snapshot::Snapshot;
 
@@ -35,20 +37,18 @@ pub struct TransportLink {
 pub type Conductance = (Vec<u64>, Vec<f64>, Vec<f64>);
 
 impl TransportLink {
-    /// Let outstanding sends progress.
-    pub fn progress(&mut self) {
+    /// When a snapshot is due at the current step, gather the atoms (collective over the MD
+    /// ranks) and start sending it (on MD rank 0); let earlier sends progress in any case.
+    pub fn snapshot(&mut self, md: &Md) -> Result<()> {
         if let Some(s) = self.sender.as_mut() {
             s.progress();
         }
-    }
-
-    /// Whether a snapshot is due at `step`.
-    pub fn due(&self, step: u64) -> bool {
-        step.is_multiple_of(self.every)
-    }
-
-    /// Start sending the snapshot of the gathered atoms `all` of `md` (on MD rank 0).
-    pub fn send(&mut self, md: &Md, all: &Atoms) -> Result<()> {
+        if !md.step.is_multiple_of(self.every) {
+            return Ok(());
+        }
+        let Some(all) = md.gather() else {
+            return Ok(());
+        };
         let Some(sender) = self.sender.as_mut() else {
             return Ok(());
         };
@@ -91,6 +91,16 @@ impl TransportLink {
             t_wait.elapsed().as_secs_f64()
         );
         Ok(Some((steps, times, g)))
+    }
+}
+
+impl Hook<Md> for TransportLink {
+    fn name(&self) -> &str {
+        "Snapshot"
+    }
+
+    fn end_of_step(&mut self, md: &mut Md) -> Result<()> {
+        self.snapshot(md)
     }
 }
 

@@ -24,6 +24,7 @@ use std::time::Instant;
 
 use log::info;
 
+use self::inline_link::TransportLink;
 use self::outputs::{thermo_line, Outputs, THERMO_LOG_HEADER};
 use self::stages::{lead_center, StagesCsv};
 use crate::deck::Deck;
@@ -203,8 +204,13 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         info!("{THERMO_LOG_HEADER}");
         if k == 0 {
             out_thermo(&md, &mut outputs)?;
-            outputs::write_frames(&md, &mut outputs, &deck, &mut link)?;
+            outputs::write_frames(&md, &mut outputs, &deck)?;
             outputs::write_leads(&md, &mut outputs, &deck)?;
+            // The snapshot of the first step, then the link is a hook of every step after it.
+            if let Some(mut l) = link.take() {
+                l.snapshot(&md)?;
+                md.add_hook(Box::new(l));
+            }
         }
         for _ in 0..nsteps {
             verlet::step(&mut md)?;
@@ -212,7 +218,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             if (md.step - stage_start) % every == 0 || md.step - stage_start == nsteps {
                 out_thermo(&md, &mut outputs)?;
             }
-            outputs::write_frames(&md, &mut outputs, &deck, &mut link)?;
+            outputs::write_frames(&md, &mut outputs, &deck)?;
             outputs::write_leads(&md, &mut outputs, &deck)?;
             md.timers.add(crate::dynamics::timers::Task::Output, t1);
         }
@@ -226,6 +232,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         }
     }
     report::loop_summary(&md, md.step - start_step, t0.elapsed().as_secs_f64());
+    let link = md.hooks.take::<TransportLink>();
     if let Some((steps, times, g)) = link.map(|l| l.finish()).transpose()?.flatten() {
         if let Some(o) = outputs.as_mut() {
             o.conductance(&steps, &times, &g)?;

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use super::inline_link::TransportLink;
 use crate::deck::{Deck, OutputDeck};
 use crate::dynamics::leads;
 use crate::dynamics::{thermostat, Md, Thermo};
@@ -236,28 +235,15 @@ pub fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Resul
 
 /// Gather the atoms and write the trajectory frames due at this step, and start sending the
 /// snapshot to the transport ranks when one is due (collective over the MD ranks).
-pub fn write_frames(
-    md: &Md,
-    outputs: &mut Option<Outputs>,
-    deck: &Deck,
-    link: &mut Option<TransportLink>,
-) -> Result<()> {
-    if let Some(l) = link.as_mut() {
-        l.progress();
-    }
-    let frame_due = Outputs::wants_frame(&deck.output, md.step);
-    let snapshot_due = link.as_ref().is_some_and(|l| l.due(md.step));
-    if !frame_due && !snapshot_due {
+pub fn write_frames(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()> {
+    if !Outputs::wants_frame(&deck.output, md.step) {
         return Ok(());
     }
     let Some(all) = md.gather() else {
         return Ok(());
     };
-    if let (Some(o), true) = (outputs.as_mut(), frame_due) {
+    if let Some(o) = outputs.as_mut() {
         o.frame(md, &all)?;
-    }
-    if let Some(l) = link.as_mut().filter(|_| snapshot_due) {
-        l.send(md, &all)?;
     }
     Ok(())
 }
