@@ -62,11 +62,6 @@ impl SuttonSBand {
     pub fn hopping_ev(&self, r: f64) -> f64 {
         -(self.eps_ev * self.c / 2.0) * (self.a_ang / r).powf(self.q) * self.tail(r)
     }
-
-    /// Pair potential ε(a/R)^p · s(R) in eV (for current-induced forces later).
-    pub fn pair_ev(&self, r: f64) -> f64 {
-        self.eps_ev * (self.a_ang / r).powf(self.p) * self.tail(r)
-    }
 }
 
 impl TightBinding for SuttonSBand {

@@ -57,27 +57,10 @@ const DYSON_TOL: f64 = 1e-9;
 /// Formulations tried: B⁻¹A and the shifts.
 const PENCIL_ATTEMPTS: usize = 1 + SHIFTS.len();
 
-/// Bloch-mode data of a lead at one energy (for diagnostics and tests).
-#[derive(Clone, Debug)]
-pub struct LeadModes {
-    /// Translation eigenvalues λ (ψ_{n+1} = λ ψ_n) of the finite modes, all of them.
-    pub lambdas: Vec<C64>,
-    /// Number of infinite eigenvalues of the pencil.
-    pub n_infinite: usize,
-    /// Currents (sign = direction, + away from S) of the propagating modes after the
-    /// degenerate groups were diagonalized, in units of the normalization ‖ψ‖ = 1.
-    pub velocities: Vec<f64>,
-}
-
 /// Surface Green's function of layer 1 of a lead, its spectral factor and open channels,
 /// by mode matching (see the module documentation for the equations).
 pub fn lead_surface_mode_matching(h00: &CMat, h01: &CMat, energy: f64) -> Result<LeadSurface> {
-    Ok(solve_modes(h00, h01, energy, 0)?.0)
-}
-
-/// The Bloch modes of a lead at one energy.
-pub fn lead_modes(h00: &CMat, h01: &CMat, energy: f64) -> Result<LeadModes> {
-    Ok(solve_modes(h00, h01, energy, 0)?.1)
+    solve_modes(h00, h01, energy, 0)
 }
 
 fn solve_modes(
@@ -85,7 +68,7 @@ fn solve_modes(
     h01: &CMat,
     energy: f64,
     first_attempt: usize,
-) -> Result<(LeadSurface, LeadModes)> {
+) -> Result<LeadSurface> {
     let n = h00.nrows();
     let ez = C64::new(energy, 0.0);
     // SVD of the hopping, H01 = U S V†, truncated to the numerical rank r.
@@ -109,12 +92,7 @@ fn solve_modes(
             spectral_factor: CMat::zeros(n, 0),
             open_channels: 0,
         };
-        let modes = LeadModes {
-            lambdas: Vec::new(),
-            n_infinite: 0,
-            velocities: Vec::new(),
-        };
-        return Ok((surf, modes));
+        return Ok(surf);
     }
     let (uu, vv) = (svd.U(), svd.V());
     let u = Mat::from_fn(n, r, |i, j| uu[(i, j)] * C64::new(s[j].re.sqrt(), 0.0));
@@ -193,15 +171,12 @@ fn surface_from_modes(
     h00: &CMat,
     h01: &CMat,
     energy: f64,
-) -> Result<(LeadSurface, LeadModes)> {
+) -> Result<LeadSurface> {
     let (n, r) = (u.nrows(), u.ncols());
     let ez = C64::new(energy, 0.0);
     let Classified {
         decaying,
         outgoing_prop,
-        lambdas,
-        n_infinite,
-        velocities,
     } = cls;
     let open = outgoing_prop.len();
 
@@ -254,19 +229,11 @@ fn surface_from_modes(
              equation by {residual:e}"
         )));
     }
-    let surf = LeadSurface {
+    Ok(LeadSurface {
         g,
         spectral_factor,
         open_channels: open,
-    };
-    Ok((
-        surf,
-        LeadModes {
-            lambdas,
-            n_infinite,
-            velocities,
-        },
-    ))
+    })
 }
 
 /// Eigenpairs of the regular pencil A z = λ B z via a standard eigenproblem (faer's QZ is not
@@ -330,9 +297,6 @@ struct Classified {
     decaying: Vec<usize>,
     /// Outgoing propagating modes (z vectors), after diagonalizing degenerate groups.
     outgoing_prop: Vec<Vec<C64>>,
-    lambdas: Vec<C64>,
-    n_infinite: usize,
-    velocities: Vec<f64>,
 }
 
 /// Classify the pencil's eigenpairs: decaying (|λ| < 1), propagating (split by the sign of
@@ -351,14 +315,10 @@ fn classify(
     // Classify: decaying (|λ| < 1), propagating, growing or infinite.
     let mut decaying = Vec::new();
     let mut propagating = Vec::new();
-    let mut lambdas = Vec::new();
-    let mut n_infinite = 0;
     for (j, lam) in lams.iter().enumerate() {
         let Some(lam) = *lam else {
-            n_infinite += 1;
             continue;
         };
-        lambdas.push(lam);
         let mag = lam.norm();
         if (mag - 1.0).abs() <= PROPAGATING_TOL {
             propagating.push((j, lam));
@@ -381,7 +341,6 @@ fn classify(
     }
     let vel_tol = 1e-11 * s0;
     let mut outgoing_prop: Vec<Vec<C64>> = Vec::new();
-    let mut velocities = Vec::new();
     let mut n_incoming = 0usize;
     for group in &groups {
         let mg = group.len();
@@ -422,7 +381,6 @@ fn classify(
                     "mode matching at E = {energy} eV: a propagating mode has zero velocity (band edge)"
                 )));
             }
-            velocities.push(v);
             if v > 0.0 {
                 outgoing_prop.push((0..2 * r).map(|i| zrot[(i, c)]).collect());
             } else {
@@ -441,9 +399,6 @@ fn classify(
     Ok(Classified {
         decaying,
         outgoing_prop,
-        lambdas,
-        n_infinite,
-        velocities,
     })
 }
 
@@ -489,9 +444,9 @@ mod tests {
             (&g00, &g01, [-1.7, -0.2, 0.6, 1.9]),
         ] {
             for e in es {
-                let (reference, _) = solve_modes(h00, h01, e, 0).expect("B^-1 A");
+                let reference = solve_modes(h00, h01, e, 0).expect("B^-1 A");
                 for first in 1..PENCIL_ATTEMPTS {
-                    let (s, _) = solve_modes(h00, h01, e, first).expect("shift-and-invert");
+                    let s = solve_modes(h00, h01, e, first).expect("shift-and-invert");
                     assert_eq!(s.open_channels, reference.open_channels, "E = {e}");
                     let mut d = 0.0f64;
                     for j in 0..h00.nrows() {

@@ -8,7 +8,7 @@
 
 use crate::error::Result;
 use crate::transport::dense::{mul, CMat};
-use crate::transport::problem::scattering::{LeadAtK, SparseMatrix};
+use crate::transport::problem::scattering::SparseMatrix;
 use crate::transport::solver::decimation::lead_surface_decimation;
 use crate::transport::solver::mode_matching::lead_surface_mode_matching;
 use crate::transport::solver::surface::LeadSurface;
@@ -50,16 +50,6 @@ pub struct LeadCoupling {
     pub gamma_factor: CMat,
     /// Open channels of the lead.
     pub open_channels: usize,
-}
-
-/// Σ and the Γ factor of one lead on S at one energy (Σ_S = V g V†, Γ_S = V F F† V†).
-pub fn lead_coupling(
-    lead: &LeadAtK,
-    energy: f64,
-    method: SelfEnergyMethod,
-) -> Result<LeadCoupling> {
-    let surf = lead_surface(&lead.h00, &lead.h01, energy, method)?;
-    Ok(couple(&lead.coupling, &surf))
 }
 
 /// Project a lead surface onto S through V (rows of V that are structurally non-zero).
