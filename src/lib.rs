@@ -3,19 +3,25 @@
 //! Molecular dynamics, Landauer transport and current-induced forces for metal nanocontacts,
 //! in LAMMPS `metal` units (Å, eV, ps, amu, K, bar).
 //!
-//! The architecture in brief (it grows from the module map of the project's shared
-//! `docs/ARCHITECTURE.md`):
-//! - [`system`]: atoms as structure of arrays with global ids, the box and its boundaries,
-//!   groups and regions; [`build`] makes oriented fcc lattices and nanojunctions.
+//! The architecture in brief (`ARCHITECTURE.md` at the repository root has one MD step as its
+//! hooks and communication phases, and the transport pipeline):
+//! - [`system`]: atoms as structure of arrays with global ids, the registry of extra per-atom
+//!   fields that travel with their atoms, the box and its boundaries, groups and regions;
+//!   [`build`] makes oriented fcc lattices and nanojunctions.
 //! - [`io`]: LAMMPS data and dump files, extended XYZ, H5MD trajectories, CSV.
-//! - [`potential`]: the `Potential` trait and its styles ([`potential::eam`]: funcfl, setfl and
-//!   Finnis–Sinclair tables interpolated exactly as LAMMPS does).
-//! - [`neighbor`]: binned half Verlet lists with a skin.
+//! - [`potential`]: the `Potential` trait (neighbour-list requests, `compute` with the
+//!   [`parallel::Comm`] handle, returning a `Result`), one factory, and the styles
+//!   ([`potential::eam`]: funcfl, setfl and Finnis–Sinclair tables interpolated exactly as LAMMPS
+//!   does; [`potential::lj`]: `lj/cut`).
+//! - [`neighbor`]: Verlet lists on request (cutoff, half or full, owned only or with ghost
+//!   pairs), built together from one binning under one skin.
 //! - [`parallel`]: everything that crosses ranks: the MPI world, the brick decomposition, ghost
-//!   (halo) swaps, forward and reverse communication, migration, the dynamic task farm, the
-//!   snapshot link from MD ranks to transport ranks. Physics never calls MPI.
-//! - [`dynamics`]: the MD state and one step's flow, velocity Verlet / BAOAB, rigid driven
-//!   leads, Langevin and Nosé–Hoover thermostats, FIRE, velocity creation.
+//!   (halo) swaps, forward and reverse communication of any per-atom array, migration, the
+//!   [`parallel::Comm`] handle of physics code, the dynamic task farm, the snapshot link from
+//!   MD ranks to transport ranks. Physics never calls MPI.
+//! - [`dynamics`]: the MD state, one step's flow (velocity Verlet / BAOAB) and its step hooks
+//!   ([`dynamics::hooks`]: rigid driven leads, Langevin and Nosé–Hoover thermostats and the
+//!   inline snapshot sender are hooks), FIRE, velocity creation.
 //! - [`transport`]: the tight-binding transport pipeline in five stages whose imports run one
 //!   way: models ([`transport::model`]), scattering problems with wire leads or supercells with
 //!   k∥ meshes ([`transport::problem`]), lead self-energies (mode matching, decimation), the
@@ -27,17 +33,19 @@
 //!   energies of EAM potentials and the intrinsic tension 2πγR.
 //! - [`plot`]: PNG figures (lines, points with error bars, histograms, stacked panels) in pure
 //!   Rust.
-//! - [`deck`]: TOML input decks (MD, and transport in `deck::transport`) with file/line/key
-//!   errors; [`setup`]: from an MD deck to the MD state (structure, potential, masses, groups,
-//!   leads, thermostats); [`commands`]: the drivers of the `run`, `eval` and `build`
-//!   subcommands (`main.rs` only parses arguments).
+//! - [`deck`]: TOML input decks (MD, and transport in `deck::transport`) with file, line and
+//!   key path of every error; [`setup`]: from an MD deck to the MD state (structure, potential,
+//!   masses, groups, leads, thermostats); [`commands`]: the drivers of the subcommands (`run`,
+//!   `eval`, `build`, `transport`, `farm`, `plot`; `main.rs` only parses arguments).
 //! - [`units`]: the constants; [`error`]: the one error type with file, line and key.
 //!
-//! A step: (Nosé–Hoover half-step) → half-kick and drift (with Langevin baths: half-drift, O
-//! step, half-drift) → rigid leads to their imposed positions → if any atom moved more than
-//! skin/2: wrap, migrate, rebuild ghosts and lists, else forward ghost positions → forces (EAM:
-//! density pass, reverse ρ, forward F'(ρ), force pass) → reverse ghost forces → half-kick →
-//! (Nosé–Hoover half-step) → thermo, trajectory frames, lead forces.
+//! A step: hooks before the integrator (Nosé–Hoover half-step) → half-kick and drift (with
+//! Langevin baths: half-drift, O step, half-drift) → hooks after it (rigid leads to their
+//! imposed positions) → if any atom moved more than skin/2: wrap, migrate, rebuild ghosts and
+//! lists, else forward ghost positions → pre-force hooks → forces (EAM: density pass, reverse ρ,
+//! forward F'(ρ), force pass) → reverse ghost forces → post-force hooks → half-kick → end-of-step
+//! hooks (Nosé–Hoover half-step, snapshot to the transport ranks) → thermo, trajectory frames,
+//! lead forces.
 
 pub mod analysis;
 pub mod build;

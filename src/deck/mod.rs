@@ -17,7 +17,7 @@
 //! vacuum = [0, 0, 10]    # Å added below and above the crystal on each axis
 //! keep = [{style = "slab", axis = "z", lo = 0, hi = 8}]   # union of regions (default: all)
 //! [potential]
-//! style = "eam"          # eam | eam/alloy | eam/fs
+//! style = "eam"          # eam | eam/alloy | eam/fs | lj/cut
 //! files = ["Au_u3.eam"]
 //! elements = []          # one per atom type for eam/alloy, eam/fs
 //! [[group]]
