@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use mpi::traits::Communicator;
-use nanocontact::analysis::structure::bond_angles::AngleParams;
-use nanocontact::analysis::structure::{cli as structure_cli, StructureParams};
+use nanocontact::analysis::structure::cli as structure_cli;
 use nanocontact::analysis::{force_conductance, rheology_cli, rheology_run, surface_energy};
 use nanocontact::commands;
 use nanocontact::parallel::World;
@@ -60,31 +59,7 @@ enum Command {
     },
     /// PNG figure of columns of a CSV file: lines of --y against --x (each --y one panel,
     /// stacked, sharing x), or the histogram of --hist in bins of --bin.
-    Plot {
-        /// CSV file with one header line (thermo.csv, leads.csv, rheology.csv, ...).
-        csv: PathBuf,
-        /// Column of the x axis.
-        #[arg(long)]
-        x: Option<String>,
-        /// Columns of one panel, comma-separated; repeat for stacked panels.
-        #[arg(long)]
-        y: Vec<String>,
-        /// Column to histogram (instead of --x/--y).
-        #[arg(long, requires = "bin", conflicts_with_all = ["x", "y"])]
-        hist: Option<String>,
-        /// Bin width of --hist (bins aligned on its multiples).
-        #[arg(long)]
-        bin: Option<f64>,
-        /// Draw points instead of lines.
-        #[arg(long)]
-        points: bool,
-        /// Figure title (default: the CSV path).
-        #[arg(long)]
-        title: Option<String>,
-        /// Output PNG file.
-        #[arg(long)]
-        out: PathBuf,
-    },
+    Plot(commands::plot::PlotOptions),
     /// Analyse recorded runs.
     Analyze {
         #[command(subcommand)]
@@ -128,80 +103,14 @@ enum AnalyzeCmd {
     /// Minimal cross-section N(z) and bond-angle distribution ρ(θ) of a junction: of frames of
     /// a run folder (traj.h5) or of a LAMMPS data file. Writes cross_section_z.csv,
     /// cross_section.csv and rho_theta.csv, prints one JSON line.
-    Structure {
-        /// Run folder (with traj.h5) or LAMMPS data file.
-        input: PathBuf,
-        /// Frames: all, or i, a:b, a:b:s (Python slices, negative from the end), comma-separated.
-        #[arg(long, default_value = "all", allow_hyphen_values = true)]
-        frames: String,
-        /// Only frames of this stage (the `stage` column of stages.csv); --frames then indexes
-        /// within it.
-        #[arg(long)]
-        stage: Option<usize>,
-        /// Output folder (default: the run folder, or the data file's folder).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Boundary of a data file's box.
-        #[arg(long, default_value = "p p f")]
-        boundary: String,
-        /// Interlayer spacing (slab thickness) along z, Å (default: the deck's plane spacing,
-        /// else Au (111) 2.3556).
-        #[arg(long)]
-        slab_a: Option<f64>,
-        /// Atomic radius r0 of A = N·π·r0², nm.
-        #[arg(long, default_value_t = 0.144)]
-        r0_nm: f64,
-        /// Neighbour cutoff of ρ(θ), Å (between the first and second shells).
-        #[arg(long, default_value_t = 3.5)]
-        cutoff_a: f64,
-        /// Interior atoms have at least this many neighbours (fcc bulk 12, surfaces ≤ 9).
-        #[arg(long, default_value_t = 11)]
-        min_coordination: usize,
-        /// ρ(θ) centres lie within this distance along z of the neck, Å.
-        #[arg(long, default_value_t = 5.0)]
-        neck_half_width_a: f64,
-        /// Bin width of ρ(θ), degrees (must divide 180).
-        #[arg(long, default_value_t = 1.0)]
-        bin_deg: f64,
-        /// Gaussian smoothing of ρ(θ) for the peak search, degrees (0: none).
-        #[arg(long, default_value_t = 2.0)]
-        smooth_deg: f64,
-        /// Surface energy γ, J/m²: adds the intrinsic tension F_i = 2πγR of the neck.
-        #[arg(long)]
-        gamma_j_m2: Option<f64>,
-    },
+    Structure(structure_cli::StructureOptions),
     /// The force between the leads of a run and the conductance of its farmed frames on one
     /// time axis: force_conductance.csv, force_conductance_stages.csv (mean, spread and
     /// correlation per stage), force_conductance.png, conductance_vs_force.png; one JSON line.
-    ForceConductance {
-        /// Output folder of `nanocontact run` (stages.csv, leads.csv).
-        run: PathBuf,
-        /// Output folder of `nanocontact farm` on that run's trajectory (conductance.csv).
-        #[arg(long)]
-        farm: PathBuf,
-        /// Output folder (default: the farm folder).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Width of the force average centred on each frame, ps (0: the sample at the frame).
-        #[arg(long, default_value_t = 10.0)]
-        window_ps: f64,
-    },
+    ForceConductance(force_conductance::Options),
     /// Surface energies γ(111), γ(100), γ(110) of an EAM potential from relaxed slabs, as one
     /// JSON line (J/m² and meV/Å², relaxed and unrelaxed).
-    SurfaceEnergy {
-        /// Potential: eam:FILE | eam/alloy:FILE | eam/fs:FILE.
-        #[arg(long)]
-        potential: String,
-        /// Element of setfl/FS files.
-        #[arg(long, value_delimiter = ',')]
-        elements: Vec<String>,
-        /// Lattice constant, Å (default: the minimum of the bulk energy).
-        #[arg(long)]
-        lattice: Option<f64>,
-        /// Neck radius R, nm: adds F_i = 2πγR for each face.
-        #[arg(long)]
-        radius_nm: Option<f64>,
-    },
+    SurfaceEnergy(surface_energy::SurfaceOptions),
 }
 
 fn main() {
@@ -253,26 +162,7 @@ fn main() {
             )),
         },
         Command::Farm { deck, out } => commands::farm::farm_command(&deck, &out, &world),
-        Command::Plot {
-            csv,
-            x,
-            y,
-            hist,
-            bin,
-            points,
-            title,
-            out,
-        } => {
-            let opts = commands::plot::PlotOptions {
-                csv,
-                x,
-                y,
-                hist,
-                bin,
-                points,
-                title,
-                out,
-            };
+        Command::Plot(opts) => {
             if world.is_root() {
                 commands::plot::run(&opts)
             } else {
@@ -319,78 +209,14 @@ fn main() {
             )),
         },
         Command::Analyze {
-            what:
-                AnalyzeCmd::Structure {
-                    input,
-                    frames,
-                    stage,
-                    out,
-                    boundary,
-                    slab_a,
-                    r0_nm,
-                    cutoff_a,
-                    min_coordination,
-                    neck_half_width_a,
-                    bin_deg,
-                    smooth_deg,
-                    gamma_j_m2,
-                },
-        } => {
-            let opts = structure_cli::StructureOptions {
-                input,
-                frames,
-                stage,
-                out,
-                boundary,
-                params: StructureParams {
-                    spacing_a: slab_a,
-                    r0_nm,
-                    angles: AngleParams {
-                        cutoff_a,
-                        min_coordination,
-                    },
-                    neck_half_width_a,
-                    bin_deg,
-                },
-                smooth_deg,
-                gamma_j_m2,
-            };
-            structure_cli::run(&opts).map(|line| println!("{line}"))
-        }
+            what: AnalyzeCmd::Structure(opts),
+        } => structure_cli::run(&opts).map(|line| println!("{line}")),
         Command::Analyze {
-            what:
-                AnalyzeCmd::ForceConductance {
-                    run,
-                    farm,
-                    out,
-                    window_ps,
-                },
-        } => {
-            let opts = force_conductance::Options {
-                run,
-                farm,
-                out,
-                window_ps,
-            };
-            force_conductance::run(&opts).map(|line| println!("{line}"))
-        }
+            what: AnalyzeCmd::ForceConductance(opts),
+        } => force_conductance::run(&opts).map(|line| println!("{line}")),
         Command::Analyze {
-            what:
-                AnalyzeCmd::SurfaceEnergy {
-                    potential,
-                    elements,
-                    lattice,
-                    radius_nm,
-                },
-        } => {
-            let opts = surface_energy::SurfaceOptions {
-                potential,
-                elements,
-                lattice,
-                radius_nm,
-            };
-            surface_energy::run(&opts).map(|line| println!("{line}"))
-        }
+            what: AnalyzeCmd::SurfaceEnergy(opts),
+        } => surface_energy::run(&opts).map(|line| println!("{line}")),
     };
     if let Err(e) = result {
         eprintln!("ERROR (rank {rank}): {e}");

@@ -30,15 +30,18 @@ use crate::io::csv::{Cell, CsvTable, CsvWriter};
 use crate::plot::{Color, Figure, Panel};
 
 /// Options of `analyze force-conductance`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct Options {
     /// Output folder of `nanocontact run` (stages.csv, leads.csv).
     pub run: PathBuf,
     /// Output folder of `nanocontact farm` on that run's trajectory (conductance.csv).
+    #[arg(long)]
     pub farm: PathBuf,
-    /// Where the CSV and PNG files go (default: the farm folder).
+    /// Output folder (default: the farm folder).
+    #[arg(long)]
     pub out: Option<PathBuf>,
     /// Width of the force average centred on each frame, ps (0: the sample at the frame).
+    #[arg(long, default_value_t = 10.0)]
     pub window_ps: f64,
 }
 

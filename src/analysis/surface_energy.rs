@@ -232,15 +232,19 @@ pub const SLAB_FIRE: FireParams = FireParams {
 };
 
 /// Options of `analyze surface-energy`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct SurfaceOptions {
-    /// Potential spec `eam:FILE`, `eam/alloy:FILE`, `eam/fs:FILE`.
+    /// Potential: eam:FILE | eam/alloy:FILE | eam/fs:FILE.
+    #[arg(long)]
     pub potential: String,
-    /// Element for setfl/FS files (one).
+    /// Element of setfl/FS files.
+    #[arg(long, value_delimiter = ',')]
     pub elements: Vec<String>,
-    /// Lattice constant, Å (default: the energy minimum).
+    /// Lattice constant, Å (default: the minimum of the bulk energy).
+    #[arg(long)]
     pub lattice: Option<f64>,
-    /// Neck radius for F_i = 2πγR, nm.
+    /// Neck radius R, nm: adds F_i = 2πγR for each face.
+    #[arg(long)]
     pub radius_nm: Option<f64>,
 }
 

@@ -12,23 +12,30 @@ use crate::io::csv::CsvTable;
 use crate::plot::{Figure, Panel};
 
 /// Options of `nanocontact plot`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, clap::Args)]
 pub struct PlotOptions {
-    /// The CSV file (one header line, numbers).
+    /// CSV file with one header line (thermo.csv, leads.csv, rheology.csv, ...).
     pub csv: PathBuf,
-    /// Column of the x axis (with `y`).
+    /// Column of the x axis.
+    #[arg(long)]
     pub x: Option<String>,
-    /// One entry per panel: column names separated by commas.
+    /// Columns of one panel, comma-separated; repeat for stacked panels.
+    #[arg(long)]
     pub y: Vec<String>,
-    /// Column to histogram (instead of `x`/`y`).
+    /// Column to histogram (instead of --x/--y).
+    #[arg(long, requires = "bin", conflicts_with_all = ["x", "y"])]
     pub hist: Option<String>,
-    /// Bin width of the histogram.
+    /// Bin width of --hist (bins aligned on its multiples).
+    #[arg(long)]
     pub bin: Option<f64>,
-    /// Points instead of lines.
+    /// Draw points instead of lines.
+    #[arg(long)]
     pub points: bool,
-    /// Figure title (default: the file name).
+    /// Figure title (default: the CSV path).
+    #[arg(long)]
     pub title: Option<String>,
-    /// The PNG to write.
+    /// Output PNG file.
+    #[arg(long)]
     pub out: PathBuf,
 }
 

@@ -21,11 +21,13 @@ use crate::error::{Error, Result};
 use crate::system::SimBox;
 
 /// Neighbour cutoff and the interior criterion.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, clap::Args)]
 pub struct AngleParams {
-    /// Neighbour cutoff r_c, Å.
+    /// Neighbour cutoff of ρ(θ), Å (between the first and second shells).
+    #[arg(long, default_value_t = 3.5)]
     pub cutoff_a: f64,
-    /// Least number of neighbours of an interior atom.
+    /// Interior atoms have at least this many neighbours (fcc bulk 12, surfaces ≤ 9).
+    #[arg(long, default_value_t = 11)]
     pub min_coordination: usize,
 }
 

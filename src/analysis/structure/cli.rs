@@ -26,22 +26,30 @@ use crate::io::csv::{Cell, CsvWriter};
 use crate::plot::{Figure, Panel};
 
 /// Options of `analyze structure`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct StructureOptions {
-    /// Run folder or LAMMPS data file.
+    /// Run folder (with traj.h5) or LAMMPS data file.
     pub input: PathBuf,
-    /// Frame selection (see [`select_frames`]); applied within `stage` when given.
+    /// Frames: all, or i, a:b, a:b:s (Python slices, negative from the end), comma-separated.
+    #[arg(long, default_value = "all", allow_hyphen_values = true)]
     pub frames: String,
-    /// Only frames of this stage of `stages.csv`.
+    /// Only frames of this stage (the `stage` column of stages.csv); --frames then indexes
+    /// within it.
+    #[arg(long)]
     pub stage: Option<usize>,
-    /// Output folder.
+    /// Output folder (default: the run folder, or the data file's folder).
+    #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Boundary of a data file.
+    /// Boundary of a data file's box.
+    #[arg(long, default_value = "p p f")]
     pub boundary: String,
+    #[command(flatten)]
     pub params: StructureParams,
-    /// Gaussian smoothing of ρ(θ) before the peak search, degrees.
+    /// Gaussian smoothing of ρ(θ) for the peak search, degrees (0: none).
+    #[arg(long, default_value_t = 2.0)]
     pub smooth_deg: f64,
-    /// Surface energy for F_i = 2πγR, J/m².
+    /// Surface energy γ, J/m²: adds the intrinsic tension F_i = 2πγR of the neck.
+    #[arg(long)]
     pub gamma_j_m2: Option<f64>,
 }
 

@@ -27,18 +27,23 @@ use crate::build::junction::Orientation;
 use crate::error::{Error, Result};
 
 /// Parameters of the structure analysis.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct StructureParams {
-    /// Interlayer spacing d along z (slab thickness), Å (default: the deck's plane spacing,
-    /// else the (111) spacing of gold a/√3 with a = 4.08 Å).
+    /// Interlayer spacing (slab thickness) along z, Å (default: the deck's plane spacing,
+    /// else Au (111) 2.3556).
+    #[arg(long = "slab-a", value_name = "SLAB_A")]
     pub spacing_a: Option<f64>,
     /// Atomic radius r0 of A = N·π·r0², nm.
+    #[arg(long, default_value_t = 0.144)]
     pub r0_nm: f64,
     /// Neighbour cutoff and interior criterion of ρ(θ).
+    #[command(flatten)]
     pub angles: AngleParams,
-    /// Centres of ρ(θ) are free interior atoms within this distance along z of the neck, Å.
+    /// ρ(θ) centres lie within this distance along z of the neck, Å.
+    #[arg(long, default_value_t = 5.0)]
     pub neck_half_width_a: f64,
-    /// Bin width of ρ(θ), degrees.
+    /// Bin width of ρ(θ), degrees (must divide 180).
+    #[arg(long, default_value_t = 1.0)]
     pub bin_deg: f64,
 }
 

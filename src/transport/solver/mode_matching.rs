@@ -63,12 +63,7 @@ pub fn lead_surface_mode_matching(h00: &CMat, h01: &CMat, energy: f64) -> Result
     solve_modes(h00, h01, energy, 0)
 }
 
-fn solve_modes(
-    h00: &CMat,
-    h01: &CMat,
-    energy: f64,
-    first_attempt: usize,
-) -> Result<LeadSurface> {
+fn solve_modes(h00: &CMat, h01: &CMat, energy: f64, first_attempt: usize) -> Result<LeadSurface> {
     let n = h00.nrows();
     let ez = C64::new(energy, 0.0);
     // SVD of the hopping, H01 = U S V†, truncated to the numerical rank r.
