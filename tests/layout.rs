@@ -1,5 +1,7 @@
-//! The source layout rules (issue 17): no import cycle between the files of `src/`, and no
-//! file of `src/` over [`MAX_LINES`] lines.
+//! The source layout rules (issue 17): no import cycle between the files of `src/`, no file of
+//! `src/` over [`MAX_LINES`] lines, and imports in one direction between the layers
+//! ([`LAYERS`]): `transport` names neither `deck` nor `commands`, `deck` does not name
+//! `commands`.
 //!
 //! Every `src/**/*.rs` of the library is a node, named by its module path (`src/a/b.rs` and
 //! `src/a/b/mod.rs` are `a::b`). Its edges are the crate paths it names, in `use` declarations
@@ -602,6 +604,88 @@ fn no_source_file_over_the_line_limit() {
         long.is_empty(),
         "files of src/ over {MAX_LINES} lines:\n{}",
         long.join("\n")
+    );
+}
+
+/// The layers of `src/`, each with the top-level modules it may not name: the transport
+/// library reads no decks and runs no commands (the decks and the commands build on it), and
+/// the decks run no commands.
+const LAYERS: [(&str, &[&str]); 2] = [
+    ("transport", &["deck", "commands"]),
+    ("deck", &["commands"]),
+];
+
+/// Each path of a file of a layer that names a module it may not use, directly or through a
+/// re-export: `src/FILE names PATH`.
+fn layer_violations(krate: &Crate) -> Vec<String> {
+    let below =
+        |m: &[String], banned: &[&str]| m.first().is_some_and(|s| banned.contains(&s.as_str()));
+    let mut out = Vec::new();
+    for file in &krate.files {
+        for (layer, banned) in LAYERS {
+            if file.module.first().map(String::as_str) != Some(layer) {
+                continue;
+            }
+            for r in &file.paths {
+                let target = absolute(r);
+                let via = krate.resolve(&target, 0).map(|g| &krate.files[g].module);
+                if below(&target, banned) || via.is_some_and(|m| below(m, banned)) {
+                    out.push(format!("src/{} names {}", file.rel, target.join("::")));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn transport_uses_no_deck_or_command_and_decks_no_command() {
+    let found = layer_violations(&read_crate(&src_dir()));
+    assert!(
+        found.is_empty(),
+        "imports against the layering (deck -> transport, commands -> both):\n{}",
+        found.join("\n")
+    );
+}
+
+/// The layer check on a small crate: a path in a body and a `use` through a re-export are
+/// found, a comment or string is not, and the allowed direction passes.
+#[test]
+fn the_layer_check_finds_uses_against_the_layering() {
+    let files = vec![
+        (
+            "lib.rs",
+            "pub mod commands;\npub mod deck;\npub mod transport;\npub mod util;\n",
+        ),
+        ("commands.rs", "use crate::{deck::D, transport::T};\n"),
+        ("deck.rs", "pub struct D;\nuse crate::transport::T;\n"),
+        (
+            "transport/mod.rs",
+            "//! crate::deck in a comment\npub mod a;\npub mod b;\npub struct T;\n",
+        ),
+        (
+            "transport/a.rs",
+            "fn f() { let s = \"crate::commands\"; crate::deck::g(); }\n",
+        ),
+        ("transport/b.rs", "use crate::util::D;\n"),
+        ("util.rs", "pub use crate::deck::D;\n"),
+    ];
+    let files: Vec<SourceFile> = files
+        .into_iter()
+        .map(|(rel, src)| read_source(rel.into(), module_of(Path::new(rel)), src))
+        .collect();
+    let by_module = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.module.clone(), i))
+        .collect();
+    let found = layer_violations(&Crate { files, by_module });
+    assert_eq!(
+        found,
+        vec![
+            "src/transport/a.rs names deck::g".to_string(),
+            "src/transport/b.rs names util::D".to_string(),
+        ]
     );
 }
 

@@ -63,7 +63,7 @@ pub struct Prepared {
 /// Read the deck, open its structure, select the frames and build the setup from the first.
 pub fn prepare(deck_path: &Path, selection: Selection) -> Result<Prepared> {
     let deck = TransportDeck::read(deck_path)?;
-    let source = SnapshotSource::open(&deck, deck_path)?;
+    let source = SnapshotSource::open(&deck.structure.file(deck_path)?)?;
     let n = source.len() as i64;
     if n == 0 {
         return Err(Error::key(
@@ -109,12 +109,11 @@ pub fn prepare(deck_path: &Path, selection: Selection) -> Result<Prepared> {
         None => None,
     };
     let reference = source.get(frames[0])?;
-    let setup = TransportSetup::new(&deck, deck_path, &reference, groups.as_deref()).map_err(
-        |e| match e {
-            Error::Run(msg) => Error::input(deck_path, None, msg),
-            other => other,
-        },
-    )?;
+    let spec = deck.snapshot_spec(deck_path)?;
+    let setup = TransportSetup::new(&spec, &reference, groups.as_deref()).map_err(|e| match e {
+        Error::Run(msg) => Error::input(deck_path, None, msg),
+        other => other,
+    })?;
     Ok(Prepared {
         deck,
         deck_path: deck_path.to_path_buf(),

@@ -74,12 +74,11 @@ pub fn serve(
     let first = from_bytes(&first);
     let frame0 = first[0] as u64 / section.every;
     let reference = Snapshot::decode(frame0 as usize, &first, &species)?;
-    let setup = TransportSetup::new(tdeck, &section.deck, &reference, Some(groups)).map_err(
-        |e| match e {
-            Error::Run(msg) => Error::input(&section.deck, None, msg),
-            other => other,
-        },
-    )?;
+    let spec = tdeck.snapshot_spec(&section.deck)?;
+    let setup = TransportSetup::new(&spec, &reference, Some(groups)).map_err(|e| match e {
+        Error::Run(msg) => Error::input(&section.deck, None, msg),
+        other => other,
+    })?;
     let nk = setup.points.len();
     let dir = out.join("transport");
     let mut sink = None;

@@ -58,6 +58,10 @@
 //! The scattering region is every atom of the structure; each lead region must be the
 //! crystalline end of it (at least two atomic planes), and the ideal semi-infinite lead
 //! continues its stacking beyond its outermost plane (`transport::lead_crystal`).
+//!
+//! The transport layer takes its parameters as plain values: [`TransportDeck::snapshot_spec`]
+//! and [`TransportStructure::file`] convert a validated deck into them, and `[farm]` is the
+//! lead cache's own [`LeadCacheSettings`].
 
 use std::path::{Path, PathBuf};
 
@@ -65,6 +69,10 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::io::toml_lines::{line_of, locate};
+pub use crate::transport::farm::lead_cache::LeadCacheSettings;
+use crate::transport::farm::spec::{
+    FermiLevel, LeadRegion, ModelKind, ModelSpec, SnapshotSpec, StructureFile,
+};
 
 /// A whole transport deck.
 #[derive(Clone, Debug, Deserialize)]
@@ -81,8 +89,9 @@ pub struct TransportDeck {
     pub kpoints: KpointsDeck,
     pub energy: EnergyDeck,
     pub current: Option<CurrentDeck>,
+    /// `[farm]`: the lead cache of each rank.
     #[serde(default)]
-    pub farm: FarmDeck,
+    pub farm: LeadCacheSettings,
 }
 
 /// `[structure]`: where the atoms come from.
@@ -109,6 +118,26 @@ impl Default for TransportStructure {
             frames: None,
             md_deck: None,
         }
+    }
+}
+
+impl TransportStructure {
+    /// The structure file (`trajectory`, or else `data` with its `boundary`); `path` is the
+    /// deck, named in errors.
+    pub fn file(&self, path: &Path) -> Result<StructureFile> {
+        if let Some(t) = &self.trajectory {
+            return Ok(StructureFile::Trajectory(t.clone()));
+        }
+        let data = self
+            .data
+            .as_ref()
+            .ok_or_else(|| Error::key(path, "structure", "no trajectory and no data"))?;
+        let boundary = crate::system::SimBox::parse_boundary(&self.boundary)
+            .ok_or_else(|| Error::key(path, "structure.boundary", "bad boundary"))?;
+        Ok(StructureFile::Data {
+            path: data.clone(),
+            boundary,
+        })
     }
 }
 
@@ -142,6 +171,34 @@ impl ModelDeck {
         self.neutrality
             .unwrap_or(self.style == "spd" || self.style == "dftb")
     }
+
+    /// The model of the transport layer; `path` is the deck, named in errors.
+    pub fn spec(&self, path: &Path) -> Result<ModelSpec> {
+        let parameters = || {
+            self.parameters
+                .clone()
+                .ok_or_else(|| Error::key(path, "model.parameters", "missing"))
+        };
+        let kind = match self.style.as_str() {
+            "dftb" => ModelKind::Dftb {
+                parameters: parameters()?,
+                cutoff: self.cutoff,
+            },
+            "spd" => ModelKind::SlaterKoster {
+                parameters: parameters()?,
+            },
+            _ => ModelKind::SuttonGold {
+                r_on: self.r_on,
+                r_off: self.r_off,
+            },
+        };
+        Ok(ModelSpec {
+            kind,
+            species: self.species.clone(),
+            electrons_per_atom: self.electrons_per_atom,
+            neutrality: self.neutral(),
+        })
+    }
 }
 
 /// `[leads]`.
@@ -170,6 +227,19 @@ pub struct LeadSelect {
     pub group: Option<String>,
     pub lo: Option<f64>,
     pub hi: Option<f64>,
+}
+
+impl LeadSelect {
+    /// The region: the group if given, else the range (open where an end is not given).
+    pub fn region(&self) -> LeadRegion {
+        match &self.group {
+            Some(g) => LeadRegion::Group(g.clone()),
+            None => LeadRegion::Range {
+                lo: self.lo.unwrap_or(f64::NEG_INFINITY),
+                hi: self.hi.unwrap_or(f64::INFINITY),
+            },
+        }
+    }
 }
 
 /// `[kpoints]`.
@@ -259,30 +329,31 @@ pub struct CurrentDeck {
     pub temperature: f64,
 }
 
-/// `[farm]`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FarmDeck {
-    #[serde(default = "yes")]
-    pub cache: bool,
-    #[serde(default = "default_cache_mb")]
-    pub cache_mb: f64,
-}
-
-impl Default for FarmDeck {
-    fn default() -> Self {
-        FarmDeck {
-            cache: true,
-            cache_mb: default_cache_mb(),
-        }
-    }
-}
-
-fn default_cache_mb() -> f64 {
-    2048.0
-}
-
 impl TransportDeck {
+    /// The parameters of the transport layer (model, leads, k∥ mesh, E_F, energies) of this
+    /// deck, read from `path` (named in errors).
+    pub fn snapshot_spec(&self, path: &Path) -> Result<SnapshotSpec> {
+        let e = &self.energy;
+        Ok(SnapshotSpec {
+            source: path.to_path_buf(),
+            model: self.model.spec(path)?,
+            axis: crate::system::axis_index(&self.leads.axis).unwrap_or(2),
+            leads: [self.leads.left.region(), self.leads.right.region()],
+            tolerance: self.leads.tolerance,
+            kmesh: self.kpoints.mesh,
+            time_reversal: self.kpoints.time_reversal,
+            fermi: match e.fermi {
+                Fermi::Value(v) => FermiLevel::Fixed(v),
+                Fermi::Word(_) => FermiLevel::BandFilling {
+                    q_points: e.fermi_q_points,
+                    kmesh: e.fermi_kmesh,
+                },
+            },
+            energies: e.relative_grid(),
+            eigenchannels: e.eigenchannels,
+        })
+    }
+
     /// Read and validate a transport deck file.
     pub fn read(path: &Path) -> Result<TransportDeck> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

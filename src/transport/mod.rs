@@ -19,9 +19,10 @@
 //!    task farm (`crate::parallel::task_farm`), offline or on transport ranks beside the MD
 //!    ranks of a run.
 //!
-//! [`dense`] holds the dense complex linear algebra every stage uses. The commands that read
-//! decks and write files (`transport`, `farm`, the transport ranks of `run`) are in
-//! [`crate::commands`]; this module does not use them.
+//! [`dense`] holds the dense complex linear algebra every stage uses. The input decks
+//! (`crate::deck`) and the commands that read them and write files (`transport`, `farm`, the
+//! transport ranks of `run`; `crate::commands`) build on this module; it uses neither, and takes
+//! its parameters as plain values ([`farm::spec`]).
 
 pub mod dense;
 pub mod farm;

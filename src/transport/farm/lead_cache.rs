@@ -2,9 +2,12 @@
 //! a trajectory share their leads (bit-identical blocks, see [`super::snapshot`]), so the mode
 //! matching of both leads at one (E, k∥) is done once per rank and reused by every frame.
 //! Memory is bounded: beyond the byte limit the least recently used k∥ point is dropped whole.
+//! [`LeadCacheSettings`] is the choice of a run (the `[farm]` table of a transport deck).
 
 use std::collections::HashMap;
 use std::sync::Arc;
+
+use serde::Deserialize;
 
 use crate::transport::solver::surface::LeadSurface;
 
@@ -17,6 +20,34 @@ pub struct CacheStats {
     pub miss_seconds: f64,
     /// k∥ points dropped for memory.
     pub evictions: u64,
+}
+
+/// Whether a rank caches lead surfaces, and how much memory it may use for them.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LeadCacheSettings {
+    /// Keep the surfaces per (E, k∥) and reuse them.
+    #[serde(default = "yes")]
+    pub cache: bool,
+    /// Megabytes (10⁶ bytes) per rank; least recently used k∥ points are dropped beyond it.
+    #[serde(default = "default_cache_mb")]
+    pub cache_mb: f64,
+}
+
+impl Default for LeadCacheSettings {
+    fn default() -> Self {
+        LeadCacheSettings {
+            cache: true,
+            cache_mb: default_cache_mb(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_cache_mb() -> f64 {
+    2048.0
 }
 
 /// The cache; a zero limit (or `enabled = false`) caches nothing.

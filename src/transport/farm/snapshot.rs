@@ -2,7 +2,7 @@
 //! the scattering region S; the two lead regions (a group, or a range along the transport axis)
 //! are S's crystalline ends, and ideal semi-infinite leads continue their stacking outwards
 //! ([`crate::transport::problem::lead_crystal`]); transverse axes are periodic where the box
-//! is, with the deck's k∥ mesh ([`crate::transport::problem::supercell`]).
+//! is, with the k∥ mesh of the [`SnapshotSpec`] ([`crate::transport::problem::supercell`]).
 //!
 //! Frames of a trajectory share their leads: the principal layers and their blocks H00(k),
 //! H01(k) are built once, from a reference snapshot, into a [`TransportSetup`]; each frame
@@ -11,29 +11,27 @@
 //! layers. The lead blocks are therefore bit-identical for every frame, and so are their
 //! surface Green's functions, which is what lets them be cached per (E, k∥).
 //!
-//! Models ([`deck_model`]): the Sutton s band of gold, or the Slater–Koster spd model of the
-//! parameter file (`style = "spd"`), whose element every atom type must be (`species`, or the
-//! H5MD frame's species names). With `neutrality` (the default for spd) the setup makes the
-//! leads neutral at E_F once (k-averaged over the mesh; leads periodic in both transverse
-//! directions with E_F from their own band filling are bulk crystals, neutral as they are), and
-//! [`TransportSetup::problem`] makes every atom of each snapshot neutral at E_F (on-site shifts
-//! from the Fermi-sea contour integral, k-averaged:
-//! [`crate::transport::neutrality::charge_neutrality`]).
+//! Models ([`crate::transport::farm::spec::ModelSpec::build`]): the Sutton s band of gold, the
+//! Slater–Koster spd model of a parameter file or the DFTB model of a table, whose element
+//! every atom type must be (`species`, or the H5MD frame's species names). With `neutrality`
+//! (the default for spd and dftb) the setup makes the leads neutral at E_F once (k-averaged
+//! over the mesh; leads periodic in both transverse directions with E_F from their own band
+//! filling are bulk crystals, neutral as they are), and [`TransportSetup::problem`] makes every
+//! atom of each snapshot neutral at E_F (on-site shifts from the Fermi-sea contour integral,
+//! k-averaged: [`crate::transport::neutrality::charge_neutrality`]).
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::path::Path;
 
-use crate::deck::transport::{Fermi, LeadSelect, ModelDeck, TransportDeck};
 use crate::error::{Error, Result};
 use crate::io::h5md::H5mdReader;
 use crate::io::lammps_data::DataFile;
 use crate::system::{Boundary, SimBox};
 use crate::transport::dense::c64;
+use crate::transport::farm::spec::{
+    BuiltModel, FermiLevel, LeadRegion, SnapshotSpec, StructureFile,
+};
 use crate::transport::model::band_filling::lead_fermi_energy_overlap;
-use crate::transport::model::dftb::{self, Dftb, SkfTables};
-use crate::transport::model::slater_koster::{SlaterKoster, ORBITALS};
-use crate::transport::model::sutton::SuttonSBand;
 use crate::transport::model::tight_binding::{Atom, TightBinding};
 use crate::transport::neutrality::charge_neutrality::{
     neutral_lead_kmesh, neutralize, shifted, LeadNeutralityOptions,
@@ -137,19 +135,15 @@ pub enum SnapshotSource {
 }
 
 impl SnapshotSource {
-    /// Open the deck's structure (`trajectory` or `data`).
-    pub fn open(deck: &TransportDeck, deck_path: &Path) -> Result<Self> {
-        let s = &deck.structure;
-        if let Some(t) = &s.trajectory {
-            return Ok(SnapshotSource::Trajectory(H5mdReader::open(t)?));
-        }
-        let path = s
-            .data
-            .as_ref()
-            .ok_or_else(|| Error::key(deck_path, "structure", "no trajectory and no data"))?;
+    /// Open a structure file.
+    pub fn open(file: &StructureFile) -> Result<Self> {
+        let (path, boundary) = match file {
+            StructureFile::Trajectory(t) => {
+                return Ok(SnapshotSource::Trajectory(H5mdReader::open(t)?))
+            }
+            StructureFile::Data { path, boundary } => (path, *boundary),
+        };
         let df = DataFile::read(path)?;
-        let boundary = SimBox::parse_boundary(&s.boundary)
-            .ok_or_else(|| Error::key(deck_path, "structure.boundary", "bad boundary"))?;
         let mut snap = Snapshot {
             frame: 0,
             step: 0,
@@ -205,117 +199,6 @@ impl SnapshotSource {
     }
 }
 
-/// The tight-binding model of a deck.
-pub struct DeckModel {
-    pub model: Box<dyn TightBinding>,
-    /// Valence electrons per atom (band filling and charge neutrality).
-    pub electrons_per_atom: f64,
-    /// Orbitals per atom.
-    pub orbitals: usize,
-}
-
-/// The deck's model for a structure whose 0-based types `types` occur, with the names
-/// `type_names` the structure gives them (empty if none). For `spd` every type present must be
-/// the element of the parameter file (`model.species`, or else the structure's names).
-pub fn deck_model(
-    deck: &TransportDeck,
-    deck_path: &Path,
-    type_names: &[String],
-    types: &[u32],
-) -> Result<DeckModel> {
-    let m = &deck.model;
-    if m.style == "dftb" {
-        let file = m
-            .parameters
-            .as_ref()
-            .ok_or_else(|| Error::key(deck_path, "model.parameters", "missing"))?;
-        let tables = SkfTables::read(file)?;
-        check_species(deck_path, file, &tables.element, m, type_names, types)?;
-        let z = m.electrons_per_atom.unwrap_or(tables.valence_electrons());
-        let model = Dftb::with_cutoff(
-            tables,
-            m.cutoff.unwrap_or(dftb::DEFAULT_CUTOFF),
-            dftb::DEFAULT_TAPER,
-        )?;
-        return Ok(DeckModel {
-            model: Box::new(model),
-            electrons_per_atom: z,
-            orbitals: ORBITALS,
-        });
-    }
-    if m.style == "spd" {
-        let file = m
-            .parameters
-            .as_ref()
-            .ok_or_else(|| Error::key(deck_path, "model.parameters", "missing"))?;
-        let sk = SlaterKoster::read(file)?;
-        check_species(deck_path, file, &sk.params.element, m, type_names, types)?;
-        let z = m.electrons_per_atom.unwrap_or(sk.params.valence_electrons);
-        return Ok(DeckModel {
-            model: Box::new(sk),
-            electrons_per_atom: z,
-            orbitals: ORBITALS,
-        });
-    }
-    let mut s = SuttonSBand::gold();
-    if let Some(r) = m.r_on {
-        s.r_on_ang = r;
-    }
-    if let Some(r) = m.r_off {
-        s.r_off_ang = r;
-    }
-    // One 6s electron per gold atom.
-    Ok(DeckModel {
-        model: Box::new(s),
-        electrons_per_atom: m.electrons_per_atom.unwrap_or(1.0),
-        orbitals: 1,
-    })
-}
-
-/// Every atom type present must be named `element`, the element of the parameter `file`
-/// (`model.species`, or else the structure's names `type_names`).
-fn check_species(
-    deck_path: &Path,
-    file: &Path,
-    element: &str,
-    m: &ModelDeck,
-    type_names: &[String],
-    types: &[u32],
-) -> Result<()> {
-    let names = m.species.as_deref().unwrap_or(type_names);
-    let mut present: Vec<u32> = types.to_vec();
-    present.sort_unstable();
-    present.dedup();
-    for t in present {
-        let name = names.get(t as usize).ok_or_else(|| {
-            Error::key(
-                deck_path,
-                "model.species",
-                format!(
-                    "atom type {} has no element name (the structure names {} type(s)); give \
-                         species = [\"{}\", ...], one name per type",
-                    t + 1,
-                    names.len(),
-                    element
-                ),
-            )
-        })?;
-        if *name != element {
-            return Err(Error::key(
-                deck_path,
-                "model.species",
-                format!(
-                    "atom type {} is '{name}' but {} describes '{}' only",
-                    t + 1,
-                    file.display(),
-                    element
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// A lead region of a snapshot.
 #[derive(Clone, Debug)]
 enum Selector {
@@ -323,7 +206,7 @@ enum Selector {
     Ids(HashSet<u64>),
 }
 
-/// Everything shared by the snapshots of one deck: model, geometry, leads, k-points, energies.
+/// Everything shared by the snapshots of one calculation: model, geometry, leads, k-points, energies.
 pub struct TransportSetup {
     pub model: Box<dyn TightBinding>,
     /// Transport axis (0, 1, 2).
@@ -346,7 +229,7 @@ pub struct TransportSetup {
     pub energies: Vec<f64>,
     /// Eigenchannel transmissions stored per energy.
     pub n_eig: usize,
-    /// Local charge neutrality: electrons per atom and orbitals per atom, when the deck asks
+    /// Local charge neutrality: electrons per atom and orbitals per atom, when the spec asks
     /// for it.
     pub neutrality: Option<(f64, usize)>,
     /// Per-atom on-site shifts of the [L, R] lead layers that make the leads neutral at E_F
@@ -363,23 +246,23 @@ fn transverse(axis: usize) -> [usize; 2] {
 }
 
 impl TransportSetup {
-    /// Build the setup from the deck and a reference snapshot; `groups` are the MD deck's
+    /// Build the setup from the spec and a reference snapshot; `groups` are the MD run's
     /// groups (name, atom ids) when a lead is given by group.
     pub fn new(
-        deck: &TransportDeck,
-        deck_path: &Path,
+        spec: &SnapshotSpec,
         reference: &Snapshot,
         groups: Option<&[(String, Vec<u64>)]>,
     ) -> Result<Self> {
-        let axis = crate::system::axis_index(&deck.leads.axis).unwrap_or(2);
+        let source = spec.source.as_path();
+        let axis = spec.axis;
         let b = &reference.simbox;
         if b.boundary[axis] == Boundary::Periodic {
             return Err(Error::key(
-                deck_path,
+                source,
                 "leads.axis",
                 format!(
                     "the box is periodic along the transport axis {}; it must be open (f or s)",
-                    deck.leads.axis
+                    ["x", "y", "z"][axis]
                 ),
             ));
         }
@@ -388,7 +271,7 @@ impl TransportSetup {
         let mut vectors = Vec::new();
         let mut n = Vec::new();
         for (i, &d) in tr.iter().enumerate() {
-            let m = deck.kpoints.mesh[i];
+            let m = spec.kmesh[i];
             if b.boundary[d] == Boundary::Periodic {
                 let mut v = [0.0; 3];
                 v[d] = lengths[d];
@@ -396,7 +279,7 @@ impl TransportSetup {
                 n.push(m);
             } else if m != 1 {
                 return Err(Error::key(
-                    deck_path,
+                    source,
                     "kpoints.mesh",
                     format!(
                         "{m} points along {} but the box is not periodic there",
@@ -409,37 +292,38 @@ impl TransportSetup {
         let cell = Supercell::new(vectors)?;
         let mesh = KMesh {
             n: [n[0], n[1]],
-            time_reversal: deck.kpoints.time_reversal,
+            time_reversal: spec.time_reversal,
         };
-        let select = |s: &LeadSelect, key: &str| -> Result<Selector> {
-            if let Some(g) = &s.group {
-                let ids = groups
-                    .and_then(|gs| gs.iter().find(|(name, _)| name == g))
-                    .map(|(_, ids)| ids.iter().copied().collect())
-                    .ok_or_else(|| {
-                        Error::key(
-                            deck_path,
-                            key,
-                            format!("group '{g}' is not defined by structure.md_deck"),
-                        )
-                    })?;
-                return Ok(Selector::Ids(ids));
+        let select = |s: &LeadRegion, key: &str| -> Result<Selector> {
+            match s {
+                LeadRegion::Group(g) => {
+                    let ids = groups
+                        .and_then(|gs| gs.iter().find(|(name, _)| name == g))
+                        .map(|(_, ids)| ids.iter().copied().collect())
+                        .ok_or_else(|| {
+                            Error::key(
+                                source,
+                                key,
+                                format!("group '{g}' is not defined by structure.md_deck"),
+                            )
+                        })?;
+                    Ok(Selector::Ids(ids))
+                }
+                LeadRegion::Range { lo, hi } => Ok(Selector::Range(*lo, *hi)),
             }
-            Ok(Selector::Range(
-                s.lo.unwrap_or(f64::NEG_INFINITY),
-                s.hi.unwrap_or(f64::INFINITY),
-            ))
         };
         let selectors = [
-            select(&deck.leads.left, "leads.left")?,
-            select(&deck.leads.right, "leads.right")?,
+            select(&spec.leads[0], "leads.left")?,
+            select(&spec.leads[1], "leads.right")?,
         ];
-        let DeckModel {
+        let BuiltModel {
             model,
             electrons_per_atom,
             orbitals,
-        } = deck_model(deck, deck_path, &reference.species_names, &reference.types)?;
-        let tol = deck.leads.tolerance;
+        } = spec
+            .model
+            .build(source, &reference.species_names, &reference.types)?;
+        let tol = spec.tolerance;
         let atoms = atoms_of(reference);
         let mut planes: Vec<Vec<Atom>> = Vec::new();
         let mut steps = Vec::new();
@@ -456,7 +340,7 @@ impl TransportSetup {
         let centre = |p: &[Atom]| p.iter().map(|a| a.pos[axis]).sum::<f64>() / p.len() as f64;
         if centre(&planes[0]) >= centre(&planes[1]) {
             return Err(Error::key(
-                deck_path,
+                source,
                 "leads",
                 "the left lead must lie at lower coordinates along the axis than the right one",
             ));
@@ -481,7 +365,7 @@ impl TransportSetup {
             points: Vec::new(),
             fermi_ev: 0.0,
             energies: Vec::new(),
-            n_eig: deck.energy.eigenchannels,
+            n_eig: spec.eigenchannels,
             neutrality: None,
             lead_shifts: [Vec::new(), Vec::new()],
         };
@@ -490,11 +374,11 @@ impl TransportSetup {
             .bare_problem(reference)
             .map_err(|e| in_snapshot(e, reference))?;
         setup.points = points;
-        setup.fermi_ev = match deck.energy.fermi {
-            Fermi::Value(v) => v,
-            Fermi::Word(_) => {
+        setup.fermi_ev = match spec.fermi {
+            FermiLevel::Fixed(v) => v,
+            FermiLevel::BandFilling { q_points, kmesh } => {
                 // The band-filling mesh over the periodic directions, as the transport mesh.
-                let points = match deck.energy.fermi_kmesh {
+                let points = match kmesh {
                     Some(m) => {
                         let mut n: Vec<usize> = tr
                             .iter()
@@ -511,29 +395,20 @@ impl TransportSetup {
                 let blocks: Vec<_> = lead.at_points(&points);
                 let overlap = lead.overlap_at_points(&points);
                 let electrons = electrons_per_atom * lead.geometry.layer.len() as f64;
-                lead_fermi_energy_overlap(
-                    &blocks,
-                    overlap.as_deref(),
-                    electrons,
-                    deck.energy.fermi_q_points,
-                )?
+                lead_fermi_energy_overlap(&blocks, overlap.as_deref(), electrons, q_points)?
             }
         };
-        if deck.model.neutral() {
-            let bulk_auto = setup.cell.dim() == 2 && matches!(deck.energy.fermi, Fermi::Word(_));
+        if spec.model.neutrality {
+            let bulk_auto =
+                setup.cell.dim() == 2 && matches!(spec.fermi, FermiLevel::BandFilling { .. });
             setup.neutralize_leads(electrons_per_atom, orbitals, bulk_auto)?;
         }
-        setup.energies = deck
-            .energy
-            .relative_grid()
-            .iter()
-            .map(|e| setup.fermi_ev + e)
-            .collect();
+        setup.energies = spec.energies.iter().map(|e| setup.fermi_ev + e).collect();
         Ok(setup)
     }
 
     /// The transport problem of a snapshot, with its k-points (those of the setup); locally
-    /// charge neutral at E_F when the deck asks for it.
+    /// charge neutral at E_F when the spec asks for it.
     pub fn problem(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
         let (p, points) = self.bare_problem(snap).map_err(|e| in_snapshot(e, snap))?;
         let Some((valence, orbitals)) = self.neutrality else {

@@ -11,10 +11,9 @@ use std::time::Instant;
 
 use log::{info, warn};
 
-use crate::deck::transport::FarmDeck;
 use crate::error::{Error, Result};
 use crate::parallel::World;
-use crate::transport::farm::lead_cache::LeadCache;
+use crate::transport::farm::lead_cache::{LeadCache, LeadCacheSettings};
 use crate::transport::farm::snapshot::{Snapshot, TransportSetup};
 use crate::transport::farm::store::Store;
 use crate::transport::farm::unit::{solve_unit, UnitResult};
@@ -47,13 +46,14 @@ pub struct UnitWorker<'s> {
 }
 
 impl<'s> UnitWorker<'s> {
-    pub fn new(setup: &'s TransportSetup, farm: &FarmDeck, rank: usize) -> Self {
+    /// The worker of rank `rank` for the units of `setup`, with a lead cache as `cache` says.
+    pub fn new(setup: &'s TransportSetup, cache: &LeadCacheSettings, rank: usize) -> Self {
         let mut energies = vec![setup.fermi_ev];
         energies.extend_from_slice(&setup.energies);
         UnitWorker {
             setup,
             energies,
-            cache: LeadCache::new(farm.cache, farm.cache_mb),
+            cache: LeadCache::new(cache.cache, cache.cache_mb),
             current: None,
             stats: RankStats::default(),
             rank: rank as u32,
