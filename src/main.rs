@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use mpi::traits::Communicator;
 use nanocontact::analysis::structure::cli as structure_cli;
-use nanocontact::analysis::{force_conductance, rheology_cli, rheology_run, surface_energy};
+use nanocontact::analysis::{force_conductance, rheology_run, surface_energy};
 use nanocontact::commands;
 use nanocontact::parallel::World;
 
@@ -72,34 +72,7 @@ enum AnalyzeCmd {
     /// Fit F(t) = F0 + A·sin(ωt + φ) and print G', G'' as one JSON line: of a force signal
     /// (--signal), or of every oscillation stage of a run folder (RUN; also writes
     /// RUN/rheology.csv).
-    Rheology {
-        /// Output folder of `nanocontact run` (stages.csv, leads.csv).
-        #[arg(required_unless_present = "signal", conflicts_with = "signal")]
-        run: Option<PathBuf>,
-        /// CSV with columns time_ps,h_A,force_nN (header line required).
-        #[arg(long, requires_all = ["freq_ghz", "a0_nm"])]
-        signal: Option<PathBuf>,
-        /// Drive frequency, GHz (with --signal).
-        #[arg(long)]
-        freq_ghz: Option<f64>,
-        /// Drive amplitude a0 of h(t) = h0 + a0·sin(ωt), nm (with --signal).
-        #[arg(long)]
-        a0_nm: Option<f64>,
-        /// Reference length h0 (strain ε0 = a0/h0), nm.
-        #[arg(long)]
-        h0_nm: f64,
-        /// Contact area S (σ0 = A/S), nm² (with RUN and --neck-area, default: the initial
-        /// column's minimal cross-section N·π·r0²).
-        #[arg(long)]
-        area_nm2: Option<f64>,
-        /// With RUN: also fit with the neck area N·π·r0² measured in traj.h5 at the start of
-        /// each stage.
-        #[arg(long, conflicts_with = "signal")]
-        neck_area: bool,
-        /// Transient cycles skipped from the first sample.
-        #[arg(long, default_value_t = 0)]
-        skip_cycles: usize,
-    },
+    Rheology(rheology_run::RheologyArgs),
     /// Minimal cross-section N(z) and bond-angle distribution ρ(θ) of a junction: of frames of
     /// a run folder (traj.h5) or of a LAMMPS data file. Writes cross_section_z.csv,
     /// cross_section.csv and rho_theta.csv, prints one JSON line.
@@ -171,43 +144,8 @@ fn main() {
         }
         Command::Analyze { .. } if !world.is_root() => Ok(()),
         Command::Analyze {
-            what:
-                AnalyzeCmd::Rheology {
-                    run,
-                    signal,
-                    freq_ghz,
-                    a0_nm,
-                    h0_nm,
-                    area_nm2,
-                    neck_area,
-                    skip_cycles,
-                },
-        } => match (run, signal, freq_ghz, a0_nm, area_nm2) {
-            (_, Some(signal), Some(freq_ghz), Some(a0_nm), Some(area_nm2)) => {
-                let opts = rheology_cli::SignalOptions {
-                    signal,
-                    freq_ghz,
-                    a0_nm,
-                    h0_nm,
-                    area_nm2,
-                    skip_cycles,
-                };
-                rheology_cli::run_signal(&opts).map(|line| println!("{line}"))
-            }
-            (Some(run), None, ..) => {
-                let opts = rheology_run::RunOptions {
-                    run,
-                    h0_nm,
-                    area_nm2,
-                    neck_area,
-                    skip_cycles,
-                };
-                rheology_run::run(&opts).map(|lines| lines.iter().for_each(|l| println!("{l}")))
-            }
-            _ => Err(nanocontact::error::Error::run(
-                "analyze rheology needs RUN, or --signal with --freq-ghz, --a0-nm and --area-nm2",
-            )),
-        },
+            what: AnalyzeCmd::Rheology(args),
+        } => rheology_run::run_args(args).map(|lines| lines.iter().for_each(|l| println!("{l}"))),
         Command::Analyze {
             what: AnalyzeCmd::Structure(opts),
         } => structure_cli::run(&opts).map(|line| println!("{line}")),

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::rheology::{omega_rad_per_ps, Drive, Rheology, Signal};
-use super::rheology_cli::to_json_line;
+use super::rheology_cli::{self, to_json_line};
 use super::rheology_plots::{self, StageFit};
 use super::structure::cross_section::{Neck, GOLD_ATOMIC_RADIUS_NM};
 use super::structure::snapshots::Snapshots;
@@ -318,4 +318,63 @@ pub fn run(opts: &RunOptions) -> Result<Vec<String>> {
         files.len()
     );
     Ok(lines)
+}
+
+/// Options of `analyze rheology`: a force signal (`--signal` with its drive), or a run folder.
+#[derive(Clone, Debug, clap::Args)]
+pub struct RheologyArgs {
+    /// Output folder of `nanocontact run` (stages.csv, leads.csv).
+    #[arg(required_unless_present = "signal", conflicts_with = "signal")]
+    pub run: Option<PathBuf>,
+    /// CSV with columns time_ps,h_A,force_nN (header line required).
+    #[arg(long, requires_all = ["freq_ghz", "a0_nm"])]
+    pub signal: Option<PathBuf>,
+    /// Drive frequency, GHz (with --signal).
+    #[arg(long)]
+    pub freq_ghz: Option<f64>,
+    /// Drive amplitude a0 of h(t) = h0 + a0·sin(ωt), nm (with --signal).
+    #[arg(long)]
+    pub a0_nm: Option<f64>,
+    /// Reference length h0 (strain ε0 = a0/h0), nm.
+    #[arg(long)]
+    pub h0_nm: f64,
+    /// Contact area S (σ0 = A/S), nm² (with RUN and --neck-area, default: the initial
+    /// column's minimal cross-section N·π·r0²).
+    #[arg(long)]
+    pub area_nm2: Option<f64>,
+    /// With RUN: also fit with the neck area N·π·r0² measured in traj.h5 at the start of
+    /// each stage.
+    #[arg(long, conflicts_with = "signal")]
+    pub neck_area: bool,
+    /// Transient cycles skipped from the first sample.
+    #[arg(long, default_value_t = 0)]
+    pub skip_cycles: usize,
+}
+
+/// `analyze rheology`: the fit of a signal (one JSON line) or of every oscillation stage of a
+/// run folder (one JSON line per stage).
+pub fn run_args(a: RheologyArgs) -> Result<Vec<String>> {
+    match (a.run, a.signal, a.freq_ghz, a.a0_nm, a.area_nm2) {
+        (_, Some(signal), Some(freq_ghz), Some(a0_nm), Some(area_nm2)) => {
+            let opts = rheology_cli::SignalOptions {
+                signal,
+                freq_ghz,
+                a0_nm,
+                h0_nm: a.h0_nm,
+                area_nm2,
+                skip_cycles: a.skip_cycles,
+            };
+            rheology_cli::run_signal(&opts).map(|line| vec![line])
+        }
+        (Some(folder), None, ..) => run(&RunOptions {
+            run: folder,
+            h0_nm: a.h0_nm,
+            area_nm2: a.area_nm2,
+            neck_area: a.neck_area,
+            skip_cycles: a.skip_cycles,
+        }),
+        _ => Err(Error::run(
+            "analyze rheology needs RUN, or --signal with --freq-ghz, --a0-nm and --area-nm2",
+        )),
+    }
 }
