@@ -76,6 +76,21 @@ fn setfl_with_unknown_element() {
 }
 
 #[test]
+fn potential_table_beyond_the_index_range() {
+    // dr so small that cutoff/dr exceeds 2^31: the table index of a pair could not be formed.
+    let dir = common::scratch("eam-index-range");
+    let text = std::fs::read_to_string(au_potential()).unwrap();
+    let text = text.replacen("1.1212121212121229e-02", "1.0e-12", 1);
+    let p = dir.join("Au_tiny_dr.eam");
+    std::fs::write(&p, text).unwrap();
+    let spec = format!("eam:{}", p.display());
+    expect_error(
+        &["eval", s(&au_bulk_data()), "--potential", &spec],
+        &["Au_tiny_dr.eam", "cutoff/dr"],
+    );
+}
+
+#[test]
 fn unknown_potential_style() {
     expect_error(
         &["eval", s(&au_bulk_data()), "--potential", "tersoff:foo"],

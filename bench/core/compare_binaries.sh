@@ -27,7 +27,7 @@ for r in $(seq 1 "$rounds"); do
         echo "== round $r, $which: bench/scaling/run.sh 1 2"
         NANOCONTACT_BIN="$bin" REPEATS=1 "$root/bench/scaling/run.sh" 1 2 >"$work/scaling-$which-$r.log" 2>&1 ||
             { echo "bench/scaling failed with $which, see $work/scaling-$which-$r.log"; exit 1; }
-        grep -E '^au[0-9]' "$work/scaling-$which-$r.log" || true
+        grep -E '^Au fcc' "$work/scaling-$which-$r.log" || true
     done
 done
 echo "== load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"

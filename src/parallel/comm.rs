@@ -54,14 +54,4 @@ impl<'a> Comm<'a> {
     pub fn min(&self, x: f64) -> f64 {
         -self.world.max(-x)
     }
-
-    /// Whether `flag` holds on any rank.
-    pub fn any(&self, flag: bool) -> bool {
-        self.world.any(flag)
-    }
-
-    /// This rank and the number of ranks.
-    pub fn rank_size(&self) -> (usize, usize) {
-        (self.world.rank(), self.world.size())
-    }
 }

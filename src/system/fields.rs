@@ -81,16 +81,6 @@ impl Fields {
         Ok(FieldId(self.specs.len() - 1))
     }
 
-    /// The field of this name, if registered.
-    pub fn find(&self, name: &str) -> Option<FieldId> {
-        self.specs.iter().position(|s| s.name == name).map(FieldId)
-    }
-
-    /// Every registered field, in registration order.
-    pub fn ids(&self) -> impl Iterator<Item = FieldId> {
-        (0..self.specs.len()).map(FieldId)
-    }
-
     /// The spec of a field.
     pub fn spec(&self, id: FieldId) -> &FieldSpec {
         &self.specs[id.0]
