@@ -369,3 +369,17 @@ fn atom_lost_during_run_stops_cleanly() {
         assert_eq!(l.split(',').count(), 7, "complete row: {l}");
     }
 }
+
+#[test]
+fn deck_region_axis_names_the_choices() {
+    let text = format!(
+        "{}[[group]]\nname = \"top\"\nregion = {{ style = \"slab\", axis = \"w\", lo = 0.0, hi = 1.0 }}\n",
+        deck("")
+    );
+    let line = text.lines().count().to_string();
+    run_deck(
+        "region-axis",
+        &text,
+        &[&format!("deck.toml:{line}"), "`w`", "`x`, `y`, `z`"],
+    );
+}

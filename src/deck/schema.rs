@@ -147,29 +147,8 @@ pub struct LeadDeck {
     pub t_on: f64,
 }
 
-/// An axis of the box.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Axis {
-    /// `x`.
-    X,
-    /// `y`.
-    Y,
-    /// `z`, the junction axis (the default).
-    #[default]
-    Z,
-}
-
-impl Axis {
-    /// Index 0, 1, 2 of the axis.
-    pub fn index(self) -> usize {
-        match self {
-            Axis::X => 0,
-            Axis::Y => 1,
-            Axis::Z => 2,
-        }
-    }
-}
+/// An axis of the box (`x`, `y`, `z`).
+pub use crate::system::Axis;
 
 /// The imposed motion of a `[[lead]]`: its `motion` key.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]

@@ -69,6 +69,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::io::toml_lines::{line_of, locate};
+use crate::system::Axis;
 pub use crate::transport::farm::lead_cache::LeadCacheSettings;
 use crate::transport::farm::spec::{
     FermiLevel, LeadRegion, ModelKind, ModelSpec, SnapshotSpec, StructureFile,
@@ -205,17 +206,14 @@ impl ModelDeck {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LeadsDeck {
-    #[serde(default = "default_axis")]
-    pub axis: String,
+    #[serde(default)]
+    pub axis: Axis,
     pub left: LeadSelect,
     pub right: LeadSelect,
     #[serde(default = "default_tolerance")]
     pub tolerance: f64,
 }
 
-fn default_axis() -> String {
-    "z".into()
-}
 fn default_tolerance() -> f64 {
     0.02
 }
@@ -337,7 +335,7 @@ impl TransportDeck {
         Ok(SnapshotSpec {
             source: path.to_path_buf(),
             model: self.model.spec(path)?,
-            axis: crate::system::axis_index(&self.leads.axis).unwrap_or(2),
+            axis: self.leads.axis.index(),
             leads: [self.leads.left.region(), self.leads.right.region()],
             tolerance: self.leads.tolerance,
             kmesh: self.kpoints.mesh,
@@ -507,13 +505,6 @@ impl TransportDeck {
             }
         }
         let l = &deck.leads;
-        if crate::system::axis_index(&l.axis).is_none() {
-            return Err(bad(
-                "leads",
-                "axis",
-                format!("'{}': expected \"x\", \"y\" or \"z\"", l.axis),
-            ));
-        }
         for (key, sel) in [("left", &l.left), ("right", &l.right)] {
             let by_range = sel.lo.is_some() || sel.hi.is_some();
             if sel.group.is_some() == by_range {

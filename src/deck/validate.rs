@@ -36,12 +36,6 @@ pub(super) fn validate(deck: &mut Deck, path: &Path, text: &str) -> Result<()> {
         return Err(bad.at("potential.files", "give at least one potential file"));
     }
     for (k, g) in deck.group.iter().enumerate() {
-        g.region.check_axis().map_err(|m| {
-            bad.at(
-                format!("group[{k}].region"),
-                format!("group '{}': {m}", g.name),
-            )
-        })?;
         if g.name == "all" {
             return Err(bad.at(format!("group[{k}].name"), "'all' is predefined"));
         }
@@ -120,10 +114,6 @@ fn structure(deck: &Deck, bad: &Bad) -> Result<()> {
                 "structure.lattice.type",
                 format!("{} is not a type in 1..{}", l.r#type, l.ntypes),
             ));
-        }
-        for (k, r) in l.keep.iter().enumerate() {
-            r.check_axis()
-                .map_err(|m| bad.at(format!("structure.lattice.keep[{k}]"), m))?;
         }
     }
     Ok(())

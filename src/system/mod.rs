@@ -11,5 +11,5 @@ mod simbox;
 pub use atoms::Atoms;
 pub use fields::{FieldId, FieldSpec, Fields};
 pub use group::Groups;
-pub use region::{axis_index, Region};
+pub use region::{Axis, Region};
 pub use simbox::{Boundary, SimBox};
