@@ -153,7 +153,7 @@ fn default_frame() -> i64 {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelDeck {
-    pub style: String,
+    pub style: ModelStyle,
     pub r_on: Option<f64>,
     pub r_off: Option<f64>,
     /// `spd`: the Slater–Koster parameter file; `dftb`: the `.skf` table.
@@ -169,8 +169,7 @@ pub struct ModelDeck {
 impl ModelDeck {
     /// Whether the structures are made locally charge neutral (default: for spd and dftb).
     pub fn neutral(&self) -> bool {
-        self.neutrality
-            .unwrap_or(self.style == "spd" || self.style == "dftb")
+        self.neutrality.unwrap_or(self.style != ModelStyle::Sutton)
     }
 
     /// The model of the transport layer; `path` is the deck, named in errors.
@@ -180,15 +179,15 @@ impl ModelDeck {
                 .clone()
                 .ok_or_else(|| Error::key(path, "model.parameters", "missing"))
         };
-        let kind = match self.style.as_str() {
-            "dftb" => ModelKind::Dftb {
+        let kind = match self.style {
+            ModelStyle::Dftb => ModelKind::Dftb {
                 parameters: parameters()?,
                 cutoff: self.cutoff,
             },
-            "spd" => ModelKind::SlaterKoster {
+            ModelStyle::Spd => ModelKind::SlaterKoster {
                 parameters: parameters()?,
             },
-            _ => ModelKind::SuttonGold {
+            ModelStyle::Sutton => ModelKind::SuttonGold {
                 r_on: self.r_on,
                 r_off: self.r_off,
             },
@@ -199,6 +198,31 @@ impl ModelDeck {
             electrons_per_atom: self.electrons_per_atom,
             neutrality: self.neutral(),
         })
+    }
+}
+
+/// The `style` of `[model]`.
+#[derive(Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelStyle {
+    /// The single s-orbital gold model of Sutton (seed 004).
+    Sutton,
+    /// An orthogonal Slater–Koster spd parameter file.
+    Spd,
+    /// A DFTB+ Slater–Koster table (non-orthogonal).
+    Dftb,
+}
+
+/// The deck's spelling, quoted (`"spd"`): a farm stores its deck's `Debug` form in `farm.h5`,
+/// and one begun when the style was a string must still resume.
+impl std::fmt::Debug for ModelStyle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            ModelStyle::Sutton => "sutton",
+            ModelStyle::Spd => "spd",
+            ModelStyle::Dftb => "dftb",
+        };
+        write!(f, "\"{name}\"")
     }
 }
 
@@ -382,7 +406,12 @@ impl TransportDeck {
                 .replace("expected usize", "expected a non-negative integer")
                 .replace("expected i64", "expected an integer")
                 .replace("expected f64", "expected a number");
-            Error::input(path, line, msg)
+            Error::Input {
+                path: path.to_path_buf(),
+                line,
+                key: e.span().and_then(|s| super::spans::key_at(text, s.start)),
+                msg,
+            }
         })?;
         let bad = |table: &str, key: &str, msg: String| Error::Input {
             path: path.to_path_buf(),
@@ -415,14 +444,14 @@ impl TransportDeck {
             }
         }
         let m = &deck.model;
-        if m.cutoff.is_some() && m.style != "dftb" {
+        if m.cutoff.is_some() && m.style != ModelStyle::Dftb {
             return Err(bad(
                 "model",
                 "cutoff",
                 "only the dftb model takes a cutoff".into(),
             ));
         }
-        if m.style != "sutton" {
+        if m.style != ModelStyle::Sutton {
             for (key, v) in [("r_on", m.r_on), ("r_off", m.r_off)] {
                 if v.is_some() {
                     return Err(bad(
@@ -433,8 +462,8 @@ impl TransportDeck {
                 }
             }
         }
-        match m.style.as_str() {
-            "sutton" => {
+        match m.style {
+            ModelStyle::Sutton => {
                 if m.parameters.is_some() {
                     return Err(bad(
                         "model",
@@ -444,7 +473,7 @@ impl TransportDeck {
                     ));
                 }
             }
-            "spd" => {
+            ModelStyle::Spd => {
                 if m.parameters.is_none() {
                     return Err(bad(
                         "model",
@@ -455,7 +484,7 @@ impl TransportDeck {
                     ));
                 }
             }
-            "dftb" => {
+            ModelStyle::Dftb => {
                 if m.parameters.is_none() {
                     return Err(bad(
                         "model",
@@ -477,13 +506,6 @@ impl TransportDeck {
                         ));
                     }
                 }
-            }
-            other => {
-                return Err(bad(
-                    "model",
-                    "style",
-                    format!("'{other}': expected \"sutton\", \"spd\" or \"dftb\""),
-                ))
             }
         }
         if let Some(sp) = &m.species {
