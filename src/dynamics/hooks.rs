@@ -18,7 +18,9 @@
 //! Hooks run in the order they were added. While one runs it is taken out of its slot, so it
 //! gets `&mut Md` with every other hook still reachable through `md.hooks`. Each hook's wall time is
 //! its own row of the closing timing table. A hook's state is reached from outside the step (an
-//! output, a protocol stage) through [`Hooks::find`] and [`Hooks::find_mut`].
+//! output, a protocol stage) through [`Hooks::find`] and [`Hooks::find_mut`]. A hook that
+//! communicates takes the same handle as the potentials,
+//! `Comm::new(&mut md.ghosts, &md.world)` ([`crate::parallel::Comm`]), beside `&mut md.atoms`.
 
 use std::any::Any;
 use std::time::Instant;
