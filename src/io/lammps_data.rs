@@ -1,13 +1,25 @@
-//! LAMMPS data files, `atom_style atomic`: header counts and box, `Masses`, `Atoms # atomic`
-//! (`id type x y z [ix iy iz]`) and an optional `Velocities` section (`id vx vy vz`, Å/ps).
-//! Format as in the LAMMPS manual, `read_data` and `write_data`.
+//! LAMMPS data files, `atom_style atomic` or `charge`: header counts and box, `Masses`,
+//! `Atoms # atomic` (`id type x y z [ix iy iz]`) or `Atoms # charge` (`id type q x y z
+//! [ix iy iz]`, q in e) and an optional `Velocities` section (`id vx vy vz`, Å/ps). Format as in
+//! the LAMMPS manual, `read_data` and `write_data`. Without a style comment the style follows
+//! from the number of columns (5 or 8: atomic; 6 or 9: charge). Charges become the per-atom
+//! field [`CHARGE`], which migrates with its atom and rides on the ghosts; a data file is
+//! written in charge style when the atoms carry it.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::system::{Atoms, Boundary, SimBox};
+use crate::system::{Atoms, Boundary, FieldSpec, SimBox};
+
+/// Name of the per-atom charge field (e), as LAMMPS's `q`.
+pub const CHARGE: &str = "q";
+
+/// The registry entry of the charge field: migrates with its atom, carried by ghosts.
+pub fn charge_field() -> FieldSpec {
+    FieldSpec::scalar(CHARGE, true, true)
+}
 
 /// The contents of a data file, before it is placed into a box with boundaries.
 #[derive(Clone, Debug)]
@@ -22,6 +34,8 @@ pub struct DataFile {
     pub atoms: Vec<(u64, u32, [f64; 3], [i32; 3])>,
     /// Velocities by id, when the file has a `Velocities` section.
     pub velocities: Option<HashMap<u64, [f64; 3]>>,
+    /// Charges (e) in the order of `atoms`, for a file of `atom_style charge`.
+    pub charges: Option<Vec<f64>>,
 }
 
 fn parse_f64(path: &Path, line: usize, tok: &str, what: &str) -> Result<f64> {
@@ -155,6 +169,9 @@ impl DataFile {
         let mut atoms = Vec::new();
         let mut velocities = None;
         let mut seen_atoms = false;
+        // Whether the Atoms section is of charge style (None: not said, from the columns).
+        let mut atom_style: Option<bool> = None;
+        let mut charges = Vec::new();
         while k < lines.len() {
             let (ln, l) = lines[k];
             if l.is_empty() {
@@ -174,15 +191,27 @@ impl DataFile {
                 }
             };
             if section == "Atoms" {
-                if let Some(style) = lines[k].1.split_whitespace().nth(1) {
-                    if style != "atomic" {
+                // `Atoms # STYLE`: the word after the comment sign.
+                let raw = text.lines().nth(ln - 1).unwrap_or("");
+                let style = raw
+                    .split('#')
+                    .nth(1)
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty());
+                atom_style = match style {
+                    None => None,
+                    Some("atomic") => Some(false),
+                    Some("charge") => Some(true),
+                    Some(other) => {
                         return Err(Error::input(
                             path,
                             Some(ln),
-                            format!("Atoms section of style '{style}': only 'atomic' is supported"),
-                        ));
+                            format!(
+                                "Atoms section of style '{other}': expected 'atomic' or 'charge'"
+                            ),
+                        ))
                     }
-                }
+                };
             }
             k += 1;
             // skip blank lines after the keyword
@@ -250,10 +279,27 @@ impl DataFile {
                     let mut ids = std::collections::HashSet::with_capacity(natoms);
                     for (bl, b) in body {
                         let t: Vec<&str> = b.split_whitespace().collect();
-                        if t.len() != 5 && t.len() != 8 {
-                            return Err(Error::input(path, Some(bl), format!(
-                                "Atoms line must be 'id type x y z [ix iy iz]', found {} fields", t.len()
-                            )));
+                        let charge = *atom_style.get_or_insert(matches!(t.len(), 6 | 9));
+                        let ok = if charge {
+                            matches!(t.len(), 6 | 9)
+                        } else {
+                            matches!(t.len(), 5 | 8)
+                        };
+                        if !ok {
+                            let form = if charge {
+                                "'id type q x y z [ix iy iz]' (atom_style charge)"
+                            } else {
+                                "'id type x y z [ix iy iz]' (atom_style atomic)"
+                            };
+                            return Err(Error::input(
+                                path,
+                                Some(bl),
+                                format!("Atoms line must be {form}, found {} fields", t.len()),
+                            ));
+                        }
+                        let c = usize::from(charge);
+                        if charge {
+                            charges.push(parse_f64(path, bl, t[2], "charge")?);
                         }
                         let id: u64 = parse_int(path, bl, t[0], "atom id")?;
                         if id == 0 || !ids.insert(id) {
@@ -274,14 +320,14 @@ impl DataFile {
                             ));
                         }
                         let x = [
-                            parse_f64(path, bl, t[2], "x")?,
-                            parse_f64(path, bl, t[3], "y")?,
-                            parse_f64(path, bl, t[4], "z")?,
+                            parse_f64(path, bl, t[2 + c], "x")?,
+                            parse_f64(path, bl, t[3 + c], "y")?,
+                            parse_f64(path, bl, t[4 + c], "z")?,
                         ];
                         let mut img = [0i32; 3];
-                        if t.len() == 8 {
+                        if t.len() == 8 + c {
                             for d in 0..3 {
-                                img[d] = parse_int(path, bl, t[5 + d], "image flag")?;
+                                img[d] = parse_int(path, bl, t[5 + c + d], "image flag")?;
                             }
                         }
                         atoms.push((id, (ty - 1) as u32, x, img));
@@ -328,6 +374,7 @@ impl DataFile {
             masses,
             atoms,
             velocities,
+            charges: atom_style.filter(|&c| c).map(|_| charges),
         })
     }
 
@@ -366,7 +413,11 @@ impl DataFile {
             }
         }
         let mut atoms = Atoms::with_types(masses);
-        for (id, ty, mut x, mut img) in self.atoms {
+        let q = match &self.charges {
+            Some(_) => Some(atoms.register_field(charge_field()).map_err(Error::run)?),
+            None => None,
+        };
+        for (k, (id, ty, mut x, mut img)) in self.atoms.into_iter().enumerate() {
             simbox.wrap(&mut x, &mut img);
             for d in 0..3 {
                 if boundary[d] == Boundary::Fixed && (x[d] < lo[d] || x[d] > hi[d]) {
@@ -387,12 +438,16 @@ impl DataFile {
             atoms.push_owned(id, ty, x, v);
             let i = atoms.nlocal - 1;
             atoms.image[i] = img;
+            if let (Some(q), Some(charges)) = (q, &self.charges) {
+                atoms.fields.get_mut(q)[i] = charges[k];
+            }
         }
         Ok((simbox, atoms))
     }
 }
 
-/// Write owned atoms (sorted by id) as a LAMMPS data file with image flags and velocities.
+/// Write owned atoms (sorted by id) as a LAMMPS data file with image flags and velocities; in
+/// `atom_style charge` when the atoms carry the charge field.
 pub fn write_data(path: &Path, title: &str, simbox: &SimBox, atoms: &Atoms) -> Result<()> {
     let mut s = String::new();
     let _ = writeln!(
@@ -412,22 +467,24 @@ pub fn write_data(path: &Path, title: &str, simbox: &SimBox, atoms: &Atoms) -> R
     for (t, m) in atoms.type_mass.iter().enumerate() {
         let _ = writeln!(s, "{} {m}", t + 1);
     }
-    let _ = writeln!(s, "\nAtoms # atomic\n");
+    let q = atoms.fields.find(CHARGE).map(|f| atoms.fields.get(f));
+    let _ = writeln!(
+        s,
+        "\nAtoms # {}\n",
+        if q.is_some() { "charge" } else { "atomic" }
+    );
     let order = atoms.order_by_id();
     for &i in &order {
         let x = atoms.x[i];
         let im = atoms.image[i];
+        let _ = write!(s, "{} {} ", atoms.id[i], atoms.typ[i] + 1);
+        if let Some(q) = q {
+            let _ = write!(s, "{:.16e} ", q[i]);
+        }
         let _ = writeln!(
             s,
-            "{} {} {:.16e} {:.16e} {:.16e} {} {} {}",
-            atoms.id[i],
-            atoms.typ[i] + 1,
-            x[0],
-            x[1],
-            x[2],
-            im[0],
-            im[1],
-            im[2]
+            "{:.16e} {:.16e} {:.16e} {} {} {}",
+            x[0], x[1], x[2], im[0], im[1], im[2]
         );
     }
     let _ = writeln!(s, "\nVelocities\n");

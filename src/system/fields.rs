@@ -81,6 +81,11 @@ impl Fields {
         Ok(FieldId(self.specs.len() - 1))
     }
 
+    /// The field of this name, if registered.
+    pub fn find(&self, name: &str) -> Option<FieldId> {
+        self.specs.iter().position(|s| s.name == name).map(FieldId)
+    }
+
     /// The spec of a field.
     pub fn spec(&self, id: FieldId) -> &FieldSpec {
         &self.specs[id.0]
