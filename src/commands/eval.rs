@@ -16,7 +16,7 @@ use crate::system::{Groups, SimBox};
 /// Options of `eval`.
 #[derive(Clone, Debug, clap::Args)]
 pub struct EvalOptions {
-    /// LAMMPS data file (atom_style atomic).
+    /// LAMMPS data file (atom_style atomic or charge).
     pub data: PathBuf,
     /// Potential: eam:FILE[,FILE..] | eam/alloy:FILE | eam/fs:FILE.
     #[arg(long)]
