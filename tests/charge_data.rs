@@ -1,15 +1,16 @@
 //! LAMMPS data files of `atom_style charge` (`id type q x y z [ix iy iz]`): read as they are
 //! (the ReaxFF reference cases), carried through a run as the per-atom field `q` on 1–4 ranks
-//! and written back in charge style with every charge at its atom; malformed Atoms sections
-//! stop with the file and line.
+//! and written back in charge style, and into every frame of `traj.h5`, with every charge at
+//! its atom; malformed Atoms sections stop with the file and line.
 
 mod common;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use nanocontact::io::lammps_data::{DataFile, CHARGE};
-use nanocontact::system::Boundary;
+use nanocontact::io::h5md::H5mdReader;
+use nanocontact::io::lammps_data::DataFile;
+use nanocontact::system::{Boundary, CHARGE};
 
 /// id -> charge of the Atoms section of a charge-style data file, read from the text.
 fn charges_in(path: &Path) -> HashMap<u64, f64> {
@@ -92,7 +93,7 @@ fn charges_follow_their_atoms_through_a_run_on_1_to_4_ranks() {
              [potential]\nstyle = \"eam\"\nfiles = [\"{}\"]\n\
              [velocity]\ntemperature = 900.0\nseed = 7\n\
              [neighbor]\nskin = 0.3\n\
-             [run]\ntimestep = 0.002\nsteps = 200\nthermo = 100\n[output]\ntrajectory = 0\n",
+             [run]\ntimestep = 0.002\nsteps = 200\nthermo = 100\n[output]\ntrajectory = 100\n",
             data.display(),
             common::reference()
                 .join("lammps/potentials/Au_u3.eam")
@@ -119,6 +120,15 @@ fn charges_follow_their_atoms_through_a_run_on_1_to_4_ranks() {
             want,
             "{np} ranks: charges moved off their atoms"
         );
+        let traj = H5mdReader::open(&out.join("traj.h5")).unwrap();
+        assert_eq!(traj.n_frames(), 3);
+        for k in 0..3 {
+            let f = traj.frame(k).unwrap();
+            let q = f.charges.expect("a charge element");
+            for (id, qa) in f.ids.iter().zip(q) {
+                assert_eq!(qa, want[id], "{np} ranks, frame {k}, atom {id}");
+            }
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! [ix iy iz]`, q in e) and an optional `Velocities` section (`id vx vy vz`, Å/ps). Format as in
 //! the LAMMPS manual, `read_data` and `write_data`. Without a style comment the style follows
 //! from the number of columns (5 or 8: atomic; 6 or 9: charge). Charges become the per-atom
-//! field [`CHARGE`], which migrates with its atom and rides on the ghosts; a data file is
+//! field [`CHARGE`](crate::system::CHARGE), which migrates with its atom and rides on the ghosts; a data file is
 //! written in charge style when the atoms carry it.
 
 use std::collections::HashMap;
@@ -11,15 +11,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::system::{Atoms, Boundary, FieldSpec, SimBox};
-
-/// Name of the per-atom charge field (e), as LAMMPS's `q`.
-pub const CHARGE: &str = "q";
-
-/// The registry entry of the charge field: migrates with its atom, carried by ghosts.
-pub fn charge_field() -> FieldSpec {
-    FieldSpec::scalar(CHARGE, true, true)
-}
+use crate::system::{charge_field, Atoms, Boundary, SimBox, CHARGE};
 
 /// The contents of a data file, before it is placed into a box with boundaries.
 #[derive(Clone, Debug)]

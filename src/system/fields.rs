@@ -12,6 +12,15 @@
 //!
 //! [`Atoms`]: crate::system::Atoms
 
+/// Name of the per-atom charge field (e), as LAMMPS's `q`: read from and written to data files
+/// of `atom_style charge` and H5MD trajectories.
+pub const CHARGE: &str = "q";
+
+/// The registry entry of the charge field: migrates with its atom, carried by ghosts.
+pub fn charge_field() -> FieldSpec {
+    FieldSpec::scalar(CHARGE, true, true)
+}
+
 /// Handle of a registered field: an index into the registry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FieldId(usize);

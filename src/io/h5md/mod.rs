@@ -19,6 +19,8 @@
 //!      force                  value: f64 [frames][N][3]                eV Ang-1
 //!      species                value: i32 [frames][N]   0-based type (LAMMPS type − 1), fill −1
 //!      id                     value: i64 [frames][N]   global atom id, fill −1 (no atom)
+//!      charge                 value: f64 [frames][N]   e; only when the atoms carry charges
+//!                                                      (the per-atom field `q`)
 //! /observables/<name>         step: i64, time: f64 (ps), value: f64, each [samples]
 //! /parameters/species_names   string [ntypes]: the name of each type, e.g. ["Au"]
 //! ```

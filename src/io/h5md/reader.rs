@@ -32,6 +32,8 @@ pub struct H5mdFrame {
     pub velocities: Vec<[f64; 3]>,
     /// Forces, eV/Å.
     pub forces: Vec<[f64; 3]>,
+    /// Charges, e, when the file has the `charge` element.
+    pub charges: Option<Vec<f64>>,
 }
 
 /// A scalar observable read back from `/observables/<name>`.
@@ -241,6 +243,14 @@ impl H5mdReader {
             .into_iter()
             .map(|r| [r[0], r[1], r[2]])
             .collect();
+        let chg = match self.file.link_exists(&format!("{PARTICLE_GROUP}/charge")) {
+            true => Some(
+                self.dataset("charge/value")?
+                    .read_slice_1d::<f64, _>(s![k, ..])
+                    .map_err(&e)?,
+            ),
+            false => None,
+        };
         let mut f = H5mdFrame {
             step: u64::try_from(step)
                 .map_err(|_| Error::input(&self.path, None, format!("negative step {step}")))?,
@@ -252,6 +262,7 @@ impl H5mdReader {
             images: Vec::new(),
             velocities: Vec::new(),
             forces: Vec::new(),
+            charges: chg.as_ref().map(|_| Vec::new()),
         };
         for (r, &id) in ids_raw.iter().enumerate() {
             if id < 0 {
@@ -270,6 +281,9 @@ impl H5mdReader {
             f.images.push(img[r]);
             f.velocities.push(vel[r]);
             f.forces.push(frc[r]);
+            if let (Some(out), Some(c)) = (f.charges.as_mut(), &chg) {
+                out.push(c[r]);
+            }
         }
         Ok(f)
     }

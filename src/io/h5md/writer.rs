@@ -12,7 +12,7 @@ use super::layout::{
     PARTICLE_GROUP,
 };
 use crate::error::{Error, Result};
-use crate::system::{Atoms, Boundary, SimBox};
+use crate::system::{Atoms, Boundary, SimBox, CHARGE};
 
 #[derive(Debug)]
 struct ParticleSets {
@@ -27,6 +27,8 @@ struct ParticleSets {
     force: Dataset,
     species: Dataset,
     id: Dataset,
+    /// Charges, e, when the atoms of the first frame carry them.
+    charge: Option<Dataset>,
     edges: Dataset,
     /// Lower and upper box corners, exactly as held (`edges` alone loses the origin).
     corners: Dataset,
@@ -37,6 +39,7 @@ impl ParticleSets {
         file: &hdf5::File,
         ncap: usize,
         boundary: [Boundary; 3],
+        charged: bool,
     ) -> hdf5::Result<ParticleSets> {
         let all = file.create_group("particles")?.create_group("all")?;
         let pos = all.create_group("position")?;
@@ -71,6 +74,15 @@ impl ParticleSets {
         write_unit(&force, "eV Ang-1")?;
         let species = create_series::<i32>(&element(&all, "species")?, "value", &[ncap], true, -1)?;
         let id = create_series::<i64>(&element(&all, "id")?, "value", &[ncap], true, -1)?;
+        let charge = match charged {
+            true => {
+                let g = element(&all, "charge")?;
+                let q = create_series::<f64>(&g, "value", &[ncap], true, f64::NAN)?;
+                write_unit(&q, "e")?;
+                Some(q)
+            }
+            false => None,
+        };
 
         let bx = all.create_group("box")?;
         bx.new_attr::<i32>()
@@ -112,6 +124,7 @@ impl ParticleSets {
             force,
             species,
             id,
+            charge,
             edges,
             corners,
         })
@@ -122,7 +135,10 @@ impl ParticleSets {
         for ds in [&self.position, &self.image, &self.velocity, &self.force] {
             ds.resize((rows, n, 3))?;
         }
-        for ds in [&self.species, &self.id] {
+        for ds in [Some(&self.species), Some(&self.id), self.charge.as_ref()]
+            .into_iter()
+            .flatten()
+        {
             ds.resize((rows, n))?;
         }
         self.ncap = n;
@@ -255,9 +271,10 @@ impl H5mdWriter {
         let e = h5err(&path);
         let order = atoms.order_by_id();
         let n = order.len();
+        let q = atoms.fields.find(CHARGE).map(|f| atoms.fields.get(f));
         if self.particles.is_none() {
-            self.particles =
-                Some(ParticleSets::create(&self.file, n.max(1), simbox.boundary).map_err(&e)?);
+            let sets = ParticleSets::create(&self.file, n.max(1), simbox.boundary, q.is_some());
+            self.particles = Some(sets.map_err(&e)?);
         }
         let k = self.n_frames;
         let p = self
@@ -280,7 +297,11 @@ impl H5mdWriter {
         let mut img = vec![0i32; 3 * ncap];
         let mut spc = vec![-1i32; ncap];
         let mut ids = vec![-1i64; ncap];
+        let mut chg = vec![f64::NAN; ncap];
         for (r, &i) in order.iter().enumerate() {
+            if let Some(q) = q {
+                chg[r] = q[i];
+            }
             pos[3 * r..3 * r + 3].copy_from_slice(&atoms.x[i]);
             vel[3 * r..3 * r + 3].copy_from_slice(&atoms.v[i]);
             frc[3 * r..3 * r + 3].copy_from_slice(&atoms.f[i]);
@@ -298,6 +319,9 @@ impl H5mdWriter {
             put_row3(&p.force, k, &frc)?;
             put_row(&p.species, k, &spc)?;
             put_row(&p.id, k, &ids)?;
+            if let Some(ds) = &p.charge {
+                put_row(ds, k, &chg)?;
+            }
             put_row(&p.edges, k, &simbox.lengths())?;
             let c = [simbox.lo, simbox.hi].concat();
             put_row3(&p.corners, k, &c)?;
