@@ -294,7 +294,13 @@ fn lgvdw_reads_a_fifth_element_line_and_a_seventh_off_diagonal_value() {
             l.insert(after, v.to_string());
         }
     });
-    assert!(ForceField::read(&path, false).is_err(), "needs lgvdw");
+    let e = ForceField::read(&path, false).expect_err("needs lgvdw");
+    assert_at(
+        &e,
+        &path,
+        50,
+        "found 2 words (a file with lgvdw lines needs 'lgvdw yes')",
+    );
     let ff = ForceField::read(&path, true).expect("reads with lgvdw");
     assert_eq!(ff.elements.len(), 3);
     assert_eq!([ff.elements[2].lgcij, ff.elements[2].lgre], [3.0, 1.5]);

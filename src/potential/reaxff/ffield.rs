@@ -43,18 +43,18 @@ pub struct GeneralParams {
 }
 
 impl GeneralParams {
-    /// Bond-order cutoff 0.01 × gp.l[29] (LAMMPS `control->bo_cut`): bonds with a smaller
+    /// Bond-order cutoff 0.01 × `gp.l[29]` (LAMMPS `control->bo_cut`): bonds with a smaller
     /// uncorrected bond order are dropped.
     pub fn bo_cut(&self) -> f64 {
         0.01 * self.l[29]
     }
 
-    /// Inner radius of the non-bonded taper, gp.l[11], Å (LAMMPS `control->nonb_low`, `swa`).
+    /// Inner radius of the non-bonded taper, `gp.l[11]`, Å (LAMMPS `control->nonb_low`, `swa`).
     pub fn swa(&self) -> f64 {
         self.l[11]
     }
 
-    /// Non-bonded cutoff, the outer radius of the taper, gp.l[12], Å (LAMMPS
+    /// Non-bonded cutoff, the outer radius of the taper, `gp.l[12]`, Å (LAMMPS
     /// `control->nonb_cut`, `swb`).
     pub fn swb(&self) -> f64 {
         self.l[12]
@@ -291,7 +291,9 @@ impl ForceField {
     }
 
     /// Parameter sets of the angle j-k-l, k the apex (LAMMPS `thbp[j][k][l]`): the file's lines
-    /// for j-k-l and l-k-j in file order; empty where none.
+    /// for j-k-l and l-k-j in file order; empty where none. A symmetric line (j = l) is stored
+    /// once: LAMMPS also counts it a second time with an all-zero set, which its angle term
+    /// skips (|p_val1| ≤ 0.001).
     pub fn angle(&self, j: usize, k: usize, l: usize) -> &[AngleParams] {
         let n = self.elements.len();
         &self.three_body[(j * n + k) * n + l]
@@ -389,7 +391,19 @@ fn read_elements(
     let mut vdw: Option<VdwType> = None;
     for i in 0..n {
         let left = (n - i) * per;
-        let r1 = f.row(SEC, left, 9)?;
+        let r1 = f.row(SEC, left, 1)?;
+        if r1.words.len() < 9 {
+            let hint = if lgvdw {
+                ""
+            } else {
+                " (a file with lgvdw lines needs 'lgvdw yes')"
+            };
+            let msg = format!(
+                "expected an element symbol and 8 numbers, found {} words{hint}",
+                r1.words.len()
+            );
+            return Err(r1.err(msg));
+        }
         let [r_s, valency, mass, r_vdw, epsilon, gamma, r_pi, valency_e] = r1.f64s(1)?;
         let r2 = f.row(SEC, left - 1, 8)?;
         let [alpha, gamma_w, valency_boc, p_ovun5, _, chi, eta, p_hbond] = r2.f64s(0)?;

@@ -100,7 +100,7 @@ pub enum VdwType {
 /// pair: r_s, r_p, r_pp arithmetic means of r_o^σ, r_o^π, r_o^ππ; p_boc3,4,5 = √(b_o_132,131,133
 /// products); D = √(ε_i ε_j); α = √(α_i α_j); r_vdW = 2√(r_vdW,i r_vdW,j);
 /// γ_w = √(γ_w,i γ_w,j); γ = (γ_i γ_j)^(−3/2); r_core, ε_core, α_core geometric means;
-/// lgcij = √(C_lg,i C_lg,j); lgre = 2 gp.l[35] √(R_e,i R_e,j). An off-diagonal line then
+/// lgcij = √(C_lg,i C_lg,j); lgre = 2 `gp.l[35]` √(R_e,i R_e,j). An off-diagonal line then
 /// overrides each of D, r_vdW (2× the file value), α, r_s, r_p, r_pp where its value is > 0,
 /// and lgcij where ≥ 0.
 #[derive(Clone, Debug, Default, PartialEq)]
