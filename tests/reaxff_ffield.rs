@@ -399,6 +399,20 @@ fn bad_indices_and_counts() {
     assert_at(&e, &p, 58, "the number of bond entries is -6");
     let (p, e) = edited("short", |l| l[76] = "  1  1  1   0.0000".into());
     assert_at(&e, &p, 77, "expected at least 10 words");
+    let (p, e) = edited("huge-count", |l| {
+        l[57] = l[57].replacen("6", "6000000000000", 1)
+    });
+    // The bond reader runs into the off-diagonal lines and stops at the first.
+    assert_at(
+        &e,
+        &p,
+        72,
+        "expected at least 10 words on this line of the bond section",
+    );
+    let (p, e) = edited("huge-atoms", |l| {
+        l[41] = l[41].replacen("3", "9223372036854775807", 1)
+    });
+    assert_at(&e, &p, 58, "expected an element symbol and 8 numbers");
     let (p, e) = edited("general-count", |l| l[1] = l[1].replacen("39", "12", 1));
     assert_at(&e, &p, 2, "expected at least 39");
 }

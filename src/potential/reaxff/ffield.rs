@@ -252,7 +252,7 @@ impl ForceField {
             let msg = format!("{ngen} general parameters; expected at least {MIN_GENERAL}");
             return Err(Error::input(path, Some(gen_line), msg));
         }
-        let mut l = Vec::with_capacity(ngen);
+        let mut l = Vec::new();
         for k in 0..ngen {
             l.push(f.row("general parameters", ngen - k, 1)?.f64(0)?);
         }
@@ -385,12 +385,12 @@ fn read_elements(
     }
     let per = if lgvdw { 5 } else { 4 };
     for k in 0..3 {
-        f.skip(SEC, 3 - k + n * per)?;
+        f.skip(SEC, n.saturating_mul(per).saturating_add(3 - k))?;
     }
-    let mut elements = Vec::with_capacity(n);
+    let mut elements = Vec::new();
     let mut vdw: Option<VdwType> = None;
     for i in 0..n {
-        let left = (n - i) * per;
+        let left = (n - i).saturating_mul(per);
         let r1 = f.row(SEC, left, 1)?;
         if r1.words.len() < 9 {
             let hint = if lgvdw {
@@ -529,7 +529,7 @@ fn read_bonds(f: &mut Lines, n: usize, t: &mut [TwoBody]) -> Result<Vec<BondEntr
     const SEC: &str = "bond";
     let (nb, _) = f.count(SEC)?;
     f.skip(SEC, 1 + 2 * nb)?;
-    let mut bonds = Vec::with_capacity(nb);
+    let mut bonds = Vec::new();
     for b in 0..nb {
         let r1 = f.row(SEC, 2 * (nb - b), 10)?;
         let pair = r1.indices::<2>(n)?;
@@ -560,7 +560,7 @@ fn read_off_diagonals(
     const SEC: &str = "off-diagonal";
     let (no, _) = f.count(SEC)?;
     let nv = if lgvdw { 7 } else { 6 };
-    let mut out = Vec::with_capacity(no);
+    let mut out = Vec::new();
     for o in 0..no {
         let r = f.row(SEC, no - o, 2 + nv)?;
         let pair = r.indices::<2>(n)?;
@@ -589,7 +589,7 @@ fn read_angles(f: &mut Lines, n: usize) -> Result<(Vec<AngleEntry>, Vec<Vec<Angl
     const SEC: &str = "angle";
     let (na, _) = f.count(SEC)?;
     let mut table = vec![Vec::new(); n * n * n];
-    let mut out = Vec::with_capacity(na);
+    let mut out = Vec::new();
     for a in 0..na {
         let r = f.row(SEC, na - a, 10)?;
         let elements = r.indices::<3>(n)?;
@@ -623,7 +623,7 @@ fn read_torsions(f: &mut Lines, n: usize) -> Result<(Vec<TorsionEntry>, TorsionT
     let mut table: TorsionTable = vec![None; n * n * n * n];
     let mut explicit = vec![false; n * n * n * n];
     let at = |j: usize, k: usize, l: usize, m: usize| ((j * n + k) * n + l) * n + m;
-    let mut out = Vec::with_capacity(nt);
+    let mut out = Vec::new();
     for t in 0..nt {
         let r = f.row(SEC, nt - t, 9)?;
         let j = r.index(0, n, true)?;
@@ -670,7 +670,7 @@ fn read_hbonds(f: &mut Lines, n: usize) -> Result<(Vec<HbondEntry>, Vec<Option<H
     const SEC: &str = "hydrogen-bond";
     let (nh, _) = f.count(SEC)?;
     let mut table = vec![None; n * n * n];
-    let mut out = Vec::with_capacity(nh);
+    let mut out = Vec::new();
     for h in 0..nh {
         let r = f.row(SEC, nh - h, 7)?;
         let elements = r.indices::<3>(n)?;
