@@ -10,6 +10,7 @@ pub mod eam;
 pub mod factory;
 pub mod lj;
 pub mod pair_file;
+pub mod reaxff;
 
 pub use factory::{build, from_spec, Style};
 
