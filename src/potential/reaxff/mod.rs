@@ -11,9 +11,11 @@
 //! within the non-bonded cutoff also has a shielded, tapered van der Waals (Morse) and Coulomb
 //! energy, with charges from charge equilibration (QEq, `fix qeq/reaxff`) at each step.
 //!
-//! [`ffield`] reads the parameter file (`ffield.reax.*`) into the tables of [`params`].
+//! [`ffield`] reads the parameter file (`ffield.reax.*`) into the tables of [`params`]; [`qeq`]
+//! equilibrates the charges (a pre-force step hook). The energy terms are not written yet.
 
 pub mod ffield;
 pub mod params;
+pub mod qeq;
 
 pub use ffield::{ForceField, GeneralParams};
