@@ -2,8 +2,8 @@
 //! with shielded Coulomb as Janssens et al., and the solver of Aktulga et al., Parallel
 //! Computing 38, 245 (2012)), as LAMMPS `fix qeq/reaxff` computes it, as a pre-force hook.
 //!
-//! The charges minimise E(q) = Σ_i (χ_i q_i + ½ η_i q_i²) + Σ_{i<j} H_ij q_i q_j at fixed total
-//! charge, with the shielded, tapered Coulomb kernel
+//! The charges minimise E(q) = Σ_i (χ_i q_i + ½ η_i q_i²) + Σ_{i<j} H_ij q_i q_j at fixed
+//! total charge, with the shielded, tapered Coulomb kernel
 //!
 //! H_ij = Tap(r_ij) · 14.4 eV Å / (r_ij³ + (γ_i γ_j)^(−3/2))^(1/3),  r_ij ≤ r_b,
 //!
