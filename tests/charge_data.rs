@@ -103,15 +103,7 @@ fn charges_follow_their_atoms_through_a_run_on_1_to_4_ranks() {
     .unwrap();
     for np in 1..=4 {
         let out = dir.join(format!("out{np}"));
-        common::mpirun_ok(
-            np,
-            &[
-                "run",
-                deck.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        );
+        common::run_deck_ok(np, &deck, &out);
         let fin = out.join("final.data");
         let text = std::fs::read_to_string(&fin).unwrap();
         assert!(text.contains("Atoms # charge"), "{np} ranks");

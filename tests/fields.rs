@@ -179,15 +179,8 @@ fn main() {
         check_under_mpi();
         return;
     }
-    let me = std::env::current_exe().unwrap();
     for np in 1..=4 {
-        let out = common::mpirun_program(np, &me, &[]);
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{np} ranks:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let stdout = common::mpirun_self_ok(np);
         let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
         assert_eq!(v["ranks"], np);
         assert_eq!(v["natoms"], 864);

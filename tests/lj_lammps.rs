@@ -149,15 +149,7 @@ fn lj_cut_md_deck_on_1_to_4_ranks() {
     let mut reference: Option<Vec<Vec<f64>>> = None;
     for np in 1..=4 {
         let out = scratch.join(format!("out{np}"));
-        common::mpirun_ok(
-            np,
-            &[
-                "run",
-                deck.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        );
+        common::run_deck_ok(np, &deck, &out);
         let rows = common::read_csv(&out.join("thermo.csv"));
         assert_eq!(rows.len(), 11);
         let (e0, e1) = (rows[0][4], rows[10][4]);

@@ -86,19 +86,7 @@ fn run_case(case: &str, world: World) -> (f64, f64, f64, f64) {
     md.add_hook(Box::new(qeq));
     md.setup().unwrap();
     let iters = md.hooks.find::<Qeq>().unwrap().iterations;
-    // LAMMPS's charges by id.
-    let dump = std::fs::read_to_string(dir.join("forces.dump")).unwrap();
-    let mut want = HashMap::new();
-    let mut on = false;
-    for l in dump.lines() {
-        if l.starts_with("ITEM: ATOMS") {
-            assert_eq!(l.trim(), "ITEM: ATOMS id type x y z q fx fy fz");
-            on = true;
-        } else if on {
-            let w: Vec<&str> = l.split_whitespace().collect();
-            want.insert(w[0].parse::<u64>().unwrap(), w[5].parse::<f64>().unwrap());
-        }
-    }
+    let want = common::read_dump_column(&dir.join("forces.dump"), "q");
     let a = &md.atoms;
     let q = a.fields.get(a.fields.find(CHARGE).unwrap());
     let mut v = [0.0f64, 0.0];
@@ -145,16 +133,9 @@ fn main() {
         check_under_mpi();
         return;
     }
-    let me = std::env::current_exe().unwrap();
     let mut serial: HashMap<String, f64> = HashMap::new();
     for np in 1..=4 {
-        let out = common::mpirun_program(np, &me, &[]);
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{np} ranks:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let stdout = common::mpirun_self_ok(np);
         for line in stdout.lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             let case = v["case"].as_str().unwrap().to_string();

@@ -101,6 +101,48 @@ pub fn read_forces_dump(path: &Path) -> HashMap<u64, [f64; 3]> {
     forces
 }
 
+/// id -> the value of `column` in the atoms of a LAMMPS `dump custom` (one frame).
+pub fn read_dump_column(path: &Path, column: &str) -> HashMap<u64, f64> {
+    let dump = std::fs::read_to_string(path).unwrap();
+    let mut lines = dump.lines().skip_while(|l| !l.starts_with("ITEM: ATOMS"));
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().skip(2).collect();
+    let (id, k) = (0, header.iter().position(|&c| c == column).unwrap());
+    assert_eq!(header[id], "id");
+    lines
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w[id].parse().unwrap(), w[k].parse().unwrap())
+        })
+        .collect()
+}
+
+/// `mpirun -np N nanocontact run DECK --out OUT`, asserting success.
+pub fn run_deck_ok(np: usize, deck: &Path, out: &Path) {
+    mpirun_ok(
+        np,
+        &[
+            "run",
+            deck.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+}
+
+/// Run this test program itself under `mpirun -np N` (a test with its own `main` that does
+/// its checks when `OMPI_COMM_WORLD_SIZE` is set), asserting success; its standard output.
+pub fn mpirun_self_ok(np: usize) -> String {
+    let me = std::env::current_exe().unwrap();
+    let out = mpirun_program(np, &me, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{np} ranks:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 /// All EAM reference cases present in the reference folder.
 pub fn eam_case_names() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(reference().join("lammps/eam"))
