@@ -161,3 +161,33 @@ fn a_failing_hook_stops_the_step_with_its_message() {
     // Its slot is back in place after the error: the hook is still found.
     assert!(md.hooks.find::<FailingSolve>().is_some());
 }
+
+/// A hook with a neighbour list of its own; records the pairs it found.
+struct ListUser(Rc<RefCell<usize>>);
+
+impl Hook<Md> for ListUser {
+    fn name(&self) -> &str {
+        "ListUser"
+    }
+    fn neighbor_requests(&self) -> Vec<nanocontact::neighbor::ListRequest> {
+        vec![nanocontact::neighbor::ListRequest::half(3.0)]
+    }
+    fn pre_force(&mut self, md: &mut Md, lists: ListSet) -> Result<()> {
+        let l = &md.lists.get(lists)[0];
+        assert_eq!(l.nrows(), md.atoms.nlocal, "the hook's list is not built");
+        *self.0.borrow_mut() = l.npairs();
+        Ok(())
+    }
+}
+
+#[test]
+fn a_hook_added_after_setup_gets_its_lists_before_its_first_call() {
+    let mut md = common::nve_reference_md();
+    let builds = md.lists.builds;
+    let pairs = Rc::new(RefCell::new(0));
+    md.add_hook(Box::new(ListUser(pairs.clone())));
+    verlet::step(&mut md).unwrap();
+    assert_eq!(md.lists.builds, builds + 1);
+    // 256 fcc atoms, 12 neighbours each within 3 + skin Å: at least 6 per atom in a half list.
+    assert!(*pairs.borrow() >= 6 * 256, "{} pairs", pairs.borrow());
+}

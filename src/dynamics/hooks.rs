@@ -16,8 +16,8 @@
 //!    snapshots to transport ranks).
 //!
 //! Hooks run in the order they were added. While one runs it is taken out of its slot, so it
-//! gets `&mut Md` with every other hook still reachable through `md.hooks`. Each hook's wall time is
-//! its own row of the closing timing table. A hook's state is reached from outside the step (an
+//! gets `&mut Md` with every other hook still reachable through `md.hooks`. Each hook's wall
+//! time is its own row of the closing timing table. A hook's state is reached from outside the step (an
 //! output, a protocol stage) through [`Hooks::find`] and [`Hooks::find_mut`]. A hook that
 //! communicates takes the same handle as the potentials,
 //! `Comm::new(&mut md.ghosts, &md.world)` ([`crate::parallel::Comm`]), beside `&mut md.atoms`.
@@ -134,10 +134,8 @@ impl<S: 'static> Hooks<S> {
 
     /// Remove the first hook of type `T` and return it (the end of a run that needs it back).
     pub fn take<T: Hook<S>>(&mut self) -> Option<Box<T>> {
-        let k = self.slots.iter().position(|s| {
-            let h: Option<&dyn Any> = s.hook.as_deref().map(|h| h as &dyn Any);
-            h.is_some_and(|h| h.is::<T>())
-        })?;
+        let is_t = |s: &Slot<S>| s.hook.as_deref().is_some_and(|h| (h as &dyn Any).is::<T>());
+        let k = self.slots.iter().position(is_t)?;
         let hook: Box<dyn Any> = self.slots.remove(k).hook?;
         hook.downcast::<T>().ok()
     }

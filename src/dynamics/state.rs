@@ -73,6 +73,8 @@ pub struct Md {
     pub nmobile: u64,
     /// Steps since the last re-neighbouring.
     since_build: u64,
+    /// A hook asked for lists after they were built: re-neighbour before the next forces.
+    lists_pending: bool,
     /// Load imbalance (max / mean owned atoms per rank) at the last re-neighbouring.
     pub imbalance: f64,
     /// Message buffers of atom migration.
@@ -161,15 +163,19 @@ impl Md {
             frozen: 0,
             nmobile: natoms,
             since_build: 0,
+            lists_pending: false,
             imbalance: 1.0,
             sendbuf: Vec::new(),
             recvbuf: Vec::new(),
         })
     }
 
-    /// Add a step hook (before [`Md::setup`], so that its neighbour lists are built).
+    /// Add a step hook. Its neighbour lists are built at [`Md::setup`], or, for a hook added
+    /// after it, at a re-neighbouring before the next forces (every rank adds the same hooks).
     pub fn add_hook(&mut self, hook: Box<dyn Hook<Md>>) {
-        let lists = self.lists.request(&hook.neighbor_requests());
+        let requests = hook.neighbor_requests();
+        self.lists_pending |= self.lists.builds > 0 && !requests.is_empty();
+        let lists = self.lists.request(&requests);
         self.hooks.push(hook, lists);
     }
 
@@ -261,6 +267,7 @@ impl Md {
         self.timers.add(Task::Neigh, t2);
         self.reneighbors += 1;
         self.since_build = 0;
+        self.lists_pending = false;
         Ok(())
     }
 
@@ -308,7 +315,8 @@ impl Md {
     pub fn compute_forces(&mut self) -> Result<()> {
         self.since_build += 1;
         let check = self.since_build >= self.neigh_every;
-        let rebuild = check && self.world.any(self.lists.moved_too_far(&self.atoms));
+        let rebuild =
+            self.lists_pending || (check && self.world.any(self.lists.moved_too_far(&self.atoms)));
         if rebuild {
             self.reneighbor()?;
         } else {

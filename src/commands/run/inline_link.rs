@@ -16,6 +16,7 @@ use crate::dynamics::Md;
 use crate::error::Result;
 use crate::parallel::snapshot_link::{SnapshotReceiver, SnapshotSender};
 use crate::parallel::World;
+use crate::system::Atoms;
 use crate::transport::farm::inline;
 use crate::transport::farm::snapshot::Snapshot;
 
@@ -31,6 +32,9 @@ pub struct TransportLink {
     /// Snapshots sent, and how many of those sends had to wait for a free slot.
     sent: u64,
     waits: u64,
+    /// The step of the last snapshot and the atoms gathered for it (on MD rank 0), kept until
+    /// the next step so that a trajectory frame due at the same step does not gather again.
+    gathered: Option<(u64, Option<Atoms>)>,
 }
 
 /// G/G0 per snapshot as the transport ranks return it: steps, times (ps), G/G0.
@@ -43,13 +47,13 @@ impl TransportLink {
         if let Some(s) = self.sender.as_mut() {
             s.progress();
         }
+        self.gathered = None;
         if !md.step.is_multiple_of(self.every) {
             return Ok(());
         }
-        let Some(all) = md.gather() else {
-            return Ok(());
-        };
-        let Some(sender) = self.sender.as_mut() else {
+        let gathered = md.gather();
+        let (Some(sender), Some(all)) = (self.sender.as_mut(), gathered.as_ref()) else {
+            self.gathered = Some((md.step, gathered));
             return Ok(());
         };
         let order = all.order_by_id();
@@ -66,7 +70,17 @@ impl TransportLink {
         };
         self.waits += u64::from(sender.send(snap.encode())?);
         self.sent += 1;
+        self.gathered = Some((md.step, gathered));
         Ok(())
+    }
+
+    /// The atoms gathered for the snapshot of `step`, if one was taken at that step: `Some` on
+    /// every MD rank, holding the atoms on MD rank 0 (as [`Md::gather`] returns them).
+    pub fn gathered_at(&self, step: u64) -> Option<Option<&Atoms>> {
+        match &self.gathered {
+            Some((s, all)) if *s == step => Some(all.as_ref()),
+            _ => None,
+        }
     }
 
     /// After the last step, on MD rank 0: wait for the transport ranks and return their G/G0
@@ -143,6 +157,7 @@ pub fn split_transport(
             sender,
             sent: 0,
             waits: 0,
+            gathered: None,
         }),
     )))
 }

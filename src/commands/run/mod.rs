@@ -203,14 +203,14 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         let stage_t0 = md.time_ps;
         info!("{THERMO_LOG_HEADER}");
         if k == 0 {
-            out_thermo(&md, &mut outputs)?;
-            outputs::write_frames(&md, &mut outputs, &deck)?;
-            outputs::write_leads(&md, &mut outputs, &deck)?;
             // The snapshot of the first step, then the link is a hook of every step after it.
             if let Some(mut l) = link.take() {
                 l.snapshot(&md)?;
                 md.add_hook(Box::new(l));
             }
+            out_thermo(&md, &mut outputs)?;
+            outputs::write_frames(&md, &mut outputs, &deck)?;
+            outputs::write_leads(&md, &mut outputs, &deck)?;
         }
         for _ in 0..nsteps {
             verlet::step(&mut md)?;

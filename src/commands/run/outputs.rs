@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use super::inline_link::TransportLink;
 use crate::deck::{Deck, OutputDeck};
 use crate::dynamics::leads;
 use crate::dynamics::{thermostat, Md, Thermo};
@@ -233,17 +234,23 @@ pub fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Resul
     Ok(())
 }
 
-/// Gather the atoms and write the trajectory frames due at this step, and start sending the
-/// snapshot to the transport ranks when one is due (collective over the MD ranks).
+/// Write the trajectory frames due at this step (collective over the MD ranks): with the atoms
+/// the snapshot sender gathered at this step if it did, else gathered here.
 pub fn write_frames(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()> {
     if !Outputs::wants_frame(&deck.output, md.step) {
         return Ok(());
     }
-    let Some(all) = md.gather() else {
-        return Ok(());
+    let link = md.hooks.find::<TransportLink>();
+    let own;
+    let all = match link.and_then(|l| l.gathered_at(md.step)) {
+        Some(all) => all,
+        None => {
+            own = md.gather();
+            own.as_ref()
+        }
     };
-    if let Some(o) = outputs.as_mut() {
-        o.frame(md, &all)?;
+    if let (Some(o), Some(all)) = (outputs.as_mut(), all) {
+        o.frame(md, all)?;
     }
     Ok(())
 }

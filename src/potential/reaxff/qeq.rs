@@ -72,6 +72,8 @@ pub fn taper_coefficients(a: f64, b: f64) -> [f64; 8] {
 /// Charge equilibration as a step hook (LAMMPS `fix qeq/reaxff 1 r_a r_b tol reaxff`).
 pub struct Qeq {
     params: QeqParams,
+    /// (γ_i γ_j)^(−3/2) of every type pair (`ti · ntypes + tj`).
+    shielding: Vec<f64>,
     taper: [f64; 8],
     cut: f64,
     /// Relative residual at which CG stops, and its iteration cap (LAMMPS `maxiter`, 200).
@@ -86,10 +88,16 @@ pub struct Qeq {
     work: Work,
 }
 
-/// The vectors of one CG solve (residual, direction, H·direction, preconditioned residual),
-/// kept between solves so that a step does not allocate.
+/// The vectors of the solves, kept between steps so that a step does not allocate: the
+/// solutions and right-hand sides of s and t, the inverse diagonal, and CG's residual,
+/// direction, H·direction and preconditioned residual.
 #[derive(Default)]
 struct Work {
+    s: Vec<f64>,
+    t: Vec<f64>,
+    b_s: Vec<f64>,
+    b_t: Vec<f64>,
+    inv: Vec<f64>,
     r: Vec<f64>,
     d: Vec<f64>,
     q: Vec<f64>,
@@ -103,7 +111,9 @@ impl Qeq {
         let n = params.chi.len();
         let positive = |v: &[f64]| v.len() == n && v.iter().all(|&x| x > 0.0);
         if !positive(&params.eta) || !positive(&params.gamma) {
-            return Err(Error::run("qeq: every type needs χ, η > 0 and γ > 0"));
+            return Err(Error::run(
+                "qeq: every type needs a χ, an η > 0 and a γ > 0",
+            ));
         }
         let taper_ok = r_a >= 0.0 && r_b > r_a && tolerance > 0.0;
         if !taper_ok {
@@ -112,7 +122,12 @@ impl Qeq {
                  and a positive tolerance"
             )));
         }
+        let g = &params.gamma;
+        let shielding = g
+            .iter()
+            .flat_map(|a| g.iter().map(move |b| (a * b).powf(-1.5)));
         Ok(Qeq {
+            shielding: shielding.collect(),
             params,
             taper: taper_coefficients(r_a, r_b),
             cut: r_b,
@@ -135,7 +150,7 @@ impl Qeq {
     /// The pairs within r_b of the half list, with their H_ij.
     fn fill_pairs(&mut self, atoms: &Atoms, list: &NeighborList) {
         self.pairs.clear();
-        let g = &self.params.gamma;
+        let nt = self.params.gamma.len();
         for i in 0..atoms.nlocal {
             let xi = atoms.x[i];
             for &j in list.of(i) {
@@ -144,9 +159,8 @@ impl Qeq {
                 let rsq = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
                 if rsq <= self.cut * self.cut {
                     let (ti, tj) = (atoms.typ[i] as usize, atoms.typ[j as usize] as usize);
-                    let shielding = (g[ti] * g[tj]).powf(-1.5);
-                    self.pairs
-                        .push((i as u32, j, self.kernel(rsq.sqrt(), shielding)));
+                    let h = self.kernel(rsq.sqrt(), self.shielding[ti * nt + tj]);
+                    self.pairs.push((i as u32, j, h));
                 }
             }
         }
@@ -166,20 +180,21 @@ impl Qeq {
         comm.reverse(y, 1);
     }
 
-    /// Jacobi-preconditioned CG on H x = b from the guess in x (LAMMPS `FixQEqReaxFF::CG`);
-    /// returns its iteration count and the final relative residual.
-    fn cg(&mut self, atoms: &Atoms, b: &[f64], x: &mut [f64], comm: &mut Comm) -> (usize, f64) {
+    /// Jacobi-preconditioned CG on H x = b from the guess in x (LAMMPS `FixQEqReaxFF::CG`),
+    /// with the inverse diagonal `inv` and the work vectors r, d, q, p (length of the atoms
+    /// held); returns its iteration count and the final relative residual.
+    fn cg(
+        &self,
+        atoms: &Atoms,
+        b: &[f64],
+        x: &mut [f64],
+        w: &mut Work,
+        comm: &mut Comm,
+    ) -> (usize, f64) {
         let n = atoms.nlocal;
-        let nall = atoms.nall();
-        let mut w = std::mem::take(&mut self.work);
-        for v in [&mut w.r, &mut w.d, &mut w.q, &mut w.p] {
-            v.clear();
-            v.resize(nall, 0.0);
-        }
-        let Work { r, d, q, p } = &mut w;
-        let inv: Vec<f64> = (0..n)
-            .map(|i| 1.0 / self.params.eta[atoms.typ[i] as usize])
-            .collect();
+        let Work {
+            inv, r, d, q, p, ..
+        } = w;
         let dot = |a: &[f64], b: &[f64], comm: &Comm| {
             let mut s = [a[..n].iter().zip(&b[..n]).map(|(x, y)| x * y).sum::<f64>()];
             comm.sum(&mut s);
@@ -211,7 +226,6 @@ impl Qeq {
             }
             it += 1;
         }
-        self.work = w;
         (it, sig_new.sqrt() / b_norm)
     }
 
@@ -232,31 +246,29 @@ impl Qeq {
         };
         self.fill_pairs(atoms, list);
         let (n, nall) = (atoms.nlocal, atoms.nall());
-        let (mut s, mut t) = (vec![0.0; nall], vec![0.0; nall]);
-        let (mut bs, bt) = (vec![0.0; nall], vec![-1.0; nall]);
+        let mut w = std::mem::take(&mut self.work);
+        for v in [
+            &mut w.s, &mut w.t, &mut w.b_s, &mut w.inv, &mut w.r, &mut w.d, &mut w.q, &mut w.p,
+        ] {
+            v.clear();
+            v.resize(nall, 0.0);
+        }
+        w.b_t.clear();
+        w.b_t.resize(nall, -1.0);
         let (s_hist, t_hist) = (atoms.fields.get(sh), atoms.fields.get(th));
         for i in 0..n {
-            bs[i] = -self.params.chi[atoms.typ[i] as usize];
+            let ty = atoms.typ[i] as usize;
+            w.b_s[i] = -self.params.chi[ty];
+            w.inv[i] = 1.0 / self.params.eta[ty];
             let (a, b) = (&s_hist[4 * i..4 * i + 4], &t_hist[4 * i..4 * i + 4]);
-            s[i] = 4.0 * (a[0] + a[2]) - (6.0 * a[1] + a[3]);
-            t[i] = b[2] + 3.0 * (b[0] - b[1]);
+            w.s[i] = 4.0 * (a[0] + a[2]) - (6.0 * a[1] + a[3]);
+            w.t[i] = b[2] + 3.0 * (b[0] - b[1]);
         }
-        let (is, rs) = self.cg(atoms, &bs, &mut s, comm);
-        let (it, rt) = self.cg(atoms, &bt, &mut t, comm);
+        let (mut s, mut t) = (std::mem::take(&mut w.s), std::mem::take(&mut w.t));
+        let (b_s, b_t) = (std::mem::take(&mut w.b_s), std::mem::take(&mut w.b_t));
+        let (is, rs) = self.cg(atoms, &b_s, &mut s, &mut w, comm);
+        let (it, rt) = self.cg(atoms, &b_t, &mut t, &mut w, comm);
         self.iterations = (is, it);
-        for (what, k, res) in [("s", is, rs), ("t", it, rt)] {
-            if k >= self.max_iterations {
-                let msg = format!(
-                    "qeq: the {what} solve did not converge: {k} iterations, relative residual \
-                     {res:.3e} > {:.1e}",
-                    self.tolerance
-                );
-                if self.strict {
-                    return Err(Error::run(msg));
-                }
-                log::warn!("{msg}");
-            }
-        }
         let mut sums = [s[..n].iter().sum::<f64>(), t[..n].iter().sum::<f64>()];
         comm.sum(&mut sums);
         let u = sums[0] / sums[1];
@@ -271,7 +283,22 @@ impl Qeq {
         for i in 0..n {
             q[i] = s[i] - u * t[i];
         }
+        (w.s, w.t, w.b_s, w.b_t) = (s, t, b_s, b_t);
+        self.work = w;
         comm.forward_field(atoms, qf);
+        for (what, k, res) in [("s", is, rs), ("t", it, rt)] {
+            if k >= self.max_iterations {
+                let msg = format!(
+                    "qeq: the {what} solve did not converge: {k} iterations, relative residual \
+                     {res:.3e} > {:.1e}",
+                    self.tolerance
+                );
+                if self.strict {
+                    return Err(Error::run(msg));
+                }
+                log::warn!("{msg}");
+            }
+        }
         Ok(())
     }
 }
