@@ -17,11 +17,10 @@
 
 mod common;
 
-use nanocontact::build::OrientedFcc;
 use nanocontact::dynamics::Md;
 use nanocontact::parallel::{Comm, World};
 use nanocontact::potential;
-use nanocontact::system::{Atoms, Boundary, FieldSpec, Groups, SimBox};
+use nanocontact::system::{FieldSpec, Groups};
 
 fn fail(world: &World, msg: String) -> ! {
     eprintln!("rank {}: {msg}", world.rank());
@@ -30,20 +29,9 @@ fn fail(world: &World, msg: String) -> ! {
 
 /// The check, on every rank of the MPI job it runs in.
 fn check_under_mpi() {
-    let universe = mpi::initialize();
-    let world = match &universe {
-        Some(u) => World::from_comm(u.world()),
-        None => World::serial(),
-    };
-    let fcc = OrientedFcc::new(4.08, [[1, 0, 0], [0, 1, 0], [0, 0, 1]]).unwrap();
-    let cells = [6, 6, 6];
-    let len = [0, 1, 2].map(|d| cells[d] as f64 * fcc.period(d));
-    let simbox = SimBox::new([0.0; 3], len, [Boundary::Periodic; 3]);
-    let mut all = Atoms::with_types(vec![196.967]);
-    let sites = fcc.sites(cells);
-    for (k, x) in sites.iter().enumerate() {
-        all.push_owned(k as u64 + 1, 0, *x, [0.0; 3]);
-    }
+    let (_universe, world) = common::mpi_world();
+    let (simbox, mut all, sites) = common::fcc_crystal([6, 6, 6], 196.967);
+    let len = simbox.lengths();
     let n = sites.len();
     let tag = all
         .register_field(FieldSpec::scalar("tag", true, true))

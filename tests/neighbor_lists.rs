@@ -15,13 +15,12 @@ mod common;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use nanocontact::build::OrientedFcc;
 use nanocontact::dynamics::Md;
 use nanocontact::error::Result;
 use nanocontact::neighbor::{ListRequest, NeighborList};
-use nanocontact::parallel::{Comm, World};
+use nanocontact::parallel::Comm;
 use nanocontact::potential::{Potential, Tally};
-use nanocontact::system::{Atoms, Boundary, Groups, SimBox};
+use nanocontact::system::{Atoms, Groups};
 
 const CUT: f64 = 5.0;
 
@@ -91,25 +90,14 @@ impl Potential for FourLists {
 
 /// Under mpirun: the four sums of a displaced periodic fcc crystal, one JSON line on rank 0.
 fn check_under_mpi() {
-    let universe = mpi::initialize();
-    let world = match &universe {
-        Some(u) => World::from_comm(u.world()),
-        None => World::serial(),
-    };
-    let fcc = OrientedFcc::new(4.08, [[1, 0, 0], [0, 1, 0], [0, 0, 1]]).unwrap();
-    let cells = [6, 5, 4];
-    let hi = [0, 1, 2].map(|d| cells[d] as f64 * fcc.period(d));
-    let simbox = SimBox::new([0.0; 3], hi, [Boundary::Periodic; 3]);
-    let mut all = Atoms::with_types(vec![1.0]);
-    for (k, x) in fcc.sites(cells).iter().enumerate() {
+    let (_universe, world) = common::mpi_world();
+    let (simbox, mut all, _) = common::fcc_crystal([6, 5, 4], 1.0);
+    for (k, x) in all.x.iter_mut().enumerate() {
         // A deterministic displacement, so that no two distances are equal.
         let u = [0.13, 0.07, 0.11].map(|a: f64| a * ((k as f64 + 1.0) * a * 37.0).sin());
-        all.push_owned(
-            k as u64 + 1,
-            0,
-            [x[0] + u[0], x[1] + u[1], x[2] + u[2]],
-            [0.0; 3],
-        );
+        for (xd, ud) in x.iter_mut().zip(u) {
+            *xd += ud;
+        }
     }
     let sums = Rc::new(RefCell::new([0.0; 5]));
     let pot = Box::new(FourLists(sums.clone()));

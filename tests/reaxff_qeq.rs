@@ -104,13 +104,9 @@ fn run_case(case: &str, world: World) -> (f64, f64, f64, f64) {
 }
 
 fn check_under_mpi() {
-    let universe = mpi::initialize();
-    let comm = universe.as_ref().map(|u| u.world());
+    let (_universe, base) = common::mpi_world();
     for case in CASES {
-        let world = match &comm {
-            Some(c) => World::from_comm(mpi::topology::Communicator::duplicate(c)),
-            None => World::serial(),
-        };
+        let world = base.duplicate();
         let root = world.is_root();
         let size = world.size();
         let (dq, total, iters, lammps) = run_case(case, world);

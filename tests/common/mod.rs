@@ -312,3 +312,40 @@ pub fn chain_at_fermi_level(model_file: &Path, d: f64) -> (usize, f64) {
         .unwrap();
     (t.open_l, t.t_lr)
 }
+
+/// MPI for a test program that runs itself under `mpirun`: the universe (keep it alive while
+/// MPI is used) and its world (serial without MPI).
+pub fn mpi_world() -> (
+    Option<mpi::environment::Universe>,
+    nanocontact::parallel::World,
+) {
+    let universe = mpi::initialize();
+    let world = match &universe {
+        Some(u) => nanocontact::parallel::World::from_comm(u.world()),
+        None => nanocontact::parallel::World::serial(),
+    };
+    (universe, world)
+}
+
+/// A periodic fcc crystal of `cells` cubic cells of a = 4.08 Å, one atom type of `mass`: the
+/// box, the atoms (ids 1, 2, .. in site order) and the sites.
+pub fn fcc_crystal(
+    cells: [usize; 3],
+    mass: f64,
+) -> (
+    nanocontact::system::SimBox,
+    nanocontact::system::Atoms,
+    Vec<[f64; 3]>,
+) {
+    use nanocontact::system::{Atoms, Boundary, SimBox};
+    let fcc =
+        nanocontact::build::OrientedFcc::new(4.08, [[1, 0, 0], [0, 1, 0], [0, 0, 1]]).unwrap();
+    let hi = [0, 1, 2].map(|d| cells[d] as f64 * fcc.period(d));
+    let simbox = SimBox::new([0.0; 3], hi, [Boundary::Periodic; 3]);
+    let sites = fcc.sites(cells);
+    let mut atoms = Atoms::with_types(vec![mass]);
+    for (k, x) in sites.iter().enumerate() {
+        atoms.push_owned(k as u64 + 1, 0, *x, [0.0; 3]);
+    }
+    (simbox, atoms, sites)
+}
