@@ -1,6 +1,8 @@
 //! `nanocontact eval`: a single-point energy, pressure and force evaluation of a LAMMPS data
 //! file, the equivalent of LAMMPS `run 0`. Prints one JSON line
-//! `{"natoms":..,"pe_eV":..,"pressure_bar":..}`; with `--dump` writes `id fx fy fz` sorted by id.
+//! `{"natoms":..,"pe_eV":..,"pressure_bar":..}`, with `"qeq_iterations"` and `"terms_eV"` (the
+//! 14 terms of LAMMPS `compute pair reaxff`) for ReaxFF; with `--dump` writes `id fx fy fz`
+//! sorted by id, and the charge `q` as a fifth column when the atoms carry charges.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,19 +11,20 @@ use crate::dynamics::Md;
 use crate::error::{Error, Result};
 use crate::io::lammps_data::DataFile;
 use crate::parallel::World;
-use crate::potential;
+use crate::potential::{self, Report};
 use crate::setup::masses;
-use crate::system::{Groups, SimBox};
+use crate::system::{Groups, SimBox, CHARGE};
 
 /// Options of `eval`.
 #[derive(Clone, Debug, clap::Args)]
 pub struct EvalOptions {
     /// LAMMPS data file (atom_style atomic or charge).
     pub data: PathBuf,
-    /// Potential: eam:FILE[,FILE..] | eam/alloy:FILE | eam/fs:FILE.
+    /// Potential: eam:FILE[,FILE..] | eam/alloy:FILE | eam/fs:FILE | lj/cut:FILE |
+    /// reaxff:FFIELD (with QEq to tolerance 1e-10).
     #[arg(long)]
     pub potential: String,
-    /// Element of each atom type for setfl/FS files, as `pair_coeff * * FILE E1 E2`.
+    /// Element of each atom type for setfl/FS and ffield files, as `pair_coeff * * FILE E1 E2`.
     #[arg(long, value_delimiter = ',')]
     pub elements: Vec<String>,
     /// Boundary conditions of x, y, z (p periodic, f fixed, s shrink-wrapped).
@@ -46,6 +49,10 @@ pub struct EvalResult {
     pub pressure_bar: f64,
     /// (id, force) sorted by id, on rank 0 (empty elsewhere).
     pub forces: Vec<(u64, [f64; 3])>,
+    /// Charges in the same order, where the atoms carry them.
+    pub charges: Option<Vec<f64>>,
+    /// The potential's energy terms and QEq iterations.
+    pub report: Report,
 }
 
 /// Build the MD state of a data file with a potential spec, forces computed, decomposed over
@@ -86,19 +93,22 @@ pub fn evaluate(opts: &EvalOptions, world: World) -> Result<EvalResult> {
         opts.grid,
     )?;
     let th = md.thermo();
-    let forces = match md.gather() {
-        Some(a) => a
-            .order_by_id()
-            .into_iter()
-            .map(|i| (a.id[i], a.f[i]))
-            .collect(),
-        None => Vec::new(),
-    };
+    let (mut forces, mut charges) = (Vec::new(), None);
+    if let Some(a) = md.gather() {
+        let order = a.order_by_id();
+        forces = order.iter().map(|&i| (a.id[i], a.f[i])).collect();
+        charges = a.fields.find(CHARGE).map(|q| {
+            let q = a.fields.get(q);
+            order.iter().map(|&i| q[i]).collect()
+        });
+    }
     Ok(EvalResult {
         natoms: md.natoms,
         pe_ev: th.pe_ev,
         pressure_bar: th.press_bar,
         forces,
+        charges,
+        report: md.potential.report(),
     })
 }
 
@@ -108,16 +118,34 @@ pub fn run(opts: &EvalOptions, world: World) -> Result<()> {
     let r = evaluate(opts, world)?;
     if root {
         if let Some(p) = &opts.dump {
-            let mut s = String::with_capacity(r.forces.len() * 80);
-            for (id, f) in &r.forces {
-                let _ = writeln!(s, "{id} {:.16e} {:.16e} {:.16e}", f[0], f[1], f[2]);
+            let mut s = String::with_capacity(r.forces.len() * 100);
+            for (k, (id, f)) in r.forces.iter().enumerate() {
+                let _ = write!(s, "{id} {:.16e} {:.16e} {:.16e}", f[0], f[1], f[2]);
+                if let Some(q) = &r.charges {
+                    let _ = write!(s, " {:.16e}", q[k]);
+                }
+                s.push('\n');
             }
             std::fs::write(p, s).map_err(|e| Error::io(p, e))?;
         }
-        println!(
-            "{{\"natoms\":{},\"pe_eV\":{:.17e},\"pressure_bar\":{:.17e}}}",
+        let mut line = format!(
+            "{{\"natoms\":{},\"pe_eV\":{:.17e},\"pressure_bar\":{:.17e}",
             r.natoms, r.pe_ev, r.pressure_bar
         );
+        if let Some(it) = r.report.qeq_iterations {
+            let _ = write!(line, ",\"qeq_iterations\":{it}");
+        }
+        if !r.report.terms_ev.is_empty() {
+            let terms: Vec<String> = r
+                .report
+                .terms_ev
+                .iter()
+                .map(|(n, e)| format!("\"{n}\":{e:.17e}"))
+                .collect();
+            let _ = write!(line, ",\"terms_eV\":{{{}}}", terms.join(","));
+        }
+        line.push('}');
+        println!("{line}");
     }
     Ok(())
 }

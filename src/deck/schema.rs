@@ -341,6 +341,41 @@ pub struct PotentialDeck {
     pub files: Vec<PathBuf>,
     #[serde(default)]
     pub elements: Vec<String>,
+    /// `[potential.qeq]`: ReaxFF's charge equilibration.
+    #[serde(default)]
+    pub qeq: QeqDeck,
+}
+
+/// `[potential.qeq]` of ReaxFF (LAMMPS `fix qeq/reaxff 1 0.0 swb tolerance reaxff maxiter N`):
+/// the CG tolerance, the iteration cap of each solve, and whether non-convergence stops the run
+/// (`strict = true`) or is a warning.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QeqDeck {
+    #[serde(default = "default_qeq_tolerance")]
+    pub tolerance: f64,
+    #[serde(default = "default_qeq_iterations")]
+    pub max_iterations: usize,
+    #[serde(default)]
+    pub strict: bool,
+}
+
+impl Default for QeqDeck {
+    fn default() -> Self {
+        QeqDeck {
+            tolerance: default_qeq_tolerance(),
+            max_iterations: default_qeq_iterations(),
+            strict: false,
+        }
+    }
+}
+
+fn default_qeq_tolerance() -> f64 {
+    1e-6
+}
+
+fn default_qeq_iterations() -> usize {
+    200
 }
 
 /// The `style` of `[potential]`, as LAMMPS pair styles are named.

@@ -38,6 +38,15 @@ impl Tally {
     }
 }
 
+/// What a potential reports of its last evaluation beyond energy and virial, summed over ranks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    /// Named parts of the energy, eV (ReaxFF's 14 terms of LAMMPS `compute pair reaxff`).
+    pub terms_ev: Vec<(&'static str, f64)>,
+    /// Mean CG iterations of the s and t solves of the last charge equilibration (LAMMPS `f_q`).
+    pub qeq_iterations: Option<f64>,
+}
+
 /// An interatomic potential.
 pub trait Potential {
     /// Style name and file, for logs.
@@ -50,6 +59,14 @@ pub trait Potential {
     /// owned atoms at the cutoff, as every pair potential uses).
     fn neighbor_requests(&self) -> Vec<ListRequest> {
         vec![ListRequest::half(self.cutoff())]
+    }
+    /// Energy terms and solver counts of the last evaluation (none by default).
+    fn report(&self) -> Report {
+        Report::default()
+    }
+    /// Warnings about the data file's masses of the atom types (none by default).
+    fn mass_warnings(&self, _masses: &[f64]) -> Vec<String> {
+        Vec::new()
     }
     /// Add forces to owned and ghost atoms of `atoms` (ghost forces are summed back to their
     /// owners by the caller) and return this rank's energy and virial. Forces are accumulated,

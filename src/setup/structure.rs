@@ -10,6 +10,7 @@ use crate::build::OrientedFcc;
 use crate::deck::{Deck, LatticeDeck};
 use crate::error::Result;
 use crate::io::lammps_data::DataFile;
+use crate::potential::reaxff::QeqSettings;
 use crate::potential::{self, Potential};
 use crate::system::{Atoms, SimBox};
 
@@ -25,7 +26,12 @@ pub struct Built {
 /// The deck's potential for `ntypes` atom types.
 pub fn deck_potential(deck: &Deck, ntypes: usize) -> Result<Box<dyn Potential>> {
     let p = &deck.potential;
-    potential::build(p.style, &p.files, &p.elements, ntypes)
+    let qeq = QeqSettings {
+        tolerance: p.qeq.tolerance,
+        max_iterations: p.qeq.max_iterations,
+        strict: p.qeq.strict,
+    };
+    potential::build(p.style, &p.files, &p.elements, ntypes, qeq)
 }
 
 /// The box, atoms, potential and builder groups of a deck's `[structure]`.

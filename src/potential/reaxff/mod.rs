@@ -11,11 +11,31 @@
 //! within the non-bonded cutoff also has a shielded, tapered van der Waals (Morse) and Coulomb
 //! energy, with charges from charge equilibration (QEq, `fix qeq/reaxff`) at each step.
 //!
-//! [`ffield`] reads the parameter file (`ffield.reax.*`) into the tables of [`params`]; [`qeq`]
-//! equilibrates the charges (a pre-force step hook). The energy terms are not written yet.
+//! The pipeline of one force evaluation ([`pair::ReaxFF`]):
+//! 1. [`qeq`]: charges (CG on the shielded Coulomb matrix);
+//! 2. [`bond_order`]: bonds from the distance, Δ' (forward), corrected orders, Δ (forward);
+//! 3. energy terms, each adding ∂E/∂BO to bonds, ∂E/∂Δ to atoms and ∂E/∂x directly:
+//!    [`nonbonded`], [`coordination`] (bond, lone pair, over/under), [`valence`], [`torsion`],
+//!    [`hbond`];
+//! 4. [`bond_order::BondGraph::add_gradients`]: ∂E/∂Δ (reverse), the chain rule through the
+//!    corrections, ∂E/∂Δ' (reverse), forces.
+//!
+//! [`ffield`] reads the parameter file (`ffield.reax.*`) into the tables of [`params`], laid out
+//! per atom type by [`tables`].
 
+pub mod bond_order;
+pub mod coordination;
+pub mod energies;
 pub mod ffield;
+pub mod hbond;
+pub mod nonbonded;
+pub mod pair;
 pub mod params;
 pub mod qeq;
+pub mod tables;
+pub mod torsion;
+pub mod valence;
 
+pub use energies::{Energies, TERM_NAMES};
 pub use ffield::{ForceField, GeneralParams};
+pub use pair::{QeqSettings, ReaxFF, KCAL_PER_EV};
