@@ -34,17 +34,25 @@ const CASES: [&str; 4] = ["au_cluster", "au_bulk", "au_slab_o", "ag_slab_o"];
 fn case(name: &'static str) -> Case {
     let dir = common::reference().join("lammps/reaxff").join(name);
     let inp = std::fs::read_to_string(dir.join("in.lmp")).unwrap();
-    let line = |key: &str| inp.lines().find(|l| l.starts_with(key)).unwrap().to_string();
+    let line = |key: &str| {
+        inp.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap()
+            .to_string()
+    };
     let boundary = line("boundary")["boundary".len()..].trim().to_string();
     let coeff = line("pair_coeff");
     let t: Vec<&str> = coeff.split_whitespace().collect();
     let ffield = common::reference()
         .join("lammps/potentials")
         .join(Path::new(t[3]).file_name().unwrap());
-    let energy = serde_json::from_str(&std::fs::read_to_string(dir.join("energy.json")).unwrap())
-        .unwrap();
+    let energy =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("energy.json")).unwrap()).unwrap();
     let mut dump = HashMap::new();
-    for l in std::fs::read_to_string(dir.join("forces.dump")).unwrap().lines() {
+    for l in std::fs::read_to_string(dir.join("forces.dump"))
+        .unwrap()
+        .lines()
+    {
         let w: Vec<&str> = l.split_whitespace().collect();
         if w.len() == 9 {
             if let Ok(id) = w[0].parse::<u64>() {
@@ -144,12 +152,21 @@ fn same_numbers_at_one_to_four_ranks() {
             );
             for key in ["pe_eV", "pressure_bar"] {
                 let (a, b) = (j[key].as_f64().unwrap(), j1[key].as_f64().unwrap());
-                assert!(rel(a, b, b.abs()) < 1e-9, "{name} {key} at {np} ranks: {a} vs {b}");
+                assert!(
+                    rel(a, b, b.abs()) < 1e-9,
+                    "{name} {key} at {np} ranks: {a} vs {b}"
+                );
             }
             for t in TERM_NAMES {
-                let (a, b) = (j["terms_eV"][t].as_f64().unwrap(), j1["terms_eV"][t].as_f64().unwrap());
+                let (a, b) = (
+                    j["terms_eV"][t].as_f64().unwrap(),
+                    j1["terms_eV"][t].as_f64().unwrap(),
+                );
                 let scale = j1["pe_eV"].as_f64().unwrap().abs();
-                assert!(rel(a, b, scale) < 1e-9, "{name} {t} at {np} ranks: {a} vs {b}");
+                assert!(
+                    rel(a, b, scale) < 1e-9,
+                    "{name} {t} at {np} ranks: {a} vs {b}"
+                );
             }
             let fmax = rows1
                 .values()
@@ -205,7 +222,9 @@ fn forces_are_minus_the_energy_gradient_at_fixed_charges() {
     ids.extend([290, 295]);
     let mut worst = 0.0f64;
     for id in ids {
-        let i = (0..md.atoms.nlocal).find(|&i| md.atoms.id[i] == id).unwrap();
+        let i = (0..md.atoms.nlocal)
+            .find(|&i| md.atoms.id[i] == id)
+            .unwrap();
         let f = md.atoms.f[i];
         for k in 0..3 {
             let x0 = md.atoms.x[i][k];

@@ -148,7 +148,20 @@ mod tests {
 
     #[test]
     fn every_kind_of_list_equals_brute_force() {
-        let a = atoms();
+        check_against_brute_force(&atoms());
+    }
+
+    /// Atoms in one plane (a flat extent along z) are binned with bounded bins and listed.
+    #[test]
+    fn planar_atoms_are_listed() {
+        let mut a = atoms();
+        for x in a.x.iter_mut() {
+            x[2] = 6.0;
+        }
+        check_against_brute_force(&a);
+    }
+
+    fn check_against_brute_force(a: &Atoms) {
         let mut lists = NeighborLists::new(0.5);
         let requests = [
             ListRequest::half(2.5),
@@ -158,7 +171,7 @@ mod tests {
         ];
         let set = lists.request(&requests[..2]);
         let other = lists.request(&requests[2..]);
-        lists.build(&a);
+        lists.build(a);
         assert_eq!(lists.cutneigh(), 5.0);
         let built: Vec<&NeighborList> = lists.get(set).iter().chain(lists.get(other)).collect();
         for (l, r) in built.iter().zip(&requests) {
@@ -166,7 +179,7 @@ mod tests {
                 .flat_map(|i| l.of(i).iter().map(move |&j| (i, j as usize)))
                 .collect();
             got.sort_unstable();
-            let want = brute(&a, r, r.cutoff + 0.5);
+            let want = brute(a, r, r.cutoff + 0.5);
             assert!(!want.is_empty());
             assert_eq!(got, want, "{r:?}");
         }
