@@ -63,7 +63,8 @@ pub fn nonbonded_energy(
                     atoms.id[i], atoms.id[j]
                 )));
             }
-            let tb = p.pair(ti, atoms.typ[j] as usize);
+            let tj = atoms.typ[j] as usize;
+            let tb = p.pair(ti, tj);
             let tap = taper.iter().rev().fold(0.0, |a, c| a * r + c);
             // (dTap/dr)/r.
             let dtap = (7.0 * taper[7] * r + 6.0 * taper[6]) * r.powi(4)
@@ -74,12 +75,13 @@ pub fn nonbonded_energy(
                 + taper[1] / r;
             let (e_vdw, mut ce_vd) = if shielding {
                 let powr = r.powf(p_vdw1);
-                let powgi = (1.0 / tb.gamma_w).powf(p_vdw1);
-                let fn13 = (powr + powgi).powf(1.0 / p_vdw1);
+                let sum = powr + p.vdw_shield[ti * p.ntypes() + tj];
+                let fn13 = sum.powf(1.0 / p_vdw1);
                 let exp1 = (tb.alpha * (1.0 - fn13 / tb.r_vdw)).exp();
                 let exp2 = (0.5 * tb.alpha * (1.0 - fn13 / tb.r_vdw)).exp();
                 let e = tb.d * (exp1 - 2.0 * exp2);
-                let dfn13 = (powr + powgi).powf(1.0 / p_vdw1 - 1.0) * r.powf(p_vdw1 - 2.0);
+                // (Σ)^(1/p − 1) r^(p − 2).
+                let dfn13 = fn13 / sum * powr / r2;
                 (
                     e,
                     dtap * e - tap * tb.d * (tb.alpha / tb.r_vdw) * (exp1 - exp2) * dfn13,
@@ -107,7 +109,7 @@ pub fn nonbonded_energy(
             }
             acc.e.vdw += tap * e_pair;
             let dr3 = r2 * r + tb.gamma;
-            let dr3_3 = dr3.powf(0.33333333333333);
+            let dr3_3 = dr3.cbrt();
             let qq = C_ELE * q[i] * q[j];
             acc.e.coulomb += qq * tap / dr3_3;
             let ce_clmb = qq * (dtap - tap * r / dr3) / dr3_3;

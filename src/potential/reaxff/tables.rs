@@ -40,6 +40,10 @@ pub struct Tables {
     pub angles: Vec<Vec<AngleParams>>,
     /// Torsion parameters, `((ti * n + tj) * n + tk) * n + tl`.
     pub torsions: Vec<Option<TorsionParams>>,
+    /// Whether any torsion i-j-k-l has parameters, per central pair `tj * ntypes + tk`.
+    pub torsion_centres: Vec<bool>,
+    /// (1/γ_w)^p_vdW1 of each pair (the shielding term of the van der Waals distance).
+    pub vdw_shield: Vec<f64>,
     /// Hydrogen-bond parameters, donor, H, acceptor.
     pub hbonds: Vec<Option<HbondParams>>,
     /// General parameters `gp.l`.
@@ -64,6 +68,8 @@ impl Tables {
             angles: Vec::with_capacity(n * n * n),
             torsions: Vec::with_capacity(n * n * n * n),
             hbonds: Vec::with_capacity(n * n * n),
+            torsion_centres: vec![false; n * n],
+            vdw_shield: Vec::with_capacity(n * n),
             gp: ff.general.l.clone(),
             vdw_type: ff.vdw_type,
             bo_cut: ff.general.bo_cut(),
@@ -84,6 +90,23 @@ impl Tables {
                 }
             }
         }
+        for a in 0..n {
+            for b in 0..n {
+                for c in 0..n {
+                    for d in 0..n {
+                        if t.torsion(a, b, c, d).is_some() {
+                            t.torsion_centres[b * n + c] = true;
+                        }
+                    }
+                }
+            }
+        }
+        let p_vdw1 = t.gp[28];
+        t.vdw_shield = t
+            .pairs
+            .iter()
+            .map(|tb| (1.0 / tb.gamma_w).powf(p_vdw1))
+            .collect();
         t
     }
 

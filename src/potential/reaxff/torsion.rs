@@ -63,15 +63,19 @@ fn sin_and_cot(c: f64) -> (f64, f64) {
 pub fn torsion_energy(atoms: &Atoms, g: &mut BondGraph, p: &Tables, acc: &mut Accum) {
     let (p_tor2, p_tor3, p_tor4, p_cot2) = (p.gp[23], p.gp[24], p.gp[25], p.gp[27]);
     let thb = p.control.thb_cut;
+    let nt = p.ntypes();
+    if !p.torsion_centres.iter().any(|&c| c) {
+        return;
+    }
     for kjk in 0..g.bonds.len() {
         let Some((j, k)) = g.counted_from(atoms, kjk) else {
             continue;
         };
         let bjk = g.bonds[kjk];
-        if bjk.bo <= thb {
+        let (tj, tk) = (atoms.typ[j] as usize, atoms.typ[k] as usize);
+        if bjk.bo <= thb || !p.torsion_centres[tj * nt + tk] {
             continue;
         }
-        let (tj, tk) = (atoms.typ[j] as usize, atoms.typ[k] as usize);
         let (_, b_vec) = bjk.other(j);
         let boa_jk = bjk.bo - thb;
         let dsum = g.atoms.delta_boc[j] + g.atoms.delta_boc[k];
