@@ -76,6 +76,9 @@ pub fn setup(
     let pot = potential::from_spec(spec, elements, ntypes)?;
     let masses = masses::overrides(&pot.type_masses(), &[], ntypes);
     let (simbox, atoms) = df.into_system(data, bnd, &masses)?;
+    for w in pot.mass_warnings(&atoms.type_mass) {
+        log::warn!("{w}");
+    }
     let mut md = Md::new(simbox, atoms, Groups::default(), pot, skin, world, grid)?;
     md.setup()?;
     Ok(md)

@@ -44,6 +44,9 @@ pub fn build(deck: &Deck, deck_path: &Path) -> Result<Built> {
         let pot = deck_potential(deck, ntypes)?;
         let given = masses::overrides(&pot.type_masses(), &s.masses, ntypes);
         let (simbox, atoms) = df.into_system(path, boundary, &given)?;
+        for w in pot.mass_warnings(&atoms.type_mass) {
+            log::warn!("{w}");
+        }
         return Ok(Built {
             simbox,
             atoms,

@@ -25,7 +25,7 @@ use std::time::Instant;
 use log::info;
 
 use self::inline_link::TransportLink;
-use self::outputs::{thermo_line, Outputs, THERMO_LOG_HEADER};
+use self::outputs::{thermo_header, thermo_line, Outputs};
 use self::stages::{lead_center, StagesCsv};
 use crate::deck::Deck;
 use crate::dynamics::{leads, velocity, verlet, Md};
@@ -146,8 +146,9 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     };
     let mut md = crate::setup::build_md(&deck, &deck_path, world, opts.grid)?;
     log_system(&md);
+    let qeq = md.potential.report().qeq_iterations.is_some();
     let mut outputs = if root {
-        Some(Outputs::create(&opts.out, &deck, md.atoms.ntypes())?)
+        Some(Outputs::create(&opts.out, &deck, md.atoms.ntypes(), qeq)?)
     } else {
         None
     };
@@ -164,6 +165,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     // The thermo log line and the thermo.csv row, with the rate and ETA of the whole loop.
     let out_thermo = |md: &Md, outputs: &mut Option<Outputs>| -> Result<()> {
         let th = md.thermo();
+        let qeq = md.potential.report().qeq_iterations;
         let done = (md.step - start_step) as f64;
         let el = t0.elapsed().as_secs_f64();
         let rate = if el > 0.0 { done / el } else { 0.0 };
@@ -174,12 +176,16 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         };
         if md.world.size() > 1 {
             // Load imbalance (max/mean owned atoms per rank) as of the last re-neighbouring.
-            info!("{} imbal {:.3}", thermo_line(&th, rate, eta), md.imbalance);
+            info!(
+                "{} imbal {:.3}",
+                thermo_line(&th, rate, eta, qeq),
+                md.imbalance
+            );
         } else {
-            info!("{}", thermo_line(&th, rate, eta));
+            info!("{}", thermo_line(&th, rate, eta, qeq));
         }
         if let Some(o) = outputs {
-            o.thermo_row(&th)?;
+            o.thermo_row(&th, qeq)?;
         }
         Ok(())
     };
@@ -201,7 +207,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         let every = deck.run.thermo;
         let stage_start = md.step;
         let stage_t0 = md.time_ps;
-        info!("{THERMO_LOG_HEADER}");
+        info!("{}", thermo_header(qeq));
         if k == 0 {
             // The snapshot of the first step, then the link is a hook of every step after it.
             if let Some(mut l) = link.take() {

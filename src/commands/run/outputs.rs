@@ -18,10 +18,22 @@ use crate::system::Atoms;
 /// LAMMPS-like thermo header.
 pub const THERMO_LOG_HEADER: &str = "    Step    Time(ps)         PotEng         KinEng         TotEng       Temp(K)     Press(bar)   steps/s   ETA(s)";
 
-/// The thermo log line of `t`, with the loop's rate (steps/s) and ETA (s).
-pub fn thermo_line(t: &Thermo, rate: f64, eta: f64) -> String {
+/// The thermo header, with the column of QEq iterations (LAMMPS `f_q`) for a potential that
+/// equilibrates charges.
+pub fn thermo_header(qeq: bool) -> String {
+    if qeq {
+        format!("{THERMO_LOG_HEADER}  QEqIter")
+    } else {
+        THERMO_LOG_HEADER.to_string()
+    }
+}
+
+/// The thermo log line of `t`, with the loop's rate (steps/s), ETA (s) and the mean CG
+/// iterations of the last charge equilibration.
+pub fn thermo_line(t: &Thermo, rate: f64, eta: f64, qeq: Option<f64>) -> String {
+    let q = qeq.map(|it| format!(" {it:>8.1}")).unwrap_or_default();
     format!(
-        "{:>8} {:>11.4} {:>14.6} {:>14.6} {:>14.6} {:>13.3} {:>14.3} {:>9.1} {:>8.1}",
+        "{:>8} {:>11.4} {:>14.6} {:>14.6} {:>14.6} {:>13.3} {:>14.3} {:>9.1} {:>8.1}{q}",
         t.step,
         t.time_ps,
         t.pe_ev,
@@ -51,8 +63,9 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    /// Create the files in `out` for a system of `ntypes` types.
-    pub fn create(out: &Path, deck: &Deck, ntypes: usize) -> Result<Outputs> {
+    /// Create the files in `out` for a system of `ntypes` types; `qeq`: the potential
+    /// equilibrates charges, and `thermo.csv` and `traj.h5` get its iteration count.
+    pub fn create(out: &Path, deck: &Deck, ntypes: usize, qeq: bool) -> Result<Outputs> {
         let leads = if writes_leads_csv(deck) {
             let mut header = vec!["step".to_string(), "time_ps".to_string()];
             for l in &deck.lead {
@@ -90,6 +103,9 @@ impl Outputs {
                 ] {
                     w.declare_observable(name, unit)?;
                 }
+                if qeq {
+                    w.declare_observable("qeq_iterations", "")?;
+                }
                 // The rigid leads' imposed displacement and force at every frame (beside the
                 // conductance of inline transport); leads.csv has them at its own interval.
                 for l in &deck.lead {
@@ -107,8 +123,12 @@ impl Outputs {
             0 => None,
             n => Some((DumpWriter::create(&out.join("traj.dump"))?, n)),
         };
+        let mut header = THERMO_HEADER.to_vec();
+        if qeq {
+            header.push("qeq_iterations");
+        }
         Ok(Outputs {
-            thermo: CsvWriter::create(&out.join("thermo.csv"), &THERMO_HEADER)?,
+            thermo: CsvWriter::create(&out.join("thermo.csv"), &header)?,
             leads,
             h5md,
             xyz,
@@ -116,9 +136,10 @@ impl Outputs {
         })
     }
 
-    /// A row of `thermo.csv` and the thermo observables of `traj.h5`.
-    pub fn thermo_row(&mut self, t: &Thermo) -> Result<()> {
-        let row: Vec<Cell> = vec![
+    /// A row of `thermo.csv` and the thermo observables of `traj.h5`, with the QEq iterations
+    /// where the potential reports them.
+    pub fn thermo_row(&mut self, t: &Thermo, qeq: Option<f64>) -> Result<()> {
+        let mut row: Vec<Cell> = vec![
             t.step.into(),
             t.time_ps.into(),
             t.pe_ev.into(),
@@ -127,15 +148,21 @@ impl Outputs {
             t.temp_k.into(),
             t.press_bar.into(),
         ];
+        if let Some(it) = qeq {
+            row.push(it.into());
+        }
         self.thermo.append_row(&row)?;
         if let Some((w, _)) = &mut self.h5md {
-            let obs = [
+            let mut obs = vec![
                 ("pe", t.pe_ev),
                 ("ke", t.ke_ev),
                 ("etotal", t.etotal_ev()),
                 ("temperature", t.temp_k),
                 ("pressure", t.press_bar),
             ];
+            if let Some(it) = qeq {
+                obs.push(("qeq_iterations", it));
+            }
             w.append_observables(t.step, t.time_ps, &obs)?;
         }
         Ok(())
