@@ -112,6 +112,8 @@ pub struct BondGraph {
     count: Vec<usize>,
     /// ∂E/∂Δ' per atom (scratch of `add_gradients`).
     cd_deltap: Vec<f64>,
+    /// Ghosts bonded to an owned atom (scratch of `build`).
+    near: Vec<bool>,
 }
 
 impl BondGraph {
@@ -157,10 +159,18 @@ impl BondGraph {
         let nall = atoms.nall();
         self.bonds.clear();
         let cut2 = p.control.bond_cut * p.control.bond_cut;
+        // Bonds between two ghosts are needed only where one end is bonded to an owned atom
+        // (the far bond of a torsion); owned rows come first and mark those ghosts.
+        self.near.clear();
+        self.near.resize(nall, false);
         for i in 0..list.nrows() {
             let xi = atoms.x[i];
             let ti = atoms.typ[i] as usize;
+            let owned = i < atoms.nlocal;
             for &j in list.of(i) {
+                if !owned && !self.near[i] && !self.near[j as usize] {
+                    continue;
+                }
                 let xj = atoms.x[j as usize];
                 let d = [xj[0] - xi[0], xj[1] - xi[1], xj[2] - xi[2]];
                 let r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
@@ -170,6 +180,9 @@ impl BondGraph {
                 let r = r2.sqrt();
                 let tj = atoms.typ[j as usize] as usize;
                 if let Some(b) = Self::uncorrected(p, ti, tj, r, d) {
+                    if owned {
+                        self.near[j as usize] = true;
+                    }
                     self.bonds.push(Bond {
                         i: i as u32,
                         j,
