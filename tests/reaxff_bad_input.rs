@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn ffield() -> PathBuf {
     common::reference().join("lammps/potentials/ffield.reax.AuO")
@@ -16,7 +16,7 @@ fn slab() -> PathBuf {
 
 /// `eval` of `data` with ReaxFF from `ffield` for `elements`: the ERROR line, after checking the
 /// exit code and that nothing panicked.
-fn eval_error(data: &PathBuf, ffield: &PathBuf, elements: &str) -> String {
+fn eval_error(data: &Path, ffield: &Path, elements: &str) -> String {
     let pot = format!("reaxff:{}", ffield.display());
     let args = [
         "eval",

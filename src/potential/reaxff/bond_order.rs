@@ -410,8 +410,7 @@ impl BondGraph {
         comm: &mut Comm,
     ) {
         comm.reverse(cd_delta, 1);
-        for a in 0..nlocal {
-            let c = cd_delta[a];
+        for (a, &c) in cd_delta.iter().enumerate().take(nlocal) {
             if c != 0.0 {
                 for s in self.first[a]..self.first[a + 1] {
                     self.bonds[self.adj[s] as usize].cdbo += c;
@@ -431,10 +430,7 @@ impl BondGraph {
             let a = cb * c[0] + cpi * c[4] + cpi2 * c[8];
             let s = a * b.g + cpi * c[3] * b.g_pi + cpi2 * c[7] * b.g_pi2;
             let (i, j) = (b.i as usize, b.j as usize);
-            for k in 0..3 {
-                grad[i][k] -= s * b.d[k];
-                grad[j][k] += s * b.d[k];
-            }
+            along(grad, i, j, s, &b.d);
             cp[i] += cb * c[1] + cpi * c[5] + cpi2 * c[9];
             cp[j] += cb * c[2] + cpi * c[6] + cpi2 * c[10];
         }
@@ -445,14 +441,18 @@ impl BondGraph {
             }
             for s in self.first[a]..self.first[a + 1] {
                 let b = &self.bonds[self.adj[s] as usize];
-                let (i, j) = (b.i as usize, b.j as usize);
-                let s = c * b.g;
-                for k in 0..3 {
-                    grad[i][k] -= s * b.d[k];
-                    grad[j][k] += s * b.d[k];
-                }
+                along(grad, b.i as usize, b.j as usize, c * b.g, &b.d);
             }
         }
         self.cd_deltap = cp;
+    }
+}
+
+/// grad_i −= s d, grad_j += s d: the gradient of a function of one bond's length, with
+/// s = (∂f/∂r)/r and d = x_j − x_i.
+fn along(grad: &mut [[f64; 3]], i: usize, j: usize, s: f64, d: &[f64; 3]) {
+    for (k, dk) in d.iter().enumerate() {
+        grad[i][k] -= s * dk;
+        grad[j][k] += s * dk;
     }
 }

@@ -89,14 +89,12 @@ pub struct Qeq {
 }
 
 /// The vectors of the solves, kept between steps so that a step does not allocate: the
-/// solutions and right-hand sides of s and t, the inverse diagonal, and CG's residual,
-/// direction, H·direction and preconditioned residual.
+/// solutions and right-hand sides of s and t, interleaved (2 per atom), the inverse diagonal,
+/// and CG's residual, direction, H·direction and preconditioned residual (interleaved).
 #[derive(Default)]
 struct Work {
-    s: Vec<f64>,
-    t: Vec<f64>,
-    b_s: Vec<f64>,
-    b_t: Vec<f64>,
+    x: Vec<f64>,
+    b: Vec<f64>,
     inv: Vec<f64>,
     r: Vec<f64>,
     d: Vec<f64>,
@@ -166,71 +164,112 @@ impl Qeq {
         }
     }
 
-    /// y = H x over owned atoms; x must be current on the ghosts.
-    fn matvec(&self, atoms: &Atoms, x: &[f64], y: &mut [f64], comm: &mut Comm) {
+    /// y = H x for the two interleaved vectors of x (s and t side by side: 2 values per atom)
+    /// over the owned atoms; x must be current on the ghosts. One pass over the pairs serves
+    /// both solves.
+    fn matvec2(&self, atoms: &Atoms, x: &[f64], y: &mut [f64], comm: &mut Comm) {
         for i in 0..atoms.nlocal {
-            y[i] = self.params.eta[atoms.typ[i] as usize] * x[i];
+            let e = self.params.eta[atoms.typ[i] as usize];
+            y[2 * i] = e * x[2 * i];
+            y[2 * i + 1] = e * x[2 * i + 1];
         }
-        y[atoms.nlocal..].fill(0.0);
+        y[2 * atoms.nlocal..].fill(0.0);
         for &(i, j, h) in &self.pairs {
-            let (i, j) = (i as usize, j as usize);
+            let (i, j) = (2 * i as usize, 2 * j as usize);
             y[i] += h * x[j];
+            y[i + 1] += h * x[j + 1];
             y[j] += h * x[i];
+            y[j + 1] += h * x[i + 1];
         }
-        comm.reverse(y, 1);
+        comm.reverse(y, 2);
     }
 
-    /// Jacobi-preconditioned CG on H x = b from the guess in x (LAMMPS `FixQEqReaxFF::CG`),
-    /// with the inverse diagonal `inv` and the work vectors r, d, q, p (length of the atoms
-    /// held); returns its iteration count and the final relative residual.
-    fn cg(
-        &self,
-        atoms: &Atoms,
-        b: &[f64],
-        x: &mut [f64],
-        w: &mut Work,
-        comm: &mut Comm,
-    ) -> (usize, f64) {
+    /// Jacobi-preconditioned CG (LAMMPS `FixQEqReaxFF::CG`) on the two systems H s = b_s and
+    /// H t = b_t at once (LAMMPS's `dual` CG): each keeps its own step lengths and stops on its
+    /// own residual, so the iterates and counts are those of two separate solves, while every
+    /// pass over the pairs, halo exchange and global sum serves both. x and b hold the two
+    /// interleaved (2 values per atom); returns the iteration counts and final relative
+    /// residuals.
+    fn cg2(&self, atoms: &Atoms, w: &mut Work, comm: &mut Comm) -> ([usize; 2], [f64; 2]) {
         let n = atoms.nlocal;
         let Work {
-            inv, r, d, q, p, ..
+            x,
+            b,
+            inv,
+            r,
+            d,
+            q,
+            p,
         } = w;
-        let dot = |a: &[f64], b: &[f64], comm: &Comm| {
-            let mut s = [a[..n].iter().zip(&b[..n]).map(|(x, y)| x * y).sum::<f64>()];
+        let dot2 = |a: &[f64], b: &[f64], comm: &Comm| {
+            let mut s = [0.0; 2];
+            for i in 0..n {
+                s[0] += a[2 * i] * b[2 * i];
+                s[1] += a[2 * i + 1] * b[2 * i + 1];
+            }
             comm.sum(&mut s);
-            s[0]
+            s
         };
-        comm.forward(x, 1);
-        self.matvec(atoms, x, q, comm);
-        for i in 0..n {
-            r[i] = b[i] - q[i];
-            d[i] = r[i] * inv[i];
-        }
-        let b_norm = dot(b, b, comm).sqrt();
-        let mut sig_new = dot(r, d, comm);
-        let mut it = 1;
-        while it < self.max_iterations && sig_new.sqrt() / b_norm > self.tolerance {
-            comm.forward(d, 1);
-            self.matvec(atoms, d, q, comm);
-            let alpha = sig_new / dot(d, q, comm);
-            for i in 0..n {
-                x[i] += alpha * d[i];
-                r[i] -= alpha * q[i];
-                p[i] = r[i] * inv[i];
+        comm.forward(x, 2);
+        self.matvec2(atoms, x, q, comm);
+        for (i, &inv_i) in inv.iter().enumerate().take(n) {
+            for k in [2 * i, 2 * i + 1] {
+                r[k] = b[k] - q[k];
+                d[k] = r[k] * inv_i;
             }
-            let sig_old = sig_new;
-            sig_new = dot(r, p, comm);
-            let beta = sig_new / sig_old;
-            for i in 0..n {
-                d[i] = p[i] + beta * d[i];
-            }
-            it += 1;
         }
-        (it, sig_new.sqrt() / b_norm)
+        let bb = dot2(b, b, comm);
+        let b_norm = [bb[0].sqrt(), bb[1].sqrt()];
+        let mut sig = dot2(r, d, comm);
+        let mut it = [1usize; 2];
+        loop {
+            let active = [0, 1]
+                .map(|c| it[c] < self.max_iterations && sig[c].sqrt() / b_norm[c] > self.tolerance);
+            if !active[0] && !active[1] {
+                break;
+            }
+            comm.forward(d, 2);
+            self.matvec2(atoms, d, q, comm);
+            let dq = dot2(d, q, comm);
+            let alpha = [sig[0] / dq[0], sig[1] / dq[1]];
+            for (i, &inv_i) in inv.iter().enumerate().take(n) {
+                for c in (0..2).filter(|&c| active[c]) {
+                    let k = 2 * i + c;
+                    x[k] += alpha[c] * d[k];
+                    r[k] -= alpha[c] * q[k];
+                    p[k] = r[k] * inv_i;
+                }
+            }
+            let sig_new = dot2(r, p, comm);
+            for c in (0..2).filter(|&c| active[c]) {
+                let beta = sig_new[c] / sig[c];
+                sig[c] = sig_new[c];
+                for i in 0..n {
+                    let k = 2 * i + c;
+                    d[k] = p[k] + beta * d[k];
+                }
+                it[c] += 1;
+            }
+        }
+        (it, [0, 1].map(|c| sig[c].sqrt() / b_norm[c]))
     }
 
-    /// Equilibrate the charges of `atoms` (the charge field, registered if absent).
+    /// Equilibrate the charges of `atoms` (the charge field, registered if absent) with the
+    /// pairs of the half list `list` within the cutoff.
     pub fn solve(&mut self, atoms: &mut Atoms, list: &NeighborList, comm: &mut Comm) -> Result<()> {
+        self.fill_pairs(atoms, list);
+        self.equilibrate(atoms, comm)
+    }
+
+    /// The pairs (i, j, H_ij) of the next [`Self::equilibrate`], for a caller that computes
+    /// the kernel itself (ReaxFF shares it with its Coulomb energy).
+    pub fn pairs_mut(&mut self) -> &mut Vec<(u32, u32, f64)> {
+        &mut self.pairs
+    }
+
+    /// Equilibrate the charges with the pairs already set ([`Self::solve`] or
+    /// [`Self::pairs_mut`]).
+    pub fn equilibrate(&mut self, atoms: &mut Atoms, comm: &mut Comm) -> Result<()> {
         let [qf, sh, th] = match self.fields {
             Some(f) => f,
             None => {
@@ -244,46 +283,46 @@ impl Qeq {
                 f
             }
         };
-        self.fill_pairs(atoms, list);
         let (n, nall) = (atoms.nlocal, atoms.nall());
         let mut w = std::mem::take(&mut self.work);
-        for v in [
-            &mut w.s, &mut w.t, &mut w.b_s, &mut w.inv, &mut w.r, &mut w.d, &mut w.q, &mut w.p,
-        ] {
+        for v in [&mut w.x, &mut w.b, &mut w.r, &mut w.d, &mut w.q, &mut w.p] {
             v.clear();
-            v.resize(nall, 0.0);
+            v.resize(2 * nall, 0.0);
         }
-        w.b_t.clear();
-        w.b_t.resize(nall, -1.0);
+        w.inv.clear();
+        w.inv.resize(nall, 0.0);
         let (s_hist, t_hist) = (atoms.fields.get(sh), atoms.fields.get(th));
         for i in 0..n {
             let ty = atoms.typ[i] as usize;
-            w.b_s[i] = -self.params.chi[ty];
+            w.b[2 * i] = -self.params.chi[ty];
+            w.b[2 * i + 1] = -1.0;
             w.inv[i] = 1.0 / self.params.eta[ty];
             let (a, b) = (&s_hist[4 * i..4 * i + 4], &t_hist[4 * i..4 * i + 4]);
-            w.s[i] = 4.0 * (a[0] + a[2]) - (6.0 * a[1] + a[3]);
-            w.t[i] = b[2] + 3.0 * (b[0] - b[1]);
+            w.x[2 * i] = 4.0 * (a[0] + a[2]) - (6.0 * a[1] + a[3]);
+            w.x[2 * i + 1] = b[2] + 3.0 * (b[0] - b[1]);
         }
-        let (mut s, mut t) = (std::mem::take(&mut w.s), std::mem::take(&mut w.t));
-        let (b_s, b_t) = (std::mem::take(&mut w.b_s), std::mem::take(&mut w.b_t));
-        let (is, rs) = self.cg(atoms, &b_s, &mut s, &mut w, comm);
-        let (it, rt) = self.cg(atoms, &b_t, &mut t, &mut w, comm);
+        let (its, res) = self.cg2(atoms, &mut w, comm);
+        let (is, it) = (its[0], its[1]);
+        let (rs, rt) = (res[0], res[1]);
         self.iterations = (is, it);
-        let mut sums = [s[..n].iter().sum::<f64>(), t[..n].iter().sum::<f64>()];
+        let mut sums = [0.0; 2];
+        for i in 0..n {
+            sums[0] += w.x[2 * i];
+            sums[1] += w.x[2 * i + 1];
+        }
         comm.sum(&mut sums);
         let u = sums[0] / sums[1];
-        for (hist, v) in [(sh, &s), (th, &t)] {
+        for (hist, c) in [(sh, 0), (th, 1)] {
             let h = atoms.fields.get_mut(hist);
             for i in 0..n {
                 h.copy_within(4 * i..4 * i + 3, 4 * i + 1);
-                h[4 * i] = v[i];
+                h[4 * i] = w.x[2 * i + c];
             }
         }
         let q = atoms.fields.get_mut(qf);
-        for i in 0..n {
-            q[i] = s[i] - u * t[i];
+        for (i, qi) in q.iter_mut().enumerate().take(n) {
+            *qi = w.x[2 * i] - u * w.x[2 * i + 1];
         }
-        (w.s, w.t, w.b_s, w.b_t) = (s, t, b_s, b_t);
         self.work = w;
         comm.forward_field(atoms, qf);
         for (what, k, res) in [("s", is, rs), ("t", it, rt)] {

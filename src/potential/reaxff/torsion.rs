@@ -4,8 +4,8 @@
 //!
 //! E_tor = f10 sin Θ_ijk sin Θ_jkl · ½ [V1 (1 + cos ω) + V2 exp(p_tor1 (2 − BO^π_jk − f11)²)
 //! (1 − cos 2ω) + V3 (1 + cos 3ω)],
-//! f10 = Π_{ij, jk, kl} (1 − e^(−p_tor2 BO)), f11 = (2 + e^(−p_tor3 Δ)) / (1 + e^(−p_tor3 Δ)
-//! + e^(p_tor4 Δ)) with Δ = Δ^boc_j + Δ^boc_k;
+//! f10 = Π_{ij, jk, kl} (1 − e^(−p_tor2 BO)),
+//! f11 = (2 + e^(−p_tor3 Δ)) / (1 + e^(−p_tor3 Δ) + e^(p_tor4 Δ)) with Δ = Δ^boc_j + Δ^boc_k;
 //! E_conj = p_cot1 Π exp[−p_cot2 (BO − 1.5)²] · [1 + (cos² ω − 1) sin Θ_ijk sin Θ_jkl],
 //!
 //! BO less the threshold `thb_cut` where LAMMPS uses it. ω is the dihedral angle with

@@ -17,6 +17,7 @@ use crate::system::Atoms;
 
 /// π as LAMMPS's ReaxFF converts degrees (`constPI` of `reaxff_defs.h`, 3.14159265): the angle
 /// energies match LAMMPS's to round-off only with its truncated value.
+#[allow(clippy::approx_constant)]
 const LAMMPS_PI: f64 = 3.14159265;
 
 /// Degrees to radians as LAMMPS's ReaxFF converts them.
