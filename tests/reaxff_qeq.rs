@@ -13,39 +13,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use nanocontact::dynamics::Md;
-use nanocontact::error::Result;
 use nanocontact::io::lammps_data::DataFile;
-use nanocontact::neighbor::NeighborList;
-use nanocontact::parallel::{Comm, World};
+use nanocontact::parallel::World;
 use nanocontact::potential::reaxff::qeq::{Qeq, QeqParams};
 use nanocontact::potential::reaxff::ForceField;
-use nanocontact::potential::{Potential, Tally};
 use nanocontact::system::{Groups, SimBox, CHARGE};
 
 const CASES: [&str; 4] = ["au_cluster", "au_bulk", "au_slab_o", "ag_slab_o"];
-
-/// A potential of no force, so that the MD state holds the atoms and the QEq hook alone acts.
-struct NoForce(usize);
-
-impl Potential for NoForce {
-    fn describe(&self) -> String {
-        "none".into()
-    }
-    fn cutoff(&self) -> f64 {
-        1.0
-    }
-    fn type_masses(&self) -> Vec<Option<f64>> {
-        vec![None; self.0]
-    }
-    fn compute(
-        &mut self,
-        _: &mut nanocontact::system::Atoms,
-        _: &[NeighborList],
-        _: &mut Comm,
-    ) -> Result<Tally> {
-        Ok(Tally::default())
-    }
-}
 
 /// One case on the ranks of `world`: the largest charge difference and the mean iterations.
 fn run_case(case: &str, world: World) -> (f64, f64, f64, f64) {
@@ -76,7 +50,7 @@ fn run_case(case: &str, world: World) -> (f64, f64, f64, f64) {
         simbox,
         atoms,
         Groups::default(),
-        Box::new(NoForce(ntypes)),
+        Box::new(common::NoForce(ntypes)),
         2.0,
         world,
         None,

@@ -40,6 +40,7 @@ pub struct Deck {
     #[serde(default)]
     pub stage: Vec<StageDeck>,
     pub transport: Option<TransportSection>,
+    pub echemdid: Option<EChemDidDeck>,
     /// The text the deck was read from, for the line of a key in later messages.
     #[serde(skip)]
     pub(crate) text: String,
@@ -380,6 +381,32 @@ fn default_qeq_iterations() -> usize {
 
 /// The `style` of `[potential]`, as LAMMPS pair styles are named.
 pub use crate::potential::Style as PotentialStyle;
+
+/// `[echemdid]`: a voltage applied by EChemDID (Onofrio and Strachan 2015) on the metal
+/// `group` between the `electrodes` (the first at +volt/2, the second at −volt/2); `k` in
+/// Å²/fs (as the public `fix echemdid`), `rc` in Å, `norm` the Laplacian's normalisation,
+/// `n_elec` sub-steps per MD step. Needs a potential with charge equilibration (ReaxFF).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EChemDidDeck {
+    #[serde(default = "all_group")]
+    pub group: String,
+    pub electrodes: [String; 2],
+    pub volt: f64,
+    pub k: f64,
+    pub rc: f64,
+    pub norm: f64,
+    #[serde(default = "default_n_elec")]
+    pub n_elec: usize,
+}
+
+fn all_group() -> String {
+    "all".to_string()
+}
+
+fn default_n_elec() -> usize {
+    10
+}
 
 /// `[[group]]`: a named group of the atoms inside a region at the start.
 #[derive(Clone, Debug, Deserialize)]

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use crate::deck::{Deck, LeadDeck, MotionStyle, ThermostatDeck, ThermostatStyle};
+use crate::deck::{Deck, EChemDidDeck, LeadDeck, MotionStyle, ThermostatDeck, ThermostatStyle};
+use crate::dynamics::echemdid::{EChemDid, EChemDidParams};
 use crate::dynamics::leads::{Lead, Motion};
 use crate::dynamics::thermostat::{Chain, Style, Thermostat};
 use crate::error::Result;
@@ -107,4 +108,29 @@ pub fn thermostats(
             })
         })
         .collect()
+}
+
+/// The EChemDID hook of the deck's `[echemdid]` (k converted from Å²/fs to Å²/ps).
+pub fn echemdid(e: &EChemDidDeck, groups: &Groups, deck: &Deck, deck_path: &Path) -> Result<EChemDid> {
+    let bit = |name: &str, key: &str| group_bit(groups, name, deck, deck_path, key);
+    let metal = bit(&e.group, "echemdid.group")?;
+    let electrodes = [
+        bit(&e.electrodes[0], "echemdid.electrodes")?,
+        bit(&e.electrodes[1], "echemdid.electrodes")?,
+    ];
+    if deck.potential.style != crate::potential::Style::ReaxFF {
+        return Err(deck.key_error(
+            deck_path,
+            "echemdid",
+            "EChemDID shifts the charge equilibration: it needs [potential] style = \"reaxff\"",
+        ));
+    }
+    let params = EChemDidParams {
+        k: e.k * 1000.0,
+        rc: e.rc,
+        norm: e.norm,
+        n_elec: e.n_elec,
+        volt: e.volt,
+    };
+    EChemDid::new(params, metal, electrodes).map_err(|err| deck.key_error(deck_path, "echemdid", err.to_string()))
 }

@@ -75,6 +75,9 @@ pub fn build_md(
     if !leads.is_empty() {
         md.add_hook(Box::new(RigidLeads { list: leads }));
     }
+    if let Some(e) = &deck.echemdid {
+        md.add_hook(Box::new(drive::echemdid(e, &md.groups, deck, deck_path)?));
+    }
     md.neigh_every = deck.neighbor.every;
     md.set_timestep(deck.run.timestep);
     md.setup()?;

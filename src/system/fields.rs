@@ -16,6 +16,10 @@
 /// of `atom_style charge` and H5MD trajectories.
 pub const CHARGE: &str = "q";
 
+/// Name of the local electrochemical potential of EChemDID (V): charge equilibration subtracts
+/// it from the electronegativity where atoms carry it.
+pub const ECHEMDID_PHI: &str = "echemdid_phi";
+
 /// The registry entry of the charge field: migrates with its atom, carried by ghosts.
 pub fn charge_field() -> FieldSpec {
     FieldSpec::scalar(CHARGE, true, true)

@@ -9,7 +9,7 @@ mod region;
 mod simbox;
 
 pub use atoms::Atoms;
-pub use fields::{charge_field, FieldId, FieldSpec, Fields, CHARGE};
+pub use fields::{charge_field, FieldId, FieldSpec, Fields, CHARGE, ECHEMDID_PHI};
 pub use group::Groups;
 pub use region::{Axis, Region};
 pub use simbox::{Boundary, SimBox};

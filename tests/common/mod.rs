@@ -349,3 +349,26 @@ pub fn fcc_crystal(
     }
     (simbox, atoms, sites)
 }
+
+/// A potential of no force (cutoff 1 Å), so that an MD state holds atoms and only its hooks act.
+pub struct NoForce(pub usize);
+
+impl nanocontact::potential::Potential for NoForce {
+    fn describe(&self) -> String {
+        "none".into()
+    }
+    fn cutoff(&self) -> f64 {
+        1.0
+    }
+    fn type_masses(&self) -> Vec<Option<f64>> {
+        vec![None; self.0]
+    }
+    fn compute(
+        &mut self,
+        _: &mut nanocontact::system::Atoms,
+        _: &[nanocontact::neighbor::NeighborList],
+        _: &mut nanocontact::parallel::Comm,
+    ) -> nanocontact::error::Result<nanocontact::potential::Tally> {
+        Ok(nanocontact::potential::Tally::default())
+    }
+}

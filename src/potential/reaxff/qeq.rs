@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::neighbor::{ListRequest, ListSet, NeighborList};
 use crate::parallel::Comm;
 use crate::potential::reaxff::ForceField;
-use crate::system::{charge_field, Atoms, FieldId, FieldSpec};
+use crate::system::{charge_field, Atoms, FieldId, FieldSpec, ECHEMDID_PHI};
 
 /// LAMMPS's Coulomb constant of the QEq solve, eV Å.
 pub const QEQ_COULOMB_EV_A: f64 = 14.4;
@@ -292,9 +292,11 @@ impl Qeq {
         w.inv.clear();
         w.inv.resize(nall, 0.0);
         let (s_hist, t_hist) = (atoms.fields.get(sh), atoms.fields.get(th));
+        let phi = atoms.fields.find(ECHEMDID_PHI).map(|f| atoms.fields.get(f));
         for i in 0..n {
             let ty = atoms.typ[i] as usize;
-            w.b[2 * i] = -self.params.chi[ty];
+            // EChemDID's local potential shifts the electronegativity: b = −χ − Φ.
+            w.b[2 * i] = -self.params.chi[ty] - phi.map_or(0.0, |p| p[i]);
             w.b[2 * i + 1] = -1.0;
             w.inv[i] = 1.0 / self.params.eta[ty];
             let (a, b) = (&s_hist[4 * i..4 * i + 4], &t_hist[4 * i..4 * i + 4]);

@@ -1,0 +1,223 @@
+//! EChemDID, electrochemical dynamics with implicit degrees of freedom (Onofrio and Strachan,
+//! J. Chem. Phys. 143, 054109 (2015); Onofrio, Guzman and Strachan, Nat. Mater. 14, 440
+//! (2015)), as a pre-force step hook: every atom of a metal group carries a local
+//! electrochemical potential Φ (the registered per-atom field [`PHI`], volts) that relaxes by a
+//! fictitious diffusion within connected metal, from two electrode groups clamped at ±V/2, and
+//! shifts the electronegativity of the charge equilibration: its right-hand side becomes
+//! −χ_i − Φ_i (eV, Φ in V for a charge in e).
+//!
+//! Each MD step of length Δt makes n_elec explicit sub-steps
+//!
+//! Φ_i ← Φ_i + k Δt L_i / n_elec,  L_i = (1/norm) Σ_j w(r_ij) (Φ_j − Φ_i) / r_ij²,
+//! w(r) = (1 − r²/r_c²)² for r < r_c,
+//!
+//! over the metal neighbours j of each metal atom i (a discrete Laplacian: on a chain of spacing
+//! a with r_c < 2a and norm = w(a), L is (Φ_{i+1} − 2Φ_i + Φ_{i−1})/a² and Φ obeys ∂Φ/∂t =
+//! k ∂²Φ/∂x²). Before each sub-step the electrodes are set back to ±V/2 and Φ goes to the
+//! ghosts; after the last one the electrodes are clamped again, so that the charge
+//! equilibration sees them at exactly ±V/2 (the public `fix echemdid` leaves them one
+//! sub-step off). Φ does not cross a gap wider than r_c.
+//!
+//! Reported per electrode: the flux that holds the clamp, J = Σ_i (±V/2 − Φ_i)/Δt summed over
+//! the clamp's resets in a step (V/ps; the public code's `js`), and the current I = dQ/dt, the
+//! change of the electrode group's total charge between two steps over Δt: charge the clamp
+//! injects into the system through that electrode. 1 e/ps = 1.602176634e-7 A.
+
+use super::hooks::Hook;
+use super::Md;
+use crate::error::{Error, Result};
+use crate::neighbor::{ListRequest, ListSet};
+use crate::parallel::Comm;
+pub use crate::system::ECHEMDID_PHI as PHI;
+use crate::system::{FieldId, FieldSpec, CHARGE};
+
+/// Amperes per e/ps.
+pub const AMPERE_PER_E_PER_PS: f64 = 1.602176634e-19 / 1e-12;
+
+/// The parameters of EChemDID (deck `[echemdid]`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EChemDidParams {
+    /// Diffusivity k, Å²/ps.
+    pub k: f64,
+    /// Cutoff r_c of the weight, Å.
+    pub rc: f64,
+    /// Normalisation of the Laplacian.
+    pub norm: f64,
+    /// Sub-steps per MD step.
+    pub n_elec: usize,
+    /// Voltage V between the electrodes, V.
+    pub volt: f64,
+}
+
+/// EChemDID on a metal group between two electrode groups (group bits).
+pub struct EChemDid {
+    params: EChemDidParams,
+    metal: u32,
+    electrodes: [u32; 2],
+    field: Option<FieldId>,
+    lap: Vec<f64>,
+    /// Clamp flux of each electrode in the last step, V/ps.
+    pub flux: [f64; 2],
+    /// Current into the system through each electrode in the last step, A.
+    pub current: [f64; 2],
+    /// Electrode charges of the previous step (e), once known.
+    last_charge: Option<[f64; 2]>,
+    /// Whether the set-up evaluation has been seen.
+    started: bool,
+}
+
+impl EChemDid {
+    /// EChemDID with `params` on the atoms of group bit `metal`, the electrodes at +V/2
+    /// (`electrodes[0]`) and −V/2 (`electrodes[1]`).
+    pub fn new(params: EChemDidParams, metal: u32, electrodes: [u32; 2]) -> Result<EChemDid> {
+        let p = &params;
+        if !(p.k > 0.0 && p.rc > 0.0 && p.norm > 0.0 && p.n_elec > 0 && p.volt.is_finite()) {
+            return Err(Error::run(format!(
+                "echemdid: k = {}, r_c = {}, norm = {}, n_elec = {}, V = {}: expected k, r_c, \
+                 norm and n_elec positive and V finite",
+                p.k, p.rc, p.norm, p.n_elec, p.volt
+            )));
+        }
+        Ok(EChemDid {
+            params,
+            metal,
+            electrodes,
+            field: None,
+            lap: Vec::new(),
+            flux: [0.0; 2],
+            current: [0.0; 2],
+            last_charge: None,
+            started: false,
+        })
+    }
+
+    /// The Φ field, registered (zero) on first use.
+    fn field(&mut self, md: &mut Md) -> Result<FieldId> {
+        if let Some(f) = self.field {
+            return Ok(f);
+        }
+        let f = md
+            .atoms
+            .register_field(FieldSpec::scalar(PHI, true, true))
+            .map_err(Error::run)?;
+        self.field = Some(f);
+        Ok(f)
+    }
+
+    /// Set the electrodes to ±V/2; the sum of the resets of each, V.
+    fn clamp(&self, md: &mut Md, f: FieldId) -> [f64; 2] {
+        let half = 0.5 * self.params.volt;
+        let a = &mut md.atoms;
+        let mut reset = [0.0; 2];
+        let phi = a.fields.get_mut(f);
+        for i in 0..a.nlocal {
+            for (e, target) in [(0, half), (1, -half)] {
+                if a.mask[i] & self.electrodes[e] != 0 {
+                    reset[e] += target - phi[i];
+                    phi[i] = target;
+                }
+            }
+        }
+        reset
+    }
+
+    /// Total charge of each electrode group (e), summed over ranks.
+    fn electrode_charges(&self, md: &Md) -> Option<[f64; 2]> {
+        let a = &md.atoms;
+        let q = a.fields.get(a.fields.find(CHARGE)?);
+        let mut s = [0.0; 2];
+        for i in 0..a.nlocal {
+            for (e, se) in s.iter_mut().enumerate() {
+                if a.mask[i] & self.electrodes[e] != 0 {
+                    *se += q[i];
+                }
+            }
+        }
+        md.world.sum(&mut s);
+        Some(s)
+    }
+}
+
+impl Hook<Md> for EChemDid {
+    fn name(&self) -> &str {
+        "EChemDID"
+    }
+
+    fn neighbor_requests(&self) -> Vec<ListRequest> {
+        vec![ListRequest::full(self.params.rc)]
+    }
+
+    fn pre_force(&mut self, md: &mut Md, lists: ListSet) -> Result<()> {
+        let f = self.field(md)?;
+        let p = self.params;
+        let rc2 = p.rc * p.rc;
+        let step = p.k * md.dt / p.n_elec as f64;
+        // Φ relaxes at every force evaluation of a step (as the public fix does after each
+        // integration); the set-up evaluation only clamps.
+        let relax = if self.started { p.n_elec } else { 0 };
+        self.started = true;
+        let mut reset = [0.0; 2];
+        for _ in 0..relax {
+            let r = self.clamp(md, f);
+            reset[0] += r[0];
+            reset[1] += r[1];
+            let mut comm = Comm::new(&mut md.ghosts, &md.world);
+            comm.forward_field(&mut md.atoms, f);
+            let a = &md.atoms;
+            let list = &md.lists.get(lists)[0];
+            let phi = a.fields.get(f);
+            self.lap.clear();
+            self.lap.resize(a.nlocal, 0.0);
+            for i in 0..a.nlocal {
+                if a.mask[i] & self.metal == 0 {
+                    continue;
+                }
+                let xi = a.x[i];
+                let mut l = 0.0;
+                for &j in list.of(i) {
+                    let j = j as usize;
+                    if a.mask[j] & self.metal == 0 {
+                        continue;
+                    }
+                    let d = [a.x[j][0] - xi[0], a.x[j][1] - xi[1], a.x[j][2] - xi[2]];
+                    let r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                    if r2 < rc2 {
+                        let w = (1.0 - r2 / rc2).powi(2);
+                        l += w * (phi[j] - phi[i]) / r2;
+                    }
+                }
+                self.lap[i] = l / p.norm;
+            }
+            let phi = md.atoms.fields.get_mut(f);
+            for (ph, l) in phi.iter_mut().zip(&self.lap) {
+                *ph += step * l;
+            }
+        }
+        let r = self.clamp(md, f);
+        reset[0] += r[0];
+        reset[1] += r[1];
+        md.world.sum(&mut reset);
+        self.flux = [reset[0] / md.dt, reset[1] / md.dt];
+        let mut comm = Comm::new(&mut md.ghosts, &md.world);
+        comm.forward_field(&mut md.atoms, f);
+        Ok(())
+    }
+
+    fn end_of_step(&mut self, md: &mut Md) -> Result<()> {
+        // The charges of this step's equilibration, against the last step's.
+        if let Some(now) = self.electrode_charges(md) {
+            if let Some(before) = self.last_charge {
+                for e in 0..2 {
+                    self.current[e] = (now[e] - before[e]) / md.dt * AMPERE_PER_E_PER_PS;
+                }
+            }
+            self.last_charge = Some(now);
+        }
+        Ok(())
+    }
+}
+
+/// The EChemDID hook of a run, if it has one.
+pub fn of(md: &Md) -> Option<&EChemDid> {
+    md.hooks.find::<EChemDid>()
+}
