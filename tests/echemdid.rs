@@ -126,7 +126,10 @@ fn phi_does_not_cross_a_gap() {
         verlet::step(&mut md).unwrap();
     }
     let p = phi(&md);
-    assert!(p[..20].iter().any(|x| x.abs() > 0.1), "Φ spread in the clamped chain");
+    assert!(
+        p[..20].iter().any(|x| x.abs() > 0.1),
+        "Φ spread in the clamped chain"
+    );
     assert!(
         p[20..].iter().all(|&x| x == 0.0),
         "Φ crossed the 6 Å gap: {:?}",

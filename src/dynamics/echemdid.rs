@@ -29,6 +29,9 @@ use crate::error::{Error, Result};
 use crate::neighbor::{ListRequest, ListSet};
 use crate::parallel::Comm;
 pub use crate::system::ECHEMDID_PHI as PHI;
+
+/// Name of the per-atom flag of the metal atoms (1) that Φ diffuses over.
+pub const METAL: &str = "echemdid_metal";
 use crate::system::{FieldId, FieldSpec, CHARGE};
 
 /// Amperes per e/ps.
@@ -54,7 +57,9 @@ pub struct EChemDid {
     params: EChemDidParams,
     metal: u32,
     electrodes: [u32; 2],
-    field: Option<FieldId>,
+    /// Φ, and 1 on metal atoms (0 elsewhere): group masks stay with owned atoms, this flag
+    /// travels to the ghosts.
+    field: Option<[FieldId; 2]>,
     lap: Vec<f64>,
     /// Clamp flux of each electrode in the last step, V/ps.
     pub flux: [f64; 2],
@@ -91,15 +96,24 @@ impl EChemDid {
         })
     }
 
-    /// The Φ field, registered (zero) on first use.
-    fn field(&mut self, md: &mut Md) -> Result<FieldId> {
+    /// The Φ field (zero) and the metal flag, registered on first use.
+    fn fields(&mut self, md: &mut Md) -> Result<[FieldId; 2]> {
         if let Some(f) = self.field {
             return Ok(f);
         }
-        let f = md
-            .atoms
-            .register_field(FieldSpec::scalar(PHI, true, true))
-            .map_err(Error::run)?;
+        let mut reg = |name| {
+            md.atoms
+                .register_field(FieldSpec::scalar(name, true, true))
+                .map_err(Error::run)
+        };
+        let f = [reg(PHI)?, reg(METAL)?];
+        let a = &mut md.atoms;
+        for i in 0..a.nlocal {
+            let is_metal = a.mask[i] & self.metal != 0;
+            a.fields.get_mut(f[1])[i] = if is_metal { 1.0 } else { 0.0 };
+        }
+        let mut comm = Comm::new(&mut md.ghosts, &md.world);
+        comm.forward_field(&mut md.atoms, f[1]);
         self.field = Some(f);
         Ok(f)
     }
@@ -148,7 +162,7 @@ impl Hook<Md> for EChemDid {
     }
 
     fn pre_force(&mut self, md: &mut Md, lists: ListSet) -> Result<()> {
-        let f = self.field(md)?;
+        let [f, metal] = self.fields(md)?;
         let p = self.params;
         let rc2 = p.rc * p.rc;
         let step = p.k * md.dt / p.n_elec as f64;
@@ -165,18 +179,18 @@ impl Hook<Md> for EChemDid {
             comm.forward_field(&mut md.atoms, f);
             let a = &md.atoms;
             let list = &md.lists.get(lists)[0];
-            let phi = a.fields.get(f);
+            let (phi, is_metal) = (a.fields.get(f), a.fields.get(metal));
             self.lap.clear();
             self.lap.resize(a.nlocal, 0.0);
             for i in 0..a.nlocal {
-                if a.mask[i] & self.metal == 0 {
+                if is_metal[i] == 0.0 {
                     continue;
                 }
                 let xi = a.x[i];
                 let mut l = 0.0;
                 for &j in list.of(i) {
                     let j = j as usize;
-                    if a.mask[j] & self.metal == 0 {
+                    if is_metal[j] == 0.0 {
                         continue;
                     }
                     let d = [a.x[j][0] - xi[0], a.x[j][1] - xi[1], a.x[j][2] - xi[2]];

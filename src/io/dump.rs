@@ -17,7 +17,8 @@
 //! The box-bounds flags are the LAMMPS boundary letters of the lower and upper face of each axis
 //! (`pp` periodic, `ff` fixed, `ss` shrink-wrapped, `m` shrink-wrapped with a minimum).
 //! [`DumpWriter`] appends frames with the columns above (LAMMPS types, 1-based; positions as
-//! held, i.e. wrapped; Å, Å/ps, eV/Å), atoms sorted by id. [`DumpReader`] reads dumps with any
+//! held, i.e. wrapped; Å, Å/ps, eV/Å), then `q` (e) and `echemdid_phi` (V) where the atoms
+//! carry them, atoms sorted by id. [`DumpReader`] reads dumps with any
 //! set of numeric columns that includes `id`, such as the LAMMPS reference trajectories, and
 //! also accepts the optional `ITEM: UNITS` and `ITEM: TIME` items (`dump_modify units/time yes`).
 
@@ -26,7 +27,7 @@ use std::io::{BufRead, BufReader, BufWriter, Lines, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::system::{Atoms, Boundary, SimBox};
+use crate::system::{Atoms, Boundary, SimBox, CHARGE, ECHEMDID_PHI};
 
 /// Column header written by [`DumpWriter`].
 pub const DUMP_COLUMNS: &str = "id type x y z vx vy vz fx fy fz";
@@ -66,10 +67,26 @@ impl DumpWriter {
         }
         s.push_str("ITEM: ATOMS ");
         s.push_str(DUMP_COLUMNS);
+        // Per-atom scalars the atoms carry: the charge and EChemDID's potential.
+        let extra: Vec<(&str, &[f64])> = [CHARGE, ECHEMDID_PHI]
+            .into_iter()
+            .filter_map(|n| atoms.fields.find(n).map(|f| (n, atoms.fields.get(f))))
+            .collect();
+        for (name, _) in &extra {
+            s.push(' ');
+            s.push_str(name);
+        }
         s.push('\n');
         for i in atoms.order_by_id() {
             let lead = format!("{} {}", atoms.id[i], atoms.typ[i] + 1);
             super::push_xvf_row(&mut s, &lead, atoms, i);
+            if !extra.is_empty() {
+                s.pop();
+                for (_, v) in &extra {
+                    s.push_str(&format!(" {:.16e}", v[i]));
+                }
+                s.push('\n');
+            }
         }
         self.out
             .write_all(s.as_bytes())

@@ -111,7 +111,12 @@ pub fn thermostats(
 }
 
 /// The EChemDID hook of the deck's `[echemdid]` (k converted from Å²/fs to Å²/ps).
-pub fn echemdid(e: &EChemDidDeck, groups: &Groups, deck: &Deck, deck_path: &Path) -> Result<EChemDid> {
+pub fn echemdid(
+    e: &EChemDidDeck,
+    groups: &Groups,
+    deck: &Deck,
+    deck_path: &Path,
+) -> Result<EChemDid> {
     let bit = |name: &str, key: &str| group_bit(groups, name, deck, deck_path, key);
     let metal = bit(&e.group, "echemdid.group")?;
     let electrodes = [
@@ -132,5 +137,6 @@ pub fn echemdid(e: &EChemDidDeck, groups: &Groups, deck: &Deck, deck_path: &Path
         n_elec: e.n_elec,
         volt: e.volt,
     };
-    EChemDid::new(params, metal, electrodes).map_err(|err| deck.key_error(deck_path, "echemdid", err.to_string()))
+    EChemDid::new(params, metal, electrodes)
+        .map_err(|err| deck.key_error(deck_path, "echemdid", err.to_string()))
 }

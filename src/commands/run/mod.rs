@@ -28,7 +28,7 @@ use self::inline_link::TransportLink;
 use self::outputs::{thermo_header, thermo_line, Outputs};
 use self::stages::{lead_center, StagesCsv};
 use crate::deck::Deck;
-use crate::dynamics::{leads, velocity, verlet, Md};
+use crate::dynamics::{echemdid, leads, velocity, verlet, Md};
 use crate::error::{Error, Result};
 use crate::io::lammps_data::write_data;
 use crate::parallel::World;
@@ -186,6 +186,9 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         }
         if let Some(o) = outputs {
             o.thermo_row(&th, qeq)?;
+            if let Some(e) = echemdid::of(md) {
+                o.echemdid_row(&th, e)?;
+            }
         }
         Ok(())
     };

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::inline_link::TransportLink;
 use crate::deck::{Deck, OutputDeck};
+use crate::dynamics::echemdid::EChemDid;
 use crate::dynamics::leads;
 use crate::dynamics::{thermostat, Md, Thermo};
 use crate::error::Result;
@@ -55,6 +56,8 @@ pub fn writes_leads_csv(deck: &Deck) -> bool {
 /// (`traj.h5` H5MD, `traj.xyz` extended XYZ, `traj.dump` LAMMPS dump), each with its interval.
 pub struct Outputs {
     thermo: CsvWriter,
+    /// `echemdid.csv`: the clamp flux and current of each electrode at thermo steps.
+    echemdid: Option<CsvWriter>,
     /// `leads.csv`: lead displacements and forces, thermostat work, with its interval.
     leads: Option<(CsvWriter, u64)>,
     h5md: Option<(H5mdWriter, u64)>,
@@ -127,8 +130,23 @@ impl Outputs {
         if qeq {
             header.push("qeq_iterations");
         }
+        let echemdid = match &deck.echemdid {
+            Some(_) => Some(CsvWriter::create(
+                &out.join("echemdid.csv"),
+                &[
+                    "step",
+                    "time_ps",
+                    "flux_plus_V_per_ps",
+                    "flux_minus_V_per_ps",
+                    "current_plus_A",
+                    "current_minus_A",
+                ],
+            )?),
+            None => None,
+        };
         Ok(Outputs {
             thermo: CsvWriter::create(&out.join("thermo.csv"), &header)?,
+            echemdid,
             leads,
             h5md,
             xyz,
@@ -164,6 +182,23 @@ impl Outputs {
                 obs.push(("qeq_iterations", it));
             }
             w.append_observables(t.step, t.time_ps, &obs)?;
+        }
+        Ok(())
+    }
+
+    /// A row of `echemdid.csv`: the flux that holds each electrode's clamp (V/ps) and the
+    /// current through it (A) in the last step.
+    pub fn echemdid_row(&mut self, t: &Thermo, e: &EChemDid) -> Result<()> {
+        if let Some(w) = &mut self.echemdid {
+            let row: Vec<Cell> = vec![
+                t.step.into(),
+                t.time_ps.into(),
+                e.flux[0].into(),
+                e.flux[1].into(),
+                e.current[0].into(),
+                e.current[1].into(),
+            ];
+            w.append_row(&row)?;
         }
         Ok(())
     }
