@@ -124,11 +124,11 @@ impl EChemDid {
         let a = &mut md.atoms;
         let mut reset = [0.0; 2];
         let phi = a.fields.get_mut(f);
-        for i in 0..a.nlocal {
+        for (p, &m) in phi.iter_mut().zip(&a.mask).take(a.nlocal) {
             for (e, target) in [(0, half), (1, -half)] {
-                if a.mask[i] & self.electrodes[e] != 0 {
-                    reset[e] += target - phi[i];
-                    phi[i] = target;
+                if m & self.electrodes[e] != 0 {
+                    reset[e] += target - *p;
+                    *p = target;
                 }
             }
         }
@@ -140,10 +140,10 @@ impl EChemDid {
         let a = &md.atoms;
         let q = a.fields.get(a.fields.find(CHARGE)?);
         let mut s = [0.0; 2];
-        for i in 0..a.nlocal {
+        for (&qi, &m) in q.iter().zip(&a.mask).take(a.nlocal) {
             for (e, se) in s.iter_mut().enumerate() {
-                if a.mask[i] & self.electrodes[e] != 0 {
-                    *se += q[i];
+                if m & self.electrodes[e] != 0 {
+                    *se += qi;
                 }
             }
         }
@@ -169,6 +169,7 @@ impl Hook<Md> for EChemDid {
         // Φ relaxes at every force evaluation of a step (as the public fix does after each
         // integration); the set-up evaluation only clamps.
         let relax = if self.started { p.n_elec } else { 0 };
+        let first = !self.started;
         self.started = true;
         let mut reset = [0.0; 2];
         for _ in 0..relax {
@@ -211,7 +212,12 @@ impl Hook<Md> for EChemDid {
         reset[0] += r[0];
         reset[1] += r[1];
         md.world.sum(&mut reset);
-        self.flux = [reset[0] / md.dt, reset[1] / md.dt];
+        // The first clamp sets the electrodes from their initial Φ: no flux.
+        self.flux = if first {
+            [0.0; 2]
+        } else {
+            [reset[0] / md.dt, reset[1] / md.dt]
+        };
         let mut comm = Comm::new(&mut md.ghosts, &md.world);
         comm.forward_field(&mut md.atoms, f);
         Ok(())
