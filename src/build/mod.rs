@@ -5,6 +5,7 @@
 pub mod gap111;
 pub mod junction;
 pub mod lattice;
+pub mod pyramids;
 pub mod relax;
 pub mod tips;
 

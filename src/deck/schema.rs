@@ -120,6 +120,8 @@ pub struct StageDeck {
     /// New parameters for the base run's thermostats; base thermostats not listed switch off
     /// (their work so far stays in the output).
     pub thermostat: Option<Vec<ThermostatDeck>>,
+    /// New voltage of `[echemdid]` from this stage on, V.
+    pub echemdid_volt: Option<f64>,
 }
 
 /// `[[lead]]`: a rigid lead with an imposed motion along `axis`.
@@ -215,6 +217,7 @@ pub struct Structure {
     pub data: Option<PathBuf>,
     pub lattice: Option<LatticeDeck>,
     pub junction: Option<JunctionDeck>,
+    pub tips: Option<TipsDeck>,
     #[serde(default)]
     pub boundary: BoundarySpec,
     /// Mass of each type (amu) when neither the data file nor the potential gives one.
@@ -240,6 +243,53 @@ impl TryFrom<String> for BoundarySpec {
         SimBox::parse_boundary(&s)
             .map(BoundarySpec)
             .ok_or_else(|| format!("'{s}': expected three letters from p, f, s, e.g. \"p p f\""))
+    }
+}
+
+/// `[structure.tips]`: two fcc(001) pyramids facing each other (see `build::pyramids`; the
+/// defaults are the silver tips of the rewiring paper: a = 4.09 Å, 42 Å bases, 8.3 Å gap);
+/// defines the groups `base_bottom`, `base_top`, `electrode_bottom`, `electrode_top`, `mobile`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TipsDeck {
+    #[serde(default = "default_tips_a")]
+    pub a: f64,
+    #[serde(default = "default_tips_edge")]
+    pub base_edge: f64,
+    #[serde(default = "default_tips_gap")]
+    pub gap: f64,
+    #[serde(default = "default_two")]
+    pub rigid_layers: usize,
+    #[serde(default = "default_tips_electrode")]
+    pub electrode_layers: usize,
+    #[serde(default = "default_junction_vacuum")]
+    pub vacuum: f64,
+}
+
+fn default_tips_a() -> f64 {
+    4.09
+}
+fn default_tips_edge() -> f64 {
+    42.0
+}
+fn default_tips_gap() -> f64 {
+    8.3
+}
+fn default_tips_electrode() -> usize {
+    3
+}
+
+impl TipsDeck {
+    /// The builder's parameters.
+    pub fn spec(&self) -> crate::build::pyramids::PyramidPairSpec {
+        crate::build::pyramids::PyramidPairSpec {
+            a: self.a,
+            base_edge: self.base_edge,
+            gap: self.gap,
+            rigid_layers: self.rigid_layers,
+            electrode_layers: self.electrode_layers,
+            vacuum: self.vacuum,
+        }
     }
 }
 

@@ -45,6 +45,9 @@ pub(super) fn validate(deck: &mut Deck, path: &Path, text: &str) -> Result<()> {
     if deck.structure.junction.is_some() {
         names.extend(crate::build::junction::GROUPS);
     }
+    if deck.structure.tips.is_some() {
+        names.extend(crate::build::pyramids::GROUPS);
+    }
     for (k, f) in deck.run.freeze.iter().enumerate() {
         if f != "all" && !names.contains(&f.as_str()) {
             return Err(bad.at(
@@ -62,14 +65,20 @@ pub(super) fn validate(deck: &mut Deck, path: &Path, text: &str) -> Result<()> {
 /// `[structure]`: one source of atoms, and sane lattice or junction parameters.
 fn structure(deck: &Deck, bad: &Bad) -> Result<()> {
     let s = &deck.structure;
-    let sources = [s.data.is_some(), s.lattice.is_some(), s.junction.is_some()]
-        .iter()
-        .filter(|&&b| b)
-        .count();
+    let sources = [
+        s.data.is_some(),
+        s.lattice.is_some(),
+        s.junction.is_some(),
+        s.tips.is_some(),
+    ]
+    .iter()
+    .filter(|&&b| b)
+    .count();
     if sources != 1 {
         return Err(bad.at(
             "structure.data",
-            "give exactly one of 'data' (a LAMMPS data file), [structure.lattice] or [structure.junction]",
+            "give exactly one of 'data' (a LAMMPS data file), [structure.lattice], \
+             [structure.junction] or [structure.tips]",
         ));
     }
     if let Some(j) = &s.junction {

@@ -96,6 +96,16 @@ impl EChemDid {
         })
     }
 
+    /// A new voltage between the electrodes (a protocol stage), V.
+    pub fn set_volt(&mut self, volt: f64) {
+        self.params.volt = volt;
+    }
+
+    /// The voltage between the electrodes, V.
+    pub fn volt(&self) -> f64 {
+        self.params.volt
+    }
+
     /// The Φ field (zero) and the metal flag, registered on first use.
     fn fields(&mut self, md: &mut Md) -> Result<[FieldId; 2]> {
         if let Some(f) = self.field {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::masses;
 use crate::build::junction;
-use crate::build::OrientedFcc;
+use crate::build::{pyramids, OrientedFcc};
 use crate::deck::{Deck, LatticeDeck};
 use crate::error::Result;
 use crate::io::lammps_data::DataFile;
@@ -69,6 +69,30 @@ pub fn build(deck: &Deck, deck_path: &Path) -> Result<Built> {
             atoms.push_owned(k as u64 + 1, 0, *x, [0.0; 3]);
             groups[*g].1.push(k);
         }
+        return Ok(Built {
+            simbox,
+            atoms,
+            potential: pot,
+            groups,
+        });
+    }
+    if let Some(t) = &s.tips {
+        let built = t
+            .spec()
+            .build()
+            .map_err(|e| deck.key_error(deck_path, "structure.tips", e.to_string()))?;
+        let pot = deck_potential(deck, 1)?;
+        let masses = masses::required(&pot.type_masses(), 1, deck, deck_path)?;
+        let simbox = SimBox::new(built.lo, built.hi, boundary);
+        let mut atoms = Atoms::with_types(masses);
+        for (k, x) in built.positions.iter().enumerate() {
+            atoms.push_owned(k as u64 + 1, 0, *x, [0.0; 3]);
+        }
+        let groups = pyramids::GROUPS
+            .iter()
+            .zip(built.groups)
+            .map(|(n, m)| (n.to_string(), m))
+            .collect();
         return Ok(Built {
             simbox,
             atoms,

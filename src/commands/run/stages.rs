@@ -7,6 +7,7 @@ use std::path::Path;
 use log::info;
 
 use crate::deck::{Deck, MinimizeDeck, StageDeck};
+use crate::dynamics::echemdid::EChemDid;
 use crate::dynamics::leads::{self, Motion};
 use crate::dynamics::thermostat::{Style, Thermostats};
 use crate::dynamics::{fire, Md};
@@ -28,6 +29,7 @@ pub fn stages(deck: &Deck) -> Vec<Stage> {
         velocity: deck.velocity.clone(),
         lead: Vec::new(),
         thermostat: None,
+        echemdid_volt: None,
     }];
     stages.extend(deck.stage.iter().cloned());
     stages
@@ -64,6 +66,16 @@ pub fn apply_stage(md: &mut Md, st: &Stage, k: usize, deck: &Deck, deck_path: &P
         let t = md.time_ps;
         if let Some(lead) = leads::of_mut(md).iter_mut().find(|x| x.name == l.group) {
             lead.set_motion(drive::motion(l), t);
+        }
+    }
+    if let Some(v) = st.echemdid_volt {
+        let key = format!("stage[{}].echemdid_volt", k.saturating_sub(1));
+        match md.hooks.find_mut::<EChemDid>() {
+            Some(e) if v.is_finite() => e.set_volt(v),
+            Some(_) => return Err(deck.key_error(deck_path, &key, "the voltage must be finite")),
+            None => {
+                return Err(deck.key_error(deck_path, &key, "the deck has no [echemdid] section"))
+            }
         }
     }
     if let Some(list) = &st.thermostat {

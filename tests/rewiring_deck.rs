@@ -1,0 +1,102 @@
+//! The shipped rewiring deck (`inputs/ag_rewiring.toml`) stays runnable: with smaller tips and
+//! a few steps per stage it runs at 1 and 3 ranks; after the production stage switches the
+//! voltage on, the electrodes sit at ±V/2 and Φ lies between them; the base atoms do not move;
+//! both rank counts give the same last frame to 1e-9.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+/// id -> (x, y, z, q, Φ) of the first or the last frame of a dump.
+fn frame(path: &Path, last: bool) -> HashMap<u64, [f64; 5]> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let from = if last {
+        text.rfind("ITEM: TIMESTEP").unwrap()
+    } else {
+        0
+    };
+    let frame = &text[from..];
+    let end = frame[1..]
+        .find("ITEM: TIMESTEP")
+        .map_or(frame.len(), |e| e + 1);
+    let frame = &frame[..end];
+    let mut lines = frame.lines().skip_while(|l| !l.starts_with("ITEM: ATOMS"));
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().skip(2).collect();
+    let col = |c: &str| header.iter().position(|h| *h == c).unwrap();
+    let at = [col("x"), col("y"), col("z"), col("q"), col("echemdid_phi")];
+    lines
+        .map(|l| {
+            let w: Vec<f64> = l.split_whitespace().map(|x| x.parse().unwrap()).collect();
+            (w[0] as u64, at.map(|k| w[k]))
+        })
+        .collect()
+}
+
+#[test]
+fn rewiring_deck_runs_small() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("inputs/ag_rewiring.toml")).unwrap();
+    let mut small = String::new();
+    for line in text.lines() {
+        let l = if line.starts_with("base_edge") {
+            "base_edge = 9.0".to_string()
+        } else if line.starts_with("steps") {
+            "steps = 10".to_string()
+        } else if line.starts_with("thermo") {
+            "thermo = 5".to_string()
+        } else if line.starts_with("trajectory") || line.starts_with("dump") {
+            format!("{} = 20", line.split_whitespace().next().unwrap())
+        } else {
+            line.replace(
+                "potentials/",
+                &format!("{}/inputs/potentials/", root.display()),
+            )
+        };
+        small.push_str(&l);
+        small.push('\n');
+    }
+    let dir = common::scratch("rewiring-deck");
+    let deck = dir.join("small.toml");
+    std::fs::write(&deck, small).unwrap();
+    let mut frames = Vec::new();
+    for np in [1, 3] {
+        let out = dir.join(format!("out{np}"));
+        common::run_deck_ok(np, &deck, &out);
+        frames.push(frame(&out.join("traj.dump"), true));
+    }
+    let first = frame(&dir.join("out1/traj.dump"), false);
+    let f = &frames[0];
+    // The electrodes are the lowest and highest three layers; Φ = ±1 V there.
+    let zs: Vec<f64> = f.values().map(|v| v[2]).collect();
+    let (zmin, zmax) = zs
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &z| (a.min(z), b.max(z)));
+    let mut inner = 0;
+    for (id, v) in f {
+        if v[2] < zmin + 0.5 || v[2] > zmax - 0.5 {
+            // The outermost base layers are rigid.
+            assert_eq!(v[..3], first[id][..3], "base atom {id} moved");
+        }
+        if v[2] < zmin + 2.0 {
+            assert!((v[4] - 1.0).abs() < 1e-12, "bottom electrode Φ {}", v[4]);
+        } else if v[2] > zmax - 2.0 {
+            assert!((v[4] + 1.0).abs() < 1e-12, "top electrode Φ {}", v[4]);
+        } else {
+            assert!(v[4].abs() <= 1.0 + 1e-12);
+            inner += usize::from(v[4] != 0.0);
+        }
+    }
+    assert!(inner > 0, "Φ stayed zero inside the tips");
+    assert_eq!(first.len(), f.len());
+    for (id, v) in f {
+        for c in 0..5 {
+            assert!(
+                (frames[1][id][c] - v[c]).abs() < 1e-9,
+                "atom {id} column {c}: {} at 3 ranks, {} at 1",
+                frames[1][id][c],
+                v[c]
+            );
+        }
+    }
+}
