@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use mpi::traits::Communicator;
 use nanocontact::analysis::structure::cli as structure_cli;
-use nanocontact::analysis::{force_conductance, rheology_run, surface_energy};
+use nanocontact::analysis::{force_conductance, rewiring, rheology_run, surface_energy};
 use nanocontact::commands;
 use nanocontact::parallel::World;
 
@@ -81,6 +81,9 @@ enum AnalyzeCmd {
     /// time axis: force_conductance.csv, force_conductance_stages.csv (mean, spread and
     /// correlation per stage), force_conductance.png, conductance_vs_force.png; one JSON line.
     ForceConductance(force_conductance::Options),
+    /// The stages of a gap's rewiring between two tips, frame by frame, of a run of a
+    /// [structure.tips] deck: rewiring.csv, rewiring_stages.csv, rewiring.png; one JSON line.
+    Rewiring(rewiring::RewiringArgs),
     /// Surface energies γ(111), γ(100), γ(110) of an EAM potential from relaxed slabs, as one
     /// JSON line (J/m² and meV/Å², relaxed and unrelaxed).
     SurfaceEnergy(surface_energy::SurfaceOptions),
@@ -152,6 +155,9 @@ fn main() {
         Command::Analyze {
             what: AnalyzeCmd::ForceConductance(opts),
         } => force_conductance::run(&opts).map(|line| println!("{line}")),
+        Command::Analyze {
+            what: AnalyzeCmd::Rewiring(args),
+        } => rewiring::run(&args).map(|line| println!("{line}")),
         Command::Analyze {
             what: AnalyzeCmd::SurfaceEnergy(opts),
         } => surface_energy::run(&opts).map(|line| println!("{line}")),

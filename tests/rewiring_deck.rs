@@ -66,6 +66,27 @@ fn rewiring_deck_runs_small() {
         frames.push(frame(&out.join("traj.dump"), true));
     }
     let first = frame(&dir.join("out1/traj.dump"), false);
+    // The stage analysis of the run: no bridge across the 8.3 Å gap in 20 steps.
+    let out = common::bin()
+        .args(["analyze", "rewiring", dir.join("out1").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["frames"], 2);
+    assert_eq!(j["bridged"], false);
+    let w = j["final_gap_width_A"].as_f64().unwrap();
+    assert!(w > 7.0 && w < 9.5, "gap width {w} Å");
+    let rows = common::read_csv(&dir.join("out1/rewiring.csv"));
+    assert!(
+        (rows[0][3] - 8.3).abs() < 1e-9,
+        "first gap width {}",
+        rows[0][3]
+    );
     let f = &frames[0];
     // The electrodes are the lowest and highest three layers; Φ = ±1 V there.
     let zs: Vec<f64> = f.values().map(|v| v[2]).collect();

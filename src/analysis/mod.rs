@@ -16,6 +16,7 @@
 //! - [`surface_energy`]: γ of the (111), (100), (110) faces of an EAM potential from slabs.
 
 pub mod force_conductance;
+pub mod rewiring;
 pub mod rheology;
 pub mod rheology_cli;
 pub mod rheology_plots;
