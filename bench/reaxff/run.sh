@@ -54,6 +54,8 @@ nc_loop() { sed -n 's/.*Loop time of \([0-9.eE+-]*\) s on .*/\1/p' "$1" | tail -
 lmp_loop() { sed -n 's/^Loop time of \([0-9.eE+-]*\) on .*/\1/p' "$1" | tail -n1; }
 # Percentage (user + sys) / (real x ranks) of a `time` output written with TIMEFORMAT='%R %U %S'.
 cpu_share() { awk -v n="$2" '{ print ($1 > 0) ? 100 * ($2 + $3) / ($1 * n) : 0 }' "$1"; }
+# CPU seconds (user + sys) of all processes of a run, from the same file.
+cpu_s() { awk '{ print $2 + $3 }' "$1"; }
 TIMEFORMAT='%R %U %S'
 load1() { cut -d' ' -f1 /proc/loadavg; }
 # Total energy (eV) at step $2 of a nanocontact thermo.csv / LAMMPS log (kcal/mol converted).
@@ -77,6 +79,7 @@ bench() {
     echo
     echo "== case $name, $np rank(s): $natoms atoms, $steps steps; $(uptime | sed 's/^ *//')"
     local best_nc="" best_lmp="" best_nc_k=1 best_lmp_k=1 best_nc_cpu=0 best_lmp_cpu=0 k t tl c cl l1 l2
+    local min_nc_cs="" min_lmp_cs="" cs csl
     for k in $(seq 1 "$repeats"); do
         l1="$(load1)"
         { time "${nc_mpirun[@]}" -np "$np" "$nc" run "$deck" --out "$w/nc.$k" >"$w/nc.$k.log" 2>&1; } 2>"$w/nc.$k.time" \
@@ -91,8 +94,12 @@ bench() {
         # run waited for a core (other jobs on the machine), and its time is inflated.
         c="$(cpu_share "$w/nc.$k.time" "$np")"
         cl="$(cpu_share "$w/lmp.$k.time" "$np")"
-        printf '   run %d: nanocontact %8.3f s (cpu %3.0f %%, load %s)   LAMMPS %8.3f s (cpu %3.0f %%, load %s)\n' \
-            "$k" "$t" "$c" "$l1" "$tl" "$cl" "$l2"
+        cs="$(cpu_s "$w/nc.$k.time")"
+        csl="$(cpu_s "$w/lmp.$k.time")"
+        printf '   run %d: nanocontact %8.3f s (cpu %3.0f %%, %6.1f cpu-s, load %s)   LAMMPS %8.3f s (cpu %3.0f %%, %6.1f cpu-s, load %s)\n' \
+            "$k" "$t" "$c" "$cs" "$l1" "$tl" "$cl" "$csl" "$l2"
+        if [ -z "$min_nc_cs" ] || awk -v a="$cs" -v b="$min_nc_cs" 'BEGIN { exit !(a < b) }'; then min_nc_cs="$cs"; fi
+        if [ -z "$min_lmp_cs" ] || awk -v a="$csl" -v b="$min_lmp_cs" 'BEGIN { exit !(a < b) }'; then min_lmp_cs="$csl"; fi
         if [ -z "$best_nc" ] || awk -v a="$t" -v b="$best_nc" 'BEGIN { exit !(a < b) }'; then best_nc="$t"; best_nc_k="$k"; best_nc_cpu="$c"; fi
         if [ -z "$best_lmp" ] || awk -v a="$tl" -v b="$best_lmp" 'BEGIN { exit !(a < b) }'; then best_lmp="$tl"; best_lmp_k="$k"; best_lmp_cpu="$cl"; fi
     done
@@ -107,6 +114,8 @@ bench() {
         printf "   nanocontact  %10.4f s  %.4e s per atom-step\n", a, a / (n * s)
         printf "   LAMMPS       %10.4f s  %.4e s per atom-step\n", b, b / (n * s)
         printf "   ratio nanocontact/LAMMPS = %.3f\n", a / b }'
+    awk -v a="$min_nc_cs" -v b="$min_lmp_cs" 'BEGIN {
+        printf "   CPU seconds (user + sys of the whole run, setup and MPI waits included), least of %s: nanocontact %.1f, LAMMPS %.1f, ratio %.3f\n", '"$repeats"', a, b, a / b }'
     if awk -v a="$best_nc_cpu" -v b="$best_lmp_cpu" 'BEGIN { exit !(a < 90 || b < 90) }'; then
         printf '   WARNING: the best runs had only %.0f %% (nanocontact) and %.0f %% (LAMMPS) of their cores: the\n' "$best_nc_cpu" "$best_lmp_cpu"
         echo "   machine is busy, so these times are inflated and the ratio is unreliable; run again when it is idle."
@@ -134,9 +143,9 @@ bench() {
     echo "   LAMMPS timing breakdown (run $best_lmp_k; Modify is QEq + NVE):"
     sed -n '/^Section |/,/^Total wall/p' "$w/lmp.$best_lmp_k.log" | grep -E '^(Section|-----|(Pair|Neigh|Comm|Output|Modify|Other) *\|)' | sed 's/^/     /' || true
     summary+=("$(awk -v c="$name" -v r="$np" -v n="$natoms" -v s="$steps" -v a="$best_nc" -v b="$best_lmp" \
-        -v ca="$best_nc_cpu" -v cb="$best_lmp_cpu" -v q="$q_lmp" -v ea="$e0_nc" -v eb="$e0_lmp" -v fa="$e_nc" -v fb="$e_lmp" 'BEGIN {
+        -v ca="$best_nc_cpu" -v cb="$best_lmp_cpu" -v xa="$min_nc_cs" -v xb="$min_lmp_cs" -v q="$q_lmp" -v ea="$e0_nc" -v eb="$e0_lmp" -v fa="$e_nc" -v fb="$e_lmp" 'BEGIN {
         d0 = (ea - eb) / eb; if (d0 < 0) d0 = -d0
-        printf "%-5s %5d %6d %10.4e %10.4e %7.3f %6.0f%% %6.0f%% %6.2f %9.1e %+11.3e", c, r, n, a / (n * s), b / (n * s), a / b, ca, cb, q, d0, fa - fb }')")
+        printf "%-5s %5d %6d %10.4e %10.4e %7.3f %6.0f%% %6.0f%% %7.3f %6.2f %9.1e %+11.3e", c, r, n, a / (n * s), b / (n * s), a / b, ca, cb, xa / xb, q, d0, fa - fb }')")
 }
 
 summary=()
@@ -151,7 +160,8 @@ done
 echo
 echo "== summary ($(date -u '+%Y-%m-%d %H:%M:%S UTC'); $(uptime | sed 's/^ *//')):"
 echo "   s/atom-step: best loop time / (atoms x steps); cpu: share of the best run's cores;"
+echo "   cpu-s ratio: least CPU seconds of nanocontact / of LAMMPS (less sensitive to other jobs' load than wall time; includes setup and spinning MPI waits)"
 echo "   qeq: LAMMPS f_q mean per step; dE0: |E_nc - E_lmp| / |E_lmp| at step 0; dE_end: E_nc - E_lmp (eV) at the last step"
-echo "   case  ranks  atoms   nc s/a-s  lmp s/a-s   ratio  nc cpu lmp cpu    qeq       dE0      dE_end"
+echo "   case  ranks  atoms   nc s/a-s  lmp s/a-s   ratio  nc cpu lmp cpu cpu-s r    qeq       dE0      dE_end"
 printf '   %s\n' "${summary[@]}"
 exit "$status"
