@@ -66,7 +66,11 @@ for tol in $tols; do
     fi
     echo "   end $(date -u '+%H:%M:%S UTC'); $(uptime | sed 's/^ *//')"
     echo "   nanocontact: $(grep -o 'Loop time of .*' "$w/nc.log" | tail -n1)"
-    echo "   LAMMPS:      $(grep '^Loop time of' "$w/lmp.log" | tail -n1); mean QEq iterations per step (f_q) $(awk '!/^#/ { q = $2 } END { print q }' "$w/lmp.qeq")"
+    echo "   LAMMPS:      $(grep '^Loop time of' "$w/lmp.log" | tail -n1)"
+    echo "   QEq iterations (mean of s and t): at the thermo steps after 0, nanocontact $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "qeq_iterations") c = i; next }
+        c && $1 > 0 { s += $c; n++ } END { if (n) printf "%.2f", s / n; else printf "n/a (not in thermo.csv)" }' "$w/nc/thermo.csv")," \
+        "LAMMPS $(awk '/^ *Step /{ on = 1; for (i = 1; i <= NF; i++) if ($i == "f_q") c = i; next } /^Loop time/{ on = 0 }
+        on && c && $1 > 0 { s += $c; n++ } END { if (n) printf "%.2f", s / n }' "$w/lmp.log"); over all steps, LAMMPS $(awk '!/^#/ { q = $2 } END { print q }' "$w/lmp.qeq")"
     if grep -qi 'warn' "$w/nc.log"; then echo "   nanocontact warnings:"; grep -i 'warn' "$w/nc.log" | sort | uniq -c | head -n 5 | sed 's/^/     /'; fi
     if grep -q 'WARNING' "$w/lmp.log"; then echo "   LAMMPS warnings:"; grep 'WARNING' "$w/lmp.log" | sort | uniq -c | head -n 5 | sed 's/^/     /'; fi
     echo "   total-energy drift (drift.py):"

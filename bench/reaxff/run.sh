@@ -66,6 +66,16 @@ lmp_etot() {
 }
 # Mean QEq iterations per step (f_q averaged over the run by fix ave/time), LAMMPS.
 lmp_qeq() { awk '!/^#/ { q = $2 } END { print q }' "$1"; }
+# Mean QEq iterations at the thermo steps after step 0: nanocontact's thermo.csv column
+# qeq_iterations (binaries from 2026-12-07 on; "n/a" before), LAMMPS's f_q column.
+nc_qeq_thermo() {
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "qeq_iterations") c = i; next }
+        c && $1 > 0 { s += $c; n++ } END { if (n) printf "%.2f\n", s / n; else print "n/a" }' "$1"
+}
+lmp_qeq_thermo() {
+    awk '/^ *Step /{ on = 1; for (i = 1; i <= NF; i++) if ($i == "f_q") c = i; next } /^Loop time/{ on = 0 }
+        on && c && $1 > 0 { s += $c; n++ } END { if (n) printf "%.2f\n", s / n; else print "n/a" }' "$1"
+}
 
 # bench CASE RANKS: REPEATS alternating runs of both codes at RANKS ranks.
 bench() {
@@ -103,12 +113,14 @@ bench() {
         if [ -z "$best_nc" ] || awk -v a="$t" -v b="$best_nc" 'BEGIN { exit !(a < b) }'; then best_nc="$t"; best_nc_k="$k"; best_nc_cpu="$c"; fi
         if [ -z "$best_lmp" ] || awk -v a="$tl" -v b="$best_lmp" 'BEGIN { exit !(a < b) }'; then best_lmp="$tl"; best_lmp_k="$k"; best_lmp_cpu="$cl"; fi
     done
-    local e0_nc e0_lmp e_nc e_lmp q_lmp
+    local e0_nc e0_lmp e_nc e_lmp q_lmp q_nc_th q_lmp_th
     e0_nc="$(nc_etot "$w/nc.1/thermo.csv" 0)"
     e0_lmp="$(lmp_etot "$w/lmp.1.log" 0)"
     e_nc="$(nc_etot "$w/nc.1/thermo.csv" "$steps")"
     e_lmp="$(lmp_etot "$w/lmp.1.log" "$steps")"
     q_lmp="$(lmp_qeq "$w/lmp.1.qeq")"
+    q_nc_th="$(nc_qeq_thermo "$w/nc.1/thermo.csv")"
+    q_lmp_th="$(lmp_qeq_thermo "$w/lmp.1.log")"
     echo "-- case $name, $np rank(s): $natoms atoms, $steps steps, best of $repeats"
     awk -v n="$natoms" -v s="$steps" -v a="$best_nc" -v b="$best_lmp" 'BEGIN {
         printf "   nanocontact  %10.4f s  %.4e s per atom-step\n", a, a / (n * s)
@@ -120,8 +132,8 @@ bench() {
         printf '   WARNING: the best runs had only %.0f %% (nanocontact) and %.0f %% (LAMMPS) of their cores: the\n' "$best_nc_cpu" "$best_lmp_cpu"
         echo "   machine is busy, so these times are inflated and the ratio is unreliable; run again when it is idle."
     fi
-    echo "   QEq CG iterations per step (mean of the s and t solves, steps 1-$steps): LAMMPS $q_lmp (f_q);" \
-        "nanocontact: not in its run output"
+    echo "   QEq CG iterations per step (mean of the s and t solves): at the thermo steps after 0, nanocontact" \
+        "$q_nc_th, LAMMPS $q_lmp_th; over steps 1-$steps, LAMMPS $q_lmp (f_q by fix ave/time)"
     if [ -z "$e0_nc" ] || [ -z "$e0_lmp" ] || [ -z "$e_nc" ] || [ -z "$e_lmp" ]; then
         echo "   MISMATCH: could not read the total energies at steps 0 and $steps from $w/nc.1/thermo.csv and $w/lmp.1.log" >&2
         status=1
@@ -143,9 +155,9 @@ bench() {
     echo "   LAMMPS timing breakdown (run $best_lmp_k; Modify is QEq + NVE):"
     sed -n '/^Section |/,/^Total wall/p' "$w/lmp.$best_lmp_k.log" | grep -E '^(Section|-----|(Pair|Neigh|Comm|Output|Modify|Other) *\|)' | sed 's/^/     /' || true
     summary+=("$(awk -v c="$name" -v r="$np" -v n="$natoms" -v s="$steps" -v a="$best_nc" -v b="$best_lmp" \
-        -v ca="$best_nc_cpu" -v cb="$best_lmp_cpu" -v xa="$min_nc_cs" -v xb="$min_lmp_cs" -v q="$q_lmp" -v ea="$e0_nc" -v eb="$e0_lmp" -v fa="$e_nc" -v fb="$e_lmp" 'BEGIN {
+        -v ca="$best_nc_cpu" -v cb="$best_lmp_cpu" -v xa="$min_nc_cs" -v xb="$min_lmp_cs" -v q="$q_lmp" -v qn="$q_nc_th" -v ql="$q_lmp_th" -v ea="$e0_nc" -v eb="$e0_lmp" -v fa="$e_nc" -v fb="$e_lmp" 'BEGIN {
         d0 = (ea - eb) / eb; if (d0 < 0) d0 = -d0
-        printf "%-5s %5d %6d %10.4e %10.4e %7.3f %6.0f%% %6.0f%% %7.3f %6.2f %9.1e %+11.3e", c, r, n, a / (n * s), b / (n * s), a / b, ca, cb, xa / xb, q, d0, fa - fb }')")
+        printf "%-5s %5d %6d %10.4e %10.4e %7.3f %6.0f%% %6.0f%% %7.3f %5s %5s %6.2f %9.1e %+11.3e", c, r, n, a / (n * s), b / (n * s), a / b, ca, cb, xa / xb, qn, ql, q, d0, fa - fb }')")
 }
 
 summary=()
@@ -161,7 +173,7 @@ echo
 echo "== summary ($(date -u '+%Y-%m-%d %H:%M:%S UTC'); $(uptime | sed 's/^ *//')):"
 echo "   s/atom-step: best loop time / (atoms x steps); cpu: share of the best run's cores;"
 echo "   cpu-s ratio: least CPU seconds of nanocontact / of LAMMPS (less sensitive to other jobs' load than wall time; includes setup and spinning MPI waits)"
-echo "   qeq: LAMMPS f_q mean per step; dE0: |E_nc - E_lmp| / |E_lmp| at step 0; dE_end: E_nc - E_lmp (eV) at the last step"
-echo "   case  ranks  atoms   nc s/a-s  lmp s/a-s   ratio  nc cpu lmp cpu cpu-s r    qeq       dE0      dE_end"
+echo "   qeq nc, lmp: mean QEq iterations at the thermo steps after 0 (same steps); qeq all: LAMMPS f_q mean over all steps; dE0: |E_nc - E_lmp| / |E_lmp| at step 0; dE_end: E_nc - E_lmp (eV) at the last step"
+echo "   case  ranks  atoms   nc s/a-s  lmp s/a-s   ratio  nc cpu lmp cpu cpu-s r qeq nc lmp qeq all       dE0      dE_end"
 printf '   %s\n' "${summary[@]}"
 exit "$status"
