@@ -15,12 +15,12 @@ KCAL_PER_EV = 23.060549
 DT_PS = 0.25e-3
 
 
-def nc(path):
+def nc(path, col="etotal_eV"):
     d = np.genfromtxt(path, delimiter=",", names=True)
-    return d["time_ps"], d["etotal_eV"]
+    return d["time_ps"], d[col]
 
 
-def lmp(path):
+def lmp(path, col="TotEng"):
     rows, cols, on = [], None, False
     for line in open(path):
         w = line.split()
@@ -32,7 +32,7 @@ def lmp(path):
         if on and w and w[0].isdigit() and len(w) == len(cols):
             rows.append([float(x) for x in w])
     d = np.array(rows)
-    return d[:, 0] * DT_PS, d[:, cols.index("TotEng")] / KCAL_PER_EV
+    return d[:, 0] * DT_PS, d[:, cols.index(col)] / KCAL_PER_EV
 
 
 def stats(t, e, natoms):
@@ -51,6 +51,14 @@ def main():
         print(f"   {name:<12} E0 {e[0]:.10f} eV  slope {s:+.4e} eV/ps ({s / natoms:+.3e} eV/ps/atom)  "
               f"max|E-E0| {dev:.4e} eV ({dev / natoms:.3e} eV/atom)  sd about the fit {sd:.2e} eV  "
               f"({len(t)} samples to {t[-1]:.3f} ps)")
+    # The two runs side by side at their common sample times.
+    for name, cn, cl in (("E_tot", "etotal_eV", "TotEng"), ("E_pot", "pe_eV", "PotEng")):
+        (tn, en), (tl, el) = nc(sys.argv[2], cn), lmp(sys.argv[3], cl)
+        common, i_n, i_l = np.intersect1d(np.round(tn, 9), np.round(tl, 9), return_indices=True)
+        if len(common):
+            d = en[i_n] - el[i_l]
+            print(f"   {name} nanocontact - LAMMPS at the {len(common)} common times: at t = 0 {d[0]:+.3e} eV, "
+                  f"at t = {common[-1]:.3f} ps {d[-1]:+.3e} eV, largest |.| {np.abs(d).max():.3e} eV")
     (sn, dn), (sl, dl) = out["nanocontact"], out["LAMMPS"]
     print(f"   |slope| nanocontact/LAMMPS = {abs(sn) / max(abs(sl), 1e-300):.3f};  "
           f"max|E-E0| nanocontact/LAMMPS = {dn / max(dl, 1e-300):.3f}")
