@@ -432,7 +432,7 @@ mod tests {
     #[test]
     fn lammps_reference_trajectory_parses() {
         let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/lammps/nve/traj.dump");
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/lammps/nve/traj.dump");
         if !path.exists() {
             eprintln!("skipping: {} not found", path.display());
             return;
