@@ -16,6 +16,9 @@ use crate::potential::{Potential, Tally};
 use crate::system::{Atoms, Boundary, Groups, SimBox};
 use crate::units::{BOLTZ_EV_PER_K, MVV2E, NKTV2P};
 
+/// Atoms closer than this (Å) are reported as overlapping when their forces are not finite.
+const OVERLAP_A: f64 = 0.1;
+
 /// Global thermodynamic state, LAMMPS `thermo_style custom step pe ke etotal temp press`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Thermo {
@@ -308,7 +311,58 @@ impl Md {
         self.tally = tally;
         let extra = run_phase(self, Phase::PostForce)?;
         self.tally.add(&extra);
-        Ok(())
+        self.check_finite()
+    }
+
+    /// Stop on a non-finite energy or force, which overlapping atoms (an EAM or pair term at
+    /// r = 0) or a blown-up step give: one `any` reduction per force evaluation. On failure
+    /// every rank learns each rank's first bad atom and that atom's nearest neighbour, so all
+    /// ranks stop with the same message naming the step, the atom ids and their distance.
+    fn check_finite(&self) -> Result<()> {
+        let a = &self.atoms;
+        let bad: Vec<usize> = (0..a.nlocal)
+            .filter(|&i| !a.f[i].iter().all(|c| c.is_finite()))
+            .collect();
+        let bad_pe = !self.tally.pe.is_finite();
+        if !self.world.any(!bad.is_empty() || bad_pe) {
+            return Ok(());
+        }
+        // Per rank: count, first bad id, its nearest neighbour's id and distance (Å).
+        let mut slots = vec![0.0; 4 * self.world.size()];
+        if let Some(&i) = bad.first() {
+            let mut nearest = (f64::INFINITY, 0u64);
+            for j in (0..a.x.len()).filter(|&j| j != i) {
+                let d: f64 = (0..3).map(|k| (a.x[j][k] - a.x[i][k]).powi(2)).sum();
+                if d < nearest.0 {
+                    nearest = (d, a.id[j]);
+                }
+            }
+            let r = 4 * self.world.rank();
+            slots[r..r + 4].copy_from_slice(&[
+                bad.len() as f64,
+                a.id[i] as f64,
+                nearest.1 as f64,
+                nearest.0.sqrt(),
+            ]);
+        }
+        self.world.sum(&mut slots);
+        let count: f64 = slots.chunks_exact(4).map(|s| s[0]).sum();
+        let Some(s) = slots.chunks_exact(4).find(|s| s[0] > 0.0) else {
+            return Err(Error::run(format!(
+                "step {}: the potential energy is not finite (all forces are)",
+                self.step
+            )));
+        };
+        let (id, other, dist) = (s[1] as u64, s[2] as u64, s[3]);
+        let cause = if dist < OVERLAP_A {
+            " (overlapping atoms: check the data file or the structure)"
+        } else {
+            " (the step blew up: a smaller timestep or a relaxed start may help)"
+        };
+        Err(Error::run(format!(
+            "step {}: non-finite force on {count} atom(s); atom {id} is {dist:.3e} Å from atom {other}{cause}",
+            self.step
+        )))
     }
 
     /// Forces after the positions changed: re-neighbour if needed, else update ghosts.
