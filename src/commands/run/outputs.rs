@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::io::csv::{Cell, CsvWriter, THERMO_HEADER};
 use crate::io::dump::DumpWriter;
 use crate::io::extxyz::ExtxyzWriter;
-use crate::io::h5md::H5mdWriter;
+use crate::io::h5md::{H5mdWriter, LENGTH_UNIT};
 use crate::system::Atoms;
 
 /// LAMMPS-like thermo header.
@@ -93,7 +93,7 @@ impl Outputs {
                 // The rigid leads' imposed displacement and force at every frame (beside the
                 // conductance of inline transport); leads.csv has them at its own interval.
                 for l in &deck.lead {
-                    w.declare_observable(&format!("lead_{}_displacement", l.group), "Ang")?;
+                    w.declare_observable(&format!("lead_{}_displacement", l.group), LENGTH_UNIT)?;
                     w.declare_observable(&format!("lead_{}_force", l.group), "nN")?;
                 }
                 Some((w, n))
@@ -116,7 +116,7 @@ impl Outputs {
         })
     }
 
-    /// A row of `thermo.csv` and the thermo observables of `traj.h5`.
+    /// A row of `thermo.csv`.
     pub fn thermo_row(&mut self, t: &Thermo) -> Result<()> {
         let row: Vec<Cell> = vec![
             t.step.into(),
@@ -128,6 +128,12 @@ impl Outputs {
             t.press_bar.into(),
         ];
         self.thermo.append_row(&row)?;
+        Ok(())
+    }
+
+    /// The thermo quantities as observables of `traj.h5`, at every frame: MDAnalysis reads
+    /// observable sample k as the data of frame k, so they share the frames' steps.
+    fn thermo_observables(&mut self, t: &Thermo) -> Result<()> {
         if let Some((w, _)) = &mut self.h5md {
             let obs = [
                 ("pe", t.pe_ev),
@@ -239,6 +245,13 @@ pub fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Resul
 pub fn write_frames(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()> {
     if !Outputs::wants_frame(&deck.output, md.step) {
         return Ok(());
+    }
+    let frames = deck.output.trajectory;
+    if frames > 0 && md.step.is_multiple_of(frames) {
+        let th = md.thermo();
+        if let Some(o) = outputs.as_mut() {
+            o.thermo_observables(&th)?;
+        }
     }
     let link = md.hooks.find::<TransportLink>();
     let own;

@@ -8,11 +8,12 @@ use hdf5::types::{FixedAscii, VarLenAscii, VarLenUnicode};
 use hdf5::{Dataset, Group};
 
 use super::layout::{
-    create_series, h5err, put_row, put_row3, put_scalar, write_str_attr, write_unit, MAX_STR,
-    PARTICLE_GROUP,
+    create_series, h5err, put_row, put_row3, put_scalar, write_str_attr, write_unit, FORCE_UNIT,
+    LENGTH_UNIT, MAX_STR, PARTICLE_GROUP, VELOCITY_UNIT,
 };
 use crate::error::{Error, Result};
 use crate::system::{Atoms, Boundary, SimBox, CHARGE};
+use crate::units::KJ_PER_MOL_PER_EV;
 
 #[derive(Debug)]
 struct ParticleSets {
@@ -47,7 +48,7 @@ impl ParticleSets {
         let time = create_series::<f64>(&pos, "time", &[], false, f64::NAN)?;
         write_unit(&time, "ps")?;
         let position = create_series::<f64>(&pos, "value", &[ncap, 3], true, f64::NAN)?;
-        write_unit(&position, "Ang")?;
+        write_unit(&position, LENGTH_UNIT)?;
         // Every other element links to the step and time of `position`.
         let element = |parent: &Group, name: &str| -> hdf5::Result<Group> {
             let g = parent.create_group(name)?;
@@ -63,7 +64,7 @@ impl ParticleSets {
             true,
             f64::NAN,
         )?;
-        write_unit(&velocity, "Ang ps-1")?;
+        write_unit(&velocity, VELOCITY_UNIT)?;
         let force = create_series::<f64>(
             &element(&all, "force")?,
             "value",
@@ -71,7 +72,7 @@ impl ParticleSets {
             true,
             f64::NAN,
         )?;
-        write_unit(&force, "eV Ang-1")?;
+        write_unit(&force, FORCE_UNIT)?;
         let species = create_series::<i32>(&element(&all, "species")?, "value", &[ncap], true, -1)?;
         let id = create_series::<i64>(&element(&all, "id")?, "value", &[ncap], true, -1)?;
         let charge = match charged {
@@ -109,10 +110,10 @@ impl ParticleSets {
         let letters: Vec<String> = boundary.iter().map(|b| b.letter().to_string()).collect();
         write_str_attr(&bx, "lammps_boundary", &letters.join(" "))?;
         let edges = create_series::<f64>(&element(&bx, "edges")?, "value", &[3], false, f64::NAN)?;
-        write_unit(&edges, "Ang")?;
+        write_unit(&edges, LENGTH_UNIT)?;
         let corners =
             create_series::<f64>(&element(&bx, "corners")?, "value", &[2, 3], false, f64::NAN)?;
-        write_unit(&corners, "Ang")?;
+        write_unit(&corners, LENGTH_UNIT)?;
         Ok(ParticleSets {
             ncap,
             boundary,
@@ -304,7 +305,9 @@ impl H5mdWriter {
             }
             pos[3 * r..3 * r + 3].copy_from_slice(&atoms.x[i]);
             vel[3 * r..3 * r + 3].copy_from_slice(&atoms.v[i]);
-            frc[3 * r..3 * r + 3].copy_from_slice(&atoms.f[i]);
+            for (d, f) in atoms.f[i].iter().enumerate() {
+                frc[3 * r + d] = f * KJ_PER_MOL_PER_EV;
+            }
             img[3 * r..3 * r + 3].copy_from_slice(&atoms.image[i]);
             spc[r] = atoms.typ[i] as i32;
             ids[r] = i64::try_from(atoms.id[i])
@@ -337,7 +340,7 @@ impl H5mdWriter {
     }
 
     /// Create the observable `name` with a unit string of the H5MD units module (e.g. `"eV"`,
-    /// `"K"`, `"bar"`, `"eV Ang-1"`). Optional: [`append_observable`](Self::append_observable)
+    /// `"K"`, `"bar"`, `"nN"`, [`LENGTH_UNIT`]). Optional: [`append_observable`](Self::append_observable)
     /// creates undeclared observables without a unit.
     pub fn declare_observable(&mut self, name: &str, unit: &str) -> Result<()> {
         if self.observables.contains_key(name) {
