@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The job scripts of jobscripts/ on a single-node SLURM cluster (scripts/slurm_single_node.sh:
+# Debian's slurm-wlm and munge, installed if missing), each in its small variant, as a user
+# would submit them from the repository root; then a farm job that gets SLURM's warning signal
+# mid-run, requeues itself and goes on from the units it had stored. Needs root (apt-get, the
+# daemons). Writes under bench/slurm/work/ (git-ignored) and prints the `sacct -c` table; exit
+# status 1 if a job did not finish as expected. About 2 minutes on 2 cores.
+#
+#   bash scripts/slurm_test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+source scripts/deps.sh
+cargo build --release --quiet
+bash scripts/slurm_single_node.sh
+W="$ROOT/bench/slurm/work"
+rm -rf "$W" && mkdir -p "$W"
+CPUS=$(sinfo -h -o %c | head -1)
+NP=$(( CPUS < 2 ? CPUS : 2 ))
+fail=0
+check() { # description, then a command that must succeed
+    local what=$1; shift
+    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi
+}
+job_state() { # JOBID -> STATE EXITCODE RESTARTS from scontrol (jobs are kept for MinJobAge)
+    scontrol show job "$1" | tr ' ' '\n' | awk -F= '$1=="JobState"{s=$2} $1=="ExitCode"{e=$2} $1=="Restarts"{r=$2} END{print s, e, r}'
+}
+submit_wait() { # sbatch options.. script -> job id, after the job ended (requeues included)
+    local id
+    id=$(sbatch --parsable "$@")
+    while :; do
+        sleep 2
+        read -r s _ _ < <(job_state "$id")
+        case "$s" in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY) break ;; esac
+    done
+    echo "$id"
+}
+
+# 1. The demo on NP ranks.
+demo=$(OUT="$W/demo" submit_wait -n "$NP" --ntasks-per-node="$NP" --output="$W/demo-%j.out" jobscripts/demo_junction.slurm)
+check "demo_junction.slurm (job $demo): $(job_state "$demo")" [ "$(job_state "$demo")" = "COMPLETED 0:0 0" ]
+check "demo wrote final.data and 21 frames" grep -q "output written to" "$W/demo-$demo.out"
+
+# 2. The farm on the demo's trajectory (21 frames x 2 k-points).
+farm=$(TRAJ="$W/demo/traj.h5" MD_DECK="$W/demo/deck.toml" FRAMES=21 MESH=2 LEFT=bottom RIGHT=top POINTS=21 OUT="$W/farm" \
+    submit_wait -n "$NP" --ntasks-per-node="$NP" --output="$W/farm-%j.out" jobscripts/farm_1000.slurm)
+check "farm_1000.slurm (job $farm): $(job_state "$farm")" [ "$(job_state "$farm")" = "COMPLETED 0:0 0" ]
+check "farm: 21 of 21 frames complete" grep -q "21 of 21 frame(s) complete" "$W/farm-$farm.out"
+
+# 3. Weak scaling, 864 atoms per rank, 50 steps.
+weak=$(CELLS=6 STEPS=50 CSV="$W/weak_scaling.csv" submit_wait -n "$NP" --ntasks-per-node="$NP" --output="$W/weak-%j.out" jobscripts/weak_scaling.slurm)
+check "weak_scaling.slurm (job $weak): $(job_state "$weak")" [ "$(job_state "$weak")" = "COMPLETED 0:0 0" ]
+check "weak scaling: one line in its CSV" [ "$(wc -l <"$W/weak_scaling.csv")" = 2 ]
+
+# 4. Requeue: the farm with more energies; the warning signal (as --signal would send it) once
+#    some units are stored; the job requeues itself and the second run skips the stored units.
+id=$(TRAJ="$W/demo/traj.h5" MD_DECK="$W/demo/deck.toml" FRAMES=21 MESH=2 LEFT=bottom RIGHT=top POINTS=401 OUT="$W/farm_requeue" \
+    sbatch --parsable -n "$NP" --ntasks-per-node="$NP" --output="$W/farm_requeue-%j.out" jobscripts/farm_1000.slurm)
+for _ in $(seq 1 120); do
+    [ -f "$W/farm_requeue/farm.h5" ] && [ "$(grep -c 'transport: frame\|units on' "$W/farm_requeue-$id.out" 2>/dev/null)" -ge 1 ] && break
+    sleep 1
+done
+sleep 8
+scancel --batch --signal=USR1 "$id"
+while :; do
+    sleep 2
+    read -r s _ r < <(job_state "$id")
+    [ "$r" -ge 1 ] 2>/dev/null && case "$s" in COMPLETED | FAILED | CANCELLED | TIMEOUT) break ;; esac
+done
+check "farm requeued once and completed (job $id): $(job_state "$id")" [ "$(job_state "$id")" = "COMPLETED 0:0 1" ]
+check "farm requeue: the job requeued itself on USR1" grep -q "requeueing" "$W/farm_requeue-$id.out"
+resumed=$(grep -o "units on [0-9]* rank(s): [0-9]* already in" "$W/farm_requeue-$id.out" | awk '{print $5}' | tail -1)
+check "farm requeue: the second run found ${resumed:-no} stored units" [ "${resumed:-0}" -gt 0 ]
+check "farm requeue: 21 of 21 frames complete" grep -q "21 of 21 frame(s) complete" "$W/farm_requeue-$id.out"
+
+echo
+sacct -c --format=JobID,JobName%12,Partition,NNodes,NCPUS,State,ExitCode,Start,End 2>/dev/null \
+    | awk -v ids=" $demo $farm $weak $id " 'NR <= 2 || index(ids, " " $1 " ")'
+exit "$fail"
