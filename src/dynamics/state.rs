@@ -182,6 +182,72 @@ impl Md {
         self.hooks.push(hook, lists);
     }
 
+    /// Steps since the last re-neighbouring (a checkpoint carries it: the next check for
+    /// atoms that moved too far comes at the same step after a restart).
+    pub fn since_build(&self) -> u64 {
+        self.since_build
+    }
+
+    /// Take back a checkpoint's atoms on the rank that wrote them. `atoms` are this rank's
+    /// owned atoms in the order it held them, with their positions at the last neighbour-list
+    /// build; the ghosts and lists are rebuilt from them exactly as that build made them (same
+    /// decomposition, same order, so the same pairs in the same order), then the current
+    /// positions `x` and the forces of `atoms` are put back with this rank's `tally`: the next
+    /// step is bit for bit the one the checkpointed run took.
+    pub fn restore_in_place(
+        &mut self,
+        atoms: Atoms,
+        x: Vec<[f64; 3]>,
+        tally: Tally,
+        since_build: u64,
+    ) -> Result<()> {
+        if x.len() != atoms.nlocal {
+            return Err(Error::run(format!(
+                "checkpoint: {} positions for {} atoms",
+                x.len(),
+                atoms.nlocal
+            )));
+        }
+        let f: Vec<[f64; 3]> = atoms.f[..atoms.nlocal].to_vec();
+        self.atoms = atoms;
+        self.ghosts
+            .borders(&mut self.atoms, &self.decomp, self.lists.cutneigh());
+        self.lists.build(&self.atoms);
+        self.atoms.x[..x.len()].copy_from_slice(&x);
+        self.ghosts.forward_positions(&mut self.atoms);
+        self.atoms.f[..f.len()].copy_from_slice(&f);
+        self.tally = tally;
+        self.since_build = since_build;
+        self.lists_pending = false;
+        Ok(())
+    }
+
+    /// Take back the atoms of a checkpoint written on another number of ranks (`all`: every
+    /// atom, on every rank): keep those in this rank's sub-box and set up as at the start
+    /// (ghosts, lists, forces), which agrees with the checkpointed run to round-off.
+    pub fn restore_redistributed(&mut self, all: Atoms) -> Result<()> {
+        let mut mine = Atoms::with_types(all.type_mass.clone());
+        mine.fields = all.fields.empty_like();
+        let mut wrapped = all;
+        for i in 0..wrapped.nlocal {
+            self.simbox.wrap(&mut wrapped.x[i], &mut wrapped.image[i]);
+            if self.decomp.owns(&wrapped.x[i]) {
+                mine.push_owned_copy(&wrapped, i);
+            }
+        }
+        self.natoms = wrapped.nlocal as u64;
+        let owned = self.world.sum_u64(mine.nlocal as u64);
+        if owned != self.natoms {
+            return Err(Error::run(format!(
+                "checkpoint: the sub-domains hold {owned} of its {} atoms",
+                self.natoms
+            )));
+        }
+        self.atoms = mine;
+        self.since_build = 0;
+        self.setup()
+    }
+
     /// Build ghosts and lists and compute the initial forces.
     pub fn setup(&mut self) -> Result<()> {
         self.reneighbor()?;

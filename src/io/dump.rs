@@ -48,6 +48,15 @@ impl DumpWriter {
         })
     }
 
+    /// Go on after a restart: the file cut to the `len` bytes it had at the checkpoint, frames
+    /// appended after them.
+    pub fn resume(path: &Path, len: u64) -> Result<DumpWriter> {
+        Ok(DumpWriter {
+            path: path.to_path_buf(),
+            out: BufWriter::new(super::reopen_at(path, len)?),
+        })
+    }
+
     /// Append the owned atoms of `atoms` (ghosts are ignored) as one frame at `step`, sorted by
     /// id, and flush it to the file.
     pub fn append_frame(&mut self, step: u64, simbox: &SimBox, atoms: &Atoms) -> Result<()> {

@@ -50,9 +50,58 @@ pub struct Outputs {
     dump: Option<(DumpWriter, u64)>,
 }
 
+/// How far each text output had got when a checkpoint was written: its length in bytes (0 for
+/// a file the deck does not write). `traj.h5` is cut by step instead.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cursors {
+    pub thermo: u64,
+    pub leads: u64,
+    pub xyz: u64,
+    pub dump: u64,
+    pub stages: u64,
+}
+
+impl Cursors {
+    /// The five lengths in order (thermo, leads, xyz, dump, stages).
+    pub fn to_array(self) -> [u64; 5] {
+        [self.thermo, self.leads, self.xyz, self.dump, self.stages]
+    }
+
+    /// From [`Cursors::to_array`]'s order.
+    pub fn from_array(a: [u64; 5]) -> Self {
+        Cursors {
+            thermo: a[0],
+            leads: a[1],
+            xyz: a[2],
+            dump: a[3],
+            stages: a[4],
+        }
+    }
+}
+
+/// Length of the file at `path` (0 if absent): the writers flush every row and frame.
+pub fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+/// A CSV table created anew, or reopened at its cursor after a restart.
+fn csv(path: &Path, header: &[&str], resume: Option<u64>) -> Result<CsvWriter> {
+    match resume {
+        None => CsvWriter::create(path, header),
+        Some(len) => CsvWriter::resume(path, header.len(), len),
+    }
+}
+
 impl Outputs {
-    /// Create the files in `out` for a system of `ntypes` types.
-    pub fn create(out: &Path, deck: &Deck, ntypes: usize) -> Result<Outputs> {
+    /// Create the files in `out` for a system of `ntypes` types; with `resume` (the cursors and
+    /// step of a checkpoint), reopen them as they were then and append.
+    pub fn open(
+        out: &Path,
+        deck: &Deck,
+        ntypes: usize,
+        resume: Option<(Cursors, u64)>,
+    ) -> Result<Outputs> {
+        let cur = resume.map(|r| r.0);
         let leads = if writes_leads_csv(deck) {
             let mut header = vec!["step".to_string(), "time_ps".to_string()];
             for l in &deck.lead {
@@ -64,7 +113,7 @@ impl Outputs {
             }
             let h: Vec<&str> = header.iter().map(String::as_str).collect();
             Some((
-                CsvWriter::create(&out.join("leads.csv"), &h)?,
+                csv(&out.join("leads.csv"), &h, cur.map(|c| c.leads))?,
                 deck.output.leads,
             ))
         } else {
@@ -79,6 +128,10 @@ impl Outputs {
         let o = &deck.output;
         let h5md = match o.trajectory {
             0 => None,
+            n if resume.is_some() => {
+                let step = resume.map_or(0, |r| r.1);
+                Some((H5mdWriter::resume(&out.join("traj.h5"), ntypes, step)?, n))
+            }
             n => {
                 let mut w = H5mdWriter::create(&out.join("traj.h5"), &names, "nanocontact user")?;
                 for (name, unit) in [
@@ -99,21 +152,40 @@ impl Outputs {
                 Some((w, n))
             }
         };
-        let xyz = match o.xyz {
-            0 => None,
-            n => Some((ExtxyzWriter::create(&out.join("traj.xyz"), &names)?, n)),
+        let (xyz_path, dump_path) = (out.join("traj.xyz"), out.join("traj.dump"));
+        let xyz = match (o.xyz, cur) {
+            (0, _) => None,
+            (n, None) => Some((ExtxyzWriter::create(&xyz_path, &names)?, n)),
+            (n, Some(c)) => Some((ExtxyzWriter::resume(&xyz_path, &names, c.xyz)?, n)),
         };
-        let dump = match o.dump {
-            0 => None,
-            n => Some((DumpWriter::create(&out.join("traj.dump"))?, n)),
+        let dump = match (o.dump, cur) {
+            (0, _) => None,
+            (n, None) => Some((DumpWriter::create(&dump_path)?, n)),
+            (n, Some(c)) => Some((DumpWriter::resume(&dump_path, c.dump)?, n)),
         };
         Ok(Outputs {
-            thermo: CsvWriter::create(&out.join("thermo.csv"), &THERMO_HEADER)?,
+            thermo: csv(
+                &out.join("thermo.csv"),
+                &THERMO_HEADER,
+                cur.map(|c| c.thermo),
+            )?,
             leads,
             h5md,
             xyz,
             dump,
         })
+    }
+
+    /// The cursors of the text outputs now (`stages` is filled in by the caller).
+    pub fn cursors(&self) -> Cursors {
+        let len = |p: Option<&Path>| p.map_or(0, file_len);
+        Cursors {
+            thermo: file_len(self.thermo.path()),
+            leads: len(self.leads.as_ref().map(|(w, _)| w.path())),
+            xyz: len(self.xyz.as_ref().map(|(w, _)| w.path())),
+            dump: len(self.dump.as_ref().map(|(w, _)| w.path())),
+            stages: 0,
+        }
     }
 
     /// A row of `thermo.csv`.

@@ -111,7 +111,7 @@ pub(super) fn create_series<T: H5Type>(
 }
 
 /// Grow `ds` to `rows` along the frame axis, keeping its other dimensions.
-fn resize_rows(ds: &Dataset, rows: usize) -> hdf5::Result<()> {
+pub(super) fn resize_rows(ds: &Dataset, rows: usize) -> hdf5::Result<()> {
     let mut shape = ds.shape();
     shape[0] = rows;
     ds.resize(shape)

@@ -8,8 +8,8 @@ use hdf5::types::{FixedAscii, VarLenAscii, VarLenUnicode};
 use hdf5::{Dataset, Group};
 
 use super::layout::{
-    create_series, h5err, put_row, put_row3, put_scalar, write_str_attr, write_unit, FORCE_UNIT,
-    LENGTH_UNIT, MAX_STR, PARTICLE_GROUP, VELOCITY_UNIT,
+    create_series, h5err, put_row, put_row3, put_scalar, read_str_attr, resize_rows,
+    write_str_attr, write_unit, FORCE_UNIT, LENGTH_UNIT, MAX_STR, PARTICLE_GROUP, VELOCITY_UNIT,
 };
 use crate::error::{Error, Result};
 use crate::system::{Atoms, Boundary, SimBox, CHARGE};
@@ -232,6 +232,102 @@ impl H5mdWriter {
             last_step: None,
             observables: HashMap::new(),
         })
+    }
+
+    /// Reopen a file this writer made, to go on after a restart from `step`: frames and
+    /// observable samples after `step` (written by the run after its checkpoint) are cut off,
+    /// and later frames are appended.
+    pub fn resume(path: &Path, ntypes: usize, step: u64) -> Result<H5mdWriter> {
+        let e = h5err(path);
+        let file = hdf5::File::open_rw(path).map_err(&e)?;
+        let kept = |ds: &Dataset| -> hdf5::Result<(usize, Option<u64>)> {
+            let steps: Vec<i64> = ds.read_raw()?;
+            let k = steps
+                .iter()
+                .take_while(|&&s| s >= 0 && s as u64 <= step)
+                .count();
+            Ok((k, k.checked_sub(1).map(|j| steps[j] as u64)))
+        };
+        let mut w = H5mdWriter {
+            path: path.to_path_buf(),
+            file,
+            ntypes,
+            particles: None,
+            n_frames: 0,
+            last_step: None,
+            observables: HashMap::new(),
+        };
+        (|| -> hdf5::Result<()> {
+            if w.file.link_exists(&format!("{PARTICLE_GROUP}/position")) {
+                let all = w.file.group(PARTICLE_GROUP)?;
+                let ds = |name: &str| all.dataset(&format!("{name}/value"));
+                let bx = all.group("box")?;
+                let letters = read_str_attr(&bx, "lammps_boundary")?;
+                let boundary = SimBox::parse_boundary(&letters)
+                    .ok_or_else(|| hdf5::Error::from(format!("box boundary '{letters}'")))?;
+                let position = ds("position")?;
+                let p = ParticleSets {
+                    ncap: position.shape().get(1).copied().unwrap_or(1),
+                    boundary,
+                    step: all.dataset("position/step")?,
+                    time: all.dataset("position/time")?,
+                    position,
+                    image: ds("image")?,
+                    velocity: ds("velocity")?,
+                    force: ds("force")?,
+                    species: ds("species")?,
+                    id: ds("id")?,
+                    charge: ds("charge").ok(),
+                    edges: ds("box/edges")?,
+                    corners: ds("box/corners")?,
+                };
+                let (k, last) = kept(&p.step)?;
+                for d in [
+                    &p.position,
+                    &p.image,
+                    &p.velocity,
+                    &p.force,
+                    &p.species,
+                    &p.id,
+                ]
+                .into_iter()
+                .chain(p.charge.as_ref())
+                .chain([&p.edges, &p.corners, &p.time, &p.step])
+                {
+                    resize_rows(d, k)?;
+                }
+                w.n_frames = k;
+                w.last_step = last;
+                w.particles = Some(p);
+            }
+            if let Ok(root) = w.file.group("observables") {
+                for name in root.member_names()? {
+                    let g = root.group(&name)?;
+                    let obs = Observable {
+                        step: g.dataset("step")?,
+                        time: g.dataset("time")?,
+                        value: g.dataset("value")?,
+                        len: 0,
+                        last_step: None,
+                    };
+                    let (k, last) = kept(&obs.step)?;
+                    for d in [&obs.value, &obs.time, &obs.step] {
+                        resize_rows(d, k)?;
+                    }
+                    w.observables.insert(
+                        name,
+                        Observable {
+                            len: k,
+                            last_step: last,
+                            ..obs
+                        },
+                    );
+                }
+            }
+            w.file.flush()
+        })()
+        .map_err(&e)?;
+        Ok(w)
     }
 
     /// Number of frames written.
