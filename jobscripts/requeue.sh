@@ -10,9 +10,10 @@
 #   the step to end, and requeues the job (`scontrol requeue`, at most MAX_REQUEUES times,
 #   default 5). SIGTERM (scancel, the time limit itself) is forwarded but does not requeue.
 # - What the ranks do with USR1 depends on the command: `farm` stores each unit as it finishes,
-#   so the requeued job skips the stored units and goes on; `run` has no checkpoint and
-#   `--restart` yet (issue 22): USR1 ends it, and the requeued job runs the deck again from the
-#   start (the scripts pass --restart by themselves once `nanocontact run --help` lists it).
+#   so the requeued job skips the stored units and goes on; `run` writes OUT/checkpoint and
+#   stops, and the requeued job continues it with `--restart OUT/checkpoint` (restart_args),
+#   appending to its outputs. (Runs with inline transport ranks are not checkpointed yet: they
+#   start again.)
 SRUN_MPI="${SRUN_MPI:-pmix}"
 MAX_REQUEUES="${MAX_REQUEUES:-5}"
 requeue_wanted=0

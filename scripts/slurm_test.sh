@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The job scripts of jobscripts/ on a single-node SLURM cluster (scripts/slurm_single_node.sh:
 # Debian's slurm-wlm and munge, installed if missing), each in its small variant, as a user
-# would submit them from the repository root; then a farm job that gets SLURM's warning signal
-# mid-run, requeues itself and goes on from the units it had stored. Needs root (apt-get, the
-# daemons). Writes under bench/slurm/work/ (git-ignored) and prints the `sacct -c` table; exit
-# status 1 if a job did not finish as expected. About 2 minutes on 2 cores.
+# would submit them from the repository root; then a farm job and an MD run that get SLURM's
+# warning signal mid-run, requeue themselves and go on (the farm from the units it had stored,
+# the run from the checkpoint it wrote on the signal, ending byte for byte as an uninterrupted
+# run). Needs root (apt-get, the daemons). Writes under bench/slurm/work/ (git-ignored) and
+# prints the `sacct -c` table; exit status 1 if a job did not finish as expected. About 7
+# minutes on 2 cores, most of it SLURM's wait before a requeued job starts again.
 #
 #   bash scripts/slurm_test.sh
 set -euo pipefail
@@ -73,7 +75,34 @@ resumed=$(grep -o "units on [0-9]* rank(s): [0-9]* already in" "$W/farm_requeue-
 check "farm requeue: the second run found ${resumed:-no} stored units" [ "${resumed:-0}" -gt 0 ]
 check "farm requeue: 21 of 21 frames complete" grep -q "21 of 21 frame(s) complete" "$W/farm_requeue-$id.out"
 
+# 5. Requeue of an MD run: the driven junction for 20,000 steps; the warning signal once it has
+#    thermo lines; the run writes its checkpoint and stops, the job requeues itself and the
+#    second run continues with --restart. Its outputs must equal, byte for byte, those of the
+#    same deck run without interruption (same 2 ranks).
+sed -e "s|files = \[\"potentials/Au_u3.eam\"\]|files = [\"$ROOT/inputs/potentials/Au_u3.eam\"]|" \
+    -e 's|^steps = 500|steps = 20000|' -e 's|^thermo = 100|thermo = 500|' \
+    inputs/small_driven_junction.toml >"$W/long.toml"
+whole=$(DECK="$W/long.toml" OUT="$W/run_whole" submit_wait -n "$NP" --ntasks-per-node="$NP" --output="$W/run_whole-%j.out" jobscripts/demo_junction.slurm)
+check "run without interruption (job $whole): $(job_state "$whole")" [ "$(job_state "$whole")" = "COMPLETED 0:0 0" ]
+rq=$(DECK="$W/long.toml" OUT="$W/run_requeue" sbatch --parsable -n "$NP" --ntasks-per-node="$NP" --output="$W/run_requeue-%j.out" jobscripts/demo_junction.slurm)
+for _ in $(seq 1 120); do
+    [ "$(wc -l <"$W/run_requeue/thermo.csv" 2>/dev/null || echo 0)" -ge 4 ] && break
+    sleep 1
+done
+scancel --batch --signal=USR1 "$rq"
+while :; do
+    sleep 2
+    read -r s _ r < <(job_state "$rq")
+    [ "$r" -ge 1 ] 2>/dev/null && case "$s" in COMPLETED | FAILED | CANCELLED | TIMEOUT) break ;; esac
+done
+check "run requeued once and completed (job $rq): $(job_state "$rq")" [ "$(job_state "$rq")" = "COMPLETED 0:0 1" ]
+check "run requeue: stopped by the signal with a checkpoint" grep -q "stopped by a signal at step" "$W/run_requeue-$rq.out"
+check "run requeue: the second run restarted from it" grep -q "restarted from .*/run_requeue/checkpoint at step" "$W/run_requeue-$rq.out"
+for f in thermo.csv leads.csv stages.csv final.data; do
+    check "run requeue: $f identical to the uninterrupted run's" cmp -s "$W/run_whole/$f" "$W/run_requeue/$f"
+done
+
 echo
 sacct -c --format=JobID,JobName%12,Partition,NNodes,NCPUS,State,ExitCode,Start,End 2>/dev/null \
-    | awk -v ids=" $demo $farm $weak $id " 'NR <= 2 || index(ids, " " $1 " ")'
+    | awk -v ids=" $demo $farm $weak $id $whole $rq " 'NR <= 2 || index(ids, " " $1 " ")'
 exit "$fail"

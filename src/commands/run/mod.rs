@@ -12,7 +12,9 @@
 //! `/observables/conductance`.
 //!
 //! The set-up (deck to MD state) is [`crate::setup`]; here is the loop over the stages
-//! ([`stages`]) and their steps, and the files it writes ([`outputs`]).
+//! ([`stages`]) and their steps, the files it writes ([`outputs`]), and its checkpoints and
+//! restarts ([`checkpoint`]: after the outputs of a step; a restart skips the stages before the
+//! checkpoint's and the start of its own, and appends to the outputs).
 
 pub mod checkpoint;
 pub mod inline_link;
