@@ -58,11 +58,10 @@ check "weak scaling: one line in its CSV" [ "$(wc -l <"$W/weak_scaling.csv")" = 
 #    some units are stored; the job requeues itself and the second run skips the stored units.
 id=$(TRAJ="$W/demo/traj.h5" MD_DECK="$W/demo/deck.toml" FRAMES=21 MESH=2 LEFT=bottom RIGHT=top POINTS=401 OUT="$W/farm_requeue" \
     sbatch --parsable -n "$NP" --ntasks-per-node="$NP" --output="$W/farm_requeue-%j.out" jobscripts/farm_1000.slurm)
-for _ in $(seq 1 120); do
-    [ -f "$W/farm_requeue/farm.h5" ] && [ "$(grep -c 'transport: frame\|units on' "$W/farm_requeue-$id.out" 2>/dev/null)" -ge 1 ] && break
+for _ in $(seq 1 300); do
+    grep -q "units stored" "$W/farm_requeue-$id.out" 2>/dev/null && break
     sleep 1
 done
-sleep 8
 scancel --batch --signal=USR1 "$id"
 while :; do
     sleep 2

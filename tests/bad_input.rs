@@ -348,16 +348,22 @@ fn atom_lost_during_run_stops_cleanly() {
     let data = dir.join("data.lmp");
     std::fs::write(&data, format!("{t}{v}")).unwrap();
     let deck = format!(
-        "[structure]\ndata = \"{}\"\nboundary = \"p p f\"\n[potential]\nstyle = \"eam\"\nfiles = [\"{}\"]\n[run]\ntimestep = 0.002\nsteps = 200\nthermo = 10\n",
+        "[structure]\ndata = \"{}\"\nboundary = \"p p f\"\n[potential]\nstyle = \"eam\"\nfiles = [\"{}\"]\n[run]\ntimestep = 0.002\nsteps = 200\nthermo = 10\n[output]\ncheckpoint = 1\n",
         s(&data),
         s(&au_potential())
     );
     let p = dir.join("deck.toml");
     std::fs::write(&p, deck).unwrap();
     let out = dir.join("out");
+    // With a checkpoint every step, the message names the last good one.
     expect_error(
         &["run", s(&p), "--out", s(&out)],
-        &["left the fixed box", &format!("ids {top})")],
+        &[
+            "left the fixed box",
+            &format!("ids {top})"),
+            "the last good checkpoint is",
+            "--restart",
+        ],
     );
     // Output written so far stays readable: the thermo table has its header and complete rows.
     let csv = std::fs::read_to_string(out.join("thermo.csv")).unwrap();

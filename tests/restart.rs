@@ -121,9 +121,12 @@ fn killed_at_a_random_step_and_restarted_ends_bit_for_bit_as_the_uninterrupted_r
             !cut.join("final.data").exists(),
             "the run ended before the kill: make it longer"
         );
+        // On 2 ranks from the deck's copy in the output folder, which rank 0 rewrites while
+        // the others read it.
+        let again = if np == 1 { deck.clone() } else { cut.join("deck.toml") };
         let log = run_ok(
             np,
-            &deck,
+            &again,
             &cut,
             &["--restart", cut.join("checkpoint").to_str().unwrap()],
         );

@@ -125,13 +125,20 @@ pub struct Policy {
     last: Instant,
     signal: Arc<AtomicBool>,
     enabled: bool,
+    /// The last good checkpoint: its file and step (written by this run or restarted from).
+    last_good: Option<(PathBuf, u64)>,
 }
 
 impl Policy {
     /// The deck's checkpoint settings, writing to `out/checkpoint`; SIGUSR1 and SIGTERM set the
     /// flag the run looks at (a second SIGTERM ends the process). `enabled = false` (a run with
     /// inline transport ranks) writes none.
-    pub fn new(deck: &Deck, out: &Path, enabled: bool) -> Result<Policy> {
+    pub fn new(
+        deck: &Deck,
+        out: &Path,
+        enabled: bool,
+        restarted: Option<(&Path, u64)>,
+    ) -> Result<Policy> {
         let signal = Arc::new(AtomicBool::new(false));
         if enabled {
             use signal_hook::consts::{SIGTERM, SIGUSR1};
@@ -153,7 +160,21 @@ impl Policy {
             last: Instant::now(),
             signal,
             enabled,
+            last_good: restarted.map(|(p, s)| (p.to_path_buf(), s)),
         })
+    }
+
+    /// `e` with the last good checkpoint named, and how to go on from it (a run that stops
+    /// on an error: lost atoms, non-finite forces).
+    pub fn annotate(&self, e: Error) -> Error {
+        match &self.last_good {
+            None => e,
+            Some((p, step)) => Error::run(format!(
+                "{e}; the last good checkpoint is {} (step {step}): go on with --restart {}",
+                p.display(),
+                p.display()
+            )),
+        }
     }
 
     /// The checkpoint file.
@@ -200,6 +221,7 @@ impl Policy {
             );
         }
         self.last = Instant::now();
+        self.last_good = Some((self.path.clone(), md.step));
         Ok(())
     }
 }

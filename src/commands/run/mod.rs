@@ -91,8 +91,14 @@ fn load_deck(opts: &RunOptions, world: &World) -> Result<Deck> {
     match &opts.deck {
         Some(p) => {
             let d = Deck::read(p)?;
+            // Every rank has read the deck before rank 0 writes the copy: the deck may be that
+            // copy (`run DIR/deck.toml --out DIR --restart DIR/checkpoint`), left as it is.
+            world.barrier();
             if world.is_root() {
-                write_file(&opts.out.join("deck.toml"), &deck_copy(p, &d)?)?;
+                let (copy, target) = (deck_copy(p, &d)?, opts.out.join("deck.toml"));
+                if std::fs::read_to_string(&target).ok().as_deref() != Some(copy.as_str()) {
+                    write_file(&target, &copy)?;
+                }
             }
             Ok(d)
         }
@@ -176,7 +182,8 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     }
     let position = restart.as_ref().map(|r| r.position);
     log_system(&md);
-    let mut policy = checkpoint::Policy::new(&deck, &opts.out, !inline)?;
+    let restarted = restart.as_ref().map(|r| (r.path.as_path(), md.step));
+    let mut policy = checkpoint::Policy::new(&deck, &opts.out, !inline, restarted)?;
     let mut outputs = if root {
         let resume = position.map(|p| (p.cursors, md.step));
         Some(Outputs::open(&opts.out, &deck, md.atoms.ntypes(), resume)?)
@@ -253,7 +260,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             outputs::write_leads(&md, &mut outputs, &deck)?;
         }
         for _ in (md.step - stage_start)..nsteps {
-            verlet::step(&mut md)?;
+            verlet::step(&mut md).map_err(|e| policy.annotate(e))?;
             let t1 = Instant::now();
             if (md.step - stage_start) % every == 0 || md.step - stage_start == nsteps {
                 out_thermo(&md, &mut outputs)?;
@@ -275,6 +282,9 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             }
             md.timers.add(crate::dynamics::timers::Task::Output, t1);
             if due == checkpoint::Due::WriteAndStop {
+                if !root {
+                    return Ok(());
+                }
                 log::warn!(
                     "stopped by a signal at step {}; go on with: nanocontact run DECK --out {} --restart {}",
                     md.step,
