@@ -123,7 +123,11 @@ fn killed_at_a_random_step_and_restarted_ends_bit_for_bit_as_the_uninterrupted_r
         );
         // On 2 ranks from the deck's copy in the output folder, which rank 0 rewrites while
         // the others read it.
-        let again = if np == 1 { deck.clone() } else { cut.join("deck.toml") };
+        let again = if np == 1 {
+            deck.clone()
+        } else {
+            cut.join("deck.toml")
+        };
         let log = run_ok(
             np,
             &again,

@@ -112,8 +112,8 @@ fn decode_rank(b: &[u8]) -> Result<RankBlock> {
     })
 }
 
-/// Atoms of `b`'s rows (forces set), and their positions at the last build.
-fn atoms_of(md: &Md, b: &RankBlock, atoms: &mut Atoms, x_build: &mut Vec<[f64; 3]>) {
+/// Append the atoms of `b`'s rows (forces set) and their positions at the last build.
+fn atoms_of(b: &RankBlock, atoms: &mut Atoms, x_build: &mut Vec<[f64; 3]>) {
     let packed = b.width - ROW_EXTRA;
     for r in b.rows.chunks_exact(b.width) {
         atoms.push_packed(&r[..packed]);
@@ -121,7 +121,6 @@ fn atoms_of(md: &Md, b: &RankBlock, atoms: &mut Atoms, x_build: &mut Vec<[f64; 3
         atoms.f[k] = [r[packed], r[packed + 1], r[packed + 2]];
         x_build.push([r[packed + 3], r[packed + 4], r[packed + 5]]);
     }
-    debug_assert!(md.atoms.fields.migrating_width() + ROW_EXTRA <= b.width);
 }
 
 /// Put the checkpoint (`global`, and `ranks[r]` of rank r of the run that wrote it) into `md`,
@@ -199,13 +198,13 @@ pub fn restore(md: &mut Md, global: &[u8], ranks: &[Vec<u8>]) -> Result<()> {
     if nranks == size && grid == md.decomp.grid {
         md.decomp.cuts = cuts;
         let mine = &blocks[rank];
-        atoms_of(md, mine, &mut atoms, &mut x_build);
+        atoms_of(mine, &mut atoms, &mut x_build);
         let x = std::mem::replace(&mut atoms.x, x_build);
         md.natoms = natoms;
         md.restore_in_place(atoms, x, mine.tally, mine.since_build)?;
     } else {
         for b in &blocks {
-            atoms_of(md, b, &mut atoms, &mut x_build);
+            atoms_of(b, &mut atoms, &mut x_build);
         }
         md.restore_redistributed(atoms)?;
     }
