@@ -23,6 +23,10 @@ pub const G0_SIEMENS: f64 = 7.748_091_729_863_649e-5;
 /// 1 nN in eV/Å: 1 eV/Å = 1.602176634 nN.
 pub const EV_PER_A_IN_NN: f64 = 1.602_176_634;
 
+/// 1 eV in kJ/mol: e·N_A/1000 with the exact SI values of e and N_A (96.485 332 123 310 0...);
+/// H5MD trajectories store forces in kJ/(mol Å), the force unit MDAnalysis knows.
+pub const KJ_PER_MOL_PER_EV: f64 = 96.485_332_123_310_02;
+
 /// 1 eV/Å² in J/m² (e = 1.602176634e-19 C exactly, 1 Å² = 1e-20 m²): surface energies.
 pub const EV_PER_A2_IN_J_PER_M2: f64 = 16.021_766_34;
 

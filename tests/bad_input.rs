@@ -1,5 +1,6 @@
 //! Bad input gets one clear line naming the file (and line or key), a non-zero exit, and never
-//! a panic: potential files, data files, decks, atoms outside a fixed box.
+//! a panic: potential files, data files, decks, atoms outside a fixed box, overlapping atoms
+//! (non-finite forces: the atom ids and their distance, no JSON printed).
 
 mod common;
 
@@ -347,16 +348,22 @@ fn atom_lost_during_run_stops_cleanly() {
     let data = dir.join("data.lmp");
     std::fs::write(&data, format!("{t}{v}")).unwrap();
     let deck = format!(
-        "[structure]\ndata = \"{}\"\nboundary = \"p p f\"\n[potential]\nstyle = \"eam\"\nfiles = [\"{}\"]\n[run]\ntimestep = 0.002\nsteps = 200\nthermo = 10\n",
+        "[structure]\ndata = \"{}\"\nboundary = \"p p f\"\n[potential]\nstyle = \"eam\"\nfiles = [\"{}\"]\n[run]\ntimestep = 0.002\nsteps = 200\nthermo = 10\n[output]\ncheckpoint = 1\n",
         s(&data),
         s(&au_potential())
     );
     let p = dir.join("deck.toml");
     std::fs::write(&p, deck).unwrap();
     let out = dir.join("out");
+    // With a checkpoint every step, the message names the last good one.
     expect_error(
         &["run", s(&p), "--out", s(&out)],
-        &["left the fixed box", &format!("ids {top})")],
+        &[
+            "left the fixed box",
+            &format!("ids {top})"),
+            "the last good checkpoint is",
+            "--restart",
+        ],
     );
     // Output written so far stays readable: the thermo table has its header and complete rows.
     let csv = std::fs::read_to_string(out.join("thermo.csv")).unwrap();
@@ -382,4 +389,85 @@ fn deck_region_axis_names_the_choices() {
         &text,
         &[&format!("deck.toml:{line}"), "`w`", "`x`, `y`, `z`"],
     );
+}
+
+/// The au_bulk reference with atom 2 moved onto atom 1.
+fn overlapping_data(name: &str) -> PathBuf {
+    write_modified_data(name, |t| {
+        let mut lines: Vec<String> = t.lines().map(String::from).collect();
+        let k = lines.iter().position(|l| l.starts_with("1 1 ")).unwrap();
+        let x1: Vec<String> = lines[k]
+            .split_whitespace()
+            .skip(2)
+            .map(String::from)
+            .collect();
+        lines[k + 1] = format!("2 1 {}", x1.join(" "));
+        lines.join("\n")
+    })
+}
+
+/// The message names both atoms of the overlapping pair and their distance, 0.
+fn assert_names_the_overlap(err: &str) {
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("ERROR"))
+        .unwrap_or_else(|| panic!("no ERROR line: {err}"));
+    assert!(
+        line.contains("atom 1 is 0.000e0 Å from atom 2")
+            || line.contains("atom 2 is 0.000e0 Å from atom 1"),
+        "{line}"
+    );
+    assert!(line.contains("step 0"), "{line}");
+    assert!(line.contains("overlapping atoms"), "{line}");
+}
+
+#[test]
+fn eval_of_overlapping_atoms_is_an_error_and_prints_no_json() {
+    let p = overlapping_data("overlap-eval");
+    let pot = format!("eam:{}", s(&au_potential()));
+    let out = common::bin()
+        .args(["eval", s(&p), "--potential", &pot])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_names_the_overlap(&err);
+    assert!(
+        out.stdout.is_empty(),
+        "printed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn eval_of_overlapping_atoms_on_two_ranks_stops_every_rank_with_the_message() {
+    let p = overlapping_data("overlap-eval-mpi");
+    let pot = format!("eam:{}", s(&au_potential()));
+    let out = common::mpirun(2, &["eval", s(&p), "--potential", &pot]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_names_the_overlap(&err);
+    assert!(out.stdout.is_empty() || !String::from_utf8_lossy(&out.stdout).contains("pe_eV"));
+}
+
+#[test]
+fn run_from_overlapping_atoms_stops_before_the_first_step() {
+    let dir = common::scratch("overlap-run");
+    let data = overlapping_data("overlap-run-data");
+    let deck = format!(
+        "[structure]\ndata = \"{}\"\nboundary = \"p p p\"\n[potential]\nstyle = \"eam\"\nfiles = [\"{}\"]\n[run]\ntimestep = 0.002\nsteps = 10\n",
+        s(&data),
+        s(&au_potential())
+    );
+    let p = dir.join("deck.toml");
+    std::fs::write(&p, deck).unwrap();
+    let out = common::bin()
+        .args(["run", s(&p), "--out", s(&dir.join("out"))])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_names_the_overlap(&err);
 }

@@ -1,5 +1,5 @@
 //! EAM energies, pressures and forces against LAMMPS (Debian `lammps` 20220106) on every case in
-//! `../shared/reference/lammps/eam/`: total energy within 1e-9 relative, every force component
+//! `tests/reference/lammps/eam/`: total energy within 1e-9 relative, every force component
 //! within 1e-7 eV/Å, virial pressure within 1e-6 relative.
 
 mod common;

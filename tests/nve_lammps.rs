@@ -1,5 +1,5 @@
 //! 200 steps of velocity Verlet on 256 gold atoms at 600 K against LAMMPS
-//! (`../shared/reference/lammps/nve/`): thermo every 10 steps within 1e-6 eV in total energy,
+//! (`tests/reference/lammps/nve/`): thermo every 10 steps within 1e-6 eV in total energy,
 //! and final positions within 1e-6 Å. Also momentum conservation to round-off.
 
 #![allow(clippy::needless_range_loop)] // x, y, z components by index read like the equations

@@ -1,4 +1,4 @@
-//! The ReaxFF force-field reader on the two LAMMPS files in `../shared/reference/lammps/
+//! The ReaxFF force-field reader on the two LAMMPS files in `tests/reference/lammps/
 //! potentials/` (AgZnO, AuO), read as they are: section counts equal to the files' own count
 //! lines, spot values equal to the text of the file (read here independently, by words), the
 //! LAMMPS mixing and override rules for pairs, wildcard torsions, the mass check against a data
@@ -13,7 +13,7 @@ use nanocontact::potential::reaxff::{ForceField, GeneralParams};
 
 fn potential(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/reference/lammps/potentials")
+        .join("tests/reference/lammps/potentials")
         .join(name)
 }
 

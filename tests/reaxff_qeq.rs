@@ -1,5 +1,5 @@
 //! ReaxFF charge equilibration against LAMMPS (`fix qeq/reaxff 1 0.0 10.0 1.0e-10 reaxff`) on
-//! the four cases of `../shared/reference/lammps/reaxff/`, at 1, 2, 3 and 4 ranks: every charge
+//! the four cases of `tests/reference/lammps/reaxff/`, at 1, 2, 3 and 4 ranks: every charge
 //! within 1e-6 e of LAMMPS's, the total charge zero, the mean CG iteration count of the two
 //! solves within one of LAMMPS's `f_q`, and the same count at every rank count for the oxygen
 //! cases (the pure-gold ones, with zero charges by symmetry, end their solves at round-off and

@@ -7,7 +7,7 @@ use std::process::Command;
 
 fn reference(case: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/reference/kwant")
+        .join("tests/reference/kwant")
         .join(case)
 }
 

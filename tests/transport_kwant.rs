@@ -1,4 +1,4 @@
-//! Against Kwant: every case in `../shared/reference/kwant/` (read as it is) through the stable
+//! Against Kwant: every case in `tests/reference/kwant/` (read as it is) through the stable
 //! CLI contract `run_hamiltonian`, compared with Kwant's T(E), T_RL, open channels and
 //! eigenchannel transmissions (absolute tolerance 1e-8), per k where the reference has them.
 //! Also RGF against one dense solve of the same problems.
@@ -13,7 +13,7 @@ use nanocontact::transport::{SelfEnergyMethod, Solver};
 const TOL: f64 = 1e-8;
 
 fn reference_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/kwant")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/kwant")
 }
 
 fn cases() -> Vec<PathBuf> {

@@ -91,8 +91,7 @@ fn stretched_and_broken_gold_chains() {
 
 #[test]
 fn sutton_chain_built_from_positions_reproduces_the_kwant_reference() {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/kwant/au_chain_sutton");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/kwant/au_chain_sutton");
     let text = std::fs::read_to_string(dir.join("system.json")).expect("system.json");
     let json: serde_json::Value = serde_json::from_str(&text).expect("json");
     let xs: Vec<f64> = json["physics"]["atom_x_A"]

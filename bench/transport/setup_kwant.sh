@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install Kwant 1.5.0 (with MUMPS) into bench/transport/work/venv, as
-# ../shared/reference/kwant/README.md describes (Python 3.11 has no Kwant wheel).
+# tests/reference/kwant/README.md describes (Python 3.11 has no Kwant wheel).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 venv="$here/work/venv"

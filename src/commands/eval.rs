@@ -131,24 +131,76 @@ pub fn run(opts: &EvalOptions, world: World) -> Result<()> {
             }
             std::fs::write(p, s).map_err(|e| Error::io(p, e))?;
         }
-        let mut line = format!(
-            "{{\"natoms\":{},\"pe_eV\":{:.17e},\"pressure_bar\":{:.17e}",
-            r.natoms, r.pe_ev, r.pressure_bar
-        );
-        if let Some(it) = r.report.qeq_iterations {
-            let _ = write!(line, ",\"qeq_iterations\":{it}");
-        }
-        if !r.report.terms_ev.is_empty() {
-            let terms: Vec<String> = r
-                .report
-                .terms_ev
-                .iter()
-                .map(|(n, e)| format!("\"{n}\":{e:.17e}"))
-                .collect();
-            let _ = write!(line, ",\"terms_eV\":{{{}}}", terms.join(","));
-        }
-        line.push('}');
-        println!("{line}");
+        println!("{}", json_line(&r)?);
     }
     Ok(())
+}
+
+/// The JSON line `{"natoms":..,"pe_eV":..,"pressure_bar":..}` with every digit of the values.
+/// JSON has no NaN or infinity: a non-finite value is an error naming its key, never printed.
+pub fn json_line(r: &EvalResult) -> Result<String> {
+    let named = [("pe_eV", r.pe_ev), ("pressure_bar", r.pressure_bar)];
+    let terms = r.report.terms_ev.iter().map(|(n, e)| (*n, *e));
+    for (key, v) in named.into_iter().chain(terms) {
+        if !v.is_finite() {
+            return Err(Error::run(format!(
+                "eval: {key} is {v}, which JSON cannot hold (overlapping atoms or a broken potential?)"
+            )));
+        }
+    }
+    let mut line = format!(
+        "{{\"natoms\":{},\"pe_eV\":{:.17e},\"pressure_bar\":{:.17e}",
+        r.natoms, r.pe_ev, r.pressure_bar
+    );
+    if let Some(it) = r.report.qeq_iterations {
+        let _ = write!(line, ",\"qeq_iterations\":{it}");
+    }
+    if !r.report.terms_ev.is_empty() {
+        let terms: Vec<String> = r
+            .report
+            .terms_ev
+            .iter()
+            .map(|(n, e)| format!("\"{n}\":{e:.17e}"))
+            .collect();
+        let _ = write!(line, ",\"terms_eV\":{{{}}}", terms.join(","));
+    }
+    line.push('}');
+    Ok(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(pe_ev: f64, pressure_bar: f64) -> EvalResult {
+        EvalResult {
+            natoms: 2,
+            pe_ev,
+            pressure_bar,
+            forces: Vec::new(),
+            charges: None,
+            report: Report::default(),
+        }
+    }
+
+    #[test]
+    fn json_line_is_valid_json_with_every_digit() {
+        let line = json_line(&result(-3.25, 1.0e-3)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["natoms"], 2);
+        assert_eq!(v["pe_eV"].as_f64(), Some(-3.25));
+        assert_eq!(v["pressure_bar"].as_f64(), Some(1.0e-3));
+    }
+
+    #[test]
+    fn json_line_refuses_non_finite_values() {
+        for (pe, p, key) in [
+            (f64::INFINITY, 0.0, "pe_eV"),
+            (0.0, f64::NAN, "pressure_bar"),
+            (f64::NEG_INFINITY, f64::NAN, "pe_eV"),
+        ] {
+            let e = json_line(&result(pe, p)).unwrap_err().to_string();
+            assert!(e.contains(key), "{e}");
+        }
+    }
 }

@@ -37,6 +37,9 @@
 //! freeze = ["bottom"]    # groups held fixed
 //! [output]
 //! trajectory = 100       # H5MD frame interval (0 = none)
+//! checkpoint = 10000     # a checkpoint DIR/checkpoint every this many steps (0 = none)
+//! checkpoint_minutes = 30.0  # and every this many wall-clock minutes (0 = none); SIGUSR1 or
+//!                        # SIGTERM write one and stop; `run DECK --restart DIR/checkpoint` goes on
 //! [parallel]
 //! grid = [2, 2, 1]       # MPI processor grid (default: minimal ghost surface)
 //! [[lead]]               # a rigid lead with imposed motion along an axis

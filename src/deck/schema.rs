@@ -561,6 +561,12 @@ pub struct OutputDeck {
     /// Sampling interval of lead forces, displacements and thermostat work (`leads.csv`).
     #[serde(default = "default_lead_sample")]
     pub leads: u64,
+    /// A checkpoint (`DIR/checkpoint`) every this many steps (0 = none).
+    #[serde(default)]
+    pub checkpoint: u64,
+    /// A checkpoint every this many minutes of wall-clock time (0 = none).
+    #[serde(default)]
+    pub checkpoint_minutes: f64,
 }
 
 fn default_lead_sample() -> u64 {
@@ -575,6 +581,8 @@ impl Default for OutputDeck {
             dump: 0,
             species: vec![],
             leads: default_lead_sample(),
+            checkpoint: 0,
+            checkpoint_minutes: 0.0,
         }
     }
 }

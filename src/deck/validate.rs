@@ -165,6 +165,13 @@ fn run_settings(deck: &Deck, bad: &Bad) -> Result<()> {
             "must be at least 1 (steps between thermo lines)",
         ));
     }
+    let m = deck.output.checkpoint_minutes;
+    if !(m.is_finite() && m >= 0.0) {
+        return Err(bad.at(
+            "output.checkpoint_minutes",
+            format!("{m} must be a non-negative wall-clock time in minutes (0 = none)"),
+        ));
+    }
     Ok(())
 }
 

@@ -233,6 +233,44 @@ impl Hook<Md> for EChemDid {
         Ok(())
     }
 
+    /// The voltage (a stage may have changed it), whether Φ has started relaxing, the flux,
+    /// the current and the electrode charges of the last step: global values, the same on
+    /// every rank.
+    fn save_state(&self) -> Vec<u8> {
+        let q = self.last_charge.unwrap_or([f64::NAN; 2]);
+        let vals = [
+            self.params.volt,
+            f64::from(u8::from(self.started)),
+            self.flux[0],
+            self.flux[1],
+            self.current[0],
+            self.current[1],
+            q[0],
+            q[1],
+        ];
+        vals.iter().flat_map(|v| v.to_le_bytes()).collect()
+    }
+
+    fn restore_state(&mut self, saved: &[Vec<u8>], _rank: usize, _nranks: usize) -> Result<()> {
+        let bytes = saved.first().map_or(&[][..], |b| &b[..]);
+        if bytes.len() != 64 {
+            return Err(Error::run(format!(
+                "echemdid: the checkpoint holds {} bytes of its state, expected 64",
+                bytes.len()
+            )));
+        }
+        let v: Vec<f64> = bytes
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().expect("8-byte chunk")))
+            .collect();
+        self.params.volt = v[0];
+        self.started = v[1] != 0.0;
+        self.flux = [v[2], v[3]];
+        self.current = [v[4], v[5]];
+        self.last_charge = (!v[6].is_nan()).then_some([v[6], v[7]]);
+        Ok(())
+    }
+
     fn end_of_step(&mut self, md: &mut Md) -> Result<()> {
         // The charges of this step's equilibration, against the last step's.
         if let Some(now) = self.electrode_charges(md) {

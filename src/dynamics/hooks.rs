@@ -69,6 +69,17 @@ pub trait Hook<S>: Any {
     fn end_of_step(&mut self, _md: &mut S) -> Result<()> {
         Ok(())
     }
+    /// This rank's state for a checkpoint: what the hook changed since the deck made it (chain
+    /// variables, motions set by protocol stages, accumulated work). Default: nothing.
+    fn save_state(&self) -> Vec<u8> {
+        Vec::new()
+    }
+    /// Take back a checkpoint's states: `saved[r]` is what rank r of the checkpointed run
+    /// saved. On as many ranks as saved a rank takes its own; on another number the hook
+    /// combines them (sums of per-rank work go to rank 0). Default: nothing to take.
+    fn restore_state(&mut self, _saved: &[Vec<u8>], _rank: usize, _nranks: usize) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Where in the step a hook is called.
@@ -156,6 +167,38 @@ impl<S: 'static> Hooks<S> {
         for s in self.slots.iter_mut() {
             s.seconds = 0.0;
         }
+    }
+
+    /// Every hook's name and [`Hook::save_state`], in call order.
+    pub fn save_states(&self) -> Vec<(String, Vec<u8>)> {
+        self.slots
+            .iter()
+            .filter_map(|s| s.hook.as_ref())
+            .map(|h| (h.name().to_string(), h.save_state()))
+            .collect()
+    }
+
+    /// Give each hook its saved states ([`Hook::restore_state`]): `saved[k]` is hook k's name
+    /// and the state of every rank. The hooks must be those of the checkpoint, in its order.
+    pub fn restore_states(
+        &mut self,
+        saved: &[(String, Vec<Vec<u8>>)],
+        rank: usize,
+        nranks: usize,
+    ) -> Result<()> {
+        let names: Vec<String> = self.save_states().into_iter().map(|(n, _)| n).collect();
+        let saved_names: Vec<&String> = saved.iter().map(|(n, _)| n).collect();
+        if names.iter().collect::<Vec<_>>() != saved_names {
+            return Err(crate::error::Error::run(format!(
+                "the checkpoint's step hooks {saved_names:?} are not this deck's {names:?}"
+            )));
+        }
+        for (slot, (_, states)) in self.slots.iter_mut().zip(saved) {
+            if let Some(h) = slot.hook.as_mut() {
+                h.restore_state(states, rank, nranks)?;
+            }
+        }
+        Ok(())
     }
 
     /// Whether any hook splits the drift of this step.

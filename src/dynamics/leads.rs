@@ -9,7 +9,8 @@
 
 use crate::dynamics::hooks::Hook;
 use crate::dynamics::Md;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::io::checkpoint::{Decoder, Encoder};
 
 /// Imposed displacement Δ(t) of a lead along its axis, Å, and its rate, Å/ps.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -117,6 +118,61 @@ impl Hook<Md> for RigidLeads {
                     a.v[i][lead.axis] = vel;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Each lead's motion, its start time and offset (protocol stages change them).
+    fn save_state(&self) -> Vec<u8> {
+        let mut e = Encoder::new();
+        e.u64(self.list.len() as u64);
+        for l in &self.list {
+            match l.motion {
+                Motion::Fixed => e.u64(0),
+                Motion::Oscillate {
+                    amplitude_a,
+                    omega_per_ps,
+                } => e.u64(1).f64(amplitude_a).f64(omega_per_ps),
+                Motion::Pull { velocity_a_per_ps } => e.u64(2).f64(velocity_a_per_ps),
+                Motion::Step {
+                    displacement_a,
+                    t_on_ps,
+                } => e.u64(3).f64(displacement_a).f64(t_on_ps),
+            };
+            e.f64(l.t0_ps).f64(l.offset_a);
+        }
+        e.finish()
+    }
+
+    /// Every rank holds the same motions: take the first rank's.
+    fn restore_state(&mut self, saved: &[Vec<u8>], _rank: usize, _nranks: usize) -> Result<()> {
+        let Some(b) = saved.first() else {
+            return Ok(());
+        };
+        let mut d = Decoder::new(b, "rigid leads");
+        if d.count(self.list.len())? != self.list.len() {
+            return Err(Error::run(
+                "the checkpoint's rigid leads are not this deck's",
+            ));
+        }
+        for l in self.list.iter_mut() {
+            l.motion = match d.u64()? {
+                0 => Motion::Fixed,
+                1 => Motion::Oscillate {
+                    amplitude_a: d.f64()?,
+                    omega_per_ps: d.f64()?,
+                },
+                2 => Motion::Pull {
+                    velocity_a_per_ps: d.f64()?,
+                },
+                3 => Motion::Step {
+                    displacement_a: d.f64()?,
+                    t_on_ps: d.f64()?,
+                },
+                k => return Err(Error::run(format!("checkpoint: unknown lead motion {k}"))),
+            };
+            l.t0_ps = d.f64()?;
+            l.offset_a = d.f64()?;
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! the step hooks ([`hooks`]) with the rigid driven leads and the thermostats among them, the
 //! FIRE minimiser and velocity creation.
 
+pub mod checkpoint;
 pub mod echemdid;
 pub mod fire;
 pub mod hooks;

@@ -16,6 +16,9 @@ use crate::potential::{Potential, Tally};
 use crate::system::{Atoms, Boundary, Groups, SimBox};
 use crate::units::{BOLTZ_EV_PER_K, MVV2E, NKTV2P};
 
+/// Atoms closer than this (Å) are reported as overlapping when their forces are not finite.
+const OVERLAP_A: f64 = 0.1;
+
 /// Global thermodynamic state, LAMMPS `thermo_style custom step pe ke etotal temp press`.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Thermo {
@@ -179,6 +182,72 @@ impl Md {
         self.hooks.push(hook, lists);
     }
 
+    /// Steps since the last re-neighbouring (a checkpoint carries it: the next check for
+    /// atoms that moved too far comes at the same step after a restart).
+    pub fn since_build(&self) -> u64 {
+        self.since_build
+    }
+
+    /// Take back a checkpoint's atoms on the rank that wrote them. `atoms` are this rank's
+    /// owned atoms in the order it held them, with their positions at the last neighbour-list
+    /// build; the ghosts and lists are rebuilt from them exactly as that build made them (same
+    /// decomposition, same order, so the same pairs in the same order), then the current
+    /// positions `x` and the forces of `atoms` are put back with this rank's `tally`: the next
+    /// step is bit for bit the one the checkpointed run took.
+    pub fn restore_in_place(
+        &mut self,
+        atoms: Atoms,
+        x: Vec<[f64; 3]>,
+        tally: Tally,
+        since_build: u64,
+    ) -> Result<()> {
+        if x.len() != atoms.nlocal {
+            return Err(Error::run(format!(
+                "checkpoint: {} positions for {} atoms",
+                x.len(),
+                atoms.nlocal
+            )));
+        }
+        let f: Vec<[f64; 3]> = atoms.f[..atoms.nlocal].to_vec();
+        self.atoms = atoms;
+        self.ghosts
+            .borders(&mut self.atoms, &self.decomp, self.lists.cutneigh());
+        self.lists.build(&self.atoms);
+        self.atoms.x[..x.len()].copy_from_slice(&x);
+        self.ghosts.forward_positions(&mut self.atoms);
+        self.atoms.f[..f.len()].copy_from_slice(&f);
+        self.tally = tally;
+        self.since_build = since_build;
+        self.lists_pending = false;
+        Ok(())
+    }
+
+    /// Take back the atoms of a checkpoint written on another number of ranks (`all`: every
+    /// atom, on every rank): keep those in this rank's sub-box and set up as at the start
+    /// (ghosts, lists, forces), which agrees with the checkpointed run to round-off.
+    pub fn restore_redistributed(&mut self, all: Atoms) -> Result<()> {
+        let mut mine = Atoms::with_types(all.type_mass.clone());
+        mine.fields = all.fields.empty_like();
+        let mut wrapped = all;
+        for i in 0..wrapped.nlocal {
+            self.simbox.wrap(&mut wrapped.x[i], &mut wrapped.image[i]);
+            if self.decomp.owns(&wrapped.x[i]) {
+                mine.push_owned_copy(&wrapped, i);
+            }
+        }
+        self.natoms = wrapped.nlocal as u64;
+        let owned = self.world.sum_u64(mine.nlocal as u64);
+        if owned != self.natoms {
+            return Err(Error::run(format!(
+                "checkpoint: the sub-domains hold {owned} of its {} atoms",
+                self.natoms
+            )));
+        }
+        self.atoms = mine;
+        self.since_build = 0;
+        self.setup()
+    }
+
     /// Build ghosts and lists and compute the initial forces.
     pub fn setup(&mut self) -> Result<()> {
         self.reneighbor()?;
@@ -308,7 +377,58 @@ impl Md {
         self.tally = tally;
         let extra = run_phase(self, Phase::PostForce)?;
         self.tally.add(&extra);
-        Ok(())
+        self.check_finite()
+    }
+
+    /// Stop on a non-finite energy or force, which overlapping atoms (an EAM or pair term at
+    /// r = 0) or a blown-up step give: one `any` reduction per force evaluation. On failure
+    /// every rank learns each rank's first bad atom and that atom's nearest neighbour, so all
+    /// ranks stop with the same message naming the step, the atom ids and their distance.
+    fn check_finite(&self) -> Result<()> {
+        let a = &self.atoms;
+        let bad: Vec<usize> = (0..a.nlocal)
+            .filter(|&i| !a.f[i].iter().all(|c| c.is_finite()))
+            .collect();
+        let bad_pe = !self.tally.pe.is_finite();
+        if !self.world.any(!bad.is_empty() || bad_pe) {
+            return Ok(());
+        }
+        // Per rank: count, first bad id, its nearest neighbour's id and distance (Å).
+        let mut slots = vec![0.0; 4 * self.world.size()];
+        if let Some(&i) = bad.first() {
+            let mut nearest = (f64::INFINITY, 0u64);
+            for j in (0..a.x.len()).filter(|&j| j != i) {
+                let d: f64 = (0..3).map(|k| (a.x[j][k] - a.x[i][k]).powi(2)).sum();
+                if d < nearest.0 {
+                    nearest = (d, a.id[j]);
+                }
+            }
+            let r = 4 * self.world.rank();
+            slots[r..r + 4].copy_from_slice(&[
+                bad.len() as f64,
+                a.id[i] as f64,
+                nearest.1 as f64,
+                nearest.0.sqrt(),
+            ]);
+        }
+        self.world.sum(&mut slots);
+        let count: f64 = slots.chunks_exact(4).map(|s| s[0]).sum();
+        let Some(s) = slots.chunks_exact(4).find(|s| s[0] > 0.0) else {
+            return Err(Error::run(format!(
+                "step {}: the potential energy is not finite (all forces are)",
+                self.step
+            )));
+        };
+        let (id, other, dist) = (s[1] as u64, s[2] as u64, s[3]);
+        let cause = if dist < OVERLAP_A {
+            " (overlapping atoms: check the data file or the structure)"
+        } else {
+            " (the step blew up: a smaller timestep or a relaxed start may help)"
+        };
+        Err(Error::run(format!(
+            "step {}: non-finite force on {count} atom(s); atom {id} is {dist:.3e} Å from atom {other}{cause}",
+            self.step
+        )))
     }
 
     /// Forces after the positions changed: re-neighbour if needed, else update ghosts.

@@ -29,7 +29,8 @@ use crate::dynamics::hooks::Hook;
 use crate::dynamics::leads::RigidLeads;
 use crate::dynamics::velocity::{gaussian_pair, keyed_stream};
 use crate::dynamics::Md;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::io::checkpoint::{Decoder, Encoder};
 use crate::units::{BOLTZ_EV_PER_K, MVV2E};
 
 /// The state of a Nosé–Hoover chain.
@@ -96,6 +97,78 @@ impl Hook<Md> for Thermostats {
 
     fn end_of_step(&mut self, md: &mut Md) -> Result<()> {
         nose_hoover_half_step(&mut self.list, md);
+        Ok(())
+    }
+
+    /// Each thermostat's parameters (stages change them), its chain or noise stream (the
+    /// Langevin noise is keyed by seed, atom and step: the seed is its whole state) and this
+    /// rank's work.
+    fn save_state(&self) -> Vec<u8> {
+        let mut e = Encoder::new();
+        e.u64(self.list.len() as u64);
+        for t in &self.list {
+            e.u64(t.active as u64)
+                .f64(t.temperature_k)
+                .f64(t.damping_ps)
+                .f64(t.work_local_ev);
+            match &t.style {
+                Style::Langevin { seed, frame_lead } => e
+                    .u64(0)
+                    .u64(*seed)
+                    .u64(frame_lead.map_or(0, |k| k as u64 + 1)),
+                Style::NoseHoover(c) => e.u64(1).f64s(&c.eta).f64s(&c.eta_dot),
+            };
+        }
+        e.finish()
+    }
+
+    /// Parameters and chains from the first rank (all ranks hold the same); the work from each
+    /// rank's own on as many ranks, else the total on rank 0, so the heat stays the same sum.
+    fn restore_state(&mut self, saved: &[Vec<u8>], rank: usize, nranks: usize) -> Result<()> {
+        let mut works = vec![0.0; self.list.len()];
+        for (r, b) in saved.iter().enumerate() {
+            let mut d = Decoder::new(b, "thermostats");
+            if d.count(self.list.len())? != self.list.len() {
+                return Err(Error::run(
+                    "the checkpoint's thermostats are not this deck's",
+                ));
+            }
+            for (k, t) in self.list.iter_mut().enumerate() {
+                let active = d.u64()? != 0;
+                let (temperature, damping, work) = (d.f64()?, d.f64()?, d.f64()?);
+                let style = match d.u64()? {
+                    0 => {
+                        let seed = d.u64()?;
+                        let lead = d.u64()?;
+                        Style::Langevin {
+                            seed,
+                            frame_lead: lead.checked_sub(1).map(|k| k as usize),
+                        }
+                    }
+                    1 => Style::NoseHoover(Chain {
+                        eta: d.f64s()?,
+                        eta_dot: d.f64s()?,
+                    }),
+                    s => return Err(Error::run(format!("checkpoint: unknown thermostat {s}"))),
+                };
+                if saved.len() == nranks {
+                    if r == rank {
+                        works[k] = work;
+                    }
+                } else if rank == 0 {
+                    works[k] += work;
+                }
+                if r == 0 {
+                    t.active = active;
+                    t.temperature_k = temperature;
+                    t.damping_ps = damping;
+                    t.style = style;
+                }
+            }
+        }
+        for (t, w) in self.list.iter_mut().zip(works) {
+            t.work_local_ev = w;
+        }
         Ok(())
     }
 }

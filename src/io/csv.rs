@@ -91,6 +91,17 @@ impl CsvWriter {
         Ok(w)
     }
 
+    /// Go on with a table of `ncols` columns after a restart: cut to the `len` bytes it had at
+    /// the checkpoint, rows appended after them.
+    pub fn resume(path: &Path, ncols: usize, len: u64) -> Result<CsvWriter> {
+        let file = super::reopen_at(path, len)?;
+        Ok(CsvWriter {
+            path: path.to_path_buf(),
+            out: BufWriter::new(file),
+            ncols,
+        })
+    }
+
     /// Append one row (as many cells as header columns) and flush it to the file.
     pub fn append_row(&mut self, row: &[Cell]) -> Result<()> {
         if row.len() != self.ncols {

@@ -49,6 +49,15 @@ impl DumpWriter {
         })
     }
 
+    /// Go on after a restart: the file cut to the `len` bytes it had at the checkpoint, frames
+    /// appended after them.
+    pub fn resume(path: &Path, len: u64) -> Result<DumpWriter> {
+        Ok(DumpWriter {
+            path: path.to_path_buf(),
+            out: BufWriter::new(super::reopen_at(path, len)?),
+        })
+    }
+
     /// Append the owned atoms of `atoms` (ghosts are ignored) as one frame at `step`, sorted by
     /// id, and flush it to the file.
     pub fn append_frame(&mut self, step: u64, simbox: &SimBox, atoms: &Atoms) -> Result<()> {
@@ -449,7 +458,7 @@ mod tests {
     #[test]
     fn lammps_reference_trajectory_parses() {
         let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/lammps/nve/traj.dump");
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/lammps/nve/traj.dump");
         if !path.exists() {
             eprintln!("skipping: {} not found", path.display());
             return;

@@ -32,23 +32,40 @@ pub struct ExtxyzWriter {
     species: Vec<String>,
 }
 
+/// Species names must be non-empty, without whitespace or quotes.
+fn check_species(path: &Path, species: &[&str]) -> Result<()> {
+    match species
+        .iter()
+        .find(|s| s.is_empty() || s.contains(char::is_whitespace) || s.contains('"'))
+    {
+        Some(bad) => Err(Error::run(format!(
+            "{}: species name '{bad}' must be non-empty, without spaces or quotes",
+            path.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl ExtxyzWriter {
     /// Create (or truncate) the file at `path`. `species[t]` is the name written for atoms of
     /// 0-based type `t`, e.g. `["Au"]`; names must be non-empty and contain no whitespace.
     pub fn create(path: &Path, species: &[&str]) -> Result<ExtxyzWriter> {
-        if let Some(bad) = species
-            .iter()
-            .find(|s| s.is_empty() || s.contains(char::is_whitespace) || s.contains('"'))
-        {
-            return Err(Error::run(format!(
-                "{}: species name '{bad}' must be non-empty, without spaces or quotes",
-                path.display()
-            )));
-        }
+        check_species(path, species)?;
         let file = File::create(path).map_err(|e| Error::io(path, e))?;
         Ok(ExtxyzWriter {
             path: path.to_path_buf(),
             out: BufWriter::new(file),
+            species: species.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    /// Go on after a restart: the file cut to the `len` bytes it had at the checkpoint, frames
+    /// appended after them.
+    pub fn resume(path: &Path, species: &[&str], len: u64) -> Result<ExtxyzWriter> {
+        check_species(path, species)?;
+        Ok(ExtxyzWriter {
+            path: path.to_path_buf(),
+            out: BufWriter::new(super::reopen_at(path, len)?),
             species: species.iter().map(|s| s.to_string()).collect(),
         })
     }

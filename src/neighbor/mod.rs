@@ -83,6 +83,11 @@ impl NeighborLists {
             })
     }
 
+    /// The owned atoms' positions at the last build (what [`Self::moved_too_far`] compares to).
+    pub fn x_build(&self) -> &[[f64; 3]] {
+        &self.x_build
+    }
+
     /// Rebuild every list from the owned and ghost positions, with one binning sized for the
     /// largest cutoff.
     pub fn build(&mut self, atoms: &Atoms) {

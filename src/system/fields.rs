@@ -199,6 +199,16 @@ impl Fields {
         }
     }
 
+    /// Name and width of each migrating field, in registry order (the layout of
+    /// [`Fields::pack_migrating`]; a checkpoint checks it).
+    pub fn migrating_layout(&self) -> Vec<(String, usize)> {
+        self.specs
+            .iter()
+            .filter(|s| s.migrates)
+            .map(|s| (s.name.clone(), s.width))
+            .collect()
+    }
+
     /// The same registry with no atoms.
     pub fn empty_like(&self) -> Fields {
         Fields {

@@ -4,7 +4,7 @@
   python kwant_snapshots.py OUT.json SNAPSHOT.json [SNAPSHOT.json ...]
 
 Each SNAPSHOT.json is a Hamiltonian written by `snapshot_bench --json N` (the format of
-../shared/reference/kwant/README.md with its sparse and two-direction Fourier extensions, see
+tests/reference/kwant/README.md with its sparse and two-direction Fourier extensions, see
 src/transport/problem/kwant_json.rs): scattering region H_S(k) = sum_m H_m e^{i(k1 m1 + k2 m2)}, per lead
 H00(k), H01(k) (layer n -> n+1, away from S) and V(k) = <S|H|layer 1>, k-points with weights.
 

@@ -12,8 +12,11 @@
 //! `/observables/conductance`.
 //!
 //! The set-up (deck to MD state) is [`crate::setup`]; here is the loop over the stages
-//! ([`stages`]) and their steps, and the files it writes ([`outputs`]).
+//! ([`stages`]) and their steps, the files it writes ([`outputs`]), and its checkpoints and
+//! restarts ([`checkpoint`]: after the outputs of a step; a restart skips the stages before the
+//! checkpoint's and the start of its own, and appends to the outputs).
 
+pub mod checkpoint;
 pub mod inline_link;
 pub mod outputs;
 pub mod report;
@@ -48,6 +51,10 @@ pub struct RunOptions {
     /// MPI processor grid px,py,pz (default: the deck's, else minimal ghost surface).
     #[arg(long, value_parser = super::parse_grid)]
     pub grid: Option<[usize; 3]>,
+    /// Continue from this checkpoint (DIR/checkpoint of an earlier run of the same deck into
+    /// the same --out): outputs are appended, the run ends where the uninterrupted one would.
+    #[arg(long)]
+    pub restart: Option<PathBuf>,
 }
 
 fn create_dir(p: &Path) -> Result<()> {
@@ -84,8 +91,14 @@ fn load_deck(opts: &RunOptions, world: &World) -> Result<Deck> {
     match &opts.deck {
         Some(p) => {
             let d = Deck::read(p)?;
+            // Every rank has read the deck before rank 0 writes the copy: the deck may be that
+            // copy (`run DIR/deck.toml --out DIR --restart DIR/checkpoint`), left as it is.
+            world.barrier();
             if world.is_root() {
-                write_file(&opts.out.join("deck.toml"), &deck_copy(p, &d)?)?;
+                let (copy, target) = (deck_copy(p, &d)?, opts.out.join("deck.toml"));
+                if std::fs::read_to_string(&target).ok().as_deref() != Some(copy.as_str()) {
+                    write_file(&target, &copy)?;
+                }
             }
             Ok(d)
         }
@@ -139,23 +152,56 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     if !deck.title.is_empty() {
         info!("{}", deck.title);
     }
+    let inline = deck.transport.as_ref().is_some_and(|t| t.ranks > 0);
+    if inline && opts.restart.is_some() {
+        return Err(Error::run(
+            "--restart of a run with inline transport ranks is not supported yet (its queue of \
+             snapshots is not checkpointed); restart the MD alone with [transport] ranks = 0 and \
+             farm its trajectory",
+        ));
+    }
     let Some((world, mut link)) =
         inline_link::split_transport(&deck, &deck_path, &opts.out, world)?
     else {
         return Ok(());
     };
+    if inline {
+        log::warn!("no checkpoints: runs with inline transport ranks are not checkpointed yet");
+    }
+    let restart = opts.restart.as_deref().map(checkpoint::read).transpose()?;
     let mut md = crate::setup::build_md(&deck, &deck_path, world, opts.grid)?;
+    if let Some(r) = &restart {
+        checkpoint::restore(&mut md, r)?;
+        info!(
+            "restarted from {} at step {} (t = {:.4} ps, stage {})",
+            r.path.display(),
+            md.step,
+            md.time_ps,
+            r.position.stage
+        );
+    }
+    let position = restart.as_ref().map(|r| r.position);
     log_system(&md);
     let qeq = md.potential.report().qeq_iterations.is_some();
+    let restarted = restart.as_ref().map(|r| (r.path.as_path(), md.step));
+    let mut policy = checkpoint::Policy::new(&deck, &opts.out, !inline, restarted)?;
     let mut outputs = if root {
-        Some(Outputs::create(&opts.out, &deck, md.atoms.ntypes(), qeq)?)
+        let resume = position.map(|p| (p.cursors, md.step));
+        Some(Outputs::open(
+            &opts.out,
+            &deck,
+            md.atoms.ntypes(),
+            qeq,
+            resume,
+        )?)
     } else {
         None
     };
     let stages = stages::stages(&deck);
     let total_steps: u64 = stages.iter().map(|s| stages::stage_steps(s, &md)).sum();
     let mut stage_csv = if root {
-        Some(StagesCsv::create(&opts.out, &md)?)
+        let resume = position.map(|p| p.cursors.stages);
+        Some(StagesCsv::create(&opts.out, &md, resume)?)
     } else {
         None
     };
@@ -193,25 +239,32 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
         Ok(())
     };
     for (k, st) in stages.iter().enumerate() {
-        if k > 0 {
+        // A restart skips the stages before the checkpoint's and the start of its own.
+        let resumed = position.filter(|p| p.stage == k);
+        if position.is_some_and(|p| k < p.stage) {
+            continue;
+        }
+        if k > 0 && resumed.is_none() {
             info!(
                 "stage {k} '{}' at step {}, t = {:.4} ps",
                 st.name, md.step, md.time_ps
             );
         }
-        stages::apply_stage(&mut md, st, k, &deck, &deck_path)?;
-        if let Some(m) = &st.minimize {
-            stages::minimize_logged(&mut md, m)?;
-        }
-        if let Some(v) = &st.velocity {
-            velocity::create(&mut md, v.temperature, v.seed);
+        if resumed.is_none() {
+            stages::apply_stage(&mut md, st, k, &deck, &deck_path)?;
+            if let Some(m) = &st.minimize {
+                stages::minimize_logged(&mut md, m)?;
+            }
+            if let Some(v) = &st.velocity {
+                velocity::create(&mut md, v.temperature, v.seed);
+            }
         }
         let nsteps = stages::stage_steps(st, &md);
         let every = deck.run.thermo;
-        let stage_start = md.step;
-        let stage_t0 = md.time_ps;
+        let (stage_start, stage_t0) =
+            resumed.map_or((md.step, md.time_ps), |p| (p.stage_start, p.stage_t0));
         info!("{}", thermo_header(qeq));
-        if k == 0 {
+        if k == 0 && resumed.is_none() {
             // The snapshot of the first step, then the link is a hook of every step after it.
             if let Some(mut l) = link.take() {
                 l.snapshot(&md)?;
@@ -221,15 +274,40 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             outputs::write_frames(&md, &mut outputs, &deck)?;
             outputs::write_leads(&md, &mut outputs, &deck)?;
         }
-        for _ in 0..nsteps {
-            verlet::step(&mut md)?;
+        for _ in (md.step - stage_start)..nsteps {
+            verlet::step(&mut md).map_err(|e| policy.annotate(e))?;
             let t1 = Instant::now();
             if (md.step - stage_start) % every == 0 || md.step - stage_start == nsteps {
                 out_thermo(&md, &mut outputs)?;
             }
             outputs::write_frames(&md, &mut outputs, &deck)?;
             outputs::write_leads(&md, &mut outputs, &deck)?;
+            let due = policy.due(&md);
+            if due != checkpoint::Due::Nothing {
+                let here = checkpoint::RunPosition {
+                    stage: k,
+                    stage_start,
+                    stage_t0,
+                    cursors: outputs::Cursors {
+                        stages: stage_csv.as_ref().map_or(0, |c| c.len_bytes()),
+                        ..outputs.as_ref().map(|o| o.cursors()).unwrap_or_default()
+                    },
+                };
+                policy.write(&md, &here)?;
+            }
             md.timers.add(crate::dynamics::timers::Task::Output, t1);
+            if due == checkpoint::Due::WriteAndStop {
+                if !root {
+                    return Ok(());
+                }
+                log::warn!(
+                    "stopped by a signal at step {}; go on with: nanocontact run DECK --out {} --restart {}",
+                    md.step,
+                    opts.out.display(),
+                    policy.path().display()
+                );
+                return Ok(());
+            }
         }
         // Lead centres are reductions: every rank computes them.
         let centers: Vec<f64> = leads::of(&md)

@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::io::csv::{Cell, CsvWriter, THERMO_HEADER};
 use crate::io::dump::DumpWriter;
 use crate::io::extxyz::ExtxyzWriter;
-use crate::io::h5md::H5mdWriter;
+use crate::io::h5md::{H5mdWriter, LENGTH_UNIT};
 use crate::system::Atoms;
 
 /// LAMMPS-like thermo header.
@@ -65,10 +65,61 @@ pub struct Outputs {
     dump: Option<(DumpWriter, u64)>,
 }
 
+/// How far each text output had got when a checkpoint was written: its length in bytes (0 for
+/// a file the deck does not write). `traj.h5` is cut by step instead.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cursors {
+    pub thermo: u64,
+    pub leads: u64,
+    pub xyz: u64,
+    pub dump: u64,
+    pub stages: u64,
+}
+
+impl Cursors {
+    /// The five lengths in order (thermo, leads, xyz, dump, stages).
+    pub fn to_array(self) -> [u64; 5] {
+        [self.thermo, self.leads, self.xyz, self.dump, self.stages]
+    }
+
+    /// From [`Cursors::to_array`]'s order.
+    pub fn from_array(a: [u64; 5]) -> Self {
+        Cursors {
+            thermo: a[0],
+            leads: a[1],
+            xyz: a[2],
+            dump: a[3],
+            stages: a[4],
+        }
+    }
+}
+
+/// Length of the file at `path` (0 if absent): the writers flush every row and frame.
+pub fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+/// A CSV table created anew, or reopened at its cursor after a restart.
+fn csv(path: &Path, header: &[&str], resume: Option<u64>) -> Result<CsvWriter> {
+    match resume {
+        None => CsvWriter::create(path, header),
+        Some(len) => CsvWriter::resume(path, header.len(), len),
+    }
+}
+
 impl Outputs {
     /// Create the files in `out` for a system of `ntypes` types; `qeq`: the potential
-    /// equilibrates charges, and `thermo.csv` and `traj.h5` get its iteration count.
-    pub fn create(out: &Path, deck: &Deck, ntypes: usize, qeq: bool) -> Result<Outputs> {
+    /// equilibrates charges, and `thermo.csv` and `traj.h5` get its iteration count; with
+    /// `resume` (the cursors and step of a checkpoint), reopen them as they were then and
+    /// append.
+    pub fn open(
+        out: &Path,
+        deck: &Deck,
+        ntypes: usize,
+        qeq: bool,
+        resume: Option<(Cursors, u64)>,
+    ) -> Result<Outputs> {
+        let cur = resume.map(|r| r.0);
         let leads = if writes_leads_csv(deck) {
             let mut header = vec!["step".to_string(), "time_ps".to_string()];
             for l in &deck.lead {
@@ -80,7 +131,7 @@ impl Outputs {
             }
             let h: Vec<&str> = header.iter().map(String::as_str).collect();
             Some((
-                CsvWriter::create(&out.join("leads.csv"), &h)?,
+                csv(&out.join("leads.csv"), &h, cur.map(|c| c.leads))?,
                 deck.output.leads,
             ))
         } else {
@@ -95,6 +146,10 @@ impl Outputs {
         let o = &deck.output;
         let h5md = match o.trajectory {
             0 => None,
+            n if resume.is_some() => {
+                let step = resume.map_or(0, |r| r.1);
+                Some((H5mdWriter::resume(&out.join("traj.h5"), ntypes, step)?, n))
+            }
             n => {
                 let mut w = H5mdWriter::create(&out.join("traj.h5"), &names, "nanocontact user")?;
                 for (name, unit) in [
@@ -112,27 +167,33 @@ impl Outputs {
                 // The rigid leads' imposed displacement and force at every frame (beside the
                 // conductance of inline transport); leads.csv has them at its own interval.
                 for l in &deck.lead {
-                    w.declare_observable(&format!("lead_{}_displacement", l.group), "Ang")?;
+                    w.declare_observable(&format!("lead_{}_displacement", l.group), LENGTH_UNIT)?;
                     w.declare_observable(&format!("lead_{}_force", l.group), "nN")?;
                 }
                 Some((w, n))
             }
         };
-        let xyz = match o.xyz {
-            0 => None,
-            n => Some((ExtxyzWriter::create(&out.join("traj.xyz"), &names)?, n)),
+        let (xyz_path, dump_path) = (out.join("traj.xyz"), out.join("traj.dump"));
+        let xyz = match (o.xyz, cur) {
+            (0, _) => None,
+            (n, None) => Some((ExtxyzWriter::create(&xyz_path, &names)?, n)),
+            (n, Some(c)) => Some((ExtxyzWriter::resume(&xyz_path, &names, c.xyz)?, n)),
         };
-        let dump = match o.dump {
-            0 => None,
-            n => Some((DumpWriter::create(&out.join("traj.dump"))?, n)),
+        let dump = match (o.dump, cur) {
+            (0, _) => None,
+            (n, None) => Some((DumpWriter::create(&dump_path)?, n)),
+            (n, Some(c)) => Some((DumpWriter::resume(&dump_path, c.dump)?, n)),
         };
         let mut header = THERMO_HEADER.to_vec();
         if qeq {
             header.push("qeq_iterations");
         }
+        // After a restart echemdid.csv is appended to where it ends (its rows after the
+        // checkpoint's step are written again).
+        let echemdid_path = out.join("echemdid.csv");
         let echemdid = match &deck.echemdid {
-            Some(_) => Some(CsvWriter::create(
-                &out.join("echemdid.csv"),
+            Some(_) => Some(csv(
+                &echemdid_path,
                 &[
                     "step",
                     "time_ps",
@@ -141,11 +202,12 @@ impl Outputs {
                     "current_plus_A",
                     "current_minus_A",
                 ],
+                cur.map(|_| file_len(&echemdid_path)),
             )?),
             None => None,
         };
         Ok(Outputs {
-            thermo: CsvWriter::create(&out.join("thermo.csv"), &header)?,
+            thermo: csv(&out.join("thermo.csv"), &header, cur.map(|c| c.thermo))?,
             echemdid,
             leads,
             h5md,
@@ -154,8 +216,19 @@ impl Outputs {
         })
     }
 
-    /// A row of `thermo.csv` and the thermo observables of `traj.h5`, with the QEq iterations
-    /// where the potential reports them.
+    /// The cursors of the text outputs now (`stages` is filled in by the caller).
+    pub fn cursors(&self) -> Cursors {
+        let len = |p: Option<&Path>| p.map_or(0, file_len);
+        Cursors {
+            thermo: file_len(self.thermo.path()),
+            leads: len(self.leads.as_ref().map(|(w, _)| w.path())),
+            xyz: len(self.xyz.as_ref().map(|(w, _)| w.path())),
+            dump: len(self.dump.as_ref().map(|(w, _)| w.path())),
+            stages: 0,
+        }
+    }
+
+    /// A row of `thermo.csv`, with the QEq iterations where the potential reports them.
     pub fn thermo_row(&mut self, t: &Thermo, qeq: Option<f64>) -> Result<()> {
         let mut row: Vec<Cell> = vec![
             t.step.into(),
@@ -170,6 +243,12 @@ impl Outputs {
             row.push(it.into());
         }
         self.thermo.append_row(&row)?;
+        Ok(())
+    }
+
+    /// The thermo quantities as observables of `traj.h5`, at every frame: MDAnalysis reads
+    /// observable sample k as the data of frame k, so they share the frames' steps.
+    fn thermo_observables(&mut self, t: &Thermo, qeq: Option<f64>) -> Result<()> {
         if let Some((w, _)) = &mut self.h5md {
             let mut obs = vec![
                 ("pe", t.pe_ev),
@@ -301,6 +380,14 @@ pub fn write_leads(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Resul
 pub fn write_frames(md: &Md, outputs: &mut Option<Outputs>, deck: &Deck) -> Result<()> {
     if !Outputs::wants_frame(&deck.output, md.step) {
         return Ok(());
+    }
+    let frames = deck.output.trajectory;
+    if frames > 0 && md.step.is_multiple_of(frames) {
+        let th = md.thermo();
+        let qeq = md.potential.report().qeq_iterations;
+        if let Some(o) = outputs.as_mut() {
+            o.thermo_observables(&th, qeq)?;
+        }
     }
     let link = md.hooks.find::<TransportLink>();
     let own;

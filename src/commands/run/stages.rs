@@ -135,8 +135,9 @@ pub fn minimize_logged(md: &mut Md, m: &MinimizeDeck) -> Result<()> {
 pub struct StagesCsv(CsvWriter);
 
 impl StagesCsv {
-    /// Create `out/stages.csv` with a column triple per lead of `md`.
-    pub fn create(out: &Path, md: &Md) -> Result<StagesCsv> {
+    /// Create `out/stages.csv` with a column triple per lead of `md`; with `resume`, reopen it
+    /// at the length it had at a checkpoint.
+    pub fn create(out: &Path, md: &Md, resume: Option<u64>) -> Result<StagesCsv> {
         let mut header = vec![
             "stage".to_string(),
             "first_step".into(),
@@ -150,7 +151,16 @@ impl StagesCsv {
             header.push(format!("zc_{}_A", l.name));
         }
         let h: Vec<&str> = header.iter().map(String::as_str).collect();
-        Ok(StagesCsv(CsvWriter::create(&out.join("stages.csv"), &h)?))
+        let path = out.join("stages.csv");
+        Ok(StagesCsv(match resume {
+            None => CsvWriter::create(&path, &h)?,
+            Some(len) => CsvWriter::resume(&path, h.len(), len)?,
+        }))
+    }
+
+    /// The length of `stages.csv` now.
+    pub fn len_bytes(&self) -> u64 {
+        super::outputs::file_len(self.0.path())
     }
 
     /// The row of stage `k`, which ran from `first_step` at `t_start_ps` to now; `centers` are

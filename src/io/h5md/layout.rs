@@ -12,6 +12,21 @@ use crate::error::Error;
 /// Name of the particle group written by [`H5mdWriter`].
 pub const PARTICLE_GROUP: &str = "/particles/all";
 
+/// Unit of positions, box edges and corners and lead displacements: `Angstrom`, a name the H5MD
+/// reader of MDAnalysis 2.x accepts (it rejects the `Ang` written before; both are read back).
+pub const LENGTH_UNIT: &str = "Angstrom";
+/// Unit of velocities (MDAnalysis: `Angstrom ps-1`).
+pub(super) const VELOCITY_UNIT: &str = "Angstrom ps-1";
+/// Unit of forces. MDAnalysis knows no eV-based force unit, so forces are stored in its own,
+/// kJ/(mol Å): the eV/Å of the MD times [`KJ_PER_MOL_PER_EV`](crate::units::KJ_PER_MOL_PER_EV).
+pub(super) const FORCE_UNIT: &str = "kJ mol-1 Angstrom-1";
+/// Units read back as they are: the lengths and forces of files written before the change
+/// (`Ang`, `Ang ps-1`, `eV Ang-1`) and the other Å spellings of the H5MD units module.
+pub(super) const LENGTH_UNITS_READ: [&str; 4] = ["Angstrom", "Ang", "A", "angstrom"];
+pub(super) const VELOCITY_UNITS_READ: [&str; 3] = ["Angstrom ps-1", "Ang ps-1", "A ps-1"];
+pub(super) const FORCE_UNITS_EV: [&str; 3] = ["eV Ang-1", "eV Angstrom-1", "eV A-1"];
+pub(super) const FORCE_UNITS_KJ: [&str; 2] = ["kJ mol-1 Angstrom-1", "kJ mol-1 A-1"];
+
 /// Frames held per chunk along the time axis of the scalar datasets (`step`, `time`, observables).
 const TIME_CHUNK: usize = 1024;
 /// Largest number of atoms per chunk of a per-atom dataset (32768 × 3 × 8 B = 768 KiB).
@@ -44,6 +59,18 @@ pub(super) fn write_str_attr(loc: &Group, name: &str, value: &str) -> hdf5::Resu
 pub(super) fn read_str_attr(loc: &Group, name: &str) -> hdf5::Result<String> {
     let v: FixedUnicode<MAX_STR> = loc.attr(name)?.as_reader().read_scalar()?;
     Ok(v.as_str().to_string())
+}
+
+/// The `unit` attribute of `ds`, if it has one (variable- or fixed-length string).
+pub(super) fn read_unit(ds: &Dataset) -> Option<String> {
+    let a = ds.attr("unit").ok()?;
+    if let Ok(v) = a.read_scalar::<VarLenAscii>() {
+        return Some(v.as_str().to_string());
+    }
+    a.as_reader()
+        .read_scalar::<FixedUnicode<MAX_STR>>()
+        .ok()
+        .map(|v| v.as_str().to_string())
 }
 
 /// Attach the H5MD `units` module attribute `unit` (scalar, variable-length ASCII) to `ds`.
@@ -84,7 +111,7 @@ pub(super) fn create_series<T: H5Type>(
 }
 
 /// Grow `ds` to `rows` along the frame axis, keeping its other dimensions.
-fn resize_rows(ds: &Dataset, rows: usize) -> hdf5::Result<()> {
+pub(super) fn resize_rows(ds: &Dataset, rows: usize) -> hdf5::Result<()> {
     let mut shape = ds.shape();
     shape[0] = rows;
     ds.resize(shape)

@@ -7,9 +7,13 @@ use hdf5::types::{FixedAscii, VarLenUnicode};
 use hdf5::Dataset;
 use ndarray::s;
 
-use super::layout::{h5err, read_str_attr, PARTICLE_GROUP};
+use super::layout::{
+    h5err, read_str_attr, read_unit, FORCE_UNITS_EV, FORCE_UNITS_KJ, LENGTH_UNITS_READ,
+    PARTICLE_GROUP, VELOCITY_UNITS_READ,
+};
 use crate::error::{Error, Result};
 use crate::system::{Boundary, SimBox};
+use crate::units::KJ_PER_MOL_PER_EV;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct H5mdFrame {
@@ -30,7 +34,7 @@ pub struct H5mdFrame {
     pub images: Vec<[i32; 3]>,
     /// Velocities, Å/ps.
     pub velocities: Vec<[f64; 3]>,
-    /// Forces, eV/Å.
+    /// Forces, eV/Å (converted from the kJ/(mol Å) of the file where its unit says so).
     pub forces: Vec<[f64; 3]>,
     /// Charges, e, when the file has the `charge` element.
     pub charges: Option<Vec<f64>>,
@@ -55,6 +59,8 @@ pub struct H5mdReader {
     species: Vec<String>,
     n_frames: usize,
     boundary: [Boundary; 3],
+    /// The file's force unit in eV/Å: a force read is divided by it (1 for eV/Å).
+    force_unit_in_ev_per_a: f64,
 }
 
 impl H5mdReader {
@@ -91,6 +97,7 @@ impl H5mdReader {
             species,
             n_frames: 0,
             boundary: [Boundary::Periodic; 3],
+            force_unit_in_ev_per_a: 1.0,
         };
         if reader.file.link_exists("particles/all/position") {
             reader.boundary = reader.read_boundary()?;
@@ -109,8 +116,49 @@ impl H5mdReader {
                 n = n.min(reader.dataset(name)?.shape().first().copied().unwrap_or(0));
             }
             reader.n_frames = n;
+            reader.force_unit_in_ev_per_a = reader.check_units()?;
         }
         Ok(reader)
+    }
+
+    /// Check the `unit` attributes of the per-atom and box datasets against the units this
+    /// reader knows (Å and Å/ps in any spelling of [`super`], forces in eV/Å or kJ/(mol Å)); a
+    /// dataset without one is taken in those units. Returns how many of the file's force units
+    /// make one eV/Å.
+    fn check_units(&self) -> Result<f64> {
+        let unit = |name: &str| -> Result<Option<String>> { Ok(read_unit(&self.dataset(name)?)) };
+        let unknown = |name: &str, u: &str, known: &[&str]| {
+            Error::input(
+                &self.path,
+                None,
+                format!(
+                    "{PARTICLE_GROUP}/{name} has unit '{u}'; this reader knows {}",
+                    known.join(", ")
+                ),
+            )
+        };
+        for name in ["position/value", "box/edges/value"] {
+            if let Some(u) = unit(name)? {
+                if !LENGTH_UNITS_READ.contains(&u.as_str()) {
+                    return Err(unknown(name, &u, &LENGTH_UNITS_READ));
+                }
+            }
+        }
+        if let Some(u) = unit("velocity/value")? {
+            if !VELOCITY_UNITS_READ.contains(&u.as_str()) {
+                return Err(unknown("velocity/value", &u, &VELOCITY_UNITS_READ));
+            }
+        }
+        match unit("force/value")? {
+            None => Ok(1.0),
+            Some(u) if FORCE_UNITS_EV.contains(&u.as_str()) => Ok(1.0),
+            Some(u) if FORCE_UNITS_KJ.contains(&u.as_str()) => Ok(KJ_PER_MOL_PER_EV),
+            Some(u) => Err(unknown(
+                "force/value",
+                &u,
+                &[&FORCE_UNITS_EV[..], &FORCE_UNITS_KJ[..]].concat(),
+            )),
+        }
     }
 
     fn dataset(&self, name: &str) -> Result<Dataset> {
@@ -280,7 +328,8 @@ impl H5mdReader {
             f.positions.push(pos[r]);
             f.images.push(img[r]);
             f.velocities.push(vel[r]);
-            f.forces.push(frc[r]);
+            f.forces
+                .push(frc[r].map(|c| c / self.force_unit_in_ev_per_a));
             if let (Some(out), Some(c)) = (f.charges.as_mut(), &chg) {
                 out.push(c[r]);
             }

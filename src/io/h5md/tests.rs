@@ -37,7 +37,15 @@ fn check_frame(f: &H5mdFrame, step: u64, time_ps: f64, b: &SimBox, a: &Atoms) {
         f.velocities,
         order.iter().map(|&i| a.v[i]).collect::<Vec<_>>()
     );
-    assert_eq!(f.forces, order.iter().map(|&i| a.f[i]).collect::<Vec<_>>());
+    // Stored in kJ/(mol Å) and converted back: the same two roundings.
+    let k = crate::units::KJ_PER_MOL_PER_EV;
+    assert_eq!(
+        f.forces,
+        order
+            .iter()
+            .map(|&i| a.f[i].map(|c| c * k / k))
+            .collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -121,7 +129,7 @@ fn three_frames_round_trip_exactly() {
         .unwrap()
         .read_scalar()
         .unwrap();
-    assert_eq!(unit.as_str(), "Ang ps-1");
+    assert_eq!(unit.as_str(), "Angstrom ps-1");
     // step and time are shared by hard links.
     let s1: Vec<i64> = f
         .dataset("particles/all/box/edges/step")
@@ -238,5 +246,68 @@ fn file_survives_a_killed_writer() {
     }
     assert_eq!(r.observable("pe").unwrap().values, [0.0, -1.0]);
     drop(r);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Set the `unit` attribute of `name` in the particle group.
+fn set_unit(f: &hdf5::File, name: &str, unit: &str) {
+    let ds = f.dataset(&format!("particles/all/{name}")).unwrap();
+    ds.delete_attr("unit").unwrap();
+    super::layout::write_unit(&ds, unit).unwrap();
+}
+
+#[test]
+fn files_with_the_old_units_read_as_they_are_and_unknown_units_are_refused() {
+    let _serial = serial();
+    let dir = test_dir("h5md_old_units");
+    let path = dir.join("traj.h5");
+    let (b, a) = small_system(1);
+    let mut w = H5mdWriter::create(&path, &["Au", "Ag"], "").unwrap();
+    w.append_frame(0, 0.0, &b, &a).unwrap();
+    drop(w);
+    // The file as the writer wrote it before 2026-12: eV/Å forces and `Ang` lengths.
+    {
+        let f = hdf5::File::open_rw(&path).unwrap();
+        let order = a.order_by_id();
+        let ev: Vec<f64> = order.iter().flat_map(|&i| a.f[i]).collect();
+        let view = ndarray::ArrayView2::from_shape((order.len(), 3), &ev).unwrap();
+        f.dataset("particles/all/force/value")
+            .unwrap()
+            .as_writer()
+            .write_slice(view, ndarray::s![0, .., ..])
+            .unwrap();
+        set_unit(&f, "force/value", "eV Ang-1");
+        set_unit(&f, "velocity/value", "Ang ps-1");
+        set_unit(&f, "position/value", "Ang");
+        set_unit(&f, "box/edges/value", "Ang");
+    }
+    let r = H5mdReader::open(&path).unwrap();
+    let fr = r.frame(0).unwrap();
+    let order = a.order_by_id();
+    assert_eq!(fr.forces, order.iter().map(|&i| a.f[i]).collect::<Vec<_>>());
+    assert_eq!(
+        fr.positions,
+        order.iter().map(|&i| a.x[i]).collect::<Vec<_>>()
+    );
+    drop(r);
+    for (name, unit) in [
+        ("force/value", "hartree bohr-1"),
+        ("position/value", "nm"),
+        ("velocity/value", "m s-1"),
+    ] {
+        {
+            let f = hdf5::File::open_rw(&path).unwrap();
+            set_unit(&f, name, unit);
+        }
+        let e = H5mdReader::open(&path).unwrap_err().to_string();
+        assert!(e.contains(name) && e.contains(unit), "{e}");
+        let f = hdf5::File::open_rw(&path).unwrap();
+        let back = match name {
+            "force/value" => "eV Ang-1",
+            "position/value" => "Angstrom",
+            _ => "Angstrom ps-1",
+        };
+        set_unit(&f, name, back);
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -8,11 +8,12 @@ use hdf5::types::{FixedAscii, VarLenAscii, VarLenUnicode};
 use hdf5::{Dataset, Group};
 
 use super::layout::{
-    create_series, h5err, put_row, put_row3, put_scalar, write_str_attr, write_unit, MAX_STR,
-    PARTICLE_GROUP,
+    create_series, h5err, put_row, put_row3, put_scalar, read_str_attr, resize_rows,
+    write_str_attr, write_unit, FORCE_UNIT, LENGTH_UNIT, MAX_STR, PARTICLE_GROUP, VELOCITY_UNIT,
 };
 use crate::error::{Error, Result};
 use crate::system::{Atoms, Boundary, SimBox, CHARGE};
+use crate::units::KJ_PER_MOL_PER_EV;
 
 #[derive(Debug)]
 struct ParticleSets {
@@ -47,7 +48,7 @@ impl ParticleSets {
         let time = create_series::<f64>(&pos, "time", &[], false, f64::NAN)?;
         write_unit(&time, "ps")?;
         let position = create_series::<f64>(&pos, "value", &[ncap, 3], true, f64::NAN)?;
-        write_unit(&position, "Ang")?;
+        write_unit(&position, LENGTH_UNIT)?;
         // Every other element links to the step and time of `position`.
         let element = |parent: &Group, name: &str| -> hdf5::Result<Group> {
             let g = parent.create_group(name)?;
@@ -63,7 +64,7 @@ impl ParticleSets {
             true,
             f64::NAN,
         )?;
-        write_unit(&velocity, "Ang ps-1")?;
+        write_unit(&velocity, VELOCITY_UNIT)?;
         let force = create_series::<f64>(
             &element(&all, "force")?,
             "value",
@@ -71,7 +72,7 @@ impl ParticleSets {
             true,
             f64::NAN,
         )?;
-        write_unit(&force, "eV Ang-1")?;
+        write_unit(&force, FORCE_UNIT)?;
         let species = create_series::<i32>(&element(&all, "species")?, "value", &[ncap], true, -1)?;
         let id = create_series::<i64>(&element(&all, "id")?, "value", &[ncap], true, -1)?;
         let charge = match charged {
@@ -109,10 +110,10 @@ impl ParticleSets {
         let letters: Vec<String> = boundary.iter().map(|b| b.letter().to_string()).collect();
         write_str_attr(&bx, "lammps_boundary", &letters.join(" "))?;
         let edges = create_series::<f64>(&element(&bx, "edges")?, "value", &[3], false, f64::NAN)?;
-        write_unit(&edges, "Ang")?;
+        write_unit(&edges, LENGTH_UNIT)?;
         let corners =
             create_series::<f64>(&element(&bx, "corners")?, "value", &[2, 3], false, f64::NAN)?;
-        write_unit(&corners, "Ang")?;
+        write_unit(&corners, LENGTH_UNIT)?;
         Ok(ParticleSets {
             ncap,
             boundary,
@@ -233,6 +234,102 @@ impl H5mdWriter {
         })
     }
 
+    /// Reopen a file this writer made, to go on after a restart from `step`: frames and
+    /// observable samples after `step` (written by the run after its checkpoint) are cut off,
+    /// and later frames are appended.
+    pub fn resume(path: &Path, ntypes: usize, step: u64) -> Result<H5mdWriter> {
+        let e = h5err(path);
+        let file = hdf5::File::open_rw(path).map_err(&e)?;
+        let kept = |ds: &Dataset| -> hdf5::Result<(usize, Option<u64>)> {
+            let steps: Vec<i64> = ds.read_raw()?;
+            let k = steps
+                .iter()
+                .take_while(|&&s| s >= 0 && s as u64 <= step)
+                .count();
+            Ok((k, k.checked_sub(1).map(|j| steps[j] as u64)))
+        };
+        let mut w = H5mdWriter {
+            path: path.to_path_buf(),
+            file,
+            ntypes,
+            particles: None,
+            n_frames: 0,
+            last_step: None,
+            observables: HashMap::new(),
+        };
+        (|| -> hdf5::Result<()> {
+            if w.file.link_exists(&format!("{PARTICLE_GROUP}/position")) {
+                let all = w.file.group(PARTICLE_GROUP)?;
+                let ds = |name: &str| all.dataset(&format!("{name}/value"));
+                let bx = all.group("box")?;
+                let letters = read_str_attr(&bx, "lammps_boundary")?;
+                let boundary = SimBox::parse_boundary(&letters)
+                    .ok_or_else(|| hdf5::Error::from(format!("box boundary '{letters}'")))?;
+                let position = ds("position")?;
+                let p = ParticleSets {
+                    ncap: position.shape().get(1).copied().unwrap_or(1),
+                    boundary,
+                    step: all.dataset("position/step")?,
+                    time: all.dataset("position/time")?,
+                    position,
+                    image: ds("image")?,
+                    velocity: ds("velocity")?,
+                    force: ds("force")?,
+                    species: ds("species")?,
+                    id: ds("id")?,
+                    charge: ds("charge").ok(),
+                    edges: ds("box/edges")?,
+                    corners: ds("box/corners")?,
+                };
+                let (k, last) = kept(&p.step)?;
+                for d in [
+                    &p.position,
+                    &p.image,
+                    &p.velocity,
+                    &p.force,
+                    &p.species,
+                    &p.id,
+                ]
+                .into_iter()
+                .chain(p.charge.as_ref())
+                .chain([&p.edges, &p.corners, &p.time, &p.step])
+                {
+                    resize_rows(d, k)?;
+                }
+                w.n_frames = k;
+                w.last_step = last;
+                w.particles = Some(p);
+            }
+            if let Ok(root) = w.file.group("observables") {
+                for name in root.member_names()? {
+                    let g = root.group(&name)?;
+                    let obs = Observable {
+                        step: g.dataset("step")?,
+                        time: g.dataset("time")?,
+                        value: g.dataset("value")?,
+                        len: 0,
+                        last_step: None,
+                    };
+                    let (k, last) = kept(&obs.step)?;
+                    for d in [&obs.value, &obs.time, &obs.step] {
+                        resize_rows(d, k)?;
+                    }
+                    w.observables.insert(
+                        name,
+                        Observable {
+                            len: k,
+                            last_step: last,
+                            ..obs
+                        },
+                    );
+                }
+            }
+            w.file.flush()
+        })()
+        .map_err(&e)?;
+        Ok(w)
+    }
+
     /// Number of frames written.
     pub fn n_frames(&self) -> usize {
         self.n_frames
@@ -304,7 +401,9 @@ impl H5mdWriter {
             }
             pos[3 * r..3 * r + 3].copy_from_slice(&atoms.x[i]);
             vel[3 * r..3 * r + 3].copy_from_slice(&atoms.v[i]);
-            frc[3 * r..3 * r + 3].copy_from_slice(&atoms.f[i]);
+            for (d, f) in atoms.f[i].iter().enumerate() {
+                frc[3 * r + d] = f * KJ_PER_MOL_PER_EV;
+            }
             img[3 * r..3 * r + 3].copy_from_slice(&atoms.image[i]);
             spc[r] = atoms.typ[i] as i32;
             ids[r] = i64::try_from(atoms.id[i])
@@ -337,7 +436,7 @@ impl H5mdWriter {
     }
 
     /// Create the observable `name` with a unit string of the H5MD units module (e.g. `"eV"`,
-    /// `"K"`, `"bar"`, `"eV Ang-1"`). Optional: [`append_observable`](Self::append_observable)
+    /// `"K"`, `"bar"`, `"nN"`, [`LENGTH_UNIT`]). Optional: [`append_observable`](Self::append_observable)
     /// creates undeclared observables without a unit.
     pub fn declare_observable(&mut self, name: &str, unit: &str) -> Result<()> {
         if self.observables.contains_key(name) {
