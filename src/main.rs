@@ -148,6 +148,13 @@ fn main() {
                 Ok(())
             }
         }
+        Command::Wire {
+            what: commands::wire::WireCommand::Scan(opts),
+        } => commands::wire_scan::scan(&opts, &world).map(|line| {
+            if let Some(l) = line {
+                println!("{l}")
+            }
+        }),
         Command::Wire { .. } if !world.is_root() => Ok(()),
         Command::Wire {
             what: commands::wire::WireCommand::Response(opts),

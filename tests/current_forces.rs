@@ -134,7 +134,10 @@ fn bond_currents_equal_the_landauer_current_of_the_transport_core() {
     let [mu_l, mu_r] = r.mu();
     let rgf = G0_US * quad(|e| ks.transmission(e).unwrap().t_lr, mu_r, mu_l);
     assert!(landauer > 0.3 * G0_US * 0.6, "{landauer}");
-    assert!((landauer - rgf).abs() < 1e-8 * rgf, "{landauer} vs RGF {rgf}");
+    assert!(
+        (landauer - rgf).abs() < 1e-8 * rgf,
+        "{landauer} vs RGF {rgf}"
+    );
     // Every cut with the two lead sites of C (second neighbours) on its sides.
     let n = w.system.n();
     for cut in 2..=n - 2 {
@@ -158,10 +161,13 @@ fn trace_of_rho_is_exact_for_the_perfect_chain_under_bias() {
     for (mu, v) in [(0.0, 0.0), (0.7, 0.4), (-2.0, 1.5)] {
         let ss = steady_state(&w.system, &res(mu, v, 0.0), &Accuracy::default()).unwrap();
         // Each site holds half of the states entering from each lead: N(μ_L) + N(μ_R).
-        let exact = w.system.n() as f64
-            * (chain_filling(mu + 0.5 * v, t) + chain_filling(mu - 0.5 * v, t));
+        let exact =
+            w.system.n() as f64 * (chain_filling(mu + 0.5 * v, t) + chain_filling(mu - 0.5 * v, t));
         let tr = ss.electrons();
-        assert!((tr - exact).abs() < 1e-10, "μ = {mu}, V = {v}: {tr} vs {exact}");
+        assert!(
+            (tr - exact).abs() < 1e-10,
+            "μ = {mu}, V = {v}: {tr} vs {exact}"
+        );
     }
 }
 
@@ -286,7 +292,12 @@ fn at_zero_bias_rho_is_the_equilibrium_density_matrix_of_the_scattering_states()
     for i in 0..n {
         for j in 0..n {
             let d = (ss.rho[(i, j)] - r.value[i * n + j]).norm();
-            assert!(d < 1e-8, "ρ[{i}][{j}]: {} vs {}", ss.rho[(i, j)], r.value[i * n + j]);
+            assert!(
+                d < 1e-8,
+                "ρ[{i}][{j}]: {} vs {}",
+                ss.rho[(i, j)],
+                r.value[i * n + j]
+            );
         }
     }
 }
@@ -389,8 +400,14 @@ fn assert_parts(k: &ResponseMatrix) {
     let scale = max_abs(&k.k);
     for i in 0..n {
         for j in 0..n {
-            assert!((k.s[i][j] - k.s[j][i]).abs() < 1e-10 * scale, "S not symmetric");
-            assert!((k.a[i][j] + k.a[j][i]).abs() < 1e-10 * scale, "A not antisymmetric");
+            assert!(
+                (k.s[i][j] - k.s[j][i]).abs() < 1e-10 * scale,
+                "S not symmetric"
+            );
+            assert!(
+                (k.a[i][j] + k.a[j][i]).abs() < 1e-10 * scale,
+                "A not antisymmetric"
+            );
             assert!((k.k_eq[i][j] - k.k_eq[j][i]).abs() < 1e-10 * scale, "K_eq");
             let sum = k.k_eq[i][j] + k.s[i][j] + k.a[i][j];
             assert!((k.k[i][j] - sum).abs() < 1e-12 * scale);
@@ -464,8 +481,18 @@ fn run_cli(args: &[&str]) -> std::process::Output {
 #[test]
 fn wire_response_prints_the_json_contract() {
     let o = run_cli(&[
-        "wire", "response", "--atoms", "7", "--mobile", "4", "--bias-v", "0.5", "--fermi-ev",
-        "0.6", "--mass-amu", "12",
+        "wire",
+        "response",
+        "--atoms",
+        "7",
+        "--mobile",
+        "4",
+        "--bias-v",
+        "0.5",
+        "--fermi-ev",
+        "0.6",
+        "--mass-amu",
+        "12",
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = String::from_utf8(o.stdout).unwrap();
@@ -486,7 +513,10 @@ fn wire_response_prints_the_json_contract() {
     assert!(max_abs(&a) > 1e-3);
     // ω² are the eigenvalues of K/M: their sum is Tr K/M and the sum of squares Tr (K/M)².
     let c = 1.602_176_634e-19 / 1.660_539_066_60e-27 * 1e-10 / 12.0;
-    let w2: Vec<C64> = omega.iter().map(|p| c64(p[0], p[1]) * c64(p[0], p[1])).collect();
+    let w2: Vec<C64> = omega
+        .iter()
+        .map(|p| c64(p[0], p[1]) * c64(p[0], p[1]))
+        .collect();
     let tr1: f64 = (0..4).map(|r| k[r][r] * c).sum();
     let tr2: f64 = (0..4)
         .flat_map(|r| (0..4).map(move |s| (r, s)))
@@ -508,13 +538,43 @@ fn wire_response_prints_the_json_contract() {
 #[test]
 fn wire_response_rejects_bad_input_with_a_message() {
     for args in [
-        &["wire", "response", "--atoms", "3", "--mobile", "4", "--bias-v", "0.1"][..],
-        &["wire", "response", "--atoms", "3", "--mobile", "0", "--bias-v", "0.1"][..],
-        &["wire", "response", "--atoms", "3", "--mobile", "2", "--bias-v", "0.1", "--spacing-a", "-1"][..],
-        &["wire", "response", "--atoms", "3", "--mobile", "2", "--bias-v", "0.1", "--mass-amu", "0"][..],
-        &["wire", "response", "--atoms", "3", "--mobile", "2", "--bias-v", "nan"][..],
+        &[
+            "wire", "response", "--atoms", "3", "--mobile", "4", "--bias-v", "0.1",
+        ][..],
+        &[
+            "wire", "response", "--atoms", "3", "--mobile", "0", "--bias-v", "0.1",
+        ][..],
+        &[
+            "wire",
+            "response",
+            "--atoms",
+            "3",
+            "--mobile",
+            "2",
+            "--bias-v",
+            "0.1",
+            "--spacing-a",
+            "-1",
+        ][..],
+        &[
+            "wire",
+            "response",
+            "--atoms",
+            "3",
+            "--mobile",
+            "2",
+            "--bias-v",
+            "0.1",
+            "--mass-amu",
+            "0",
+        ][..],
+        &[
+            "wire", "response", "--atoms", "3", "--mobile", "2", "--bias-v", "nan",
+        ][..],
         &["wire", "response", "--atoms", "3", "--mobile", "2"][..],
-        &["wire", "response", "--atoms", "x", "--mobile", "2", "--bias-v", "0.1"][..],
+        &[
+            "wire", "response", "--atoms", "x", "--mobile", "2", "--bias-v", "0.1",
+        ][..],
     ] {
         let o = run_cli(args);
         let err = String::from_utf8_lossy(&o.stderr);
@@ -523,4 +583,65 @@ fn wire_response_rejects_bad_input_with_a_message() {
         assert!(!err.trim().is_empty(), "{args:?}: no message");
         assert!(o.stdout.is_empty(), "{args:?}: printed a result");
     }
+}
+
+#[test]
+fn md_on_the_steady_state_forces_takes_a_velocity_verlet_step() {
+    use nanocontact::transport::current::md_hook::wire_md;
+    let mut w = tail_wire(5, 3);
+    displace(&mut w, 0.05);
+    let r = res(0.2, 0.5, 0.0);
+    let acc = Accuracy::default();
+    let ss = steady_state(&w.system, &r, &acc).unwrap();
+    let f = steady_state_forces(&w.device, &ss.rho);
+    let mut md = wire_md(&w, r, acc, 10.0, nanocontact::parallel::World::serial()).unwrap();
+    md.set_timestep(0.0005);
+    let site_of = |md: &nanocontact::dynamics::Md, site: usize| {
+        (0..md.atoms.nlocal)
+            .find(|&i| md.atoms.id[i] as usize == site + 1)
+            .unwrap()
+    };
+    let x0: Vec<[f64; 3]> = (0..w.system.n())
+        .map(|s| md.atoms.x[site_of(&md, s)])
+        .collect();
+    for (nu, d) in w.device.dofs.iter().enumerate() {
+        let fa = md.atoms.f[site_of(&md, d.site)];
+        assert!((fa[0] - f[nu]).abs() < 1e-12 && fa[1] == 0.0 && fa[2] == 0.0);
+    }
+    nanocontact::dynamics::verlet::step(&mut md).unwrap();
+    let dt = 0.0005;
+    for s in 0..w.system.n() {
+        let x1 = md.atoms.x[site_of(&md, s)];
+        let moved = w.device.dofs.iter().position(|d| d.site == s);
+        let want = match moved {
+            Some(nu) => x0[s][0] + 0.5 * dt * dt * f[nu] / 10.0 * nanocontact::units::FTM2V,
+            None => x0[s][0],
+        };
+        assert!(
+            (x1[0] - want).abs() < 1e-12,
+            "site {s}: {} vs {want}",
+            x1[0]
+        );
+    }
+}
+
+#[test]
+fn fire_relaxes_the_mobile_atoms_on_the_steady_state_forces() {
+    use nanocontact::transport::current::md_hook::relax_wire;
+    let mut w = tail_wire(6, 4);
+    displace(&mut w, 0.06);
+    let start = w.mobile_x();
+    let r = res(0.3, 0.4, 0.0);
+    let acc = Accuracy::default();
+    let out = relax_wire(&mut w, r, acc, 1e-4, 2000).unwrap();
+    assert!(out.converged, "{out:?}");
+    let ss = steady_state(&w.system, &r, &acc).unwrap();
+    let f = steady_state_forces(&w.device, &ss.rho);
+    assert!(f.iter().all(|x| x.abs() < 1e-4), "{f:?}");
+    let moved = w
+        .mobile_x()
+        .iter()
+        .zip(&start)
+        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+    assert!(moved > 0.01, "{moved}");
 }

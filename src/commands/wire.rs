@@ -22,6 +22,9 @@ pub enum WireCommand {
     /// Current, response matrix K, its antisymmetric part, mode frequencies and Ω of a
     /// perfect chain under bias, as one JSON line.
     Response(ResponseOptions),
+    /// Ω(N, V), mode-frequency ranges and critical biases of perfect chains over lists of
+    /// lengths and biases, farmed over the MPI ranks (seed 004, Figs. 2–3): CSV, HDF5, PNG.
+    Scan(crate::commands::wire_scan::ScanOptions),
 }
 
 /// Options of `wire response`.

@@ -31,7 +31,13 @@ impl Bins {
         for d in 0..3 {
             let ext = (hi[d] - lo[d]).max(1e-12);
             self.nb[d] = ((ext / target).floor() as usize).clamp(1, 1 << 10);
-            self.size[d] = ext / self.nb[d] as f64;
+            // One bin along a flat direction (a chain along x has no extent in y, z): the bin
+            // is at least a cutoff wide, so the stencil does not reach over 1e12 empty bins.
+            self.size[d] = if self.nb[d] == 1 {
+                ext.max(cut)
+            } else {
+                ext / self.nb[d] as f64
+            };
             self.inv[d] = 1.0 / self.size[d];
         }
         self.lo = lo;

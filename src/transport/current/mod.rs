@@ -12,6 +12,8 @@
 //!   radial models (Sutton's s band, Eqs. 1–2);
 //! - [`forces`]: F_ν = Tr{ρ F̂_ν} + pair forces (Eq. 4), not conservative under bias;
 //! - [`response`]: K = K_eq + S + A (Eqs. 5–7) from the Green's functions;
+//! - [`scan`]: one (N, V) point of the scans of Figs. 2–3 (relaxation, ω range, Ω);
+//! - [`md_hook`]: the forces as a post-force step hook, MD and FIRE relaxation on them;
 //! - [`modes`]: ω from K/M, complex under bias, and Ω (Eq. 8);
 //! - [`wire`]: the chain of Fig. 1 between semi-infinite ideal chains;
 //! - [`wire_response`]: current, K, ω and Ω of one wire at one bias (`wire response`).
@@ -19,10 +21,12 @@
 pub mod bond_current;
 pub mod bond_model;
 pub mod forces;
+pub mod md_hook;
 pub mod modes;
 pub mod open_system;
 pub mod quadrature;
 pub mod response;
+pub mod scan;
 pub mod steady_state;
 pub mod wire;
 pub mod wire_response;
