@@ -2,6 +2,10 @@
 //! density matrix, bond and Landauer currents, forces and the response matrix K = K_eq + S + A
 //! against closed forms, independent integrals, the transport core's RGF transmission and
 //! finite differences, and the `wire response` JSON contract.
+// Matrices are indexed by (ν, ν′) as in the equations.
+#![allow(clippy::needless_range_loop)]
+
+mod common;
 
 use std::f64::consts::PI;
 use std::process::Command;
@@ -644,4 +648,61 @@ fn fire_relaxes_the_mobile_atoms_on_the_steady_state_forces() {
         .zip(&start)
         .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
     assert!(moved > 0.01, "{moved}");
+}
+
+#[test]
+fn wire_scan_gives_the_same_points_on_one_and_two_ranks() {
+    let read = |np: usize| {
+        let dir = common::scratch(&format!("wire_scan_{np}"));
+        let out = dir.to_str().unwrap();
+        let o = common::mpirun(
+            np,
+            &[
+                "wire",
+                "scan",
+                "--lengths",
+                "4,12",
+                "--biases",
+                "0,0.6",
+                "--fermi-ev",
+                "0.5",
+                "--out",
+                out,
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        for f in [
+            "scan.h5",
+            "omega_vs_n.png",
+            "omega_vs_bias.png",
+            "frequency_range.png",
+        ] {
+            assert!(dir.join(f).exists(), "{f}");
+        }
+        let rows = common::read_csv(&dir.join("scan.csv"));
+        assert_eq!(rows.len(), 4);
+        rows
+    };
+    let (one, two) = (read(1), read(2));
+    for (a, b) in one.iter().zip(&two) {
+        // Every column but the seconds of the last.
+        assert_eq!(a[..a.len() - 1], b[..b.len() - 1]);
+    }
+    // The point (N = 12, V = 0.6 V) is what `wire response` reports for that chain.
+    let o = run_cli(&[
+        "wire",
+        "response",
+        "--atoms",
+        "16",
+        "--mobile",
+        "12",
+        "--bias-v",
+        "0.6",
+        "--fermi-ev",
+        "0.5",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = one.iter().find(|r| r[0] == 12.0 && r[1] == 0.6).unwrap();
+    let om = v["Omega_per_fs"].as_f64().unwrap();
+    assert!((row[2] - om).abs() < 1e-12, "{} vs {om}", row[2]);
 }

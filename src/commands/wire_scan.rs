@@ -3,11 +3,12 @@
 //! Every (N, V) of the two lists is one unit of the MPI task farm (`parallel::task_farm`,
 //! largest N first); rank 0 collects the points ([`crate::transport::current::scan`]) and
 //! writes
-//! - `scan.csv` and `scan.h5`: N, V, Ω, min and max Re ω, complex modes, current, FIRE steps,
-//!   seconds per point;
+//! - `scan.csv` and `scan.h5`: N, V, Ω, min and max Re ω, complex modes, of which statically
+//!   unstable (Re ω = 0), Ω over the waterwheel modes alone, current, FIRE steps, seconds;
 //! - `omega_vs_n.png` (Ω against N, one line per bias: Fig. 2b), `omega_vs_bias.png` (Ω against
-//!   V, one line per N: Fig. 3), `critical_bias.csv` and `critical_bias.png` (per N the
-//!   smallest V of the list with complex frequencies: Fig. 3's inset) and, when V = 0 is in the
+//!   V, one line per N: Fig. 3), each with Ω of Eq. 8 above and Ω of the waterwheel modes
+//!   below, `critical_bias.csv` and `critical_bias.png` (per N the smallest V of the list whose
+//!   waterwheel Ω exceeds `--critical-omega`: Fig. 3's inset) and, when V = 0 is in the
 //!   list, `frequency_range.png` (Δω_eq = max − min Re ω against N: Fig. 2a).
 //!
 //! LIST is comma-separated values or ranges `a:b:step` (b included). `--tail ON,OFF` uses the
@@ -52,6 +53,9 @@ pub struct ScanOptions {
     /// Rigid chain sites on each side of the mobile ones.
     #[arg(long, default_value_t = 2)]
     pub rigid_sites: usize,
+    /// The critical bias of a length is the smallest V whose waterwheel Ω exceeds this (fs⁻¹).
+    #[arg(long, default_value_t = 2e-4)]
+    pub critical_omega: f64,
 }
 
 /// Parse `a,b,c` and `lo:hi:step` items (hi included, to within step/1000).
@@ -133,7 +137,7 @@ pub fn scan(opts: &ScanOptions, world: &World) -> Result<Option<String>> {
         .iter()
         .flat_map(|&n| biases.iter().map(move |&v| (n, v)))
         .collect();
-    pairs.sort_by(|a, b| b.0.cmp(&a.0));
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.0));
     let units = (0..pairs.len() as u64)
         .map(|id| FarmUnit { id, affinity: 0 })
         .collect();
@@ -185,8 +189,9 @@ pub fn scan(opts: &ScanOptions, world: &World) -> Result<Option<String>> {
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     std::fs::create_dir_all(&opts.out).map_err(|e| Error::io(&opts.out, e))?;
-    write_tables(&opts.out, &points)?;
-    figures(&opts.out, &points, &lengths, &biases)?;
+    let crit = critical_biases(&points, opts.critical_omega);
+    write_tables(&opts.out, &points, &crit)?;
+    figures(&opts.out, &points, &lengths, &biases, &crit)?;
     let busy: f64 = points.iter().map(|p| p.seconds).sum();
     let efficiency = busy / (wall * world.size() as f64);
     Ok(Some(format!(
@@ -198,19 +203,21 @@ pub fn scan(opts: &ScanOptions, world: &World) -> Result<Option<String>> {
     )))
 }
 
-const COLUMNS: [&str; 9] = [
+const COLUMNS: [&str; 11] = [
     "mobile",
     "bias_V",
     "Omega_per_fs",
     "re_omega_min_per_fs",
     "re_omega_max_per_fs",
     "complex_modes",
+    "unstable_modes",
+    "Omega_waterwheel_per_fs",
     "current_uA",
     "fire_steps",
     "seconds",
 ];
 
-fn row(p: &ScanPoint) -> [f64; 9] {
+fn row(p: &ScanPoint) -> [f64; 11] {
     [
         p.mobile as f64,
         p.bias_v,
@@ -218,6 +225,8 @@ fn row(p: &ScanPoint) -> [f64; 9] {
         p.re_omega_min,
         p.re_omega_max,
         p.complex_modes as f64,
+        p.unstable_modes as f64,
+        p.waterwheel_rate,
         p.current_ua,
         p.relax_steps as f64,
         p.seconds,
@@ -225,7 +234,7 @@ fn row(p: &ScanPoint) -> [f64; 9] {
 }
 
 /// `scan.csv`, `scan.h5` (one dataset per column) and `critical_bias.csv`.
-fn write_tables(out: &Path, points: &[ScanPoint]) -> Result<()> {
+fn write_tables(out: &Path, points: &[ScanPoint], crit: &[(usize, f64)]) -> Result<()> {
     let mut csv = COLUMNS.join(",") + "\n";
     for p in points {
         let r: Vec<String> = row(p).iter().map(|v| format!("{v}")).collect();
@@ -243,23 +252,24 @@ fn write_tables(out: &Path, points: &[ScanPoint]) -> Result<()> {
             .create(*name)
             .map_err(e)?;
     }
-    let mut crit = String::from("mobile,critical_bias_V\n");
-    for (n, v) in critical_biases(points) {
-        let _ = writeln!(crit, "{n},{v}");
+    let mut text = String::from("mobile,critical_bias_V\n");
+    for (n, v) in crit {
+        let _ = writeln!(text, "{n},{v}");
     }
     let path = out.join("critical_bias.csv");
-    std::fs::write(&path, crit).map_err(|e| Error::io(&path, e))
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
 }
 
-/// Per N (with some V > 0): the smallest scanned V with complex frequencies (NaN if none).
-pub fn critical_biases(points: &[ScanPoint]) -> Vec<(usize, f64)> {
+/// Per N: the smallest scanned V > 0 whose waterwheel Ω (complex eigenvalues of K/M) exceeds
+/// `threshold` fs⁻¹ (NaN if none).
+pub fn critical_biases(points: &[ScanPoint], threshold: f64) -> Vec<(usize, f64)> {
     let mut ns: Vec<usize> = points.iter().map(|p| p.mobile).collect();
     ns.dedup();
     ns.into_iter()
         .map(|n| {
             let v = points
                 .iter()
-                .filter(|p| p.mobile == n && p.bias_v > 0.0 && p.complex_modes > 0)
+                .filter(|p| p.mobile == n && p.bias_v > 0.0 && p.waterwheel_rate > threshold)
                 .map(|p| p.bias_v)
                 .fold(f64::NAN, f64::min);
             (n, v)
@@ -267,32 +277,56 @@ pub fn critical_biases(points: &[ScanPoint]) -> Vec<(usize, f64)> {
         .collect()
 }
 
-fn figures(out: &Path, points: &[ScanPoint], lengths: &[usize], biases: &[f64]) -> Result<()> {
-    let select = |f: &dyn Fn(&ScanPoint) -> bool, x: &dyn Fn(&ScanPoint) -> f64| {
+fn figures(
+    out: &Path,
+    points: &[ScanPoint],
+    lengths: &[usize],
+    biases: &[f64],
+    crit: &[(usize, f64)],
+) -> Result<()> {
+    type Pick<'a> = &'a dyn Fn(&ScanPoint) -> f64;
+    let select = |f: &dyn Fn(&ScanPoint) -> bool, x: Pick, y: Pick| {
         let pts: Vec<&ScanPoint> = points.iter().filter(|p| f(p)).collect();
         let xs: Vec<f64> = pts.iter().map(|p| x(p)).collect();
-        let ys: Vec<f64> = pts.iter().map(|p| p.omega_rate).collect();
+        let ys: Vec<f64> = pts.iter().map(|p| y(p)).collect();
         (xs, ys)
     };
+    // Two panels: Ω of Eq. (8), and Ω over the waterwheel modes alone.
+    let rates: [(&str, Pick); 2] = [
+        ("Ω (fs⁻¹)", &|p| p.omega_rate),
+        ("Ω waterwheel (fs⁻¹)", &|p| p.waterwheel_rate),
+    ];
     if lengths.len() > 1 {
-        let mut panel = Panel::new("N (mobile atoms)", "Ω (fs⁻¹)");
-        for &v in biases.iter().filter(|&&v| v != 0.0) {
-            let (x, y) = select(&|p| p.bias_v == v, &|p| p.mobile as f64);
-            panel = panel.line(&format!("V = {v} V"), &x, &y);
-        }
-        Figure::new("Ω against N (Fig. 2b)", panel).save_png(&out.join("omega_vs_n.png"))?;
+        let panels = rates
+            .iter()
+            .map(|(label, y)| {
+                let mut panel = Panel::new("N (mobile atoms)", *label);
+                for &v in biases.iter().filter(|&&v| v != 0.0) {
+                    let (xs, ys) = select(&|p| p.bias_v == v, &|p| p.mobile as f64, *y);
+                    panel = panel.line(&format!("V = {v} V"), &xs, &ys);
+                }
+                panel
+            })
+            .collect();
+        Figure::stacked("Ω against N (Fig. 2b)", panels).save_png(&out.join("omega_vs_n.png"))?;
     }
     if biases.len() > 1 {
-        let mut panel = Panel::new("V (volts)", "Ω (fs⁻¹)");
-        for &n in lengths {
-            let (x, y) = select(&|p| p.mobile == n, &|p| p.bias_v);
-            panel = panel.line(&format!("N = {n}"), &x, &y);
-        }
-        Figure::new("Ω against bias (Fig. 3)", panel).save_png(&out.join("omega_vs_bias.png"))?;
-        let crit: Vec<(usize, f64)> = critical_biases(points);
+        let panels = rates
+            .iter()
+            .map(|(label, y)| {
+                let mut panel = Panel::new("V (volts)", *label);
+                for &n in lengths {
+                    let (xs, ys) = select(&|p| p.mobile == n, &|p| p.bias_v, *y);
+                    panel = panel.line(&format!("N = {n}"), &xs, &ys);
+                }
+                panel
+            })
+            .collect();
+        Figure::stacked("Ω against bias (Fig. 3)", panels)
+            .save_png(&out.join("omega_vs_bias.png"))?;
         let (x, y): (Vec<f64>, Vec<f64>) = crit.iter().map(|&(n, v)| (n as f64, v)).unzip();
         Figure::new(
-            "Critical bias for complex frequencies (Fig. 3 inset)",
+            "Critical bias for waterwheel modes (Fig. 3 inset)",
             Panel::new("N (mobile atoms)", "V_c (volts)").points("", &x, &y),
         )
         .save_png(&out.join("critical_bias.png"))?;

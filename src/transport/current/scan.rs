@@ -3,6 +3,12 @@
 //! equilibrium (a perfect chain between leads of its own spacing is: its forces vanish by
 //! symmetry, at any bias), and the response matrix gives the mode frequencies, their range
 //! Δω = max Re ω − min Re ω (Fig. 2a at V = 0), the number of complex modes and Ω (Eq. 8).
+//!
+//! A mode with Im ω ≠ 0 is one of two kinds: a real negative eigenvalue of K/M (Re ω = 0), a
+//! static instability that exists at zero bias too (the 1-D chain's Kohn anomaly at 2k_F grows
+//! like ln N at T = 0 and turns the Peierls mode unstable in long chains), or a complex
+//! eigenvalue (Re ω > 0), a growing/decaying "waterwheel" pair made by the non-conservative A.
+//! Ω of Eq. (8) sums both; Ω_ww sums the waterwheel modes alone.
 //! The command `wire scan` farms such points over the MPI ranks.
 
 use std::time::Instant;
@@ -44,11 +50,16 @@ pub struct ScanPoint {
     pub bias_v: f64,
     /// Ω (fs⁻¹).
     pub omega_rate: f64,
-    /// Smallest and largest Re ω (fs⁻¹).
+    /// Smallest Re ω of the modes that vibrate (Re ω > 0; statically unstable modes left
+    /// out) and largest Re ω (fs⁻¹).
     pub re_omega_min: f64,
     pub re_omega_max: f64,
     /// Modes with a non-zero imaginary part.
     pub complex_modes: usize,
+    /// Of those, the statically unstable ones (Re ω = 0).
+    pub unstable_modes: usize,
+    /// (1/N) Σ |Im ω| over the waterwheel modes (Re ω > 0) only (fs⁻¹).
+    pub waterwheel_rate: f64,
     /// Current (µA).
     pub current_ua: f64,
     /// FIRE steps (0: already relaxed).
@@ -58,7 +69,7 @@ pub struct ScanPoint {
 }
 
 /// Values per encoded point.
-const WIDTH: usize = 9;
+const WIDTH: usize = 11;
 
 impl ScanPoint {
     /// As little-endian f64s (for the task farm).
@@ -70,6 +81,8 @@ impl ScanPoint {
             self.re_omega_min,
             self.re_omega_max,
             self.complex_modes as f64,
+            self.unstable_modes as f64,
+            self.waterwheel_rate,
             self.current_ua,
             self.relax_steps as f64,
             self.seconds,
@@ -95,9 +108,11 @@ impl ScanPoint {
             re_omega_min: v[3],
             re_omega_max: v[4],
             complex_modes: v[5] as usize,
-            current_ua: v[6],
-            relax_steps: v[7] as u64,
-            seconds: v[8],
+            unstable_modes: v[6] as usize,
+            waterwheel_rate: v[7],
+            current_ua: v[8],
+            relax_steps: v[9] as u64,
+            seconds: v[10],
         })
     }
 }
@@ -134,18 +149,24 @@ pub fn scan_point(m: &ScanModel, mobile: usize, bias_v: f64) -> Result<ScanPoint
     }
     let r = wire_response(&wire, &res, m.mass_amu, &acc)?;
     let largest = r.omega.iter().map(|w| w.norm()).fold(0.0, f64::max);
-    let re = r.omega.iter().map(|w| w.re);
+    let tiny = COMPLEX_MODE_REL * largest;
+    let complex: Vec<_> = r.omega.iter().filter(|w| w.im.abs() > tiny).collect();
+    let unstable_modes = complex.iter().filter(|w| w.re <= tiny).count();
+    let waterwheel_rate = complex
+        .iter()
+        .filter(|w| w.re > tiny)
+        .fold(0.0, |a, w| a + w.im.abs())
+        / mobile as f64;
+    let re = r.omega.iter().map(|w| w.re).filter(|&x| x > tiny);
     Ok(ScanPoint {
         mobile,
         bias_v,
         omega_rate: r.omega_rate,
         re_omega_min: re.clone().fold(f64::INFINITY, f64::min),
         re_omega_max: re.fold(f64::NEG_INFINITY, f64::max),
-        complex_modes: r
-            .omega
-            .iter()
-            .filter(|w| w.im.abs() > COMPLEX_MODE_REL * largest)
-            .count(),
+        complex_modes: complex.len(),
+        unstable_modes,
+        waterwheel_rate,
         current_ua: r.current_ua,
         relax_steps,
         seconds: t0.elapsed().as_secs_f64(),
