@@ -18,8 +18,7 @@ use std::f64::consts::PI;
 
 use crate::error::Result;
 use crate::transport::current::open_system::OpenSystem;
-use crate::transport::current::quadrature::integrate;
-use crate::transport::current::steady_state::{Accuracy, Reservoirs};
+use crate::transport::current::steady_state::{integrate_window, Accuracy, Reservoirs};
 use crate::transport::dense::{c64, CMat};
 use crate::units::G0_SIEMENS;
 
@@ -51,15 +50,13 @@ pub fn landauer_current_ua(sys: &OpenSystem, res: &Reservoirs, acc: &Accuracy) -
     if res.bias_v == 0.0 {
         return Ok(0.0);
     }
-    let (lo, hi, pts) = res.window();
-    let f = |e: f64| -> Result<Vec<_>> {
+    let r = integrate_window(sys, res, acc, &[1], |e: f64| {
         let w = res.window_weights(e);
         let window = w[0] - w[1];
         if window == 0.0 {
             return Ok(vec![c64(0.0, 0.0)]);
         }
         Ok(vec![c64(sys.green_real(e)?.transmission() * window, 0.0)])
-    };
-    let r = integrate(f, lo, hi, &pts, &[1], acc.tol)?;
-    Ok(G0_SIEMENS * r.value[0].re * UA_PER_A)
+    })?;
+    Ok(G0_SIEMENS * r[0].re * UA_PER_A)
 }

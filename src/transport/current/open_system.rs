@@ -13,7 +13,9 @@
 //! basis is orthogonal and H_C has no k∥ dependence.
 
 use crate::error::{Error, Result};
-use crate::transport::dense::{all_finite, c64, frobenius_sq, shifted_negative, CMat, Lu, C64};
+use crate::transport::dense::{
+    all_finite, c64, frobenius_sq, hermitian_eigen, shifted_negative, CMat, Lu, C64,
+};
 use crate::transport::problem::scattering::{BlochPhases, LeadAtK, TransportProblem};
 use crate::transport::solver::decimation::lead_surface_decimation;
 use crate::transport::solver::mode_matching::lead_surface_mode_matching;
@@ -118,6 +120,23 @@ impl OpenSystem {
             bottom = bottom.min(disc(&l.h00, &hop));
         }
         bottom
+    }
+
+    /// The band energies of both leads at the Bloch phases 0 and π of their principal layer,
+    /// eig(H00 ± (H01 + H01†)): the band edges of a chain whose bands are monotonic between
+    /// them (used as breakpoints of the real-axis integrals).
+    pub fn lead_band_edges_ev(&self) -> Result<Vec<f64>> {
+        let mut edges = Vec::new();
+        for l in &self.leads {
+            for sign in [1.0, -1.0] {
+                let n = l.h00.nrows();
+                let m = CMat::from_fn(n, n, |i, j| {
+                    l.h00[(i, j)] + (l.h01[(i, j)] + l.h01[(j, i)].conj()) * sign
+                });
+                edges.extend(hermitian_eigen(m.as_ref(), "lead band edges")?.0);
+            }
+        }
+        Ok(edges)
     }
 
     /// Σ_L + Σ_R added into z − H_C.
