@@ -707,3 +707,58 @@ fn wire_scan_gives_the_same_points_on_one_and_two_ranks() {
     let om = v["Omega_per_fs"].as_f64().unwrap();
     assert!((row[2] - om).abs() < 1e-12, "{} vs {om}", row[2]);
 }
+
+#[test]
+fn the_steady_state_of_an_spd_chain_from_the_transport_core_carries_its_landauer_current() {
+    use nanocontact::transport::model::band_filling::lead_fermi_energy;
+    use nanocontact::transport::model::slater_koster::SlaterKoster;
+    use nanocontact::transport::model::tight_binding::{Atom, LeadGeometry};
+    use nanocontact::transport::problem::supercell::build_problem;
+    // Nine orbitals per gold atom (Slater–Koster spd), a kinked four-atom chain between two
+    // straight half-chains: ρ, currents and traces with multi-orbital leads.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/tb/au_spd.toml");
+    let m = SlaterKoster::read(&path).unwrap();
+    let d = 2.6;
+    let at = |p: [f64; 3]| Atom { species: 0, pos: p };
+    let chain: Vec<Atom> = (0..4)
+        .map(|i| at([if i == 1 { 0.3 } else { 0.0 }, 0.0, i as f64 * d]))
+        .collect();
+    let left = LeadGeometry {
+        layer: vec![at([0.0, 0.0, -d])],
+        period: [0.0, 0.0, -d],
+    };
+    let right = LeadGeometry {
+        layer: vec![at([0.0, 0.0, 4.0 * d])],
+        period: [0.0, 0.0, d],
+    };
+    let p = build_problem(&m, &chain, [&left, &right]).unwrap();
+    let l = &p.leads[1];
+    let ef = lead_fermi_energy(
+        &l.h00.dense_at_k(0.0),
+        &l.h01.dense_at_k(0.0),
+        m.params.valence_electrons,
+        400,
+    )
+    .unwrap();
+    let sys = OpenSystem::from_problem(&p).unwrap();
+    let r = res(ef, 0.3, 0.0);
+    let acc = Accuracy::default();
+    let ss = steady_state(&sys, &r, &acc).unwrap();
+    let landauer = landauer_current_ua(&sys, &r, &acc).unwrap();
+    assert!(
+        landauer > 0.5 * G0_US * 0.3 && landauer < 1.01 * G0_US * 0.3,
+        "{landauer}"
+    );
+    let n = sys.n();
+    assert_eq!(n, 36);
+    let i = cross_section_current_ua(&sys.h, &ss.rho, |o| o < n / 2);
+    assert!((i - landauer).abs() < 1e-8 * landauer, "{i} vs {landauer}");
+    // ρ is Hermitian and its trace counts the electrons of the four atoms (11 each, roughly:
+    // d¹⁰s¹, up to the charge the kink moves).
+    for a in 0..n {
+        for b in 0..n {
+            assert!((ss.rho[(a, b)] - ss.rho[(b, a)].conj()).norm() < 1e-10);
+        }
+    }
+    assert!((ss.electrons() - 44.0).abs() < 1.0, "{}", ss.electrons());
+}
