@@ -652,7 +652,7 @@ fn fire_relaxes_the_mobile_atoms_on_the_steady_state_forces() {
 }
 
 #[test]
-fn wire_scan_gives_the_same_points_on_one_and_two_ranks() {
+fn wire_scan_gives_the_same_points_on_one_to_four_ranks() {
     let read = |np: usize| {
         let dir = common::scratch(&format!("wire_scan_{np}"));
         let out = dir.to_str().unwrap();
@@ -684,10 +684,12 @@ fn wire_scan_gives_the_same_points_on_one_and_two_ranks() {
         assert_eq!(rows.len(), 4);
         rows
     };
-    let (one, two) = (read(1), read(2));
-    for (a, b) in one.iter().zip(&two) {
-        // Every column but the seconds of the last.
-        assert_eq!(a[..a.len() - 1], b[..b.len() - 1]);
+    let one = read(1);
+    for np in 2..=4 {
+        for (a, b) in one.iter().zip(&read(np)) {
+            // Every column but the seconds of the last.
+            assert_eq!(a[..a.len() - 1], b[..b.len() - 1], "{np} ranks");
+        }
     }
     // The point (N = 12, V = 0.6 V) is what `wire response` reports for that chain.
     let o = run_cli(&[
