@@ -178,7 +178,11 @@ fn trace_of_rho_is_exact_for_the_perfect_chain_under_bias() {
     let w = nn_wire(60, 1);
     let ss = steady_state(&w.system, &res(0.7, 0.4, 0.0), &Accuracy::default()).unwrap();
     let exact = 62.0 * (chain_filling(0.9, t) + chain_filling(0.5, t));
-    assert!((ss.electrons() - exact).abs() < 1e-10, "{} vs {exact}", ss.electrons());
+    assert!(
+        (ss.electrons() - exact).abs() < 1e-10,
+        "{} vs {exact}",
+        ss.electrons()
+    );
 }
 
 #[test]

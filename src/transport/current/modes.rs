@@ -38,11 +38,10 @@ pub fn mode_frequencies(k: &[Vec<f64>], masses_amu: &[f64]) -> Result<Vec<C64>> 
         .eigen()
         .map_err(|_| Error::run("modes: eigensolver did not converge"))?;
     let s = e.S().column_vector();
-    let mut w: Vec<C64> = (0..n)
-        .map(|i| {
-            let lam = s[i];
-            // A real eigenvalue carries an exact zero imaginary part: take its sign as +.
-            let lam = if lam.im == 0.0 { c64(lam.re, 0.0) } else { lam };
+    let lams = conjugate_pairs((0..n).map(|i| s[i]).collect());
+    let mut w: Vec<C64> = lams
+        .into_iter()
+        .map(|lam| {
             let r = lam.sqrt();
             if r.re < 0.0 || (r.re == 0.0 && r.im < 0.0) {
                 -r
@@ -53,6 +52,42 @@ pub fn mode_frequencies(k: &[Vec<f64>], masses_amu: &[f64]) -> Result<Vec<C64>> 
         .collect();
     w.sort_by(|a, b| a.re.total_cmp(&b.re).then(a.im.total_cmp(&b.im)));
     Ok(w)
+}
+
+/// The eigenvalues of a real matrix come in conjugate pairs; the eigensolver's round-off may
+/// break the pairing by ~1e−16. Each eigenvalue whose imaginary part is below 1e−12 of the
+/// largest |λ| is made real (+0 imaginary part); the others are matched with their nearest
+/// conjugate and given the mean real part and the mean |imaginary part|, so that conjugate ω
+/// have equal real parts and sort by imaginary part.
+fn conjugate_pairs(mut lam: Vec<C64>) -> Vec<C64> {
+    let tiny = 1e-12 * lam.iter().map(|l| l.norm()).fold(0.0, f64::max);
+    let mut done = vec![false; lam.len()];
+    for i in 0..lam.len() {
+        if done[i] {
+            continue;
+        }
+        done[i] = true;
+        if lam[i].im.abs() <= tiny {
+            lam[i] = c64(lam[i].re, 0.0);
+            continue;
+        }
+        let target = lam[i].conj();
+        let partner = (0..lam.len())
+            .filter(|&j| !done[j] && lam[j].im.abs() > tiny)
+            .min_by(|&a, &b| {
+                (lam[a] - target)
+                    .norm()
+                    .total_cmp(&(lam[b] - target).norm())
+            });
+        if let Some(j) = partner {
+            done[j] = true;
+            let re = 0.5 * (lam[i].re + lam[j].re);
+            let im = 0.5 * (lam[i].im.abs() + lam[j].im.abs());
+            lam[i] = c64(re, im);
+            lam[j] = c64(re, -im);
+        }
+    }
+    lam
 }
 
 /// Ω = (1/N) Σ |Im ω| (fs⁻¹), Eq. (8).
