@@ -31,13 +31,9 @@ impl Bins {
         for d in 0..3 {
             let ext = (hi[d] - lo[d]).max(1e-12);
             self.nb[d] = ((ext / target).floor() as usize).clamp(1, 1 << 10);
-            // One bin along a flat direction (a chain along x has no extent in y, z): the bin
-            // is at least a cutoff wide, so the stencil does not reach over 1e12 empty bins.
-            self.size[d] = if self.nb[d] == 1 {
-                ext.max(cut)
-            } else {
-                ext / self.nb[d] as f64
-            };
+            // A flat extent (atoms in one plane or on a line) still gets bins of at least half
+            // the cutoff, so that the stencil stays bounded.
+            self.size[d] = (ext / self.nb[d] as f64).max(target);
             self.inv[d] = 1.0 / self.size[d];
         }
         self.lo = lo;
@@ -65,7 +61,7 @@ impl Bins {
     pub fn stencil(&self, cut: f64, out: &mut Vec<[isize; 3]>) {
         let cutsq = cut * cut;
         let reach: Vec<isize> = (0..3)
-            .map(|d| (cut * self.inv[d]).ceil() as isize)
+            .map(|d| ((cut * self.inv[d]).ceil() as isize).min(self.nb[d] as isize))
             .collect();
         out.clear();
         for k in -reach[2]..=reach[2] {
