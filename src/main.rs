@@ -60,6 +60,12 @@ enum Command {
     /// PNG figure of columns of a CSV file: lines of --y against --x (each --y one panel,
     /// stacked, sharing x), or the histogram of --hist in bins of --bin.
     Plot(commands::plot::PlotOptions),
+    /// Current-induced forces in atomic wires: steady state under bias, response matrix,
+    /// mode frequencies.
+    Wire {
+        #[command(subcommand)]
+        what: commands::wire::WireCommand,
+    },
     /// Analyse recorded runs.
     Analyze {
         #[command(subcommand)]
@@ -145,6 +151,17 @@ fn main() {
                 Ok(())
             }
         }
+        Command::Wire {
+            what: commands::wire::WireCommand::Scan(opts),
+        } => commands::wire_scan::scan(&opts, &world).map(|line| {
+            if let Some(l) = line {
+                println!("{l}")
+            }
+        }),
+        Command::Wire { .. } if !world.is_root() => Ok(()),
+        Command::Wire {
+            what: commands::wire::WireCommand::Response(opts),
+        } => commands::wire::response(&opts).map(|line| println!("{line}")),
         Command::Analyze { .. } if !world.is_root() => Ok(()),
         Command::Analyze {
             what: AnalyzeCmd::Rheology(args),

@@ -39,3 +39,7 @@ pub const HARTREE_EV: f64 = 27.211_386_245_988;
 
 /// The Bohr radius in Å (CODATA 2018), the length unit of DFTB Slater–Koster files.
 pub const BOHR_ANGSTROM: f64 = 0.529_177_210_903;
+
+/// 1 eV/(Å²·amu) in fs⁻²: e / (1e−20 m² · 1.66053906660e−27 kg) = 9.648533e27 s⁻² (CODATA
+/// 2018 e and atomic mass constant). Mode frequencies: ω² [fs⁻²] = K/M × this.
+pub const EV_PER_A2_AMU_IN_PER_FS2: f64 = 1.602_176_634e-19 / 1.660_539_066_60e-27 * 1e-10;

@@ -5,7 +5,9 @@
 //! points; [`transport`] is `transport --hamiltonian` (the Kwant reference format), [`farm`]
 //! the `transport DECK` and `farm DECK` commands over the MPI task farm, [`inline_transport`]
 //! the transport ranks of a `run` with a `[transport]` section, [`transport_figures`] their PNG
-//! figures; [`plot`] is `nanocontact plot`, a figure of columns of any CSV.
+//! figures; [`plot`] is `nanocontact plot`, a figure of columns of any CSV; [`wire`] is
+//! `wire response`, the current-induced forces and modes of an atomic wire under bias, and
+//! [`wire_scan`] `wire scan`, their scans over lengths and biases on the task farm.
 
 pub mod build;
 pub mod eval;
@@ -16,6 +18,8 @@ pub mod plot;
 pub mod run;
 pub mod transport;
 pub mod transport_figures;
+pub mod wire;
+pub mod wire_scan;
 
 /// Parse an MPI processor grid `px,py,pz`.
 pub fn parse_grid(s: &str) -> Result<[usize; 3], String> {

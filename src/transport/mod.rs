@@ -24,6 +24,7 @@
 //! transport ranks of `run`; `crate::commands`) build on this module; it uses neither, and takes
 //! its parameters as plain values ([`farm::spec`]).
 
+pub mod current;
 pub mod dense;
 pub mod farm;
 pub mod model;

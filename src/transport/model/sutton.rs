@@ -62,6 +62,61 @@ impl SuttonSBand {
     pub fn hopping_ev(&self, r: f64) -> f64 {
         -(self.eps_ev * self.c / 2.0) * (self.a_ang / r).powf(self.q) * self.tail(r)
     }
+
+    /// Gold without the tail: the bare power laws at every distance (the nearest-neighbour
+    /// chain of the `wire response` contract, where only nearest neighbours are bonded).
+    pub fn gold_untruncated() -> Self {
+        SuttonSBand {
+            r_on_ang: f64::INFINITY,
+            r_off_ang: f64::INFINITY,
+            ..Self::gold()
+        }
+    }
+
+    /// The tail and its first two derivatives [s, s′, s″] (per Å, per Å²).
+    pub fn tail_derivatives(&self, r: f64) -> [f64; 3] {
+        if r <= self.r_on_ang {
+            [1.0, 0.0, 0.0]
+        } else if r >= self.r_off_ang {
+            [0.0, 0.0, 0.0]
+        } else {
+            let w = self.r_off_ang - self.r_on_ang;
+            let x = (r - self.r_on_ang) / w;
+            let s = 1.0 - x * x * x * (10.0 - 15.0 * x + 6.0 * x * x);
+            let ds = -30.0 * x * x * (1.0 - x) * (1.0 - x) / w;
+            let dds = -60.0 * x * (1.0 - x) * (1.0 - 2.0 * x) / (w * w);
+            [s, ds, dds]
+        }
+    }
+
+    /// Hopping, Eq. (1) of seed 004 times the tail, and its first two derivatives with
+    /// respect to R: [H, dH/dR, d²H/dR²] in eV, eV/Å, eV/Å².
+    pub fn hopping_derivatives(&self, r: f64) -> [f64; 3] {
+        let pre = -(self.eps_ev * self.c / 2.0);
+        self.times_tail(power_law(pre, self.a_ang, self.q, r), r)
+    }
+
+    /// Pair potential, Eq. (2) of seed 004 times the tail, and its first two derivatives:
+    /// [P, dP/dR, d²P/dR²] in eV, eV/Å, eV/Å².
+    pub fn pair_derivatives(&self, r: f64) -> [f64; 3] {
+        self.times_tail(power_law(self.eps_ev, self.a_ang, self.p, r), r)
+    }
+
+    /// (f·s, (f·s)′, (f·s)″) from f and its derivatives.
+    fn times_tail(&self, f: [f64; 3], r: f64) -> [f64; 3] {
+        let s = self.tail_derivatives(r);
+        [
+            f[0] * s[0],
+            f[1] * s[0] + f[0] * s[1],
+            f[2] * s[0] + 2.0 * f[1] * s[1] + f[0] * s[2],
+        ]
+    }
+}
+
+/// c (a/R)^n and its first two derivatives with respect to R.
+fn power_law(c: f64, a: f64, n: f64, r: f64) -> [f64; 3] {
+    let v = c * (a / r).powf(n);
+    [v, -n * v / r, n * (n + 1.0) * v / (r * r)]
 }
 
 impl TightBinding for SuttonSBand {
