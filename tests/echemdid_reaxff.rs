@@ -9,27 +9,17 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 fn deck(dir: &Path, name: &str, echemdid: Option<f64>) -> PathBuf {
-    let r = common::reference().join("lammps");
-    let mut text = format!(
-        r#"title = "Ag(001) slab with O, ReaxFF + QEq + EChemDID"
-[structure]
-data = "{}"
-boundary = "p p f"
-[potential]
-style = "reaxff"
-files = ["{}"]
-elements = ["Ag", "O"]
-[potential.qeq]
-tolerance = 1e-10
-[[group]]
+    let mut text = common::ag_slab_reaxff_deck("Ag(001) slab with O, ReaxFF + QEq + EChemDID");
+    text.push_str(
+        r#"[[group]]
 name = "metal"
-region = {{ style = "slab", axis = "z", lo = -100.0, hi = 23.5 }}
+region = { style = "slab", axis = "z", lo = -100.0, hi = 23.5 }
 [[group]]
 name = "bottom"
-region = {{ style = "slab", axis = "z", lo = -100.0, hi = 13.0 }}
+region = { style = "slab", axis = "z", lo = -100.0, hi = 13.0 }
 [[group]]
 name = "top"
-region = {{ style = "slab", axis = "z", lo = 21.0, hi = 23.5 }}
+region = { style = "slab", axis = "z", lo = 21.0, hi = 23.5 }
 [velocity]
 temperature = 300.0
 seed = 777
@@ -41,8 +31,6 @@ thermo = 5
 trajectory = 0
 dump = 25
 "#,
-        r.join("reaxff/ag_slab_o/data.lmp").display(),
-        r.join("potentials/ffield.reax.AgZnO").display()
     );
     if let Some(v) = echemdid {
         text.push_str(&format!(

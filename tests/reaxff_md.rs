@@ -6,31 +6,9 @@
 mod common;
 
 fn deck(dir: &std::path::Path) -> std::path::PathBuf {
-    let r = common::reference().join("lammps");
-    let text = format!(
-        r#"title = "Ag(001) slab with O, ReaxFF + QEq, NVE"
-[structure]
-data = "{}"
-boundary = "p p f"
-[potential]
-style = "reaxff"
-files = ["{}"]
-elements = ["Ag", "O"]
-[potential.qeq]
-tolerance = 1e-10
-[velocity]
-temperature = 600.0
-seed = 4242
-[run]
-timestep = 0.00025
-steps = 40
-thermo = 10
-[output]
-trajectory = 0
-"#,
-        r.join("reaxff/ag_slab_o/data.lmp").display(),
-        r.join("potentials/ffield.reax.AgZnO").display()
-    );
+    let text = common::ag_slab_reaxff_deck("Ag(001) slab with O, ReaxFF + QEq, NVE")
+        + "[velocity]\ntemperature = 600.0\nseed = 4242\n[run]\ntimestep = 0.00025\n\
+           steps = 40\nthermo = 10\n[output]\ntrajectory = 0\n";
     let p = dir.join("nve.toml");
     std::fs::write(&p, text).unwrap();
     p

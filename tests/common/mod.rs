@@ -373,3 +373,16 @@ impl nanocontact::potential::Potential for NoForce {
         Ok(nanocontact::potential::Tally::default())
     }
 }
+
+/// The head of a deck on the `ag_slab_o` ReaxFF reference structure (AgZnO ffield, QEq to
+/// 1e-10): `[structure]` and `[potential]`, for tests to add the rest.
+pub fn ag_slab_reaxff_deck(title: &str) -> String {
+    let r = reference().join("lammps");
+    format!(
+        "title = \"{title}\"\n[structure]\ndata = \"{}\"\nboundary = \"p p f\"\n[potential]\n\
+         style = \"reaxff\"\nfiles = [\"{}\"]\nelements = [\"Ag\", \"O\"]\n[potential.qeq]\n\
+         tolerance = 1e-10\n",
+        r.join("reaxff/ag_slab_o/data.lmp").display(),
+        r.join("potentials/ffield.reax.AgZnO").display()
+    )
+}
