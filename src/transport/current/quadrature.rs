@@ -238,18 +238,12 @@ mod tests {
         assert!((sum - 2.0).abs() < 1e-14);
         let gsum: f64 = WG[3] + 2.0 * WG[..3].iter().sum::<f64>();
         assert!((gsum - 2.0).abs() < 1e-14);
-        let r = integrate(
-            |x| Ok(vec![C64::new(x.powi(22), x.powi(12))]),
-            -1.0,
-            1.0,
-            &[],
-            &[1],
-            Tolerance::default(),
-        )
-        .unwrap();
+        // One 15-point Kronrod rule on [−1, 1] (the adaptive loop may still split: its error
+        // estimate compares with the 7-point Gauss rule, which is not exact for x²²).
+        let mut f = |x: f64| Ok(vec![C64::new(x.powi(22), x.powi(12))]);
+        let r = kronrod(&mut f, -1.0, 1.0, &[1]).unwrap();
         assert!((r.value[0].re - 2.0 / 23.0).abs() < 1e-14);
         assert!((r.value[0].im - 2.0 / 13.0).abs() < 1e-14);
-        assert_eq!(r.evals, 15);
     }
 
     #[test]
