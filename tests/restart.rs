@@ -59,6 +59,24 @@ fn lines_in(p: &Path) -> usize {
 }
 
 /// A pseudo-random delay from the clock: where the kill lands differs from run to run.
+/// SIGKILL every process whose command line names `out` (the ranks of a run writing there).
+fn kill_ranks_of(out: &Path) {
+    let needle = out.to_str().unwrap();
+    let me = std::process::id().to_string();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        if pid == me || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let cmd = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if String::from_utf8_lossy(&cmd).contains(needle) {
+            let _ = Command::new("sh")
+                .args(["-c", &format!("kill -9 {pid}")])
+                .status();
+        }
+    }
+}
+
 fn random_ms(max: u64) -> u64 {
     let ns = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -106,8 +124,26 @@ fn killed_at_a_random_step_and_restarted_ends_bit_for_bit_as_the_uninterrupted_r
         while !cut.join("checkpoint").exists() && t0.elapsed() < Duration::from_secs(120) {
             std::thread::sleep(Duration::from_millis(20));
         }
-        std::thread::sleep(Duration::from_millis(random_ms(800)));
+        // Kill at a random step between the first checkpoint and the end (by the thermo rows,
+        // every 50 steps), not after a random time: on a fast machine the run outpaces a clock.
+        let target = 400 + random_ms(1600);
+        let last_step = || {
+            std::fs::read_to_string(cut.join("thermo.csv"))
+                .ok()
+                .and_then(|t| {
+                    t.lines()
+                        .last()
+                        .and_then(|l| l.split(',').next()?.parse::<u64>().ok())
+                })
+                .unwrap_or(0)
+        };
+        while last_step() < target && t0.elapsed() < Duration::from_secs(120) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
         victim.kill().unwrap(); // SIGKILL
+                                // The ranks outlive a killed mpirun for a moment: kill them too, as a node failure
+                                // would.
+        kill_ranks_of(&cut);
         let status = victim.wait().unwrap();
         // mpirun is gone; its ranks end a moment later (until then they hold traj.h5 locked).
         let t1 = Instant::now();
