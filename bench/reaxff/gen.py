@@ -19,7 +19,7 @@ to exactly 300 K with 3N - 3 degrees of freedom (as LAMMPS's `velocity create` a
         apex 8.3 A above the first tip's apex. 1,300 Ag atoms, one type; 12 A of vacuum around the
         pair laterally (boundary p p f, periodic images 12 A apart > the 10 A cutoff) and along z.
   nve   The reference case ag_slab_o (303 atoms, Ag O; REFERENCE_DATA or the data.lmp beside the
-        repository, ../shared/reference/lammps/reaxff/ag_slab_o/data.lmp) with 300 K velocities.
+        repository, tests/reference/lammps/reaxff/ag_slab_o/data.lmp) with 300 K velocities.
 """
 import os
 import sys
@@ -82,7 +82,7 @@ def tips(rng):
 def nve():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     path = os.environ.get("REFERENCE_DATA") or os.path.join(
-        root, "..", "shared", "reference", "lammps", "reaxff", "ag_slab_o", "data.lmp")
+        root, "tests", "reference", "lammps", "reaxff", "ag_slab_o", "data.lmp")
     lines = open(path).read().splitlines()
     box = []
     for l in lines:

@@ -5,7 +5,7 @@
 #   bench/reaxff/nve.sh                         # from the repo root, or from anywhere
 #   TOLS="1e-10 1e-6" CONCURRENT=1 bench/reaxff/nve.sh
 #
-# The reference case ag_slab_o (../shared/reference/lammps/reaxff/ag_slab_o/data.lmp: Ag(001) slab,
+# The reference case ag_slab_o (tests/reference/lammps/reaxff/ag_slab_o/data.lmp: Ag(001) slab,
 # 300 Ag + 3 O, boundary p p f; REFERENCE_DATA names another copy) with 300 K Maxwell-Boltzmann
 # velocities (gen.py nve: the same velocities for both codes, A/ps and A/fs), NVE, 0.25 fs,
 # STEPS steps (default 40,000 = 10 ps), ReaxFF AgZnO + QEq to each tolerance of TOLS (default

