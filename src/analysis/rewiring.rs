@@ -198,7 +198,8 @@ pub fn analyze(args: &RewiringArgs) -> Result<(Vec<GapFrame>, [Option<f64>; 4])>
             g_g0: g.get(&f.step).copied(),
         });
     }
-    Ok((frames.clone(), stage_times(&frames)))
+    let stages = stage_times(&frames);
+    Ok((frames, stages))
 }
 
 /// The start of stages 1–4 (ps), where reached.

@@ -101,11 +101,6 @@ impl EChemDid {
         self.params.volt = volt;
     }
 
-    /// The voltage between the electrodes, V.
-    pub fn volt(&self) -> f64 {
-        self.params.volt
-    }
-
     /// The Φ field (zero) and the metal flag, registered on first use.
     fn fields(&mut self, md: &mut Md) -> Result<[FieldId; 2]> {
         if let Some(f) = self.field {

@@ -194,17 +194,12 @@ impl Potential for ReaxFF {
         g.add_gradients(atoms.nlocal, &mut acc.cd_delta, &mut acc.grad, comm);
         let mut virial = [0.0; 6];
         for (a, gr) in acc.grad.iter().enumerate() {
+            // Non-finite forces are caught for every potential by the MD state (`Md`).
             let f = [
                 -gr[0] / KCAL_PER_EV,
                 -gr[1] / KCAL_PER_EV,
                 -gr[2] / KCAL_PER_EV,
             ];
-            if !(f[0].is_finite() && f[1].is_finite() && f[2].is_finite()) {
-                return Err(Error::run(format!(
-                    "reaxff: the force on atom {} is not finite",
-                    atoms.id[a]
-                )));
-            }
             let x = atoms.x[a];
             let fa = &mut atoms.f[a];
             for k in 0..3 {

@@ -261,15 +261,8 @@ impl Qeq {
         self.equilibrate(atoms, comm)
     }
 
-    /// The pairs (i, j, H_ij) of the next [`Self::equilibrate`], for a caller that computes
-    /// the kernel itself (ReaxFF shares it with its Coulomb energy).
-    pub fn pairs_mut(&mut self) -> &mut Vec<(u32, u32, f64)> {
-        &mut self.pairs
-    }
-
-    /// Equilibrate the charges with the pairs already set ([`Self::solve`] or
-    /// [`Self::pairs_mut`]).
-    pub fn equilibrate(&mut self, atoms: &mut Atoms, comm: &mut Comm) -> Result<()> {
+    /// Equilibrate the charges with the pairs [`Self::solve`] has set.
+    fn equilibrate(&mut self, atoms: &mut Atoms, comm: &mut Comm) -> Result<()> {
         let [qf, sh, th] = match self.fields {
             Some(f) => f,
             None => {
