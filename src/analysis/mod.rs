@@ -17,6 +17,7 @@
 
 pub mod force_conductance;
 pub mod rewiring;
+pub mod rewiring_figures;
 pub mod rheology;
 pub mod rheology_cli;
 pub mod rheology_plots;

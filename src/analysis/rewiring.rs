@@ -17,13 +17,16 @@
 //! (a bridge) at the first connected frame; stage 4 (the filament widens) at the first frame
 //! with a cross-section of two atoms or more. Writes `rewiring.csv`, `rewiring_stages.csv` and
 //! `rewiring.png` (the G trace, or the cross-section where no G is known, with the stages
-//! marked) in RUN, and prints one JSON line.
+//! marked), `rewiring_histogram.png` (G in 0.05 G0 bins, seed 002 Fig. 4) and
+//! `rewiring_snapshots.png` (the gap at the start of each stage) in RUN, and prints one JSON
+//! line.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use crate::analysis::rewiring_figures;
 use crate::error::{Error, Result};
 use crate::io::csv::{Cell, CsvTable, CsvWriter};
 use crate::io::h5md::H5mdReader;
@@ -40,6 +43,19 @@ pub struct RewiringArgs {
     /// Slab thickness of the cross-section count, Å.
     #[arg(long, default_value_t = 2.045)]
     pub layer_a: f64,
+    /// The conductance of the frames: a CSV with `step` and `G_G0` columns, as the farm's
+    /// `conductance.csv` (default: `RUN/transport/conductance.csv` of the inline farm).
+    #[arg(long)]
+    pub conductance: Option<PathBuf>,
+}
+
+/// What `analyze rewiring` finds: the frames, the start of each stage (ps), and the first
+/// frame's apex planes along z and axis position across it (Å).
+pub struct Rewiring {
+    pub frames: Vec<GapFrame>,
+    pub stages: [Option<f64>; 4],
+    pub planes: (f64, f64),
+    pub axis: [f64; 2],
 }
 
 /// What one frame shows.
@@ -125,19 +141,28 @@ fn gap_frame(
     (in_gap, best.sqrt(), false, None)
 }
 
-/// G/G0 by step from `RUN/transport/conductance.csv`, where the inline farm wrote one.
-fn conductances(run: &Path) -> Result<HashMap<u64, f64>> {
-    let p = run.join("transport/conductance.csv");
-    if !p.exists() {
+/// G/G0 by step from `file`, or else from `RUN/transport/conductance.csv` where the inline
+/// farm wrote one. Frames whose G is not finite (not yet computed) have none.
+fn conductances(run: &Path, file: Option<&Path>) -> Result<HashMap<u64, f64>> {
+    let p = match file {
+        Some(f) => f.to_path_buf(),
+        None => run.join("transport/conductance.csv"),
+    };
+    if file.is_none() && !p.exists() {
         return Ok(HashMap::new());
     }
     let t = CsvTable::read(&p)?;
     let (steps, g) = (t.column("step")?, t.column("G_G0")?);
-    Ok(steps.iter().zip(g).map(|(&s, g)| (s as u64, g)).collect())
+    Ok(steps
+        .iter()
+        .zip(g)
+        .filter(|(_, g)| g.is_finite())
+        .map(|(&s, g)| (s as u64, g))
+        .collect())
 }
 
 /// Analyse every frame of a run.
-pub fn analyze(args: &RewiringArgs) -> Result<(Vec<GapFrame>, [Option<f64>; 4])> {
+pub fn analyze(args: &RewiringArgs) -> Result<Rewiring> {
     let run = &args.run;
     let groups = crate::setup::deck_group_ids(&run.join("deck.toml"))?;
     let ids_of = |name: &str| {
@@ -156,9 +181,10 @@ pub fn analyze(args: &RewiringArgs) -> Result<(Vec<GapFrame>, [Option<f64>; 4])>
     };
     let (bottom, top) = (ids_of("base_bottom")?, ids_of("base_top")?);
     let traj = H5mdReader::open(&run.join("traj.h5"))?;
-    let g = conductances(run)?;
+    let g = conductances(run, args.conductance.as_deref())?;
     let mut frames = Vec::new();
     let mut planes = None;
+    let mut axis = [0.0; 2];
     for k in 0..traj.n_frames() {
         let f = traj.frame(k)?;
         let index: HashMap<u64, usize> = f.ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
@@ -172,6 +198,12 @@ pub fn analyze(args: &RewiringArgs) -> Result<(Vec<GapFrame>, [Option<f64>; 4])>
                 "{}: frame {k} lacks the base atoms",
                 run.display()
             )));
+        }
+        if k == 0 {
+            let n = f.positions.len().max(1) as f64;
+            for (d, a) in axis.iter_mut().enumerate() {
+                *a = f.positions.iter().map(|p| p[d]).sum::<f64>() / n;
+            }
         }
         let pl = *planes.get_or_insert_with(|| {
             let z = |l: usize, pick: fn(f64, f64) -> f64, init: f64| {
@@ -199,7 +231,12 @@ pub fn analyze(args: &RewiringArgs) -> Result<(Vec<GapFrame>, [Option<f64>; 4])>
         });
     }
     let stages = stage_times(&frames);
-    Ok((frames, stages))
+    Ok(Rewiring {
+        frames,
+        stages,
+        planes: planes.unwrap_or((0.0, 0.0)),
+        axis,
+    })
 }
 
 /// The start of stages 1–4 (ps), where reached.
@@ -217,7 +254,8 @@ pub fn stage_times(frames: &[GapFrame]) -> [Option<f64>; 4] {
 
 /// Run `analyze rewiring`: the CSV files, the figure and the JSON line.
 pub fn run(args: &RewiringArgs) -> Result<String> {
-    let (frames, stages) = analyze(args)?;
+    let r = analyze(args)?;
+    let (frames, stages) = (&r.frames, r.stages);
     let dir = &args.run;
     let mut w = CsvWriter::create(
         &dir.join("rewiring.csv"),
@@ -231,7 +269,7 @@ pub fn run(args: &RewiringArgs) -> Result<String> {
             "G_G0",
         ],
     )?;
-    for f in &frames {
+    for f in frames {
         let row: Vec<Cell> = vec![
             f.step.into(),
             f.time_ps.into(),
@@ -283,11 +321,17 @@ pub fn run(args: &RewiringArgs) -> Result<String> {
         ],
     )
     .save_png(&dir.join("rewiring.png"))?;
+    let g: Vec<f64> = frames.iter().filter_map(|f| f.g_g0).collect();
+    if !g.is_empty() {
+        rewiring_figures::histogram(&dir.join("rewiring_histogram.png"), &g)?;
+    }
+    rewiring_figures::snapshots(&dir.join("rewiring_snapshots.png"), args, &r)?;
     Ok(json!({
         "frames": frames.len(),
         "stage_start_ps": stages,
         "bridged": frames.iter().any(|f| f.connected),
         "final_gap_width_A": frames.last().map(|f| f.gap_width),
+        "frames_with_G": g.len(),
     })
     .to_string())
 }

@@ -108,8 +108,9 @@ pub fn prepare(deck_path: &Path, selection: Selection) -> Result<Prepared> {
         Some(p) => Some(crate::setup::deck_group_ids(p)?),
         None => None,
     };
-    let reference = source.get(frames[0])?;
     let spec = deck.snapshot_spec(deck_path)?;
+    // The gap's apexes are those of the first frame, before anything moved into the gap.
+    let reference = source.get(if spec.gap.is_some() { 0 } else { frames[0] })?;
     let setup = TransportSetup::new(&spec, &reference, groups.as_deref()).map_err(|e| match e {
         Error::Run(msg) => Error::input(deck_path, None, msg),
         other => other,

@@ -72,6 +72,7 @@ use std::path::Path;
 mod schema;
 mod spans;
 pub mod transport;
+pub mod transport_gap;
 mod validate;
 
 pub use schema::*;

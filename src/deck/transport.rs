@@ -46,6 +46,8 @@
 //! [current]                    # optional (transport): I(V) from the k-averaged T(E)
 //! bias = [0.1, 0.2]            # V
 //! temperature = 300.0          # K
+//! [gap]                        # optional: the gap between two tips between fcc(111) slabs
+//! a = 4.09                     # (transport_gap.rs); [leads] then gives at most axis, tolerance
 //! [farm]
 //! cache = true                 # keep lead surface Green's functions per (E, k∥) and reuse them
 //! cache_mb = 2048              # per rank; least recently used k∥ points are dropped beyond it
@@ -67,6 +69,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::deck::transport_gap::GapDeck;
 use crate::error::{Error, Result};
 use crate::io::toml_lines::{line_of, locate};
 use crate::system::Axis;
@@ -85,11 +88,15 @@ pub struct TransportDeck {
     #[serde(default)]
     pub structure: TransportStructure,
     pub model: ModelDeck,
+    /// Required unless `[gap]` sets the lead regions.
+    #[serde(default)]
     pub leads: LeadsDeck,
     #[serde(default)]
     pub kpoints: KpointsDeck,
     pub energy: EnergyDeck,
     pub current: Option<CurrentDeck>,
+    /// `[gap]`: the gap of two tips between fcc(111) slabs instead of the frame.
+    pub gap: Option<GapDeck>,
     /// `[farm]`: the lead cache of each rank.
     #[serde(default)]
     pub farm: LeadCacheSettings,
@@ -232,7 +239,9 @@ impl std::fmt::Debug for ModelStyle {
 pub struct LeadsDeck {
     #[serde(default)]
     pub axis: Axis,
+    #[serde(default)]
     pub left: LeadSelect,
+    #[serde(default)]
     pub right: LeadSelect,
     #[serde(default = "default_tolerance")]
     pub tolerance: f64,
@@ -242,8 +251,19 @@ fn default_tolerance() -> f64 {
     0.02
 }
 
+impl Default for LeadsDeck {
+    fn default() -> Self {
+        LeadsDeck {
+            axis: Axis::default(),
+            left: LeadSelect::default(),
+            right: LeadSelect::default(),
+            tolerance: default_tolerance(),
+        }
+    }
+}
+
 /// The atoms of a lead region: a group of the MD deck, or a range along the transport axis.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LeadSelect {
     pub group: Option<String>,
@@ -373,6 +393,7 @@ impl TransportDeck {
             },
             energies: e.relative_grid(),
             eigenchannels: e.eigenchannels,
+            gap: self.gap.as_ref().map(GapDeck::spec),
         })
     }
 
@@ -527,7 +548,24 @@ impl TransportDeck {
             }
         }
         let l = &deck.leads;
+        if let Some(g) = &deck.gap {
+            if let Some((key, msg)) = g.invalid() {
+                return Err(bad("gap", key, msg));
+            }
+        }
         for (key, sel) in [("left", &l.left), ("right", &l.right)] {
+            if deck.gap.is_some() {
+                if *sel != LeadSelect::default() {
+                    return Err(bad(
+                        "leads",
+                        key,
+                        "with [gap] the lead regions are the slabs' outer planes; give no \
+                         left or right"
+                            .into(),
+                    ));
+                }
+                continue;
+            }
             let by_range = sel.lo.is_some() || sel.hi.is_some();
             if sel.group.is_some() == by_range {
                 return Err(bad(

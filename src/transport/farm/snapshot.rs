@@ -28,6 +28,7 @@ use crate::io::h5md::H5mdReader;
 use crate::io::lammps_data::DataFile;
 use crate::system::{Boundary, SimBox};
 use crate::transport::dense::c64;
+use crate::transport::farm::gap::GapEmbedding;
 use crate::transport::farm::spec::{
     BuiltModel, FermiLevel, LeadRegion, SnapshotSpec, StructureFile,
 };
@@ -235,6 +236,9 @@ pub struct TransportSetup {
     /// Per-atom on-site shifts of the [L, R] lead layers that make the leads neutral at E_F
     /// (eV; empty without neutrality and for bulk leads, which need none).
     pub lead_shifts: [Vec<f64>; 2],
+    /// The gap of two tips between fcc(111) slabs, when the spec asks for it: every snapshot
+    /// is embedded before its problem is built.
+    gap: Option<GapEmbedding>,
 }
 
 fn transverse(axis: usize) -> [usize; 2] {
@@ -255,6 +259,29 @@ impl TransportSetup {
     ) -> Result<Self> {
         let source = spec.source.as_path();
         let axis = spec.axis;
+        // With a gap, the reference fixes the apexes and the embedded reference the leads.
+        let (gap, lead_regions, embedded) = match &spec.gap {
+            Some(g) => {
+                let e = GapEmbedding::new(g, axis, reference).map_err(|e| match e {
+                    Error::Run(msg) => Error::key(source, "gap", msg),
+                    other => other,
+                })?;
+                let embedded = e.embed(reference)?;
+                info!(
+                    "gap: apexes at {:.3} and {:.3} Å along the axis (w = {:.3} Å); fcc(111) \
+                     slabs of {} planes, {} atoms",
+                    e.apex[0],
+                    e.apex[1],
+                    e.width(),
+                    g.slab_planes,
+                    embedded.positions.len()
+                );
+                (Some(e.clone()), e.lead_regions()?, Some(embedded))
+            }
+            None => (None, spec.leads.clone(), None),
+        };
+        let original = reference;
+        let reference = embedded.as_ref().unwrap_or(original);
         let b = &reference.simbox;
         if b.boundary[axis] == Boundary::Periodic {
             return Err(Error::key(
@@ -313,8 +340,8 @@ impl TransportSetup {
             }
         };
         let selectors = [
-            select(&spec.leads[0], "leads.left")?,
-            select(&spec.leads[1], "leads.right")?,
+            select(&lead_regions[0], "leads.left")?,
+            select(&lead_regions[1], "leads.right")?,
         ];
         let BuiltModel {
             model,
@@ -368,11 +395,12 @@ impl TransportSetup {
             n_eig: spec.eigenchannels,
             neutrality: None,
             lead_shifts: [Vec::new(), Vec::new()],
+            gap,
         };
         // The reference itself fixes the k-points (and checks that it is a valid problem).
         let (_, points) = setup
-            .bare_problem(reference)
-            .map_err(|e| in_snapshot(e, reference))?;
+            .bare_problem(original)
+            .map_err(|e| in_snapshot(e, original))?;
         setup.points = points;
         setup.fermi_ev = match spec.fermi {
             FermiLevel::Fixed(v) => v,
@@ -501,9 +529,21 @@ impl TransportSetup {
         Ok(())
     }
 
-    /// The problem of a snapshot with the setup's leads, without the neutrality of S.
+    /// The problem of a snapshot (its gap between the slabs, with a gap) with the setup's
+    /// leads, without the neutrality of S.
     pub fn bare_problem(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
-        self.problem_inner(snap)
+        match &self.gap {
+            Some(g) => {
+                let embedded = g.embed(snap)?;
+                info!(
+                    "frame {}: {} atom(s) in the gap",
+                    snap.frame,
+                    embedded.ids.len() - g.slab_atoms()
+                );
+                self.problem_inner(&embedded)
+            }
+            None => self.problem_inner(snap),
+        }
     }
 
     fn problem_inner(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {

@@ -83,6 +83,26 @@ pub enum FermiLevel {
     },
 }
 
+/// The gap between two tips cut out of each frame and placed between ideal fcc(111) slabs
+/// (`transport::farm::gap`), instead of the frame itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GapSpec {
+    /// Cube edge of the slabs' fcc lattice (Å).
+    pub a: f64,
+    /// Rectangular cells d × d√3 of the (111) planes across the axis (d = a/√2).
+    pub cells: [usize; 2],
+    /// (111) planes of each slab (the outer two are its lead region).
+    pub slab_planes: usize,
+    /// Atoms within this distance of an apex plane belong to the tips (Å).
+    pub margin: f64,
+    /// Gap atoms farther than this from the tips' axis are left out (Å; none if absent).
+    pub radius: Option<f64>,
+    /// The apex planes along the axis (Å; default: the reference frame's).
+    pub apexes: Option<[f64; 2]>,
+    /// The tips' axis across the transport axis (Å; default: the reference frame's mean).
+    pub center: Option<[f64; 2]>,
+}
+
 /// Everything the snapshots of one calculation share: model, leads, k∥ mesh, E_F, energies.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SnapshotSpec {
@@ -104,6 +124,9 @@ pub struct SnapshotSpec {
     pub energies: Vec<f64>,
     /// Transmission eigenvalues stored per energy.
     pub eigenchannels: usize,
+    /// The gap of two tips between fcc(111) slabs instead of the frame; `leads` are then the
+    /// slabs' outer planes.
+    pub gap: Option<GapSpec>,
 }
 
 /// A built tight-binding model, with its electrons and orbitals per atom.
