@@ -1,7 +1,9 @@
 //! The shipped rewiring deck (`inputs/ag_rewiring.toml`) stays runnable: with smaller tips and
 //! a few steps per stage it runs at 1 and 3 ranks; after the production stage switches the
 //! voltage on, the electrodes sit at ±V/2 and Φ lies between them; the base atoms do not move;
-//! both rank counts give the same last frame to 1e-9.
+//! both rank counts give the same last frame to 1e-9. The gap's conductance (`[gap]`, PTBP,
+//! the shipped `inputs/transport_ag_rewiring.toml`) computed inline on a transport rank equals
+//! the offline farm's on the same frames, and `analyze rewiring` takes it.
 
 mod common;
 
@@ -39,7 +41,14 @@ fn rewiring_deck_runs_small() {
     let text = std::fs::read_to_string(root.join("inputs/ag_rewiring.toml")).unwrap();
     let mut small = String::new();
     for line in text.lines() {
-        let l = if line.starts_with("base_edge") {
+        let l = if line.starts_with("every") {
+            "every = 20".to_string()
+        } else if line.starts_with("deck = ") {
+            format!(
+                "deck = \"{}\"",
+                root.join("inputs/transport_ag_rewiring.toml").display()
+            )
+        } else if line.starts_with("base_edge") {
             "base_edge = 9.0".to_string()
         } else if line.starts_with("steps") {
             "steps = 10".to_string()
@@ -57,18 +66,66 @@ fn rewiring_deck_runs_small() {
         small.push('\n');
     }
     let dir = common::scratch("rewiring-deck");
+    // The MD alone at 1 and 3 ranks; at 2 ranks, one MD rank and the gap's conductance inline
+    // on the other.
     let deck = dir.join("small.toml");
-    std::fs::write(&deck, small).unwrap();
+    std::fs::write(&deck, &small).unwrap();
+    let md_only = dir.join("small_md.toml");
+    let cut = small
+        .find("[transport]")
+        .expect("the deck runs transport inline");
+    std::fs::write(&md_only, &small[..cut]).unwrap();
     let mut frames = Vec::new();
     for np in [1, 3] {
         let out = dir.join(format!("out{np}"));
-        common::run_deck_ok(np, &deck, &out);
+        common::run_deck_ok(np, &md_only, &out);
         frames.push(frame(&out.join("traj.dump"), true));
+    }
+    common::run_deck_ok(2, &deck, &dir.join("out2"));
+    // The same frames farmed offline from the 1-rank run's trajectory give the inline G.
+    let tdeck = dir.join("gap.toml");
+    let ttext = std::fs::read_to_string(root.join("inputs/transport_ag_rewiring.toml"))
+        .unwrap()
+        .replace(
+            "../out/rewiring_small/traj.h5",
+            &dir.join("out1/traj.h5").display().to_string(),
+        )
+        .replace(
+            "\"tb/ptbp/",
+            &format!("\"{}/inputs/tb/ptbp/", root.display()),
+        );
+    std::fs::write(&tdeck, ttext).unwrap();
+    let farm = common::bin()
+        .args(["farm", tdeck.to_str().unwrap(), "--out"])
+        .arg(dir.join("farm"))
+        .output()
+        .unwrap();
+    assert!(
+        farm.status.success(),
+        "{}",
+        String::from_utf8_lossy(&farm.stderr)
+    );
+    let offline = common::read_csv(&dir.join("farm/conductance.csv"));
+    let inline = common::read_csv(&dir.join("out2/transport/conductance.csv"));
+    assert_eq!(offline.len(), 2, "two frames farmed");
+    assert_eq!(inline.len(), 2, "two frames inline");
+    for (a, b) in offline.iter().zip(&inline) {
+        // frame, step, time_ps, G_G0: the 8.3 Å gap is empty and conducts nothing.
+        assert_eq!(a[1], b[1]);
+        assert!(a[3].abs() < 1e-3, "offline G {}", a[3]);
+        assert!(
+            (a[3] - b[3]).abs() < 1e-9,
+            "offline G {} inline {}",
+            a[3],
+            b[3]
+        );
     }
     let first = frame(&dir.join("out1/traj.dump"), false);
     // The stage analysis of the run: no bridge across the 8.3 Å gap in 20 steps.
     let out = common::bin()
         .args(["analyze", "rewiring", dir.join("out1").to_str().unwrap()])
+        .arg("--conductance")
+        .arg(dir.join("farm/conductance.csv"))
         .output()
         .unwrap();
     assert!(
@@ -79,6 +136,14 @@ fn rewiring_deck_runs_small() {
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["frames"], 2);
     assert_eq!(j["bridged"], false);
+    assert_eq!(j["frames_with_G"], 2);
+    for png in [
+        "rewiring.png",
+        "rewiring_histogram.png",
+        "rewiring_snapshots.png",
+    ] {
+        assert!(dir.join("out1").join(png).exists(), "{png} missing");
+    }
     let w = j["final_gap_width_A"].as_f64().unwrap();
     assert!(w > 7.0 && w < 9.5, "gap width {w} Å");
     let rows = common::read_csv(&dir.join("out1/rewiring.csv"));
