@@ -13,7 +13,8 @@
 //!   results stream into `DIR/farm.h5` as they arrive; at the end `conductance.csv`
 //!   (`frame,step,time_ps,G_G0,open_channels,k_done`), `transmission.csv`
 //!   (`frame,step,time_ps,E_eV,T_LR,T_RL,open_channels_L,open_channels_R`, k-averaged, frames
-//!   with every k∥ done) and `failures.csv` (`frame,k_index,message`), with the figures
+//!   with every k∥ done), `failures.csv` (`frame,k_index,message`) and `eigenchannels.csv`
+//!   (`frame,step,time_ps,k_index,weight,tau_1,…` at E_F, every unit), with the figures
 //!   `conductance.png` (G/G0 against time) and `conductance_histogram.png` (0.05 G0 bins).
 //!
 //! Both run the same units on any number of ranks ([`crate::transport::farm::worker`]). Each

@@ -1,6 +1,6 @@
 //! The tables and figures of transport results, written by the `transport` and `farm`
 //! commands and by the transport ranks of an MD run: `conductance.csv`, `transmission.csv`,
-//! `failures.csv` and the conductance figures of a farm ([`write_farm_tables`]).
+//! `failures.csv`, `eigenchannels.csv` and the conductance figures of a farm ([`write_farm_tables`]).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -19,6 +19,34 @@ fn failures_csv(r: &StoredResults) -> String {
     let mut s = String::from("frame,k_index,message\n");
     for (f, k, m) in &r.failures {
         let _ = writeln!(s, "{f},{k},\"{}\"", m.replace('"', "'"));
+    }
+    s
+}
+
+/// `eigenchannels.csv` of a farm: the transmission eigenvalues τ_1 ≥ τ_2 ≥ … at E_F of every
+/// stored (frame, k∥) unit, with the k-point's weight (Σ_k w_k Σ_i τ_i is the frame's G/G0).
+fn eigenchannels_csv(r: &StoredResults) -> String {
+    let n = r.meta.n_eig;
+    let mut s = String::from("frame,step,time_ps,k_index,weight");
+    for i in 1..=n {
+        let _ = write!(s, ",tau_{i}");
+    }
+    s.push('\n');
+    for u in &r.units {
+        let w = r.meta.points[u.k as usize].point.weight;
+        let _ = write!(
+            s,
+            "{},{},{},{},{}",
+            u.frame,
+            u.step,
+            u.time_ps,
+            u.k,
+            fmt_e14(w)
+        );
+        for t in u.data.tau.iter().take(n) {
+            let _ = write!(s, ",{}", fmt_e14(*t));
+        }
+        s.push('\n');
     }
     s
 }
@@ -45,7 +73,8 @@ pub(super) fn k_average(r: &StoredResults, frame: u64) -> Option<Vec<[f64; 4]>> 
 }
 
 /// The tables and figures of a farm's results, in `out`: `/conductance` in the store,
-/// `conductance.csv`, `transmission.csv`, `failures.csv`, and `conductance.png` with
+/// `conductance.csv`, `transmission.csv`, `failures.csv`, `eigenchannels.csv` (τ at E_F per
+/// unit), and `conductance.png` with
 /// `conductance_histogram.png` of the complete frames. Returns the per-frame conductances.
 pub fn write_farm_tables(store: &mut Store, out: &Path) -> Result<Vec<FrameConductance>> {
     let r = store.read_all()?;
@@ -84,6 +113,7 @@ pub fn write_farm_tables(store: &mut Store, out: &Path) -> Result<Vec<FrameCondu
     write(out, "conductance.csv", &c)?;
     write(out, "transmission.csv", &t)?;
     write(out, "failures.csv", &failures_csv(&r))?;
+    write(out, "eigenchannels.csv", &eigenchannels_csv(&r))?;
     let done: Vec<_> = rows.iter().filter(|x| x.k_done == meta_points).collect();
     if !done.is_empty() {
         let t: Vec<f64> = done.iter().map(|x| x.time_ps).collect();
