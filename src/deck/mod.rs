@@ -73,6 +73,7 @@ mod schema;
 mod spans;
 pub mod transport;
 mod validate;
+pub mod wire_ehrenfest;
 
 pub use schema::*;
 pub use spans::line_of_key;
