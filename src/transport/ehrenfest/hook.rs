@@ -20,7 +20,7 @@ use crate::potential::Tally;
 use crate::transport::ehrenfest::electrons::WireElectrons;
 
 /// One step's record.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct StepRecord {
     pub step: u64,
     pub time_ps: f64,

@@ -166,7 +166,8 @@ pub fn saturation(records: &[StepRecord], from_ps: f64) -> Saturation {
         .iter()
         .filter(|r| r.time_ps >= from_ps - 1e-12)
         .collect();
-    let k = r.len().max(1) as f64;
+    // No record in the window: NaN averages.
+    let k = r.len() as f64;
     let mean = |f: &dyn Fn(&StepRecord) -> f64| r.iter().map(|x| f(x)).sum::<f64>() / k;
     let ke = mean(&|x| x.ke_ev);
     let cur = mean(&|x| x.current_mean_ua);
