@@ -8,8 +8,9 @@
 //! - `records.csv`: the same for every step;
 //! - `currents.h5`: `/step`, `/cut` (site c of the cut between c and c + 1) and `/current`
 //!   (µA, steps × cuts) every `profile_every` steps;
-//! - `ke_current.png`: KE(t) and the mid-chain current (Fig. 4);
-//! and prints a JSON line: steps, wall time, steps per second, the saturation averages.
+//! - `ke_current.png`: KE(t) and the mid-chain current (Fig. 4).
+//!
+//! It prints a JSON line: steps, wall time, steps per second, the saturation averages.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -65,12 +66,12 @@ pub fn run(opts: &EhrenfestOptions, world: &World) -> Result<Option<String>> {
     let mut seen = 0usize;
     let mut each = |md: &crate::dynamics::Md| -> Result<()> {
         let h = hook(md)?;
-        if out.frames_every > 0 && md.step % out.frames_every == 0 {
+        if out.frames_every > 0 && md.step.is_multiple_of(out.frames_every) {
             if let Some(all) = md.gather() {
                 traj.append_frame(md.step, md.time_ps, &md.simbox, &all)?;
             }
         }
-        if out.observables_every > 0 && md.step % out.observables_every == 0 {
+        if out.observables_every > 0 && md.step.is_multiple_of(out.observables_every) {
             if let Some(r) = h.records.last() {
                 let vals: Vec<(&str, f64)> = observables(r).iter().map(|o| (o.0, o.2)).collect();
                 traj.append_observables(md.step, md.time_ps, &vals)?;

@@ -64,7 +64,7 @@ impl ChainModel {
         }
         for i in 0..n - 1 {
             let r = x[i + 1] - x[i];
-            if !(r > 0.0) {
+            if r.is_nan() || r <= 0.0 {
                 return Err(Error::run(format!(
                     "chain: sites {i} and {} are not in order along the axis (R = {r} Å)",
                     i + 1

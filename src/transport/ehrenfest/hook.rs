@@ -133,7 +133,7 @@ impl EhrenfestHook {
             current_mean_ua: mean,
             current_var_ua2: var,
         });
-        if self.profile_every > 0 && md.step % self.profile_every == 0 {
+        if self.profile_every > 0 && md.step.is_multiple_of(self.profile_every) {
             self.profiles.push((md.step, cur));
         }
     }
