@@ -72,9 +72,9 @@ def make_system():
     return syst, lat
 
 
-def voltage(t):
-    if t < T_RAMP:
-        return V * (1.0 - math.cos(math.pi * t / T_RAMP)) / 2.0
+def voltage(time):
+    if time < T_RAMP:
+        return V * (1.0 - math.cos(math.pi * time / T_RAMP)) / 2.0
     return V
 
 
