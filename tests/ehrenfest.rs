@@ -230,3 +230,81 @@ fn frozen_ions_long_time_current_matches_landauer() {
     );
     assert!((ratio_small_gamma - 1.0).abs() < (ratio - 1.0).abs());
 }
+
+/// tkwant (tests/reference/tkwant_chain: gen.py, current.csv) with the ions frozen: the same
+/// device with nearest neighbours only (no tail), equilibrium at μ = 0, the left lead's voltage
+/// ramped to 0.5 V over 3.3 fs, semi-infinite leads. Its current through the stretched bond at
+/// the last 10 fs of its 53 fs (mean of the samples) is the Landauer current of issue 19 to 2 %
+/// (tkwant's ringing after the ramp); the open boundary's propagated current, normalised by the
+/// perfect chain's to take out the window quantisation (see the test above), is within the
+/// method's 10 % of tkwant's.
+#[test]
+fn tkwant_long_time_current_against_landauer_and_the_open_boundary() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/reference/tkwant_chain/current.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let rows: Vec<(f64, f64)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let v: Vec<f64> = l.split(',').map(|x| x.parse().unwrap()).collect();
+            (v[0], v[1])
+        })
+        .collect();
+    let t_end = rows.last().unwrap().0;
+    let late: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.0 >= t_end - 10.0)
+        .map(|r| r.1.abs())
+        .collect();
+    let tkwant = late.iter().sum::<f64>() / late.len() as f64;
+    let nn = ChainModel {
+        model: SuttonSBand::gold_untruncated(),
+        range: 1,
+    };
+    let (nl, atoms, bias) = (100, 10, 0.5);
+    let device = atoms + 2;
+    let sites = 2 * nl + device;
+    let mut wire = build_wire(&WireSpec {
+        atoms,
+        mobile: 2,
+        spacing_a: D,
+        model: nn.model,
+        range: 1,
+    })
+    .unwrap();
+    let mx = wire.mobile_x();
+    wire.set_mobile_x(&[mx[0] - 0.25, mx[1] + 0.25]).unwrap();
+    let res = Reservoirs {
+        fermi_ev: 0.0,
+        bias_v: bias,
+        temperature_k: 0.0,
+    };
+    let landauer = landauer_current_ua(&wire.system, &res, &Accuracy::default()).unwrap();
+    let g0v = nanocontact::units::G0_SIEMENS * 1e6 * bias;
+    let propagated = |stretch: f64| {
+        let mut x: Vec<f64> = (0..sites).map(|i| i as f64 * D).collect();
+        let first = nl + wire.first_mobile_site;
+        x[first] -= stretch;
+        x[first + 1] += stretch;
+        let spec = ElectronSpec {
+            chain: nn,
+            ..electrons(sites, device, bias, 0.5)
+        };
+        let mut e = WireElectrons::new(spec, x).unwrap();
+        e.advance_frozen(0.06, 1200).unwrap();
+        e.cut_currents_ua(first..first + 1)[0]
+    };
+    let ratio = (propagated(0.25) / propagated(0.0)) / (tkwant / g0v);
+    eprintln!(
+        "tkwant {tkwant:.4} µA (mean of {} samples after {:.1} fs), Landauer {landauer:.4} µA, \
+         open boundary normalised ratio to tkwant {ratio:.4}",
+        late.len(),
+        t_end - 10.0
+    );
+    assert!(
+        (tkwant - landauer).abs() < 0.02 * landauer,
+        "{tkwant} against {landauer}"
+    );
+    assert!((ratio - 1.0).abs() < 0.10, "{ratio}");
+}
