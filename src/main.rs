@@ -158,7 +158,21 @@ fn main() {
                 println!("{l}")
             }
         }),
+        Command::Wire {
+            what: commands::wire::WireCommand::EhrenfestScan(opts),
+        } => commands::wire_ehrenfest_scan::scan(&opts, &world).map(|line| {
+            if let Some(l) = line {
+                println!("{l}")
+            }
+        }),
         Command::Wire { .. } if !world.is_root() => Ok(()),
+        Command::Wire {
+            what: commands::wire::WireCommand::Ehrenfest(opts),
+        } => commands::wire_ehrenfest::run(&opts, &world).map(|line| {
+            if let Some(l) = line {
+                println!("{l}")
+            }
+        }),
         Command::Wire {
             what: commands::wire::WireCommand::Response(opts),
         } => commands::wire::response(&opts).map(|line| println!("{line}")),

@@ -43,3 +43,7 @@ pub const BOHR_ANGSTROM: f64 = 0.529_177_210_903;
 /// 1 eV/(Å²·amu) in fs⁻²: e / (1e−20 m² · 1.66053906660e−27 kg) = 9.648533e27 s⁻² (CODATA
 /// 2018 e and atomic mass constant). Mode frequencies: ω² [fs⁻²] = K/M × this.
 pub const EV_PER_A2_AMU_IN_PER_FS2: f64 = 1.602_176_634e-19 / 1.660_539_066_60e-27 * 1e-10;
+
+/// Reduced Planck constant ħ in eV·ps (CODATA 2018: ħ = 6.582 119 569... × 10⁻¹⁶ eV·s, exact
+/// from the SI values of h and e); ħ/(1 eV) ≈ 0.658 fs.
+pub const HBAR_EV_PS: f64 = 6.582_119_569_509_066e-4;

@@ -7,7 +7,9 @@
 //! the transport ranks of a `run` with a `[transport]` section, [`transport_figures`] their PNG
 //! figures; [`plot`] is `nanocontact plot`, a figure of columns of any CSV; [`wire`] is
 //! `wire response`, the current-induced forces and modes of an atomic wire under bias, and
-//! [`wire_scan`] `wire scan`, their scans over lengths and biases on the task farm.
+//! [`wire_scan`] `wire scan`, their scans over lengths and biases on the task farm;
+//! [`wire_ehrenfest`] `wire ehrenfest`, one Ehrenfest trajectory of a wire deck, and
+//! [`wire_ehrenfest_scan`] `wire ehrenfest-scan`, its trajectories over N, V and M on the farm.
 
 pub mod build;
 pub mod eval;
@@ -19,6 +21,8 @@ pub mod run;
 pub mod transport;
 pub mod transport_figures;
 pub mod wire;
+pub mod wire_ehrenfest;
+pub mod wire_ehrenfest_scan;
 pub mod wire_scan;
 
 /// Parse an MPI processor grid `px,py,pz`.

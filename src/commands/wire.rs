@@ -25,6 +25,12 @@ pub enum WireCommand {
     /// Ω(N, V), mode-frequency ranges and critical biases of perfect chains over lists of
     /// lengths and biases, farmed over the MPI ranks (seed 004, Figs. 2–3): CSV, HDF5, PNG.
     Scan(crate::commands::wire_scan::ScanOptions),
+    /// One Ehrenfest trajectory of the wire of a deck (seed 004, Sec. II B, Fig. 4): H5MD with
+    /// KE and current observables, records, current profiles, figure.
+    Ehrenfest(crate::commands::wire_ehrenfest::EhrenfestOptions),
+    /// Ehrenfest trajectories over the deck's `[scan]` lists of N, V, M on the task farm, with
+    /// restart of unfinished tasks (Figs. 6–8).
+    EhrenfestScan(crate::commands::wire_ehrenfest_scan::EhrenfestScanOptions),
 }
 
 /// Options of `wire response`.

@@ -74,6 +74,7 @@ mod spans;
 pub mod transport;
 pub mod transport_gap;
 mod validate;
+pub mod wire_ehrenfest;
 
 pub use schema::*;
 pub use spans::line_of_key;

@@ -26,6 +26,7 @@
 
 pub mod current;
 pub mod dense;
+pub mod ehrenfest;
 pub mod farm;
 pub mod model;
 pub mod neutrality;

@@ -26,7 +26,7 @@ use crate::transport::current::wire::Wire;
 pub const RIGID_GROUP: &str = "wire_rigid";
 
 /// The wire's own potential in the MD: nothing (the hook adds every force).
-struct NoInteraction;
+pub struct NoInteraction;
 
 impl Potential for NoInteraction {
     fn describe(&self) -> String {

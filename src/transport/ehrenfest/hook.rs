@@ -1,0 +1,218 @@
+//! Ehrenfest dynamics as a post-force step hook of the MD (`dynamics::hooks`): every site of the
+//! chain is an MD atom (id = site + 1) moving along x, the ones that are not mobile frozen.
+//! Velocity Verlet drifts the ions from x(t) to x(t + Δt) at constant velocity; the hook then
+//! carries ρ along that straight path ([`WireElectrons::advance`], the electronic substeps) and
+//! adds the forces Tr{ρ(t + Δt) F̂} − ∂P/∂x at x(t + Δt) before the second half-kick: the
+//! standard velocity-Verlet Ehrenfest step. On the first call (the MD's setup) ρ is where the
+//! ions are and is only used for the forces.
+//!
+//! The hook reports E_el + E_pair = Tr{ρH} + ΣP as its energy (on rank 0), so that with the
+//! ions' kinetic energy E_tot = E_el + E_pair + KE, and E_tot − W_S is conserved up to the
+//! integrators' errors (W_S: the work of the source and sink). At `end_of_step` it records KE,
+//! the energies, W_S and the currents through the cuts of the device; its saved state (ρ,
+//! positions, W_S) lets a checkpoint go on bit for bit.
+
+use crate::dynamics::hooks::Hook;
+use crate::dynamics::Md;
+use crate::error::{Error, Result};
+use crate::neighbor::ListSet;
+use crate::potential::Tally;
+use crate::transport::ehrenfest::electrons::WireElectrons;
+
+/// One step's record.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StepRecord {
+    pub step: u64,
+    pub time_ps: f64,
+    /// Kinetic energy of the ions (eV).
+    pub ke_ev: f64,
+    /// Tr{ρH} (eV).
+    pub band_ev: f64,
+    /// Σ P (eV).
+    pub pair_ev: f64,
+    /// W_S since t = 0 (eV).
+    pub work_ev: f64,
+    /// Tr ρ (electrons).
+    pub trace: f64,
+    /// Current through the cut at the middle of the chain (µA).
+    pub current_mid_ua: f64,
+    /// Mean and variance (µA, µA²) of the currents through the cuts of the middle half of the
+    /// mobile region (seed 004, Fig. 5 and Eq. 11).
+    pub current_mean_ua: f64,
+    pub current_var_ua2: f64,
+}
+
+/// The Ehrenfest hook.
+pub struct EhrenfestHook {
+    pub electrons: WireElectrons,
+    /// Mobile sites.
+    pub mobile: std::ops::Range<usize>,
+    /// Electronic substeps per ionic step.
+    pub substeps: usize,
+    /// Cuts whose currents are recorded (between sites c and c + 1): the device's bonds.
+    pub cuts: std::ops::Range<usize>,
+    /// Keep the currents through every cut every this many steps (0: never).
+    pub profile_every: u64,
+    pub records: Vec<StepRecord>,
+    /// (step, currents through `cuts`) every `profile_every` steps.
+    pub profiles: Vec<(u64, Vec<f64>)>,
+    started: bool,
+}
+
+impl EhrenfestHook {
+    /// The hook for electrons at the MD's initial positions.
+    pub fn new(
+        electrons: WireElectrons,
+        mobile: std::ops::Range<usize>,
+        substeps: usize,
+        cuts: std::ops::Range<usize>,
+        profile_every: u64,
+    ) -> Self {
+        EhrenfestHook {
+            electrons,
+            mobile,
+            substeps,
+            cuts,
+            profile_every,
+            records: Vec::new(),
+            profiles: Vec::new(),
+            started: false,
+        }
+    }
+
+    /// Positions of every site along x, gathered from the ranks that own them.
+    fn positions(&self, md: &Md) -> Result<Vec<f64>> {
+        let n = self.electrons.x.len();
+        let a = &md.atoms;
+        let mut buf = vec![0.0; 2 * n];
+        for i in 0..a.nlocal {
+            let site = (a.id[i] as usize).wrapping_sub(1);
+            if site < n {
+                buf[site] = a.x[i][0];
+                buf[n + site] += 1.0;
+            }
+        }
+        md.world.sum(&mut buf);
+        if buf[n..].iter().any(|&c| c != 1.0) {
+            return Err(Error::run(
+                "Ehrenfest hook: every chain site must be exactly one MD atom (ids 1..n)",
+            ));
+        }
+        buf.truncate(n);
+        Ok(buf)
+    }
+
+    /// Record the step (every rank computes the same; KE is a global sum).
+    fn record(&mut self, md: &Md) {
+        let e = &self.electrons;
+        let cur = e.cut_currents_ua(self.cuts.clone());
+        let c0 = self.cuts.start;
+        let mid = (e.x.len() - 1) / 2;
+        let current_mid_ua = cur.get(mid.wrapping_sub(c0)).copied().unwrap_or(f64::NAN);
+        // The middle half of the mobile region's bonds.
+        let q = self.mobile.len() / 4;
+        let half: Vec<f64> = (self.mobile.start + q..self.mobile.end.saturating_sub(q + 1))
+            .filter_map(|c| cur.get(c.wrapping_sub(c0)).copied())
+            .collect();
+        let (mean, var) = if half.is_empty() {
+            (current_mid_ua, 0.0)
+        } else {
+            let m = half.iter().sum::<f64>() / half.len() as f64;
+            let v = half.iter().map(|c| (c - m) * (c - m)).sum::<f64>() / half.len() as f64;
+            (m, v)
+        };
+        self.records.push(StepRecord {
+            step: md.step,
+            time_ps: md.time_ps,
+            ke_ev: md.kinetic_energy(),
+            band_ev: e.band_energy(),
+            pair_ev: e.pair_energy(),
+            work_ev: e.work_ev,
+            trace: e.rho.trace(),
+            current_mid_ua,
+            current_mean_ua: mean,
+            current_var_ua2: var,
+        });
+        if self.profile_every > 0 && md.step.is_multiple_of(self.profile_every) {
+            self.profiles.push((md.step, cur));
+        }
+    }
+}
+
+impl Hook<Md> for EhrenfestHook {
+    fn name(&self) -> &str {
+        "Ehrenfest electrons"
+    }
+
+    fn post_force(&mut self, md: &mut Md, _: ListSet) -> Result<Tally> {
+        let x = self.positions(md)?;
+        if self.started {
+            self.electrons.advance(&x, md.dt, self.substeps)?;
+        } else {
+            if x.iter().zip(&self.electrons.x).any(|(a, b)| a != b) {
+                return Err(Error::run(
+                    "Ehrenfest hook: the MD's atoms are not where the electrons were set up",
+                ));
+            }
+            self.started = true;
+            self.record(md);
+        }
+        let f = self.electrons.forces();
+        let a = &mut md.atoms;
+        for i in 0..a.nlocal {
+            let site = (a.id[i] as usize).wrapping_sub(1);
+            if self.mobile.contains(&site) {
+                a.f[i][0] += f[site];
+            }
+        }
+        let pe = if md.world.is_root() {
+            self.electrons.band_energy() + self.electrons.pair_energy()
+        } else {
+            0.0
+        };
+        Ok(Tally {
+            pe,
+            virial: [0.0; 6],
+        })
+    }
+
+    fn end_of_step(&mut self, md: &mut Md) -> Result<()> {
+        self.record(md);
+        Ok(())
+    }
+
+    fn save_state(&self) -> Vec<u8> {
+        let e = &self.electrons;
+        let mut v = vec![e.work_ev];
+        v.extend(&e.x);
+        v.extend(&e.rho.re);
+        v.extend(&e.rho.im);
+        v.iter().flat_map(|x| x.to_le_bytes()).collect()
+    }
+
+    fn restore_state(&mut self, saved: &[Vec<u8>], rank: usize, nranks: usize) -> Result<()> {
+        // Every rank holds the same electrons: take rank 0's.
+        let _ = (rank, nranks);
+        let bytes = saved
+            .first()
+            .ok_or_else(|| Error::run("Ehrenfest hook: no saved state"))?;
+        let n = self.electrons.x.len();
+        if bytes.len() != 8 * (1 + n + 2 * n * n) {
+            return Err(Error::run(
+                "Ehrenfest hook: the saved state is for another chain",
+            ));
+        }
+        let v: Vec<f64> = bytes
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+            .collect();
+        let e = &mut self.electrons;
+        e.work_ev = v[0];
+        e.x.copy_from_slice(&v[1..1 + n]);
+        e.rho.re.copy_from_slice(&v[1 + n..1 + n + n * n]);
+        e.rho.im.copy_from_slice(&v[1 + n + n * n..]);
+        e.h = e.spec.chain.hamiltonian(&e.x)?;
+        self.started = true;
+        Ok(())
+    }
+}
