@@ -325,7 +325,18 @@ pub fn run(args: &RewiringArgs) -> Result<String> {
     if !g.is_empty() {
         rewiring_figures::histogram(&dir.join("rewiring_histogram.png"), &g)?;
     }
-    rewiring_figures::snapshots(&dir.join("rewiring_snapshots.png"), args, &r)?;
+    let gs: Vec<Option<f64>> = frames.iter().map(|f| f.g_g0).collect();
+    rewiring_figures::snapshots(
+        &dir.join("rewiring_snapshots.png"),
+        &dir.join("traj.h5"),
+        &rewiring_figures::FrameTimes {
+            time_ps: &t,
+            g_g0: &gs,
+        },
+        &stages,
+        r.planes,
+        r.axis,
+    )?;
     Ok(json!({
         "frames": frames.len(),
         "stage_start_ps": stages,

@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use crate::analysis::rewiring::{Rewiring, RewiringArgs};
 use crate::error::Result;
 use crate::io::h5md::H5mdReader;
 use crate::plot::{Color, Figure, Panel};
@@ -29,20 +28,35 @@ pub fn histogram(path: &Path, g_g0: &[f64]) -> Result<()> {
     .save_png(path)
 }
 
-/// The gap at the first frame of each stage reached: one panel per stage.
-pub fn snapshots(path: &Path, args: &RewiringArgs, r: &Rewiring) -> Result<()> {
-    let traj = H5mdReader::open(&args.run.join("traj.h5"))?;
-    let (lo, hi) = r.planes;
+/// The frames of a run as the snapshots need them: time (ps) and G/G0 where known of each.
+pub struct FrameTimes<'a> {
+    pub time_ps: &'a [f64],
+    pub g_g0: &'a [Option<f64>],
+}
+
+/// The gap at the first frame of each stage reached, one panel per stage, from the run's
+/// `traj`: `stages` their start times (ps), `planes` the first frame's apex planes along z and
+/// `axis` its axis position across z (Å).
+pub fn snapshots(
+    path: &Path,
+    traj: &Path,
+    frames: &FrameTimes,
+    stages: &[Option<f64>; 4],
+    planes: (f64, f64),
+    axis: [f64; 2],
+) -> Result<()> {
+    let traj = H5mdReader::open(traj)?;
+    let (lo, hi) = planes;
     let mut panels = Vec::new();
-    for (stage, start) in r.stages.iter().enumerate() {
+    for (stage, start) in stages.iter().enumerate() {
         let Some(t) = start else { continue };
-        let Some(k) = r.frames.iter().position(|f| f.time_ps == *t) else {
+        let Some(k) = frames.time_ps.iter().position(|f| f == t) else {
             continue;
         };
         let f = traj.frame(k)?;
         let (mut tip, mut gap) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
         for p in &f.positions {
-            if (p[1] - r.axis[1]).abs() > SLICE_A
+            if (p[1] - axis[1]).abs() > SLICE_A
                 || p[2] < lo - TIP_DEPTH_A
                 || p[2] > hi + TIP_DEPTH_A
             {
@@ -53,12 +67,10 @@ pub fn snapshots(path: &Path, args: &RewiringArgs, r: &Rewiring) -> Result<()> {
             } else {
                 &mut tip
             };
-            side.0.push(p[0] - r.axis[0]);
+            side.0.push(p[0] - axis[0]);
             side.1.push(p[2]);
         }
-        let g = r.frames[k]
-            .g_g0
-            .map_or(String::new(), |g| format!(", G = {g:.2} G₀"));
+        let g = frames.g_g0[k].map_or(String::new(), |g| format!(", G = {g:.2} G₀"));
         panels.push(
             Panel::new("x − x_axis (Å)", "z (Å)")
                 .x_range(-TIP_DEPTH_A - 4.0, TIP_DEPTH_A + 4.0)

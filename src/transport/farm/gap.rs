@@ -23,7 +23,7 @@ use crate::build::gap111::Gap111;
 use crate::build::tips::SlabGeometry;
 use crate::error::{Error, Result};
 use crate::system::{Boundary, SimBox};
-use crate::transport::farm::snapshot::Snapshot;
+use crate::transport::farm::frame::Snapshot;
 use crate::transport::farm::spec::{GapSpec, LeadRegion};
 
 /// Ids of the slab atoms start here (the frame's atoms keep theirs).

@@ -6,11 +6,12 @@
 //! leads (charge neutral if asked, with [`super::neutrality`]); [`unit`](mod@unit) solves one
 //! (snapshot, k∥) unit with lead surfaces from the per-rank [`lead_cache`]; [`store`] is the
 //! HDF5 results file; [`worker`] solves units on a rank and stores their results on rank 0;
-//! [`gap`] cuts the gap atoms of two tips out of each frame and places them between ideal
+//! [`frame`] is one structure (and its message form); [`gap`] cuts the gap atoms of two tips out of each frame and places them between ideal
 //! fcc(111) slabs (the silver paper's cut); [`inline`] is the feed of snapshots from the MD ranks of a run to its transport ranks. The
 //! input decks (`crate::deck::transport`) fill in the parameters, and the command drivers that
 //! read them and write tables are in `crate::commands`; this module uses neither.
 
+pub mod frame;
 pub mod gap;
 pub mod inline;
 pub mod lead_cache;
