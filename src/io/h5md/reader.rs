@@ -236,6 +236,9 @@ impl H5mdReader {
                 .dataset(name)?
                 .read_slice_2d::<f64, _>(s![k, .., ..])
                 .map_err(&e)?;
+            if a.ncols() != 3 {
+                return Err(self.bad_shape(name, k, a.ncols()));
+            }
             Ok(a.rows().into_iter().map(|r| [r[0], r[1], r[2]]).collect())
         };
         let step = self
@@ -286,11 +289,9 @@ impl H5mdReader {
             .dataset("image/value")?
             .read_slice_2d::<i32, _>(s![k, .., ..])
             .map_err(&e)?;
-        let img: Vec<[i32; 3]> = img_a
-            .rows()
-            .into_iter()
-            .map(|r| [r[0], r[1], r[2]])
-            .collect();
+        if img_a.ncols() != 3 {
+            return Err(self.bad_shape("image/value", k, img_a.ncols()));
+        }
         let chg = match self.file.link_exists(&format!("{PARTICLE_GROUP}/charge")) {
             true => Some(
                 self.dataset("charge/value")?
@@ -299,6 +300,31 @@ impl H5mdReader {
             ),
             false => None,
         };
+        let n_rows = ids_raw.len();
+        let mut lengths = vec![
+            ("species/value", spc.len()),
+            ("position/value", pos.len()),
+            ("velocity/value", vel.len()),
+            ("force/value", frc.len()),
+            ("image/value", img_a.nrows()),
+        ];
+        if let Some(c) = &chg {
+            lengths.push(("charge/value", c.len()));
+        }
+        if let Some((name, len)) = lengths.into_iter().find(|&(_, len)| len != n_rows) {
+            return Err(Error::input(
+                &self.path,
+                None,
+                format!(
+                    "{PARTICLE_GROUP}/{name} has {len} atoms in frame {k}, {PARTICLE_GROUP}/id/value {n_rows}"
+                ),
+            ));
+        }
+        let img: Vec<[i32; 3]> = img_a
+            .rows()
+            .into_iter()
+            .map(|r| [r[0], r[1], r[2]])
+            .collect();
         let mut f = H5mdFrame {
             step: u64::try_from(step)
                 .map_err(|_| Error::input(&self.path, None, format!("negative step {step}")))?,
@@ -335,6 +361,17 @@ impl H5mdReader {
             }
         }
         Ok(f)
+    }
+
+    /// The error for a per-atom vector dataset whose rows do not have 3 components.
+    fn bad_shape(&self, name: &str, k: usize, cols: usize) -> Error {
+        Error::input(
+            &self.path,
+            None,
+            format!(
+                "{PARTICLE_GROUP}/{name} has {cols} components per atom in frame {k}, expected 3"
+            ),
+        )
     }
 
     /// Names of the observables in `/observables`.
