@@ -52,9 +52,13 @@ run_step() {
 }
 
 # restart_args OUT: `--restart FILE` when this nanocontact has `run --restart` and OUT holds a
-# checkpoint (OUT/checkpoint), else nothing.
+# checkpoint (OUT/checkpoint); in a requeued job without a checkpoint (stopped before the first
+# one), `--overwrite`: `run` refuses a folder holding a run unless told to start it again;
+# else nothing.
 restart_args() {
     if "$NC" run --help 2>/dev/null | grep -q -- '--restart' && [ -e "$1/checkpoint" ]; then
         echo "--restart $1/checkpoint"
+    elif [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ] && "$NC" run --help 2>/dev/null | grep -q -- '--overwrite'; then
+        echo "--overwrite"
     fi
 }

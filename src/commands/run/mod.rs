@@ -18,6 +18,7 @@
 
 pub mod checkpoint;
 pub mod inline_link;
+pub mod out_folder;
 pub mod outputs;
 pub mod report;
 pub mod stages;
@@ -55,6 +56,10 @@ pub struct RunOptions {
     /// the same --out): outputs are appended, the run ends where the uninterrupted one would.
     #[arg(long)]
     pub restart: Option<PathBuf>,
+    /// Write into an output folder that already holds a run, replacing its outputs (without
+    /// it, such a folder is an error unless the run continues it with --restart).
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 fn create_dir(p: &Path) -> Result<()> {
@@ -142,7 +147,7 @@ fn log_system(md: &Md) {
 pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     let root = world.is_root();
     if root {
-        create_dir(&opts.out)?;
+        out_folder::check(&opts.out, opts.restart.as_deref(), opts.overwrite)?;
     }
     let deck = load_deck(opts, &world)?;
     let deck_path = opts
