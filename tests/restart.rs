@@ -182,6 +182,106 @@ fn killed_at_a_random_step_and_restarted_ends_bit_for_bit_as_the_uninterrupted_r
     }
 }
 
+/// Kill `out`'s run (spawned as `victim`) once thermo.csv reaches `target`, as a node failure
+/// would: SIGKILL to mpirun and to its ranks; then wait until traj.h5 is free again.
+fn kill_at_thermo_step(victim: &mut Child, out: &Path, target: u64) {
+    let t0 = Instant::now();
+    let last_step = || {
+        std::fs::read_to_string(out.join("thermo.csv"))
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .last()
+                    .and_then(|l| l.split(',').next()?.parse::<u64>().ok())
+            })
+            .unwrap_or(0)
+    };
+    while last_step() < target && t0.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    victim.kill().unwrap();
+    kill_ranks_of(out);
+    victim.wait().unwrap();
+    let t1 = Instant::now();
+    while H5mdReader::open(&out.join("traj.h5")).is_err() && t1.elapsed().as_secs() < 60 {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The driven junction with inline transport (the last rank; a snapshot every 50 steps, 2 k∥
+/// points, 5 energies), killed with SIGKILL at a random thermo step and restarted from its last
+/// checkpoint, ends bit for bit as the uninterrupted run, conductance series included, with 1
+/// and 2 MD ranks.
+#[test]
+fn inline_transport_killed_and_restarted_ends_bit_for_bit_as_the_uninterrupted_run() {
+    let dir = common::scratch("restart-inline");
+    let text = common::small_driven_junction_deck(1000, 50)
+        .replace("leads = 10", "leads = 10\ncheckpoint = 100");
+    let deck = dir.join("deck.toml");
+    std::fs::write(
+        &deck,
+        format!("{text}\n[transport]\ndeck = \"t.toml\"\nevery = 50\nranks = 1\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("t.toml"),
+        "[model]\nstyle = \"sutton\"\n[leads]\naxis = \"z\"\nleft = { group = \"bottom\" }\n\
+         right = { group = \"top\" }\n[kpoints]\nmesh = [2, 2]\n[energy]\nrange = [-2.0, 2.0]\n\
+         points = 5\n",
+    )
+    .unwrap();
+    for md_ranks in [1, 2] {
+        let np = md_ranks + 1;
+        let whole = dir.join(format!("whole{np}"));
+        run_ok(np, &deck, &whole, &[]);
+        let cut = dir.join(format!("cut{np}"));
+        let mut victim = spawn_run(np, &deck, &cut, &[]);
+        // Between the first checkpoint (step 100) and the last thermo row but one.
+        let target = 200 + random_ms(700);
+        kill_at_thermo_step(&mut victim, &cut, target);
+        let thermo = std::fs::read_to_string(cut.join("thermo.csv")).unwrap();
+        let last = thermo.lines().last().unwrap().split(',').next().unwrap();
+        println!("{md_ranks} MD rank(s) + 1 transport rank: killed after thermo step {last}");
+        assert!(
+            !cut.join("final.data").exists(),
+            "the run ended before the kill: make it longer"
+        );
+        let log = run_ok(
+            np,
+            &deck,
+            &cut,
+            &["--restart", cut.join("checkpoint").to_str().unwrap()],
+        );
+        assert!(log.contains("restarted from"), "{log}");
+        assert!(log.contains("of the checkpoint again"), "{log}");
+        let transport = ["transport/conductance.csv", "transport/transmission.csv"];
+        for f in OUTPUTS
+            .iter()
+            .filter(|f| **f != "traj.xyz")
+            .chain(&transport)
+        {
+            let (a, b) = (
+                std::fs::read(whole.join(f)).unwrap(),
+                std::fs::read(cut.join(f)).unwrap(),
+            );
+            assert!(
+                a == b,
+                "{f} with {md_ranks} MD rank(s) differs after the restart"
+            );
+        }
+        let rows = common::read_csv(&cut.join("transport/conductance.csv"));
+        assert_eq!(
+            rows.len(),
+            21,
+            "a conductance row per snapshot, steps 0..1000"
+        );
+        // Frames, thermo observables and /observables/conductance.
+        same_h5md(&whole.join("traj.h5"), &cut.join("traj.h5"));
+        let h = H5mdReader::open(&cut.join("traj.h5")).unwrap();
+        assert_eq!(h.observable("conductance").unwrap().steps.len(), 21);
+    }
+}
+
 /// Owned atoms of a data file: id -> (unwrapped position, velocity).
 fn final_state(p: &Path) -> Vec<(u64, [f64; 3], [f64; 3])> {
     let text = std::fs::read_to_string(p).unwrap();

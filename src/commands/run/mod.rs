@@ -157,26 +157,23 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     if !deck.title.is_empty() {
         info!("{}", deck.title);
     }
-    let inline = deck.transport.as_ref().is_some_and(|t| t.ranks > 0);
-    if inline && opts.restart.is_some() {
-        return Err(Error::run(
-            "--restart of a run with inline transport ranks is not supported yet (its queue of \
-             snapshots is not checkpointed); restart the MD alone with [transport] ranks = 0 and \
-             farm its trajectory",
-        ));
-    }
     let Some((world, mut link)) =
-        inline_link::split_transport(&deck, &deck_path, &opts.out, world)?
+        inline_link::split_transport(&deck, &deck_path, &opts.out, world, opts.restart.is_some())?
     else {
         return Ok(());
     };
-    if inline {
-        log::warn!("no checkpoints: runs with inline transport ranks are not checkpointed yet");
-    }
     let restart = opts.restart.as_deref().map(checkpoint::read).transpose()?;
     let mut md = crate::setup::build_md(&deck, &deck_path, world, opts.grid)?;
     if let Some(r) = &restart {
+        // The snapshot link is a hook of the checkpointed run (its queue is its state): it
+        // takes its place before the states are restored, then sends that queue again.
+        if let Some(l) = link.take() {
+            md.add_hook(Box::new(l));
+        }
         checkpoint::restore(&mut md, r)?;
+        if let Some(l) = md.hooks.find_mut::<TransportLink>() {
+            l.resend()?;
+        }
         info!(
             "restarted from {} at step {} (t = {:.4} ps, stage {})",
             r.path.display(),
@@ -189,7 +186,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     log_system(&md);
     let qeq = md.potential.report().qeq_iterations.is_some();
     let restarted = restart.as_ref().map(|r| (r.path.as_path(), md.step));
-    let mut policy = checkpoint::Policy::new(&deck, &opts.out, !inline, restarted)?;
+    let mut policy = checkpoint::Policy::new(&deck, &opts.out, restarted)?;
     let mut outputs = if root {
         let resume = position.map(|p| (p.cursors, md.step));
         Some(Outputs::open(
@@ -302,6 +299,11 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             }
             md.timers.add(crate::dynamics::timers::Task::Output, t1);
             if due == checkpoint::Due::WriteAndStop {
+                // The transport ranks finish the snapshots they have and end too; the
+                // conductance series is written when the continued run ends.
+                if let Some(l) = md.hooks.take::<TransportLink>() {
+                    l.finish()?;
+                }
                 if !root {
                     return Ok(());
                 }
