@@ -96,7 +96,8 @@ impl<'a> Cursor<'a> {
 
     /// Next `n` numbers, possibly spread over several lines.
     fn numbers(&mut self, n: usize, what: &str) -> Result<Vec<f64>> {
-        let mut out = Vec::with_capacity(n);
+        // `n` comes from the file: the vector grows with the numbers actually read.
+        let mut out = Vec::with_capacity(n.min(1 << 16));
         while out.len() < n {
             if self.pending.is_empty() {
                 if self.line >= self.lines.len() {
