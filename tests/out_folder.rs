@@ -139,7 +139,7 @@ fn a_folder_holding_a_run_is_refused_unless_restarted_or_overwritten() {
             &d,
             &out,
             &["--restart", s(&missing)],
-            &["no such checkpoint", "checkpoint"],
+            &["No such file: no checkpoint there", "checkpoint"],
         );
     }
     // --overwrite replaces the run: the same deck gives the same thermo.csv.

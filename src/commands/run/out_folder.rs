@@ -46,7 +46,7 @@ pub fn check(out: &Path, restart: Option<&Path>, overwrite: bool) -> Result<()> 
     if let Some(r) = restart {
         if !r.is_file() {
             return Err(Error::run(format!(
-                "--restart '{}': no such checkpoint file",
+                "--restart '{}': No such file: no checkpoint there",
                 r.display()
             )));
         }
