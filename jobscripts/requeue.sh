@@ -12,8 +12,8 @@
 # - What the ranks do with USR1 depends on the command: `farm` stores each unit as it finishes,
 #   so the requeued job skips the stored units and goes on; `run` writes OUT/checkpoint and
 #   stops, and the requeued job continues it with `--restart OUT/checkpoint` (restart_args),
-#   appending to its outputs. (Runs with inline transport ranks are not checkpointed yet: they
-#   start again.)
+#   appending to its outputs (runs with inline transport ranks included: their checkpoint holds
+#   the transport queue).
 SRUN_MPI="${SRUN_MPI:-pmix}"
 MAX_REQUEUES="${MAX_REQUEUES:-5}"
 requeue_wanted=0
