@@ -98,7 +98,7 @@ whole=$(DECK="$W/long.toml" OUT="$W/run_whole" submit_wait -n "$NP" --ntasks-per
 check "run without interruption (job $whole): $(job_state "$whole")" [ "$(job_state "$whole")" = "COMPLETED 0:0 0" ]
 rq=$(DECK="$W/long.toml" OUT="$W/run_requeue" sbatch --parsable -n "$NP" --ntasks-per-node="$NP" --output="$W/run_requeue-%j.out" jobscripts/demo_junction.slurm)
 for _ in $(seq 1 120); do
-    [ "$(wc -l <"$W/run_requeue/thermo.csv" 2>/dev/null || echo 0)" -ge 4 ] && break
+    [ "$(wc -l 2>/dev/null <"$W/run_requeue/thermo.csv" || echo 0)" -ge 4 ] && break
     sleep 1
 done
 scancel --batch --signal=USR1 "$rq"
@@ -121,7 +121,7 @@ done
 sed -e 's|^leads = 10|leads = 10\ncheckpoint = 500|' "$W/long.toml" >"$W/long_ck.toml"
 ck=$(DECK="$W/long_ck.toml" OUT="$W/run_cancel" sbatch --parsable -n "$NP" --ntasks-per-node="$NP" --output="$W/run_cancel-%j.out" jobscripts/demo_junction.slurm)
 for _ in $(seq 1 240); do
-    [ -e "$W/run_cancel/checkpoint" ] && [ "$(wc -l <"$W/run_cancel/thermo.csv" 2>/dev/null || echo 0)" -ge 5 ] && break
+    [ -e "$W/run_cancel/checkpoint" ] && [ "$(wc -l 2>/dev/null <"$W/run_cancel/thermo.csv" || echo 0)" -ge 5 ] && break
     sleep 1
 done
 scontrol requeue "$ck"
