@@ -130,30 +130,12 @@ pub struct Policy {
     last_good: Option<(PathBuf, u64)>,
 }
 
-/// Let SIGUSR1 and SIGTERM set `signal` instead of ending the process (a second SIGTERM still
-/// ends it). The MD ranks look at the flag; the transport ranks of a run with inline transport
-/// only survive the signal, and stop when the MD ranks tell them.
-pub fn catch_stop_signals(signal: &Arc<AtomicBool>) -> Result<()> {
-    use signal_hook::consts::{SIGTERM, SIGUSR1};
-    let reg = |r: std::io::Result<signal_hook::SigId>| {
-        r.map_err(|e| Error::run(format!("cannot handle SIGUSR1/SIGTERM: {e}")))
-    };
-    reg(signal_hook::flag::register_conditional_shutdown(
-        SIGTERM,
-        143,
-        Arc::clone(signal),
-    ))?;
-    reg(signal_hook::flag::register(SIGTERM, Arc::clone(signal)))?;
-    reg(signal_hook::flag::register(SIGUSR1, Arc::clone(signal)))?;
-    Ok(())
-}
-
 impl Policy {
     /// The deck's checkpoint settings, writing to `out/checkpoint`; SIGUSR1 and SIGTERM set the
-    /// flag the run looks at ([`catch_stop_signals`]).
+    /// flag the run looks at ([`super::signals::catch_stop_signals`]).
     pub fn new(deck: &Deck, out: &Path, restarted: Option<(&Path, u64)>) -> Result<Policy> {
         let signal = Arc::new(AtomicBool::new(false));
-        catch_stop_signals(&signal)?;
+        super::signals::catch_stop_signals(&signal)?;
         Ok(Policy {
             path: out.join("checkpoint"),
             every_steps: deck.output.checkpoint,

@@ -242,7 +242,7 @@ pub fn split_transport(
         // SLURM's warning signal reaches every rank: the transport ranks go on until the MD
         // ranks, which write the checkpoint, send them the end mark.
         let signal = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        super::checkpoint::catch_stop_signals(&signal)?;
+        super::signals::catch_stop_signals(&signal)?;
         let link = SnapshotReceiver::new(channel, 0);
         let acks = group
             .is_root()

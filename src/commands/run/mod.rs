@@ -21,6 +21,7 @@ pub mod inline_link;
 pub mod out_folder;
 pub mod outputs;
 pub mod report;
+pub mod signals;
 pub mod stages;
 
 use std::path::{Path, PathBuf};
