@@ -8,6 +8,7 @@ mod common;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
+use nanocontact::io::dump::read_dump;
 use nanocontact::io::lammps_data::DataFile;
 use nanocontact::potential::eam::file::{Funcfl, Setfl};
 
@@ -50,5 +51,12 @@ fn eam_files() {
         refused(&p, Funcfl::read);
         refused(&p, |p| Setfl::read(p, false));
         refused(&p, |p| Setfl::read(p, true));
+    }
+}
+
+#[test]
+fn lammps_dumps() {
+    for p in cases("dump") {
+        refused(&p, read_dump);
     }
 }
