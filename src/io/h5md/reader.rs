@@ -162,15 +162,32 @@ impl H5mdReader {
     }
 
     fn dataset(&self, name: &str) -> Result<Dataset> {
-        self.file
-            .dataset(&format!("{PARTICLE_GROUP}/{name}"))
-            .map_err(|e| {
-                Error::input(
-                    &self.path,
-                    None,
-                    format!("missing dataset {PARTICLE_GROUP}/{name}: {e}"),
-                )
-            })
+        let full = format!("{PARTICLE_GROUP}/{name}");
+        let ds = self
+            .file
+            .dataset(&full)
+            .map_err(|e| Error::input(&self.path, None, format!("missing dataset {full}: {e}")))?;
+        self.plausible(ds, &full)
+    }
+
+    /// `ds` if the data it declares could be in the file: at most 64 times the file's size
+    /// (plus 1 MiB) in bytes, which any compression of real data stays under. A damaged header
+    /// that declares more is an error here, not an allocation failure (found by bench/fuzz).
+    fn plausible(&self, ds: Dataset, name: &str) -> Result<Dataset> {
+        let file_len = std::fs::metadata(&self.path).map_or(0, |m| m.len());
+        let elem = ds.dtype().map_or(8, |t| t.size()) as u128;
+        let bytes = ds.shape().iter().map(|&n| n as u128).product::<u128>() * elem;
+        if bytes > 64 * u128::from(file_len) + (1 << 20) {
+            return Err(Error::input(
+                &self.path,
+                None,
+                format!(
+                    "dataset {name} declares {bytes} bytes of data, more than this file of \
+                     {file_len} bytes can hold: the file is damaged"
+                ),
+            ));
+        }
+        Ok(ds)
     }
 
     fn read_boundary(&self) -> Result<[Boundary; 3]> {
@@ -389,9 +406,13 @@ impl H5mdReader {
             .file
             .group(&format!("observables/{name}"))
             .map_err(|_| Error::input(&self.path, None, format!("no observable '{name}'")))?;
-        let steps: Vec<i64> = g.dataset("step").and_then(|d| d.read_raw()).map_err(&e)?;
-        let times: Vec<f64> = g.dataset("time").and_then(|d| d.read_raw()).map_err(&e)?;
-        let values: Vec<f64> = g.dataset("value").and_then(|d| d.read_raw()).map_err(&e)?;
+        let read = |leaf: &str| -> Result<Dataset> {
+            let ds = g.dataset(leaf).map_err(&e)?;
+            self.plausible(ds, &format!("observables/{name}/{leaf}"))
+        };
+        let steps: Vec<i64> = read("step")?.read_raw().map_err(&e)?;
+        let times: Vec<f64> = read("time")?.read_raw().map_err(&e)?;
+        let values: Vec<f64> = read("value")?.read_raw().map_err(&e)?;
         let n = steps.len().min(times.len()).min(values.len());
         Ok(ObservableSeries {
             steps: steps[..n].iter().map(|&s| s.max(0) as u64).collect(),

@@ -361,3 +361,33 @@ fn malformed_per_atom_datasets_are_errors() {
         assert!(err.contains(expect), "{name}: {err}");
     }
 }
+
+/// A dataset declaring far more data than the file holds (found by bench/fuzz in a damaged
+/// header; here a chunked dataset of 2^40 samples, none written): an error naming it, not an
+/// allocation of terabytes.
+#[test]
+fn datasets_declaring_more_than_the_file_holds_are_errors() {
+    let _serial = serial();
+    let dir = test_dir("h5md_huge");
+    let path = dir.join("traj.h5");
+    let (b, a) = small_system(0);
+    let mut w = H5mdWriter::create(&path, &["Au", "Ag"], "Test Author").unwrap();
+    w.declare_observable("pe", "eV").unwrap();
+    w.append_frame(0, 0.0, &b, &a).unwrap();
+    w.append_observables(0, 0.0, &[("pe", -1.0)]).unwrap();
+    drop(w);
+    {
+        let f = hdf5::File::open_rw(&path).unwrap();
+        let g = f.group("observables/pe").unwrap();
+        g.unlink("value").unwrap();
+        g.new_dataset::<f64>()
+            .chunk(1024)
+            .shape(1usize << 40)
+            .create("value")
+            .unwrap();
+    }
+    let r = H5mdReader::open(&path).unwrap();
+    let err = r.observable("pe").expect_err("2^40 samples").to_string();
+    assert!(err.contains("observables/pe/value declares"), "{err}");
+    assert!(r.frame(0).is_ok());
+}
