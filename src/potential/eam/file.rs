@@ -139,9 +139,10 @@ fn grid_line(c: &mut Cursor) -> Result<(usize, f64, usize, f64, f64)> {
     let nr: usize = field(c, &t, 2, "Nr (integer)")?;
     let dr: f64 = field(c, &t, 3, "dr")?;
     let cut: f64 = field(c, &t, 4, "cutoff")?;
-    if nrho < 5 || nr < 5 || drho <= 0.0 || dr <= 0.0 || cut <= 0.0 {
+    let finite = [drho, dr, cut].iter().all(|x| x.is_finite());
+    if nrho < 5 || nr < 5 || drho <= 0.0 || dr <= 0.0 || cut <= 0.0 || !finite {
         return Err(c.err(format!(
-            "grid 'Nrho drho Nr dr cutoff' = {nrho} {drho} {nr} {dr} {cut}: need at least 5 points and positive spacings"
+            "grid 'Nrho drho Nr dr cutoff' = {nrho} {drho} {nr} {dr} {cut}: need at least 5 points and positive, finite spacings"
         )));
     }
     Ok((nrho, drho, nr, dr, cut))
