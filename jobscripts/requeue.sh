@@ -12,8 +12,8 @@
 # - What the ranks do with USR1 depends on the command: `farm` stores each unit as it finishes,
 #   so the requeued job skips the stored units and goes on; `run` writes OUT/checkpoint and
 #   stops, and the requeued job continues it with `--restart OUT/checkpoint` (restart_args),
-#   appending to its outputs. (Runs with inline transport ranks are not checkpointed yet: they
-#   start again.)
+#   appending to its outputs (runs with inline transport ranks included: their checkpoint holds
+#   the transport queue).
 SRUN_MPI="${SRUN_MPI:-pmix}"
 MAX_REQUEUES="${MAX_REQUEUES:-5}"
 requeue_wanted=0
@@ -52,9 +52,13 @@ run_step() {
 }
 
 # restart_args OUT: `--restart FILE` when this nanocontact has `run --restart` and OUT holds a
-# checkpoint (OUT/checkpoint), else nothing.
+# checkpoint (OUT/checkpoint); in a requeued job without a checkpoint (stopped before the first
+# one), `--overwrite`: `run` refuses a folder holding a run unless told to start it again;
+# else nothing.
 restart_args() {
     if "$NC" run --help 2>/dev/null | grep -q -- '--restart' && [ -e "$1/checkpoint" ]; then
         echo "--restart $1/checkpoint"
+    elif [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ] && "$NC" run --help 2>/dev/null | grep -q -- '--overwrite'; then
+        echo "--overwrite"
     fi
 }

@@ -2,8 +2,9 @@
 # Install the system packages nanocontact needs (Debian 12), only those missing; silent when
 # everything is present. Sourced by demo.sh and test.sh.
 #   MPI: libopenmpi-dev openmpi-bin   HDF5: libhdf5-dev hdf5-tools   bindgen: clang libclang-dev
+#   Python venv for the MDAnalysis test (scripts/test.sh): python3-venv
 set -euo pipefail
-NANOCONTACT_PACKAGES=(libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools clang libclang-dev pkg-config gcc make)
+NANOCONTACT_PACKAGES=(libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools clang libclang-dev pkg-config gcc make python3-venv)
 missing=()
 for p in "${NANOCONTACT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -194,7 +194,12 @@ fn main() {
         } => surface_energy::run(&opts).map(|line| println!("{line}")),
     };
     if let Err(e) = result {
-        eprintln!("ERROR (rank {rank}): {e}");
+        // One write of the whole line, flushed, before the abort can cut it short.
+        let line = format!("ERROR (rank {rank}): {e}\n");
+        let mut err = std::io::stderr().lock();
+        let _ = std::io::Write::write_all(&mut err, line.as_bytes());
+        let _ = std::io::Write::flush(&mut err);
+        drop(err);
         if size > 1 {
             mpi::topology::SimpleCommunicator::world().abort(1);
         }

@@ -355,16 +355,31 @@ fn atom_lost_during_run_stops_cleanly() {
     let p = dir.join("deck.toml");
     std::fs::write(&p, deck).unwrap();
     let out = dir.join("out");
-    // With a checkpoint every step, the message names the last good one.
-    expect_error(
-        &["run", s(&p), "--out", s(&out)],
-        &[
-            "left the fixed box",
-            &format!("ids {top})"),
-            "the last good checkpoint is",
-            "--restart",
-        ],
-    );
+    // With a checkpoint every step, the message names the step, the atom and the last good
+    // checkpoint.
+    let needles = [
+        "left the fixed box".to_string(),
+        format!("ids {top})"),
+        "the last good checkpoint is".to_string(),
+        "--restart".to_string(),
+    ];
+    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    expect_error(&["run", s(&p), "--out", s(&out)], &needles);
+    // On 2 ranks every rank names the atom, whichever rank held it (rank 0 alone knew it).
+    let out2 = dir.join("out2");
+    let o = common::mpirun(2, &["run", s(&p), "--out", s(&out2)]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains("ERROR (rank")).collect();
+    assert!(!errors.is_empty(), "{err}");
+    for n in &needles {
+        assert!(err.contains(n), "'{n}' missing: {err}");
+    }
+    assert!(err.contains("step "), "{err}");
+    for l in errors.iter().filter(|l| l.contains("left the fixed box")) {
+        assert!(l.contains(&format!("ids {top})")), "{l}");
+    }
     // Output written so far stays readable: the thermo table has its header and complete rows.
     let csv = std::fs::read_to_string(out.join("thermo.csv")).unwrap();
     let mut lines = csv.lines();

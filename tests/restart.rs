@@ -3,7 +3,9 @@
 //! ranks, on the driven junction (an oscillated lead, Langevin baths in its frame) with every
 //! output (thermo, leads, stages, H5MD, extended XYZ, dump, final data); a 1-rank checkpoint
 //! continued on 2 ranks agrees to round-off over 100 steps; SIGUSR1 writes a checkpoint and
-//! stops; a damaged checkpoint is a clear error.
+//! stops; a damaged checkpoint is a clear error. With inline transport ranks: kill -9 at a
+//! random step and restart, at 1 and 2 MD ranks, and SIGUSR1 then restart, end bit for bit as
+//! the uninterrupted run, conductance series included.
 
 mod common;
 
@@ -180,6 +182,174 @@ fn killed_at_a_random_step_and_restarted_ends_bit_for_bit_as_the_uninterrupted_r
         }
         same_h5md(&whole.join("traj.h5"), &cut.join("traj.h5"));
     }
+}
+
+/// Kill `out`'s run (spawned as `victim`) once thermo.csv reaches `target`, as a node failure
+/// would: SIGKILL to mpirun and to its ranks; then wait until traj.h5 is free again.
+fn kill_at_thermo_step(victim: &mut Child, out: &Path, target: u64) {
+    let t0 = Instant::now();
+    let last_step = || {
+        std::fs::read_to_string(out.join("thermo.csv"))
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .last()
+                    .and_then(|l| l.split(',').next()?.parse::<u64>().ok())
+            })
+            .unwrap_or(0)
+    };
+    while last_step() < target && t0.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    victim.kill().unwrap();
+    kill_ranks_of(out);
+    victim.wait().unwrap();
+    let t1 = Instant::now();
+    while H5mdReader::open(&out.join("traj.h5")).is_err() && t1.elapsed().as_secs() < 60 {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The driven junction with inline transport (the last rank; a snapshot every 50 steps, 2 k∥
+/// points, 5 energies), killed with SIGKILL at a random thermo step and restarted from its last
+/// checkpoint, ends bit for bit as the uninterrupted run, conductance series included, with 1
+/// and 2 MD ranks.
+#[test]
+fn inline_transport_killed_and_restarted_ends_bit_for_bit_as_the_uninterrupted_run() {
+    let dir = common::scratch("restart-inline");
+    let text = common::small_driven_junction_deck(1000, 50)
+        .replace("leads = 10", "leads = 10\ncheckpoint = 100");
+    let deck = dir.join("deck.toml");
+    std::fs::write(
+        &deck,
+        format!("{text}\n[transport]\ndeck = \"t.toml\"\nevery = 50\nranks = 1\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("t.toml"),
+        "[model]\nstyle = \"sutton\"\n[leads]\naxis = \"z\"\nleft = { group = \"bottom\" }\n\
+         right = { group = \"top\" }\n[kpoints]\nmesh = [2, 2]\n[energy]\nrange = [-2.0, 2.0]\n\
+         points = 5\n",
+    )
+    .unwrap();
+    for md_ranks in [1, 2] {
+        let np = md_ranks + 1;
+        let whole = dir.join(format!("whole{np}"));
+        run_ok(np, &deck, &whole, &[]);
+        let cut = dir.join(format!("cut{np}"));
+        let mut victim = spawn_run(np, &deck, &cut, &[]);
+        // Between the first checkpoint (step 100) and the last thermo row but one.
+        let target = 200 + random_ms(700);
+        kill_at_thermo_step(&mut victim, &cut, target);
+        let thermo = std::fs::read_to_string(cut.join("thermo.csv")).unwrap();
+        let last = thermo.lines().last().unwrap().split(',').next().unwrap();
+        println!("{md_ranks} MD rank(s) + 1 transport rank: killed after thermo step {last}");
+        assert!(
+            !cut.join("final.data").exists(),
+            "the run ended before the kill: make it longer"
+        );
+        let log = run_ok(
+            np,
+            &deck,
+            &cut,
+            &["--restart", cut.join("checkpoint").to_str().unwrap()],
+        );
+        assert!(log.contains("restarted from"), "{log}");
+        assert!(log.contains("of the checkpoint again"), "{log}");
+        let transport = ["transport/conductance.csv", "transport/transmission.csv"];
+        for f in OUTPUTS
+            .iter()
+            .filter(|f| **f != "traj.xyz")
+            .chain(&transport)
+        {
+            let (a, b) = (
+                std::fs::read(whole.join(f)).unwrap(),
+                std::fs::read(cut.join(f)).unwrap(),
+            );
+            assert!(
+                a == b,
+                "{f} with {md_ranks} MD rank(s) differs after the restart"
+            );
+        }
+        let rows = common::read_csv(&cut.join("transport/conductance.csv"));
+        assert_eq!(
+            rows.len(),
+            21,
+            "a conductance row per snapshot, steps 0..1000"
+        );
+        // Frames, thermo observables and /observables/conductance.
+        same_h5md(&whole.join("traj.h5"), &cut.join("traj.h5"));
+        let h = H5mdReader::open(&cut.join("traj.h5")).unwrap();
+        assert_eq!(h.observable("conductance").unwrap().steps.len(), 21);
+    }
+}
+
+/// With inline transport ranks, SIGUSR1 to mpirun (which passes it to every rank) stops the MD
+/// with a checkpoint; the transport ranks finish their snapshots and end (no hang), and the
+/// restart ends bit for bit as the uninterrupted run.
+#[test]
+fn inline_transport_stopped_by_sigusr1_ends_every_rank_and_goes_on_bit_for_bit() {
+    let dir = common::scratch("restart-inline-signal");
+    let text = common::small_driven_junction_deck(600, 50);
+    let transport = "\n[transport]\ndeck = \"t.toml\"\nevery = 50\nranks = 1\n";
+    std::fs::write(
+        dir.join("t.toml"),
+        "[model]\nstyle = \"sutton\"\n[leads]\naxis = \"z\"\nleft = { group = \"bottom\" }\n\
+         right = { group = \"top\" }\n[kpoints]\nmesh = [2, 2]\n[energy]\nrange = [-2.0, 2.0]\n\
+         points = 5\n",
+    )
+    .unwrap();
+    let deck = dir.join("deck.toml");
+    std::fs::write(&deck, format!("{text}{transport}")).unwrap();
+    // The same deck, long enough to be stopped by the signal.
+    let long = dir.join("long.toml");
+    std::fs::write(
+        &long,
+        format!(
+            "{}{transport}",
+            text.replace("steps = 600", "steps = 200000")
+        ),
+    )
+    .unwrap();
+    let whole = dir.join("whole");
+    run_ok(2, &deck, &whole, &[]);
+    let out = dir.join("out");
+    let child = spawn_run(2, &long, &out, &[]);
+    let t0 = Instant::now();
+    while lines_in(&out.join("thermo.csv")) < 3 && t0.elapsed().as_secs() < 120 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let sent = Command::new("kill")
+        .args(["-USR1", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("stopped by a signal at step"), "{err}");
+    assert!(err.contains("snapshot(s) complete"), "{err}");
+    let log = run_ok(
+        2,
+        &deck,
+        &out,
+        &["--restart", out.join("checkpoint").to_str().unwrap()],
+    );
+    assert!(log.contains("restarted from"), "{log}");
+    for f in [
+        "thermo.csv",
+        "leads.csv",
+        "final.data",
+        "transport/conductance.csv",
+        "transport/transmission.csv",
+    ] {
+        let (a, b) = (
+            std::fs::read(whole.join(f)).unwrap(),
+            std::fs::read(out.join(f)).unwrap(),
+        );
+        assert!(a == b, "{f} differs after the stop and restart");
+    }
+    same_h5md(&whole.join("traj.h5"), &out.join("traj.h5"));
 }
 
 /// Owned atoms of a data file: id -> (unwrapped position, velocity).

@@ -2,7 +2,10 @@
 frame with the LAMMPS dump (`traj.dump`) the same run wrote: positions, velocities, forces, box,
 step and time. Exit status 1 if anything read by MDAnalysis differs by more than 1e-6 (Å, Å/ps,
 eV/Å) beyond the rounding of its float32 arrays (half a float32 ulp, |x|·2^-24: 1.4e-6 Å at
-48 Å), or anything read by h5py (float64) by more than 1e-12.
+48 Å), if the float64 datasets of the same MDAnalysis reader (its `_particle_group`, at the
+frame its Timestep is on) differ by more than 1e-6, or anything read by h5py (float64) by more
+than 1e-12. (MDAnalysis 2.x Timesteps hold float32, hard-coded in its timestep.pyx: coordinates
+above 16.8 Å cannot be held to 1e-6 Å there; its reader's own float64 data are.)
 
     python check_mdanalysis.py RUN_DIR
 
@@ -60,6 +63,7 @@ def main(run):
     # Excess of |MDAnalysis - dump| over the allowed max(TOL, |x| 2^-24).
     worst = {"position": 0.0, "velocity": 0.0, "force": 0.0, "box": 0.0}
     excess = 0.0
+    worst_reader64 = {"position": 0.0, "velocity": 0.0, "box": 0.0}
 
     def over(a, ref):
         return float(np.max(np.abs(a - ref) - np.maximum(TOL, np.abs(ref) * F32_HALF_ULP)))
@@ -92,6 +96,17 @@ def main(run):
         for k in worst:
             worst[k] = max(worst[k], float(np.abs(got[k] - ref[k]).max()))
             excess = max(excess, over(got[k], ref[k]))
+        # The reader's own float64 data at the frame its Timestep is on, in its sorted-id order.
+        pg = u.trajectory._particle_group
+        ids_h5 = pg["id/value"][ts.frame]
+        keep = np.argsort(ids_h5[ids_h5 >= 0])
+        r64 = {
+            "position": pg["position/value"][ts.frame][ids_h5 >= 0][keep],
+            "velocity": pg["velocity/value"][ts.frame][ids_h5 >= 0][keep],
+            "box": pg["box/edges/value"][ts.frame],
+        }
+        for k, v in r64.items():
+            worst_reader64[k] = max(worst_reader64[k], float(np.abs(v - ref[k]).max()))
         assert abs(ts.time - float(ts.data["time"])) < 1e-12
     # float64 through h5py: the same comparison without MDAnalysis's float32.
     worst64 = {"position": 0.0, "velocity": 0.0, "force": 0.0}
@@ -111,8 +126,11 @@ def main(run):
                 worst64[name] = max(worst64[name], np.abs(v - ref).max())
     print(f"frames compared with traj.dump: {len(common)} of {len(steps_h5)} (steps {common[0]}..{common[-1]})")
     print("max |MDAnalysis - dump|: " + ", ".join(f"{k} {v:.2e}" for k, v in worst.items()))
+    print("max |MDAnalysis reader float64 - dump|: "
+          + ", ".join(f"{k} {v:.2e}" for k, v in worst_reader64.items()))
     print("max |h5py - dump|:       " + ", ".join(f"{k} {v:.2e}" for k, v in worst64.items()))
     bad = [k + " (h5py)" for k, v in worst64.items() if not v <= TOL64]
+    bad += [k + " (MDAnalysis reader, float64)" for k, v in worst_reader64.items() if not v <= TOL]
     if not excess <= 0.0:
         bad.append(f"MDAnalysis beyond max({TOL:g}, |x| 2^-24) by {excess:.2e}")
     if bad or not common:

@@ -15,7 +15,7 @@ source "$root/scripts/deps.sh"
 np="${1:-2}"
 out="$here/work/au_junction"
 mkdir -p "$here/work"
-mpirun --oversubscribe -np "$np" "$root/target/release/nanocontact" run "$root/inputs/au_junction.toml" --out "$out" 2>&1 | tee "$here/work/au_junction.log"
+mpirun --oversubscribe -np "$np" "$root/target/release/nanocontact" run "$root/inputs/au_junction.toml" --out "$out" --overwrite 2>&1 | tee "$here/work/au_junction.log"
 # Strain reference h0 = 2.75 nm (the column length). Stress area, as in the paper: the minimal
 # cross-section of the relaxed, strain-free junction, N·π·r0² (r0 = 0.144 nm) measured in the
 # first frame of the first sweep stage (the stage after the last one with the top lead at rest,

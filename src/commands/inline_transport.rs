@@ -15,7 +15,9 @@
 //! `farm` into `OUT/transport/` and answers MD rank 0 with the conductance series (step, time,
 //! G/G0 per snapshot), which goes into `traj.h5`.
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::rc::Rc;
 use std::time::Instant;
 
 use log::info;
@@ -24,10 +26,10 @@ use crate::commands::farm_tables::write_farm_tables;
 use crate::deck::transport::TransportDeck;
 use crate::deck::TransportSection;
 use crate::error::{Error, Result};
-use crate::parallel::snapshot_link::{Incoming, SnapshotReceiver};
+use crate::parallel::snapshot_link::{Incoming, SnapshotReceiver, SnapshotSender};
 use crate::parallel::task_farm::{run_fed_task_farm, Feed, NoFeed};
 use crate::parallel::World;
-use crate::transport::farm::inline::{encode_series, from_bytes, to_bytes, SnapshotFeed};
+use crate::transport::farm::inline::{encode_series, from_bytes, to_bytes, Acks, SnapshotFeed};
 use crate::transport::farm::snapshot::{Snapshot, TransportSetup};
 use crate::transport::farm::store::{Store, StoreMeta};
 use crate::transport::farm::worker::{report_ranks, ResultSink, UnitWorker};
@@ -35,17 +37,27 @@ use crate::transport::farm::worker::{report_ranks, ResultSink, UnitWorker};
 /// Prefix of the transport ranks' log lines.
 const TAG: &str = "transport: ";
 
-/// Run this rank's part of the transport group (`group`: the transport ranks; `link`: from MD
-/// rank 0) until the MD has ended and every snapshot is done. `deck_path` is the MD deck and
-/// `groups` the atom ids of its groups (by name), which lead regions may name.
+/// The transport side's ends of the links: snapshots from MD rank 0, and (on transport rank 0)
+/// the acknowledgements back to it.
+pub struct Ends {
+    pub link: SnapshotReceiver,
+    pub acks: Option<SnapshotSender>,
+}
+
+/// Run this rank's part of the transport group (`group`: the transport ranks; `ends`: the links
+/// with MD rank 0) until the MD has ended and every snapshot is done. `deck_path` is the MD deck
+/// and `groups` the atom ids of its groups (by name), which lead regions may name. `restart`:
+/// the run continues a checkpoint, so `OUT/transport/farm.h5` is kept and its units skipped.
 pub fn serve(
     deck_path: &Path,
     section: &TransportSection,
     out: &Path,
     group: &World,
-    link: SnapshotReceiver,
+    ends: Ends,
     groups: &[(String, Vec<u64>)],
+    restart: bool,
 ) -> Result<()> {
+    let Ends { link, acks } = ends;
     let root = group.is_root();
     if root {
         // This rank logs the transport side's progress beside MD rank 0's lines.
@@ -84,29 +96,34 @@ pub fn serve(
     let mut sink = None;
     let mut feed = None;
     let mut units = Vec::new();
+    let mut ack_state: Option<Rc<RefCell<Acks>>> = None;
     if root {
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let store_path = dir.join("farm.h5");
-        // A new run: its snapshots are new.
-        if store_path.exists() {
+        // A new run: its snapshots are new; a restart keeps what the run stored.
+        if store_path.exists() && !restart {
             std::fs::remove_file(&store_path).map_err(|e| Error::io(&store_path, e))?;
         }
+        // The transport problem, not the deck's path (a restart may read the copy in OUT).
         let meta = StoreMeta {
             config: format!(
-                "inline: md deck {:?}; every {}; model: {:?}; leads: {:?}; kpoints: {:?}; \
-                 energy: {:?}",
-                deck_path, section.every, tdeck.model, tdeck.leads, tdeck.kpoints, tdeck.energy
+                "inline: every {}; model: {:?}; leads: {:?}; kpoints: {:?}; energy: {:?}",
+                section.every, tdeck.model, tdeck.leads, tdeck.kpoints, tdeck.energy
             ),
             fermi_ev: setup.fermi_ev,
             energies: setup.energies.clone(),
             points: setup.points.clone(),
             n_eig: setup.n_eig,
         };
-        sink = Some(ResultSink::new(
-            Store::open_or_create(&store_path, &meta)?,
-            &setup,
-            TAG,
-        ));
+        let store = Store::open_or_create(&store_path, &meta)?;
+        let done = store.done()?;
+        if !done.is_empty() {
+            info!(
+                "{TAG}{} unit(s) stored before the restart are kept",
+                done.len()
+            );
+        }
+        sink = Some(ResultSink::new(store, &setup, TAG));
         info!(
             "{TAG}{} rank(s), a snapshot every {} steps, {nk} k-point(s) per snapshot, E_F = \
              {:.6} eV, {} energies; results in {}",
@@ -116,9 +133,12 @@ pub fn serve(
             setup.energies.len(),
             dir.display()
         );
-        let mut f = SnapshotFeed::new(link, section.every, nk, group.size());
-        units = f.add(&first);
+        let sender = acks.ok_or_else(|| Error::run("transport rank 0 without its ack link"))?;
+        let a = Rc::new(RefCell::new(Acks::new(sender, section.every, nk, &done)));
+        let mut f = SnapshotFeed::new(link, section.every, nk, group.size(), &done, Rc::clone(&a));
+        units = f.add(&first)?;
         feed = Some(f);
+        ack_state = Some(a);
     }
     let mut worker = UnitWorker::new(&setup, &tdeck.farm, group.rank());
     let t_start = Instant::now();
@@ -133,8 +153,12 @@ pub fn serve(
             )
             .encode()
     };
-    let mut on_result = |_id: u64, _rank: usize, bytes: Vec<u8>| -> Result<()> {
-        ResultSink::record_on_root(&mut sink, &bytes)
+    let mut on_result = |id: u64, _rank: usize, bytes: Vec<u8>| -> Result<()> {
+        ResultSink::record_on_root(&mut sink, &bytes)?;
+        match &ack_state {
+            Some(a) => a.borrow_mut().stored(id),
+            None => Ok(()),
+        }
     };
     let mut no_feed = NoFeed;
     let fed: &mut dyn Feed = match feed.as_mut() {
@@ -159,5 +183,10 @@ pub fn serve(
     let steps: Vec<u64> = rows.iter().map(|r| r.step).collect();
     let times: Vec<f64> = rows.iter().map(|r| r.time_ps).collect();
     let g: Vec<f64> = rows.iter().map(|r| r.g_g0).collect();
-    feed.answer(&encode_series(&steps, &times, &g))
+    feed.answer(&encode_series(&steps, &times, &g))?;
+    drop(feed);
+    if let Some(a) = ack_state.and_then(|a| Rc::try_unwrap(a).ok()) {
+        a.into_inner().finish();
+    }
+    Ok(())
 }

@@ -274,14 +274,26 @@ impl Md {
                         .collect();
                     let nlost = self.world.sum_u64(lost.len() as u64);
                     if nlost > 0 {
-                        let shown: Vec<String> =
-                            lost.iter().take(10).map(|i| i.to_string()).collect();
+                        // Every rank names the same atoms: up to SHOWN ids of each rank, shared.
+                        const SHOWN: usize = 10;
+                        let mut slots = vec![0.0; SHOWN * self.world.size()];
+                        let mine = SHOWN * self.world.rank();
+                        for (k, id) in lost.iter().take(SHOWN).enumerate() {
+                            slots[mine + k] = *id as f64;
+                        }
+                        self.world.sum(&mut slots);
+                        let shown: Vec<String> = slots
+                            .iter()
+                            .filter(|&&id| id > 0.0)
+                            .take(SHOWN)
+                            .map(|&id| (id as u64).to_string())
+                            .collect();
                         return Err(Error::run(format!(
                             "step {}: {nlost} atom(s) left the fixed box along {} (ids {}{}); use a larger box or boundary 's'",
                             self.step,
                             ["x", "y", "z"][d],
                             shown.join(" "),
-                            if lost.len() > 10 { " ..." } else { "" }
+                            if nlost as usize > shown.len() { " ..." } else { "" }
                         )));
                     }
                 }

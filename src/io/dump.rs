@@ -348,8 +348,10 @@ impl DumpReader {
             }
         }
         let ncol = names.len();
-        let mut ids = Vec::with_capacity(natoms);
-        let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(natoms); ncol];
+        // `natoms` comes from the file: the vectors grow with the lines actually read.
+        let cap = natoms.min(1 << 16);
+        let mut ids = Vec::with_capacity(cap);
+        let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(cap); ncol];
         for _ in 0..natoms {
             let (l, t) = self.expect_line("an atom line")?;
             let tok: Vec<&str> = t.split_whitespace().collect();

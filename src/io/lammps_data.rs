@@ -56,6 +56,10 @@ fn parse_int<T: std::str::FromStr>(path: &Path, line: usize, tok: &str, what: &s
 /// Known section headers of atomic-style data files.
 const SECTIONS: [&str; 3] = ["Masses", "Atoms", "Velocities"];
 
+/// Most atom types a data file may declare (a sanity bound: the header's count sizes the
+/// table of masses before the Masses section is read).
+const MAX_ATOM_TYPES: usize = 1 << 20;
+
 impl DataFile {
     /// Read a LAMMPS data file.
     pub fn read(path: &Path) -> Result<DataFile> {
@@ -157,6 +161,14 @@ impl DataFile {
                 ));
             }
         }
+        // A count read from the file sizes nothing before the lines it promises are there.
+        if ntypes > MAX_ATOM_TYPES {
+            return Err(Error::input(
+                path,
+                None,
+                format!("{ntypes} atom types: at most {MAX_ATOM_TYPES} are supported"),
+            ));
+        }
         let mut masses = vec![None; ntypes];
         let mut atoms = Vec::new();
         let mut velocities = None;
@@ -207,7 +219,7 @@ impl DataFile {
             }
             k += 1;
             // skip blank lines after the keyword
-            let mut body = Vec::with_capacity(count);
+            let mut body = Vec::with_capacity(count.min(lines.len().saturating_sub(k)));
             while body.len() < count {
                 if k >= lines.len() {
                     return Err(Error::input(
@@ -268,7 +280,7 @@ impl DataFile {
                 }
                 "Atoms" => {
                     seen_atoms = true;
-                    let mut ids = std::collections::HashSet::with_capacity(natoms);
+                    let mut ids = std::collections::HashSet::with_capacity(body.len());
                     for (bl, b) in body {
                         let t: Vec<&str> = b.split_whitespace().collect();
                         let charge = *atom_style.get_or_insert(matches!(t.len(), 6 | 9));
@@ -326,7 +338,7 @@ impl DataFile {
                     }
                 }
                 _ => {
-                    let mut vel = HashMap::with_capacity(natoms);
+                    let mut vel = HashMap::with_capacity(body.len());
                     for (bl, b) in body {
                         let t: Vec<&str> = b.split_whitespace().collect();
                         if t.len() != 4 {

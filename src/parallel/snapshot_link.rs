@@ -127,6 +127,14 @@ impl SnapshotSender {
         Ok(waited)
     }
 
+    /// Wait for every outstanding send (a sender that sends no end mark: acknowledgements).
+    pub fn complete(mut self) {
+        while let Some((r, buf)) = self.in_flight.pop_front() {
+            r.wait();
+            buf.release();
+        }
+    }
+
     /// Complete every send, send the end mark and receive the transport side's answer.
     pub fn finish(mut self) -> Result<Vec<f64>> {
         while let Some((r, buf)) = self.in_flight.pop_front() {

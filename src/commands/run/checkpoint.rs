@@ -11,8 +11,10 @@
 //! Langevin seeds, lead motions) and where the run stands: the stage, the step and time it
 //! started at, and the length of each text output. On restart the outputs are cut to those
 //! lengths (and `traj.h5` to the frames and samples up to the checkpoint's step) and appended,
-//! so they end as those of a run that was never stopped. Runs with inline transport ranks are
-//! not checkpointed yet (their queue of snapshots in flight would have to be saved).
+//! so they end as those of a run that was never stopped. In a run with inline transport ranks
+//! the snapshot link is a hook whose state is the transport queue (the reference snapshot and
+//! those not yet acknowledged, [`super::inline_link`]); a stop by signal first lets the
+//! transport ranks finish that queue.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -124,42 +126,22 @@ pub struct Policy {
     every_s: f64,
     last: Instant,
     signal: Arc<AtomicBool>,
-    enabled: bool,
     /// The last good checkpoint: its file and step (written by this run or restarted from).
     last_good: Option<(PathBuf, u64)>,
 }
 
 impl Policy {
     /// The deck's checkpoint settings, writing to `out/checkpoint`; SIGUSR1 and SIGTERM set the
-    /// flag the run looks at (a second SIGTERM ends the process). `enabled = false` (a run with
-    /// inline transport ranks) writes none.
-    pub fn new(
-        deck: &Deck,
-        out: &Path,
-        enabled: bool,
-        restarted: Option<(&Path, u64)>,
-    ) -> Result<Policy> {
+    /// flag the run looks at ([`super::signals::catch_stop_signals`]).
+    pub fn new(deck: &Deck, out: &Path, restarted: Option<(&Path, u64)>) -> Result<Policy> {
         let signal = Arc::new(AtomicBool::new(false));
-        if enabled {
-            use signal_hook::consts::{SIGTERM, SIGUSR1};
-            let reg = |r: std::io::Result<signal_hook::SigId>| {
-                r.map_err(|e| Error::run(format!("cannot handle SIGUSR1/SIGTERM: {e}")))
-            };
-            reg(signal_hook::flag::register_conditional_shutdown(
-                SIGTERM,
-                143,
-                Arc::clone(&signal),
-            ))?;
-            reg(signal_hook::flag::register(SIGTERM, Arc::clone(&signal)))?;
-            reg(signal_hook::flag::register(SIGUSR1, Arc::clone(&signal)))?;
-        }
+        super::signals::catch_stop_signals(&signal)?;
         Ok(Policy {
             path: out.join("checkpoint"),
             every_steps: deck.output.checkpoint,
             every_s: deck.output.checkpoint_minutes * 60.0,
             last: Instant::now(),
             signal,
-            enabled,
             last_good: restarted.map(|(p, s)| (p.to_path_buf(), s)),
         })
     }
@@ -185,9 +167,6 @@ impl Policy {
     /// Whether a checkpoint is due after the step `md` just took (collective: every rank
     /// agrees; the clock of rank 0 decides the wall-time interval).
     pub fn due(&self, md: &Md) -> Due {
-        if !self.enabled {
-            return Due::Nothing;
-        }
         let by_steps = self.every_steps > 0 && md.step.is_multiple_of(self.every_steps);
         if !md.step.is_multiple_of(SIGNAL_CHECK_STEPS) {
             return if by_steps { Due::Write } else { Due::Nothing };

@@ -18,8 +18,10 @@
 
 pub mod checkpoint;
 pub mod inline_link;
+pub mod out_folder;
 pub mod outputs;
 pub mod report;
+pub mod signals;
 pub mod stages;
 
 use std::path::{Path, PathBuf};
@@ -55,6 +57,10 @@ pub struct RunOptions {
     /// the same --out): outputs are appended, the run ends where the uninterrupted one would.
     #[arg(long)]
     pub restart: Option<PathBuf>,
+    /// Write into an output folder that already holds a run, replacing its outputs (without
+    /// it, such a folder is an error unless the run continues it with --restart).
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 fn create_dir(p: &Path) -> Result<()> {
@@ -142,7 +148,7 @@ fn log_system(md: &Md) {
 pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     let root = world.is_root();
     if root {
-        create_dir(&opts.out)?;
+        out_folder::check(&opts.out, opts.restart.as_deref(), opts.overwrite)?;
     }
     let deck = load_deck(opts, &world)?;
     let deck_path = opts
@@ -152,26 +158,23 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     if !deck.title.is_empty() {
         info!("{}", deck.title);
     }
-    let inline = deck.transport.as_ref().is_some_and(|t| t.ranks > 0);
-    if inline && opts.restart.is_some() {
-        return Err(Error::run(
-            "--restart of a run with inline transport ranks is not supported yet (its queue of \
-             snapshots is not checkpointed); restart the MD alone with [transport] ranks = 0 and \
-             farm its trajectory",
-        ));
-    }
     let Some((world, mut link)) =
-        inline_link::split_transport(&deck, &deck_path, &opts.out, world)?
+        inline_link::split_transport(&deck, &deck_path, &opts.out, world, opts.restart.is_some())?
     else {
         return Ok(());
     };
-    if inline {
-        log::warn!("no checkpoints: runs with inline transport ranks are not checkpointed yet");
-    }
     let restart = opts.restart.as_deref().map(checkpoint::read).transpose()?;
     let mut md = crate::setup::build_md(&deck, &deck_path, world, opts.grid)?;
     if let Some(r) = &restart {
+        // The snapshot link is a hook of the checkpointed run (its queue is its state): it
+        // takes its place before the states are restored, then sends that queue again.
+        if let Some(l) = link.take() {
+            md.add_hook(Box::new(l));
+        }
         checkpoint::restore(&mut md, r)?;
+        if let Some(l) = md.hooks.find_mut::<TransportLink>() {
+            l.resend()?;
+        }
         info!(
             "restarted from {} at step {} (t = {:.4} ps, stage {})",
             r.path.display(),
@@ -184,7 +187,7 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
     log_system(&md);
     let qeq = md.potential.report().qeq_iterations.is_some();
     let restarted = restart.as_ref().map(|r| (r.path.as_path(), md.step));
-    let mut policy = checkpoint::Policy::new(&deck, &opts.out, !inline, restarted)?;
+    let mut policy = checkpoint::Policy::new(&deck, &opts.out, restarted)?;
     let mut outputs = if root {
         let resume = position.map(|p| (p.cursors, md.step));
         Some(Outputs::open(
@@ -297,6 +300,11 @@ pub fn run(opts: &RunOptions, world: World) -> Result<()> {
             }
             md.timers.add(crate::dynamics::timers::Task::Output, t1);
             if due == checkpoint::Due::WriteAndStop {
+                // The transport ranks finish the snapshots they have and end too; the
+                // conductance series is written when the continued run ends.
+                if let Some(l) = md.hooks.take::<TransportLink>() {
+                    l.finish()?;
+                }
                 if !root {
                     return Ok(());
                 }

@@ -162,15 +162,32 @@ impl H5mdReader {
     }
 
     fn dataset(&self, name: &str) -> Result<Dataset> {
-        self.file
-            .dataset(&format!("{PARTICLE_GROUP}/{name}"))
-            .map_err(|e| {
-                Error::input(
-                    &self.path,
-                    None,
-                    format!("missing dataset {PARTICLE_GROUP}/{name}: {e}"),
-                )
-            })
+        let full = format!("{PARTICLE_GROUP}/{name}");
+        let ds = self
+            .file
+            .dataset(&full)
+            .map_err(|e| Error::input(&self.path, None, format!("missing dataset {full}: {e}")))?;
+        self.plausible(ds, &full)
+    }
+
+    /// `ds` if the data it declares could be in the file: at most 64 times the file's size
+    /// (plus 1 MiB) in bytes, which any compression of real data stays under. A damaged header
+    /// that declares more is an error here, not an allocation failure (found by bench/fuzz).
+    fn plausible(&self, ds: Dataset, name: &str) -> Result<Dataset> {
+        let file_len = std::fs::metadata(&self.path).map_or(0, |m| m.len());
+        let elem = ds.dtype().map_or(8, |t| t.size()) as u128;
+        let bytes = ds.shape().iter().map(|&n| n as u128).product::<u128>() * elem;
+        if bytes > 64 * u128::from(file_len) + (1 << 20) {
+            return Err(Error::input(
+                &self.path,
+                None,
+                format!(
+                    "dataset {name} declares {bytes} bytes of data, more than this file of \
+                     {file_len} bytes can hold: the file is damaged"
+                ),
+            ));
+        }
+        Ok(ds)
     }
 
     fn read_boundary(&self) -> Result<[Boundary; 3]> {
@@ -236,6 +253,9 @@ impl H5mdReader {
                 .dataset(name)?
                 .read_slice_2d::<f64, _>(s![k, .., ..])
                 .map_err(&e)?;
+            if a.ncols() != 3 {
+                return Err(self.bad_shape(name, k, a.ncols()));
+            }
             Ok(a.rows().into_iter().map(|r| [r[0], r[1], r[2]]).collect())
         };
         let step = self
@@ -286,11 +306,9 @@ impl H5mdReader {
             .dataset("image/value")?
             .read_slice_2d::<i32, _>(s![k, .., ..])
             .map_err(&e)?;
-        let img: Vec<[i32; 3]> = img_a
-            .rows()
-            .into_iter()
-            .map(|r| [r[0], r[1], r[2]])
-            .collect();
+        if img_a.ncols() != 3 {
+            return Err(self.bad_shape("image/value", k, img_a.ncols()));
+        }
         let chg = match self.file.link_exists(&format!("{PARTICLE_GROUP}/charge")) {
             true => Some(
                 self.dataset("charge/value")?
@@ -299,6 +317,31 @@ impl H5mdReader {
             ),
             false => None,
         };
+        let n_rows = ids_raw.len();
+        let mut lengths = vec![
+            ("species/value", spc.len()),
+            ("position/value", pos.len()),
+            ("velocity/value", vel.len()),
+            ("force/value", frc.len()),
+            ("image/value", img_a.nrows()),
+        ];
+        if let Some(c) = &chg {
+            lengths.push(("charge/value", c.len()));
+        }
+        if let Some((name, len)) = lengths.into_iter().find(|&(_, len)| len != n_rows) {
+            return Err(Error::input(
+                &self.path,
+                None,
+                format!(
+                    "{PARTICLE_GROUP}/{name} has {len} atoms in frame {k}, {PARTICLE_GROUP}/id/value {n_rows}"
+                ),
+            ));
+        }
+        let img: Vec<[i32; 3]> = img_a
+            .rows()
+            .into_iter()
+            .map(|r| [r[0], r[1], r[2]])
+            .collect();
         let mut f = H5mdFrame {
             step: u64::try_from(step)
                 .map_err(|_| Error::input(&self.path, None, format!("negative step {step}")))?,
@@ -337,6 +380,17 @@ impl H5mdReader {
         Ok(f)
     }
 
+    /// The error for a per-atom vector dataset whose rows do not have 3 components.
+    fn bad_shape(&self, name: &str, k: usize, cols: usize) -> Error {
+        Error::input(
+            &self.path,
+            None,
+            format!(
+                "{PARTICLE_GROUP}/{name} has {cols} components per atom in frame {k}, expected 3"
+            ),
+        )
+    }
+
     /// Names of the observables in `/observables`.
     pub fn observable_names(&self) -> Vec<String> {
         self.file
@@ -352,9 +406,13 @@ impl H5mdReader {
             .file
             .group(&format!("observables/{name}"))
             .map_err(|_| Error::input(&self.path, None, format!("no observable '{name}'")))?;
-        let steps: Vec<i64> = g.dataset("step").and_then(|d| d.read_raw()).map_err(&e)?;
-        let times: Vec<f64> = g.dataset("time").and_then(|d| d.read_raw()).map_err(&e)?;
-        let values: Vec<f64> = g.dataset("value").and_then(|d| d.read_raw()).map_err(&e)?;
+        let read = |leaf: &str| -> Result<Dataset> {
+            let ds = g.dataset(leaf).map_err(&e)?;
+            self.plausible(ds, &format!("observables/{name}/{leaf}"))
+        };
+        let steps: Vec<i64> = read("step")?.read_raw().map_err(&e)?;
+        let times: Vec<f64> = read("time")?.read_raw().map_err(&e)?;
+        let values: Vec<f64> = read("value")?.read_raw().map_err(&e)?;
         let n = steps.len().min(times.len()).min(values.len());
         Ok(ObservableSeries {
             steps: steps[..n].iter().map(|&s| s.max(0) as u64).collect(),

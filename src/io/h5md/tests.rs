@@ -311,3 +311,83 @@ fn files_with_the_old_units_read_as_they_are_and_unknown_units_are_refused() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Datasets of the wrong shape (found by bench/fuzz): the reader names the dataset in an
+/// error instead of indexing past the end (it panicked on each of these).
+#[test]
+fn malformed_per_atom_datasets_are_errors() {
+    let _serial = serial();
+    let dir = test_dir("h5md_malformed");
+    let (b, a) = small_system(0);
+    let n = a.nlocal;
+    // (dataset, shape written in its place, what the message names)
+    let cases: [(&str, Vec<usize>, &str); 5] = [
+        (
+            "position/value",
+            vec![1, n, 2],
+            "position/value has 2 components",
+        ),
+        ("force/value", vec![1, n, 4], "force/value has 4 components"),
+        ("image/value", vec![1, n, 2], "image/value has 2 components"),
+        ("species/value", vec![1, n - 1], "species/value has"),
+        (
+            "velocity/value",
+            vec![1, 0, 3],
+            "velocity/value has 0 atoms",
+        ),
+    ];
+    for (k, (name, shape, expect)) in cases.iter().enumerate() {
+        let path = dir.join(format!("bad{k}.h5"));
+        let mut w = H5mdWriter::create(&path, &["Au", "Ag"], "Test Author").unwrap();
+        w.append_frame(0, 0.0, &b, &a).unwrap();
+        drop(w);
+        {
+            let f = hdf5::File::open_rw(&path).unwrap();
+            let full = format!("{}/{name}", layout::PARTICLE_GROUP);
+            f.unlink(&full).unwrap();
+            let len: usize = shape.iter().product();
+            let (parent, leaf) = full.rsplit_once('/').unwrap();
+            let g = f.group(parent).unwrap();
+            if *name == "image/value" || *name == "species/value" {
+                let v = ndarray::ArrayD::from_shape_vec(shape.clone(), vec![0i32; len]).unwrap();
+                g.new_dataset_builder().with_data(&v).create(leaf).unwrap();
+            } else {
+                let v = ndarray::ArrayD::from_shape_vec(shape.clone(), vec![1.0f64; len]).unwrap();
+                g.new_dataset_builder().with_data(&v).create(leaf).unwrap();
+            }
+        }
+        let r = H5mdReader::open(&path).unwrap();
+        let err = r.frame(0).expect_err(name).to_string();
+        assert!(err.contains(expect), "{name}: {err}");
+    }
+}
+
+/// A dataset declaring far more data than the file holds (found by bench/fuzz in a damaged
+/// header; here a chunked dataset of 2^40 samples, none written): an error naming it, not an
+/// allocation of terabytes.
+#[test]
+fn datasets_declaring_more_than_the_file_holds_are_errors() {
+    let _serial = serial();
+    let dir = test_dir("h5md_huge");
+    let path = dir.join("traj.h5");
+    let (b, a) = small_system(0);
+    let mut w = H5mdWriter::create(&path, &["Au", "Ag"], "Test Author").unwrap();
+    w.declare_observable("pe", "eV").unwrap();
+    w.append_frame(0, 0.0, &b, &a).unwrap();
+    w.append_observables(0, 0.0, &[("pe", -1.0)]).unwrap();
+    drop(w);
+    {
+        let f = hdf5::File::open_rw(&path).unwrap();
+        let g = f.group("observables/pe").unwrap();
+        g.unlink("value").unwrap();
+        g.new_dataset::<f64>()
+            .chunk(1024)
+            .shape(1usize << 40)
+            .create("value")
+            .unwrap();
+    }
+    let r = H5mdReader::open(&path).unwrap();
+    let err = r.observable("pe").expect_err("2^40 samples").to_string();
+    assert!(err.contains("observables/pe/value declares"), "{err}");
+    assert!(r.frame(0).is_ok());
+}

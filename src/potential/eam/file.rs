@@ -96,7 +96,8 @@ impl<'a> Cursor<'a> {
 
     /// Next `n` numbers, possibly spread over several lines.
     fn numbers(&mut self, n: usize, what: &str) -> Result<Vec<f64>> {
-        let mut out = Vec::with_capacity(n);
+        // `n` comes from the file: the vector grows with the numbers actually read.
+        let mut out = Vec::with_capacity(n.min(1 << 16));
         while out.len() < n {
             if self.pending.is_empty() {
                 if self.line >= self.lines.len() {
@@ -138,9 +139,10 @@ fn grid_line(c: &mut Cursor) -> Result<(usize, f64, usize, f64, f64)> {
     let nr: usize = field(c, &t, 2, "Nr (integer)")?;
     let dr: f64 = field(c, &t, 3, "dr")?;
     let cut: f64 = field(c, &t, 4, "cutoff")?;
-    if nrho < 5 || nr < 5 || drho <= 0.0 || dr <= 0.0 || cut <= 0.0 {
+    let finite = [drho, dr, cut].iter().all(|x| x.is_finite());
+    if nrho < 5 || nr < 5 || drho <= 0.0 || dr <= 0.0 || cut <= 0.0 || !finite {
         return Err(c.err(format!(
-            "grid 'Nrho drho Nr dr cutoff' = {nrho} {drho} {nr} {dr} {cut}: need at least 5 points and positive spacings"
+            "grid 'Nrho drho Nr dr cutoff' = {nrho} {drho} {nr} {dr} {cut}: need at least 5 points and positive, finite spacings"
         )));
     }
     Ok((nrho, drho, nr, dr, cut))

@@ -175,6 +175,15 @@ impl Eam {
         }
         let nr = (rmax / dr + 0.5) as usize;
         let nrho = (rhomax / drho + 0.5) as usize;
+        // Spacings near the float range leave no grid (inf/inf; found by bench/fuzz).
+        if nr < 5 || nrho < 5 {
+            let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+            return Err(Error::run(format!(
+                "{}: the common grid has {nrho} density and {nr} distance points (spacings \
+                 drho = {drho:e}, dr = {dr:e}); at least 5 are needed",
+                names.join(", ")
+            )));
+        }
         let mut frho = Vec::new();
         let mut rhor = Vec::new();
         for f in &ff {

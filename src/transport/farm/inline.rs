@@ -6,11 +6,18 @@
 //! conductance series (step, time, G/G0 per snapshot) goes back to MD rank 0 encoded as
 //! [`encode_series`]. The driver of the transport ranks is
 //! `crate::commands::inline_transport::serve`.
+//!
+//! Acknowledgements ([`Acks`]): once every unit of a snapshot is stored, rank 0 sends its step
+//! back to MD rank 0, which then drops it from the queue its checkpoints hold. After a restart
+//! the feed skips the units the results file holds already and snapshots it has seen (MD rank 0
+//! sends the checkpoint's queue again).
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use crate::error::{Error, Result};
-use crate::parallel::snapshot_link::{Incoming, SnapshotReceiver};
+use crate::parallel::snapshot_link::{Incoming, SnapshotReceiver, SnapshotSender};
 use crate::parallel::task_farm::{FarmUnit, Feed};
 
 /// The conductance series the transport side answers with: `[n, steps (n), times (n), G/G0
@@ -51,6 +58,58 @@ pub fn from_bytes(b: &[u8]) -> Vec<f64> {
         .collect()
 }
 
+/// Rank 0's acknowledgements to MD rank 0: the units stored per frame, and the step of each
+/// frame sent back once all `nk` are.
+pub struct Acks {
+    sender: SnapshotSender,
+    every: u64,
+    nk: usize,
+    stored: HashMap<u64, usize>,
+}
+
+impl Acks {
+    /// Acknowledgements on `sender`; `done` are the (frame, k) units stored before.
+    pub fn new(sender: SnapshotSender, every: u64, nk: usize, done: &[(u64, u32)]) -> Self {
+        let mut stored = HashMap::new();
+        for (f, _) in done {
+            *stored.entry(*f).or_insert(0) += 1;
+        }
+        Acks {
+            sender,
+            every,
+            nk,
+            stored,
+        }
+    }
+
+    /// Whether every unit of `frame` is stored.
+    fn complete(&self, frame: u64) -> bool {
+        self.stored.get(&frame).is_some_and(|&n| n >= self.nk)
+    }
+
+    fn send(&mut self, frame: u64) -> Result<()> {
+        self.sender
+            .send(vec![(frame * self.every) as f64])
+            .map(|_| ())
+    }
+
+    /// One more unit of `frame` stored (unit ids are frame · nk + k); acknowledge the frame
+    /// when it is complete.
+    pub fn stored(&mut self, id: u64) -> Result<()> {
+        let frame = id / self.nk as u64;
+        *self.stored.entry(frame).or_insert(0) += 1;
+        if self.stored[&frame] == self.nk {
+            self.send(frame)?;
+        }
+        Ok(())
+    }
+
+    /// Let the acknowledgements sent complete (after the answer to MD rank 0).
+    pub fn finish(self) {
+        self.sender.complete();
+    }
+}
+
 /// Rank 0's feed of the farm: snapshots from the link become units, and a unit carries its
 /// snapshot to a rank that does not hold it.
 pub struct SnapshotFeed {
@@ -63,12 +122,23 @@ pub struct SnapshotFeed {
     held: Vec<Option<u64>>,
     /// Whether the end mark has arrived.
     ended: bool,
+    /// Units stored before (a restart), and frames already received: skipped.
+    done: HashSet<(u64, u32)>,
+    seen: HashSet<u64>,
+    acks: Rc<RefCell<Acks>>,
 }
 
 impl SnapshotFeed {
     /// The feed of `link`, a snapshot every `every` steps, `nk` units per snapshot, to `ranks`
-    /// ranks.
-    pub fn new(link: SnapshotReceiver, every: u64, nk: usize, ranks: usize) -> Self {
+    /// ranks; `done`: the units stored before; `acks`: shared with the store's side.
+    pub fn new(
+        link: SnapshotReceiver,
+        every: u64,
+        nk: usize,
+        ranks: usize,
+        done: &[(u64, u32)],
+        acks: Rc<RefCell<Acks>>,
+    ) -> Self {
         SnapshotFeed {
             link,
             every,
@@ -76,6 +146,9 @@ impl SnapshotFeed {
             frames: HashMap::new(),
             held: vec![None; ranks],
             ended: false,
+            done: done.iter().copied().collect(),
+            seen: HashSet::new(),
+            acks,
         }
     }
 
@@ -84,16 +157,29 @@ impl SnapshotFeed {
         self.link.answer(series)
     }
 
-    /// Register the snapshot `msg` (encoded) and return its units.
-    pub fn add(&mut self, msg: &[f64]) -> Vec<FarmUnit> {
+    /// Register the snapshot `msg` (encoded) and return its units not stored yet (none for a
+    /// snapshot seen before; a snapshot stored whole is acknowledged at once).
+    pub fn add(&mut self, msg: &[f64]) -> Result<Vec<FarmUnit>> {
         let frame = msg[0] as u64 / self.every;
-        self.frames.insert(frame, (to_bytes(msg), self.nk));
-        (0..self.nk)
+        if !self.seen.insert(frame) {
+            return Ok(Vec::new());
+        }
+        let units: Vec<FarmUnit> = (0..self.nk)
+            .filter(|&ik| !self.done.contains(&(frame, ik as u32)))
             .map(|ik| FarmUnit {
                 id: frame * self.nk as u64 + ik as u64,
                 affinity: ik as u64,
             })
-            .collect()
+            .collect();
+        if units.is_empty() {
+            let mut acks = self.acks.borrow_mut();
+            if acks.complete(frame) {
+                acks.send(frame)?;
+            }
+        } else {
+            self.frames.insert(frame, (to_bytes(msg), units.len()));
+        }
+        Ok(units)
     }
 }
 
@@ -105,7 +191,7 @@ impl Feed for SnapshotFeed {
         let mut units = Vec::new();
         while let Some(m) = self.link.try_receive()? {
             match m {
-                Incoming::Snapshot(s) => units.extend(self.add(&s)),
+                Incoming::Snapshot(s) => units.extend(self.add(&s)?),
                 Incoming::End => {
                     self.ended = true;
                     break;
