@@ -15,8 +15,9 @@ What is written (in --out):
                 after the cell is the left lead's first one again: the cell is periodic along z
                 and both its ends continue into the lead unit.
   cond.in       pwcond.x (ikind = 1: the same lead on both sides) at E - E_F = 0 on the k-points
-                of nanocontact's Monkhorst-Pack mesh, k_d = pi (2 j - N - 1) / N per supercell
-                vector (src/transport/problem/supercell.rs), halved by k <-> -k.
+                of nanocontact's Monkhorst-Pack mesh, Bloch phase pi (2 j - N - 1) / N per
+                supercell vector (src/transport/problem/supercell.rs), i.e. crystal coordinate
+                (2 j - N - 1) / (2 N), halved by k <-> -k as nanocontact halves it.
   tb.toml       nanocontact transport deck: the same data file, lead ranges and k-mesh, the
                 PTBP silver tables (inputs/tb/ptbp/), E - E_F = 0.
   geometry.txt  what was found (planes, spacing, shift, added planes) and the cell.
@@ -286,7 +287,9 @@ def main():
     kscat = None if a.kscf == 1 else [a.kscf, a.kscf, 1, sh, sh, 0]
     with open(os.path.join(a.out, "scatt.scf.in"), "w") as f:
         f.write(pw_input("scatt", scat, (lx, ly, lz), a, kscat, a.pseudo_dir, a.upf))
-    # pwcond k-points: Cartesian, units 2 pi / alat, alat = lx (first cell vector)
+    # pwcond k-points: crystal coordinates of the 2D reciprocal cell (do_cond.f90 converts its
+    # own automatic grid with cryst_to_cart(..., at, -1) into the same array; cond_out prints
+    # them as "cryst. coord.")
     kpts = mp_mesh((a.kmesh, a.kmesh))
     cond = [
         " &inputcond",
@@ -304,7 +307,7 @@ def main():
         " /",
         f" {len(kpts)}",
     ]
-    cond += [f" {u0:.10f} {u1 * lx / ly:.10f} {w:.10f}" for (u0, u1, w) in kpts]
+    cond += [f" {u0:.10f} {u1:.10f} {w:.10f}" for (u0, u1, w) in kpts]
     cond += [" 1", " 0.0", ""]
     with open(os.path.join(a.out, "cond.in"), "w") as f:
         f.write("\n".join(cond))

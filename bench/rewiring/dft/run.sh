@@ -56,13 +56,11 @@ if [ ! -x "$nc" ]; then (cd "$root" && cargo build --release --quiet); fi
 work="$here/work/$case_name"
 res="$here/results/$case_name${RESULT_TAG:+_$RESULT_TAG}"   # RESULT_TAG: e.g. k3 (same SCF, other k-mesh)
 mkdir -p "$work" "$res"
+# paths relative to work/CASE (and work/leads/KEY, as deep): nothing machine-specific is written
 python3 "$here/qe_inputs.py" "$data" --left "$llo" "$lhi" --right "$rlo" "$rhi" --out "$work" \
-    --pseudo-dir "$here/pseudo" --tb-model "$root/inputs/tb/ptbp/Ag-Ag.skf" "$@" | tee "$res/geometry.txt"
-# results keep repository-relative paths
-sed -e "s#$here/pseudo#../pseudo#" "$work/lead.scf.in" > "$res/lead.scf.in"
-sed -e "s#$here/pseudo#../pseudo#" "$work/scatt.scf.in" > "$res/scatt.scf.in"
-cp "$work/cond.in" "$res/cond.in"
-sed -e "s#$root/#REPO/#g" "$work/tb.toml" > "$res/tb.toml"
+    --pseudo-dir ../../pseudo --tb-model "$(realpath --relative-to="$work" "$root/inputs/tb/ptbp/Ag-Ag.skf")" \
+    "$@" | tee "$res/geometry.txt"
+cp "$work/lead.scf.in" "$work/scatt.scf.in" "$work/cond.in" "$work/tb.toml" "$res/"
 
 timed() {  # timed NAME CMD...: run, append "NAME wall_s cpu_s" to times.txt
     local name="$1"; shift
@@ -108,4 +106,6 @@ cp "$work/tb/conductance.csv" "$res/tb_conductance.csv"
 cp "$work/tb/transmission.csv" "$res/tb_transmission.csv"
 [ -f "$work/tb/transmission_k.csv" ] && cp "$work/tb/transmission_k.csv" "$res/tb_transmission_k.csv"
 
+# no machine paths in what is kept
+for f in "$res"/*; do sed -i -e "s#$here/#bench/rewiring/dft/#g" -e "s#$root/##g" "$f"; done
 python3 "$here/summary.py" "$res" | tee "$res/summary.csv"

@@ -4,9 +4,9 @@
   python3 summary.py results/CASE     (prints: case,kmesh,T_DFT,T_TB,abs_diff,rel_diff,E_F_lead_eV,
                                        E_F_scatt_eV,open_channels_DFT)
 
-T_DFT: pwcond.x's k-averaged total transmission at E - E_F = 0 (cond.out, "T_tot" line, or the
-weighted per-k lines if that is missing); T_TB: nanocontact's conductance.csv (k-averaged
-transmission at E_F, in G0 = 2e^2/h, spin included in both).
+T_DFT: pwcond.x's per-k transmissions at E - E_F = 0 (cond.out, "T(x2 spins)": summed over the
+two spins, halved here) averaged with cond.in's weights; T_TB: nanocontact's conductance.csv
+(k-averaged transmission at E_F per spin, = G/G0). Both are G/G0 with G0 = 2e^2/h.
 """
 
 import csv
@@ -33,8 +33,10 @@ def fermi(path):
 
 def dft_transmission(cond_out, cond_in):
     text = open(cond_out).read()
-    # per-k lines "E-Ef(ev), T =   0.0000000   0.1234567", in the order of cond.in's k list
-    per_k = [float(m.group(1)) for m in re.finditer(r"E-Ef\(ev\), T =\s+\S+\s+(\S+)", text)]
+    # per-k lines "E-Ef(ev), T(x2 spins) =   0.0000000   1.8480657", in the order of cond.in's
+    # k list: the sum over both spins, so G/G0 (G0 = 2e^2/h) is half of it
+    per_k = [0.5 * float(m.group(1))
+             for m in re.finditer(r"E-Ef\(ev\), T\(x2 spins\) =\s+\S+\s+(\S+)", text)]
     lines = [ln.split() for ln in open(cond_in).read().split("/", 1)[1].strip().splitlines()]
     nk = int(lines[0][0])
     w = [float(ln[2]) for ln in lines[1:1 + nk]]
