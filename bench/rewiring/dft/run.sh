@@ -98,7 +98,7 @@ fi
 rm -f "$work"/tmp/*.wfc*
 cp "$work/scatt.scf.out" "$res/scatt.scf.out"
 (cd "$work" && timed cond nice -n "$nice_n" pwcond.x -in cond.in > cond.out)
-cp "$work/cond.out" "$res/cond.out"
+grep -v "taunew" "$work/cond.out" > "$res/cond.out"   # without the 1600 orbital-position lines
 
 # --- PTBP on the same geometry and k-mesh ----------------------------------------------------
 (cd "$work" && timed tb nice -n "$nice_n" "$nc" transport tb.toml --out tb > tb.log 2>&1)

@@ -37,7 +37,7 @@ def dft_transmission(cond_out, cond_in):
     # k list: the sum over both spins, so G/G0 (G0 = 2e^2/h) is half of it
     per_k = [0.5 * float(m.group(1))
              for m in re.finditer(r"E-Ef\(ev\), T\(x2 spins\) =\s+\S+\s+(\S+)", text)]
-    lines = [ln.split() for ln in open(cond_in).read().split("/", 1)[1].strip().splitlines()]
+    lines = [ln.split() for ln in open(cond_in).read().split("\n /\n", 1)[1].strip().splitlines()]
     nk = int(lines[0][0])
     w = [float(ln[2]) for ln in lines[1:1 + nk]]
     if len(per_k) != nk:
