@@ -168,7 +168,7 @@ impl Hook<Md> for EhrenfestHook {
 
     fn post_force(&mut self, md: &mut Md, _: ListSet) -> Result<Tally> {
         let x = self.positions(md)?;
-        if self.moved || self.started {
+        if self.moved {
             self.electrons.advance(&x, md.dt, self.substeps)?;
             self.moved = false;
         } else {
@@ -247,7 +247,7 @@ impl Hook<Md> for EhrenfestHook {
         }
         let e = &mut self.electrons;
         e.h = e.spec.chain.hamiltonian(&x)?;
-        e.work_ev = 0.0 * work_ev;
+        e.work_ev = work_ev;
         e.time_ps = time_ps;
         e.x = x;
         e.rho.re = re;
