@@ -230,3 +230,104 @@ fn frozen_ions_long_time_current_matches_landauer() {
     );
     assert!((ratio_small_gamma - 1.0).abs() < (ratio - 1.0).abs());
 }
+
+/// Checkpoint and restart of the Ehrenfest hook (its `save_state`/`restore_state`: ρ, the
+/// positions it belongs to, the electronic clock and W_S): a driven 24-site chain run for 30
+/// steps, and the same run stopped at step 13, its checkpoint written to a file, read back
+/// into a fresh MD of the same spec and run on to step 30. Positions, velocities, forces, the
+/// energy tally, ρ, W_S, the electronic clock and the last record are bit for bit the same. A
+/// checkpoint of another chain is refused with an error.
+#[test]
+fn checkpointed_and_restarted_run_is_bitwise_the_uninterrupted_one() {
+    use nanocontact::dynamics::{checkpoint, verlet, Md};
+    use nanocontact::transport::ehrenfest::trajectory::ehrenfest_md;
+    let spec = TrajectorySpec {
+        electrons: electrons(24, 12, 0.5, 0.5),
+        spacing_a: D,
+        mobile: 8,
+        mass_amu: 10.0,
+        dt_fs: 0.1,
+        substeps: 2,
+        steps: 30,
+        displacement_a: 0.05,
+        profile_every: 0,
+        average_from_ps: 0.0,
+    };
+    let steps = |md: &mut Md, k: u64| {
+        for _ in 0..k {
+            verlet::step(md).unwrap();
+        }
+    };
+    let mut whole = ehrenfest_md(&spec, World::serial()).unwrap();
+    steps(&mut whole, 30);
+    let dir = std::env::temp_dir().join(format!(
+        "nanocontact-test-{}-ehrenfest-restart",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("checkpoint.bin");
+    {
+        let mut first = ehrenfest_md(&spec, World::serial()).unwrap();
+        steps(&mut first, 13);
+        let blocks = [
+            checkpoint::encode_global(&first),
+            checkpoint::encode_rank(&first),
+        ];
+        nanocontact::io::checkpoint::write_atomic(&file, &blocks).unwrap();
+    }
+    let blocks = nanocontact::io::checkpoint::read(&file).unwrap();
+    let mut again = ehrenfest_md(&spec, World::serial()).unwrap();
+    checkpoint::restore(&mut again, &blocks[0], &blocks[1..]).unwrap();
+    assert_eq!(again.step, 13);
+    steps(&mut again, 17);
+    assert_eq!((again.step, again.time_ps), (whole.step, whole.time_ps));
+    let (a, b) = (&whole.atoms, &again.atoms);
+    assert_eq!(a.nlocal, b.nlocal);
+    let bits = |v: &[[f64; 3]]| -> Vec<u64> { v.iter().flatten().map(|x| x.to_bits()).collect() };
+    for i in 0..a.nlocal {
+        let j = (0..b.nlocal).find(|&j| b.id[j] == a.id[i]).unwrap();
+        for (what, u, w) in [("x", &a.x, &b.x), ("v", &a.v, &b.v), ("f", &a.f, &b.f)] {
+            assert_eq!(
+                bits(&u[i..i + 1]),
+                bits(&w[j..j + 1]),
+                "atom {}: {what} {:?} vs {:?}",
+                a.id[i],
+                u[i],
+                w[j]
+            );
+        }
+    }
+    assert_eq!(whole.tally.pe.to_bits(), again.tally.pe.to_bits());
+    let (e1, e2) = (
+        &hook(&whole).unwrap().electrons,
+        &hook(&again).unwrap().electrons,
+    );
+    assert!(e1.work_ev != 0.0, "the source and sink must do work");
+    assert_eq!(e1.work_ev.to_bits(), e2.work_ev.to_bits(), "W_S");
+    assert_eq!(
+        e1.time_ps.to_bits(),
+        e2.time_ps.to_bits(),
+        "electronic clock"
+    );
+    let fbits = |v: &[f64]| -> Vec<u64> { v.iter().map(|x| x.to_bits()).collect() };
+    assert_eq!(fbits(&e1.x), fbits(&e2.x), "ρ's positions");
+    assert_eq!(fbits(&e1.rho.re), fbits(&e2.rho.re), "Re ρ");
+    assert_eq!(fbits(&e1.rho.im), fbits(&e2.rho.im), "Im ρ");
+    let (r1, r2) = (
+        hook(&whole).unwrap().records.last().unwrap(),
+        hook(&again).unwrap().records.last().unwrap(),
+    );
+    assert!(r1.ke_ev > 0.0);
+    assert_eq!(r1, r2, "last record");
+    // Another chain (26 sites) refuses this checkpoint.
+    let other = TrajectorySpec {
+        electrons: electrons(26, 12, 0.5, 0.5),
+        ..spec
+    };
+    let mut wrong = ehrenfest_md(&other, World::serial()).unwrap();
+    let err = checkpoint::restore(&mut wrong, &blocks[0], &blocks[1..])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("chain of 24 sites"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

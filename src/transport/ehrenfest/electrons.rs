@@ -84,6 +84,8 @@ pub struct WireElectrons {
     pub h: Banded,
     /// W_S = ∫ Tr{S H} dt since t = 0 (eV): the energy the source and sink put in.
     pub work_ev: f64,
+    /// The electronic clock: the time ρ belongs to (ps since t = 0, the sum of the advances).
+    pub time_ps: f64,
     prop: Propagator,
 }
 
@@ -132,6 +134,7 @@ impl WireElectrons {
             x,
             h,
             work_ev: 0.0,
+            time_ps: 0.0,
         })
     }
 
@@ -161,6 +164,7 @@ impl WireElectrons {
         }
         self.x.copy_from_slice(x_new);
         self.h = hs[2 * substeps].clone();
+        self.time_ps += dt_ps;
         if !(self.rho.re.iter().all(|v| v.is_finite()) && self.rho.im.iter().all(|v| v.is_finite()))
         {
             return Err(Error::run(

@@ -6,15 +6,28 @@
 //! standard velocity-Verlet Ehrenfest step. On the first call (the MD's setup) ρ is where the
 //! ions are and is only used for the forces.
 //!
+//! ρ advances only in a step: `post_integrate` notes that the ions moved, and the next
+//! `post_force` carries ρ along that move. A force pass outside a step (the MD's setup, or a
+//! restart on another number of ranks, which recomputes the forces) leaves ρ where it is and
+//! requires the ions to be where ρ's positions are.
+//!
 //! The hook reports E_el + E_pair = Tr{ρH} + ΣP as its energy (on rank 0), so that with the
 //! ions' kinetic energy E_tot = E_el + E_pair + KE, and E_tot − W_S is conserved up to the
-//! integrators' errors (W_S: the work of the source and sink). At `end_of_step` it records KE,
-//! the energies, W_S and the currents through the cuts of the device; its saved state (ρ,
-//! positions, W_S) lets a checkpoint go on bit for bit.
+//! integrators' errors (W_S: the work of the source and sink). At `end_of_step` it checks the
+//! electronic clock against the MD's and records KE, the energies, W_S and the currents through
+//! the cuts of the device.
+//!
+//! Ranks: the hook runs on any number of MD ranks. The positions of the sites are gathered by
+//! one global sum (each site's x from the rank that owns it, zeros elsewhere: exact), and every
+//! rank then carries the same ρ, so the forces it adds to its own atoms are those of one rank
+//! bit for bit. Checkpoints: every rank saves ρ (re, im), the positions it belongs to, the
+//! electronic clock t_el and W_S; a restart on any number of ranks takes rank 0's and rebuilds
+//! H from the positions, so the continued run is the uninterrupted one bit for bit.
 
 use crate::dynamics::hooks::Hook;
 use crate::dynamics::Md;
 use crate::error::{Error, Result};
+use crate::io::checkpoint::{Decoder, Encoder};
 use crate::neighbor::ListSet;
 use crate::potential::Tally;
 use crate::transport::ehrenfest::electrons::WireElectrons;
@@ -56,7 +69,10 @@ pub struct EhrenfestHook {
     pub records: Vec<StepRecord>,
     /// (step, currents through `cuts`) every `profile_every` steps.
     pub profiles: Vec<(u64, Vec<f64>)>,
+    /// The first force pass (the MD's setup) was done and recorded.
     started: bool,
+    /// The ions moved in this step (set by `post_integrate`): the next force pass advances ρ.
+    moved: bool,
 }
 
 impl EhrenfestHook {
@@ -77,6 +93,7 @@ impl EhrenfestHook {
             records: Vec::new(),
             profiles: Vec::new(),
             started: false,
+            moved: false,
         }
     }
 
@@ -144,18 +161,29 @@ impl Hook<Md> for EhrenfestHook {
         "Ehrenfest electrons"
     }
 
+    fn post_integrate(&mut self, _: &mut Md) -> Result<()> {
+        self.moved = true;
+        Ok(())
+    }
+
     fn post_force(&mut self, md: &mut Md, _: ListSet) -> Result<Tally> {
         let x = self.positions(md)?;
-        if self.started {
+        if self.moved {
             self.electrons.advance(&x, md.dt, self.substeps)?;
+            self.moved = false;
         } else {
+            // A force pass outside a step: the ions must be where ρ is.
             if x.iter().zip(&self.electrons.x).any(|(a, b)| a != b) {
                 return Err(Error::run(
-                    "Ehrenfest hook: the MD's atoms are not where the electrons were set up",
+                    "Ehrenfest hook: the MD's atoms are not where the electrons are (atoms \
+                     moved outside an MD step, or the MD is not the one the electrons were \
+                     set up or checkpointed with)",
                 ));
             }
-            self.started = true;
-            self.record(md);
+            if !self.started {
+                self.started = true;
+                self.record(md);
+            }
         }
         let f = self.electrons.forces();
         let a = &mut md.atoms;
@@ -177,42 +205,55 @@ impl Hook<Md> for EhrenfestHook {
     }
 
     fn end_of_step(&mut self, md: &mut Md) -> Result<()> {
+        let t_el = self.electrons.time_ps;
+        if (t_el - md.time_ps).abs() > 1e-9 * md.time_ps.abs().max(md.dt) {
+            return Err(Error::run(format!(
+                "Ehrenfest hook: ρ is at t = {t_el} ps but the ions at {} ps (step {})",
+                md.time_ps, md.step
+            )));
+        }
         self.record(md);
         Ok(())
     }
 
+    /// W_S, t_el, the positions, Re ρ and Im ρ.
     fn save_state(&self) -> Vec<u8> {
         let e = &self.electrons;
-        let mut v = vec![e.work_ev];
-        v.extend(&e.x);
-        v.extend(&e.rho.re);
-        v.extend(&e.rho.im);
-        v.iter().flat_map(|x| x.to_le_bytes()).collect()
+        let mut enc = Encoder::new();
+        enc.f64(e.work_ev)
+            .f64(e.time_ps)
+            .f64s(&e.x)
+            .f64s(&e.rho.re)
+            .f64s(&e.rho.im);
+        enc.finish()
     }
 
-    fn restore_state(&mut self, saved: &[Vec<u8>], rank: usize, nranks: usize) -> Result<()> {
-        // Every rank holds the same electrons: take rank 0's.
-        let _ = (rank, nranks);
+    /// Every rank saved the same electrons: rank 0's are taken, on any number of ranks.
+    fn restore_state(&mut self, saved: &[Vec<u8>], _rank: usize, _nranks: usize) -> Result<()> {
         let bytes = saved
             .first()
-            .ok_or_else(|| Error::run("Ehrenfest hook: no saved state"))?;
+            .ok_or_else(|| Error::run("Ehrenfest hook: the checkpoint holds no saved state"))?;
+        let mut d = Decoder::new(bytes, "Ehrenfest hook");
+        let work_ev = d.f64()?;
+        let time_ps = d.f64()?;
+        let (x, re, im) = (d.f64s()?, d.f64s()?, d.f64s()?);
         let n = self.electrons.x.len();
-        if bytes.len() != 8 * (1 + n + 2 * n * n) {
-            return Err(Error::run(
-                "Ehrenfest hook: the saved state is for another chain",
-            ));
+        if x.len() != n || re.len() != n * n || im.len() != n * n || d.remaining() != 0 {
+            return Err(Error::run(format!(
+                "Ehrenfest hook: the checkpoint's electrons are of a chain of {} sites, this \
+                 deck's chain has {n}",
+                x.len()
+            )));
         }
-        let v: Vec<f64> = bytes
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
-            .collect();
         let e = &mut self.electrons;
-        e.work_ev = v[0];
-        e.x.copy_from_slice(&v[1..1 + n]);
-        e.rho.re.copy_from_slice(&v[1 + n..1 + n + n * n]);
-        e.rho.im.copy_from_slice(&v[1 + n + n * n..]);
-        e.h = e.spec.chain.hamiltonian(&e.x)?;
+        e.h = e.spec.chain.hamiltonian(&x)?;
+        e.work_ev = work_ev;
+        e.time_ps = time_ps;
+        e.x = x;
+        e.rho.re = re;
+        e.rho.im = im;
         self.started = true;
+        self.moved = false;
         Ok(())
     }
 }
