@@ -128,6 +128,39 @@ impl Hook<Md> for SteadyStateForces {
     }
 }
 
+/// An MD state (no setup yet) of atoms of mass `mass_amu` at `positions` (ids from 1) with no
+/// interaction of their own, in a fixed box between `bounds`, the atoms that are not `mobile`
+/// in the frozen group [`RIGID_GROUP`]: the ions of a wire whose forces come from a hook.
+pub fn chain_md(
+    positions: &[[f64; 3]],
+    mobile: &dyn Fn(usize) -> bool,
+    mass_amu: f64,
+    bounds: [[f64; 3]; 2],
+    world: World,
+) -> Result<Md> {
+    let mut atoms = Atoms::with_types(vec![mass_amu]);
+    let mut groups = Groups::default();
+    let rigid = groups.define(RIGID_GROUP)?;
+    for (i, p) in positions.iter().enumerate() {
+        atoms.push_owned(i as u64 + 1, 0, *p, [0.0; 3]);
+        if !mobile(i) {
+            atoms.mask[i] |= rigid;
+        }
+    }
+    let simbox = SimBox::new(bounds[0], bounds[1], [Boundary::Fixed; 3]);
+    let mut md = Md::new(
+        simbox,
+        atoms,
+        groups,
+        Box::new(NoInteraction),
+        0.5,
+        world,
+        None,
+    )?;
+    md.set_frozen(rigid);
+    Ok(md)
+}
+
 /// An MD state holding the wire's device sites as atoms of mass `mass_amu`, the rigid ones in
 /// the frozen group [`RIGID_GROUP`], with the hook of steady-state forces added; forces are
 /// computed (setup done).
@@ -147,26 +180,8 @@ pub fn wire_md(
             hi[d] = hi[d].max(p[d] + 5.0);
         }
     }
-    let mut atoms = Atoms::with_types(vec![mass_amu]);
-    let mut groups = Groups::default();
-    let rigid = groups.define(RIGID_GROUP)?;
-    for (i, p) in pos.iter().enumerate() {
-        atoms.push_owned(i as u64 + 1, 0, *p, [0.0; 3]);
-        if !wire.device.dofs.iter().any(|d| d.site == i) {
-            atoms.mask[i] |= rigid;
-        }
-    }
-    let simbox = SimBox::new(lo, hi, [Boundary::Fixed; 3]);
-    let mut md = Md::new(
-        simbox,
-        atoms,
-        groups,
-        Box::new(NoInteraction),
-        0.5,
-        world,
-        None,
-    )?;
-    md.set_frozen(rigid);
+    let mobile = |i: usize| wire.device.dofs.iter().any(|d| d.site == i);
+    let mut md = chain_md(pos, &mobile, mass_amu, [lo, hi], world)?;
     md.add_hook(Box::new(SteadyStateForces {
         wire: wire.clone(),
         reservoirs,

@@ -8,13 +8,9 @@ use std::time::Instant;
 use crate::dynamics::{verlet, Md};
 use crate::error::{Error, Result};
 use crate::parallel::World;
-use crate::system::{Atoms, Boundary, Groups, SimBox};
-use crate::transport::current::md_hook::NoInteraction;
+use crate::transport::current::md_hook::chain_md;
 use crate::transport::ehrenfest::electrons::{ElectronSpec, WireElectrons};
 use crate::transport::ehrenfest::hook::{EhrenfestHook, StepRecord};
-
-/// Name of the frozen group of the chain's sites that do not move.
-pub const RIGID_GROUP: &str = "chain_rigid";
 
 /// What to run.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -103,26 +99,14 @@ pub fn ehrenfest_md(spec: &TrajectorySpec, world: World) -> Result<Md> {
     let electrons = WireElectrons::new(spec.electrons, x.clone())?;
     let lo = [x[0] - 5.0, -5.0, -5.0];
     let hi = [x[n - 1] + 5.0, 5.0, 5.0];
-    let mut atoms = Atoms::with_types(vec![spec.mass_amu]);
-    let mut groups = Groups::default();
-    let rigid = groups.define(RIGID_GROUP)?;
-    for (i, &xi) in x.iter().enumerate() {
-        atoms.push_owned(i as u64 + 1, 0, [xi, 0.0, 0.0], [0.0; 3]);
-        if !mobile.contains(&i) {
-            atoms.mask[i] |= rigid;
-        }
-    }
-    let simbox = SimBox::new(lo, hi, [Boundary::Fixed; 3]);
-    let mut md = Md::new(
-        simbox,
-        atoms,
-        groups,
-        Box::new(NoInteraction),
-        0.5,
+    let positions: Vec<[f64; 3]> = x.iter().map(|&xi| [xi, 0.0, 0.0]).collect();
+    let mut md = chain_md(
+        &positions,
+        &|i| mobile.contains(&i),
+        spec.mass_amu,
+        [lo, hi],
         world,
-        None,
     )?;
-    md.set_frozen(rigid);
     md.set_timestep(spec.dt_fs * 1e-3);
     let [l, r] = spec.electrons.leads();
     md.add_hook(Box::new(EhrenfestHook::new(

@@ -84,3 +84,12 @@ impl Snapshot {
         })
     }
 }
+
+/// The two axes across transport axis `axis` (0, 1, 2 for x, y, z), in order.
+pub fn transverse(axis: usize) -> [usize; 2] {
+    match axis {
+        0 => [1, 2],
+        1 => [0, 2],
+        _ => [0, 1],
+    }
+}

@@ -23,7 +23,7 @@ use crate::build::gap111::Gap111;
 use crate::build::tips::SlabGeometry;
 use crate::error::{Error, Result};
 use crate::system::{Boundary, SimBox};
-use crate::transport::farm::frame::Snapshot;
+use crate::transport::farm::frame::{transverse, Snapshot};
 use crate::transport::farm::spec::{GapSpec, LeadRegion};
 
 /// Ids of the slab atoms start here (the frame's atoms keep theirs).
@@ -43,18 +43,10 @@ pub struct GapEmbedding {
     stretch: f64,
 }
 
-fn across(axis: usize) -> [usize; 2] {
-    match axis {
-        0 => [1, 2],
-        1 => [0, 2],
-        _ => [0, 1],
-    }
-}
-
 impl GapEmbedding {
     /// The embedding of `spec` along `axis`, its axis and apex planes from `reference`.
     pub fn new(spec: &GapSpec, axis: usize, reference: &Snapshot) -> Result<Self> {
-        let [a, b] = across(axis);
+        let [a, b] = transverse(axis);
         let n = reference.positions.len();
         if n < 2 {
             return Err(Error::run(
@@ -113,7 +105,7 @@ impl GapEmbedding {
 
     /// The indices of the atoms of `snap` in the gap.
     pub fn gap_atoms(&self, snap: &Snapshot) -> Vec<usize> {
-        let [a, b] = across(self.axis);
+        let [a, b] = transverse(self.axis);
         let (lo, hi) = (
             self.apex[0] + self.spec.margin,
             self.apex[1] - self.spec.margin,
@@ -132,7 +124,7 @@ impl GapEmbedding {
     /// ids and types), then the slab atoms (ids from [`SLAB_ID_BASE`], type 0), in a box
     /// periodic across the axis and open along it; coordinates in the frame's axis order.
     pub fn embed(&self, snap: &Snapshot) -> Result<Snapshot> {
-        let [a, b] = across(self.axis);
+        let [a, b] = transverse(self.axis);
         let gap = self.gap_atoms(snap);
         // Gap111 puts its filament in the frame (x, y, z) = (across a, across b, axis) and moves
         // it by half the stretch.

@@ -48,6 +48,7 @@ use crate::transport::problem::supercell::{
 };
 use log::info;
 
+use crate::transport::farm::frame::transverse;
 pub use crate::transport::farm::frame::Snapshot;
 
 /// Where snapshots come from.
@@ -160,14 +161,6 @@ pub struct TransportSetup {
     /// The gap of two tips between fcc(111) slabs, when the spec asks for it: every snapshot
     /// is embedded before its problem is built.
     gap: Option<GapEmbedding>,
-}
-
-fn transverse(axis: usize) -> [usize; 2] {
-    match axis {
-        0 => [1, 2],
-        1 => [0, 2],
-        _ => [0, 1],
-    }
 }
 
 impl TransportSetup {
