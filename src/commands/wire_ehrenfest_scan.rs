@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::commands::wire_scan::write_scan_columns;
 use crate::deck::wire_ehrenfest::{EhrenfestDeck, ScanTask};
 use crate::error::{Error, Result};
 use crate::parallel::task_farm::{run_task_farm, FarmUnit};
@@ -242,32 +243,18 @@ fn row(r: &TaskResult) -> [f64; 9] {
 }
 
 fn write_tables(out: &Path, results: &[TaskResult]) -> Result<()> {
-    let mut csv = COLUMNS.join(",") + "\n";
+    let rows: Vec<Vec<f64>> = results.iter().map(|r| row(r).to_vec()).collect();
+    write_scan_columns(out, &COLUMNS, &rows)?;
     let mut timing = String::from("mobile,bias_V,mass_amu,seconds\n");
     for r in results {
-        let v: Vec<String> = row(r).iter().map(|x| format!("{x}")).collect();
-        csv += &(v.join(",") + "\n");
         let _ = writeln!(
             timing,
             "{},{},{},{}",
             r.task.mobile, r.task.bias_v, r.task.mass_amu, r.seconds
         );
     }
-    for (name, text) in [("scan.csv", csv), ("timing.csv", timing)] {
-        let path = out.join(name);
-        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-    }
-    let h5 = out.join("scan.h5");
-    let e = |err: hdf5::Error| Error::run(format!("{}: {err}", h5.display()));
-    let file = hdf5::File::create(&h5).map_err(e)?;
-    for (k, name) in COLUMNS.iter().enumerate() {
-        let col: Vec<f64> = results.iter().map(|r| row(r)[k]).collect();
-        file.new_dataset_builder()
-            .with_data(&col)
-            .create(*name)
-            .map_err(e)?;
-    }
-    Ok(())
+    let path = out.join("timing.csv");
+    std::fs::write(&path, timing).map_err(|e| Error::io(&path, e))
 }
 
 /// Least-squares line y = a + s·x: (a, s).

@@ -233,25 +233,33 @@ fn row(p: &ScanPoint) -> [f64; 11] {
     ]
 }
 
-/// `scan.csv`, `scan.h5` (one dataset per column) and `critical_bias.csv`.
-fn write_tables(out: &Path, points: &[ScanPoint], crit: &[(usize, f64)]) -> Result<()> {
-    let mut csv = COLUMNS.join(",") + "\n";
-    for p in points {
-        let r: Vec<String> = row(p).iter().map(|v| format!("{v}")).collect();
-        csv += &(r.join(",") + "\n");
+/// `scan.csv` (a header of `columns`, then `rows`) and `scan.h5` (one dataset per column) in
+/// `out`: the tables of a scan of independent tasks.
+pub(super) fn write_scan_columns(out: &Path, columns: &[&str], rows: &[Vec<f64>]) -> Result<()> {
+    let mut csv = columns.join(",") + "\n";
+    for r in rows {
+        let v: Vec<String> = r.iter().map(|x| format!("{x}")).collect();
+        csv += &(v.join(",") + "\n");
     }
     let path = out.join("scan.csv");
     std::fs::write(&path, csv).map_err(|e| Error::io(&path, e))?;
     let h5 = out.join("scan.h5");
     let e = |err: hdf5::Error| Error::run(format!("{}: {err}", h5.display()));
     let file = hdf5::File::create(&h5).map_err(e)?;
-    for (k, name) in COLUMNS.iter().enumerate() {
-        let col: Vec<f64> = points.iter().map(|p| row(p)[k]).collect();
+    for (k, name) in columns.iter().enumerate() {
+        let col: Vec<f64> = rows.iter().map(|r| r[k]).collect();
         file.new_dataset_builder()
             .with_data(&col)
             .create(*name)
             .map_err(e)?;
     }
+    Ok(())
+}
+
+/// `scan.csv`, `scan.h5` (one dataset per column) and `critical_bias.csv`.
+fn write_tables(out: &Path, points: &[ScanPoint], crit: &[(usize, f64)]) -> Result<()> {
+    let rows: Vec<Vec<f64>> = points.iter().map(|p| row(p).to_vec()).collect();
+    write_scan_columns(out, &COLUMNS, &rows)?;
     let mut text = String::from("mobile,critical_bias_V\n");
     for (n, v) in crit {
         let _ = writeln!(text, "{n},{v}");
