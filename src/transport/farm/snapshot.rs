@@ -190,7 +190,8 @@ impl TransportSetup {
                     g.slab_planes,
                     embedded.positions.len()
                 );
-                (Some(e.clone()), e.lead_regions()?, Some(embedded))
+                let regions = e.lead_regions()?;
+                (Some(e), regions, Some(embedded))
             }
             None => (None, spec.leads.clone(), None),
         };
