@@ -14,6 +14,11 @@
 #   stops, and the requeued job continues it with `--restart OUT/checkpoint` (restart_args),
 #   appending to its outputs (runs with inline transport ranks included: their checkpoint holds
 #   the transport queue).
+# - A step that finished its work although the signal came (it arrived during the last minutes,
+#   or the time limit is shorter than the warning) must not be requeued: a script sets
+#   DONE_FILE to a file its command writes only on completion (`run`: OUT/final.data, which a
+#   run stopped by the signal does not write), and run_step requeues only when that file is
+#   missing. Without DONE_FILE every signalled step is requeued.
 SRUN_MPI="${SRUN_MPI:-pmix}"
 MAX_REQUEUES="${MAX_REQUEUES:-5}"
 requeue_wanted=0
@@ -40,6 +45,10 @@ run_step() {
         kill -0 "$step_pid" 2>/dev/null || break
     done
     step_pid=""
+    if [ "$requeue_wanted" = 1 ] && [ "$rc" = 0 ] && [ -n "${DONE_FILE:-}" ] && [ -e "$DONE_FILE" ]; then
+        echo "$(date +%FT%T) job ${SLURM_JOB_ID:-?}: step finished ($DONE_FILE written) before the signal stopped it; not requeued" >&2
+        requeue_wanted=0
+    fi
     if [ "$requeue_wanted" = 1 ]; then
         if [ "${SLURM_RESTART_COUNT:-0}" -lt "$MAX_REQUEUES" ]; then
             echo "$(date +%FT%T) job $SLURM_JOB_ID: step ended ($rc); requeueing" >&2

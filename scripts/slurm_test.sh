@@ -57,8 +57,10 @@ check "weak scaling: one line in its CSV" [ "$(wc -l <"$W/weak_scaling.csv")" = 
 # 3b. The silver rewiring deck, small (9 Å pyramid bases, 10 + 10 steps).
 sed -e 's|^base_edge = .*|base_edge = 9.0|' -e 's|^steps = [0-9]*|steps = 10|' -e 's|^thermo = .*|thermo = 5|' \
     -e 's|^trajectory = .*|trajectory = 20|' -e 's|^dump = .*|dump = 20|' \
-    -e "s|potentials/|$ROOT/inputs/potentials/|" inputs/ag_rewiring.toml >"$W/ag_small.toml"
-ag=$(DECK="$W/ag_small.toml" OUT="$W/ag" submit_wait -n "$NP" --ntasks-per-node="$NP" --time=00:10:00 --output="$W/ag-%j.out" jobscripts/ag_rewiring.slurm)
+    -e "s|potentials/|$ROOT/inputs/potentials/|" \
+    -e "s|^deck = \"transport_ag_rewiring.toml\"|deck = \"$ROOT/inputs/transport_ag_rewiring.toml\"|" \
+    inputs/ag_rewiring.toml >"$W/ag_small.toml"
+ag=$(DECK="$W/ag_small.toml" OUT="$W/ag" submit_wait -n "$NP" --ntasks-per-node="$NP" --time=00:30:00 --output="$W/ag-%j.out" jobscripts/ag_rewiring.slurm)
 check "ag_rewiring.slurm (job $ag): $(job_state "$ag")" [ "$(job_state "$ag")" = "COMPLETED 0:0 0" ]
 check "ag_rewiring: 20 steps in thermo.csv" grep -q "^20," "$W/ag/thermo.csv"
 

@@ -18,6 +18,11 @@ to exactly 300 K with 3N - 3 degrees of freedom (as LAMMPS's `velocity create` a
         11 layers above it (650 atoms, base edge 31.8 A); the second tip is the first mirrored in z,
         apex 8.3 A above the first tip's apex. 1,300 Ag atoms, one type; 12 A of vacuum around the
         pair laterally (boundary p p f, periodic images 12 A apart > the 10 A cutoff) and along z.
+  rewiring, rewiring_small
+        The rewiring system of issue 21 as `nanocontact build` writes it from inputs/ag_rewiring.toml
+        (the paper's tips: 4.2 nm (001) bases, 8.3 A gap, 2,992 Ag) or inputs/ag_rewiring_small.toml
+        (2.0 nm bases, 408 Ag): run.sh builds OUTDIR/CASE.built.data first. Box as built, boundary
+        f f f; velocities at 800 K, the paper's temperature.
   nve   The reference case ag_slab_o (303 atoms, Ag O; REFERENCE_DATA or the data.lmp beside the
         repository, tests/reference/lammps/reaxff/ag_slab_o/data.lmp) with 300 K velocities.
 """
@@ -30,7 +35,8 @@ KB = 8.617333262e-5            # eV/K (LAMMPS metal boltz)
 MVV2E = 1.0364269e-4           # eV per amu A^2/ps^2 (LAMMPS metal mvv2e)
 MASS = {"Ag": 107.8682, "O": 15.999}
 A_AG = 4.09
-SEED = {"slab": 180401, "tips": 180402, "nve": 180403}
+SEED = {"slab": 180401, "tips": 180402, "nve": 180403, "rewiring": 210401, "rewiring_small": 210402}
+TEMPERATURE = {"rewiring": 800.0, "rewiring_small": 800.0}
 
 
 def fcc(a, nx, ny, nz):
@@ -83,6 +89,11 @@ def nve():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     path = os.environ.get("REFERENCE_DATA") or os.path.join(
         root, "tests", "reference", "lammps", "reaxff", "ag_slab_o", "data.lmp")
+    return read_data(path) + (path,)
+
+
+def read_data(path):
+    """Box, types and positions of a LAMMPS data file (atom_style charge), sorted by atom id."""
     lines = open(path).read().splitlines()
     box = []
     for l in lines:
@@ -90,11 +101,18 @@ def nve():
         if len(w) == 4 and w[2].endswith("lo") and w[3].endswith("hi"):
             box.append((float(w[0]), float(w[1])))
     start = next(k for k, l in enumerate(lines) if l.startswith("Atoms")) + 2
-    rows = [l.split() for l in lines[start:] if l.strip()]
+    rows = []
+    for l in lines[start:]:
+        w = l.split()
+        if w and not w[0].isdigit():
+            break  # the next section (Velocities)
+        if w:
+            rows.append(w)
     rows.sort(key=lambda w: int(w[0]))
     types = np.array([int(w[1]) for w in rows])
     pos = np.array([[float(x) for x in w[3:6]] for w in rows])
-    return pos, types, box, ["Ag", "O"], path
+    elements = ["Ag", "O"][:types.max()]
+    return pos, types, box, elements
 
 
 def velocities(rng, masses, temp):
@@ -129,11 +147,14 @@ def main():
         pos, types, box, elements = slab(rng)
     elif case == "tips":
         pos, types, box, elements = tips(rng)
+    elif case in TEMPERATURE:
+        pos, types, box, elements = read_data(f"{out}/{case}.built.data")
     else:
         pos, types, box, elements, src = nve()
     masses = np.array([MASS[elements[t - 1]] for t in types])
-    vel = velocities(rng, masses, 300.0)
-    title = f"bench/reaxff {case}: {len(pos)} atoms {' '.join(elements)}, 300 K velocities (seed {SEED[case]})"
+    temp = TEMPERATURE.get(case, 300.0)
+    vel = velocities(rng, masses, temp)
+    title = f"bench/reaxff {case}: {len(pos)} atoms {' '.join(elements)}, {temp:.0f} K velocities (seed {SEED[case]})"
     if src:
         title += f" from {os.path.basename(os.path.dirname(src))}"
     os.makedirs(out, exist_ok=True)

