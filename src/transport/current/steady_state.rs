@@ -123,7 +123,7 @@ where
     F: Fn(&CMat) -> Vec<C64>,
 {
     let mu = res.fermi_ev;
-    let e_b = sys.spectrum_bottom_ev().min(mu) - acc.depth_ev;
+    let e_b = sys.contour_bottom_ev()?.min(mu) - acc.depth_ev;
     let scaled = |v: Vec<C64>, w: C64| v.into_iter().map(|x| x * w).collect::<Vec<_>>();
     if res.temperature_k <= 0.0 {
         let (c, r) = (0.5 * (e_b + mu), 0.5 * (mu - e_b));
