@@ -207,6 +207,15 @@ pub(crate) fn tail(x: f64) -> f64 {
     }
 }
 
+/// dt/dx of the quintic tail: −30x²(1 − x)² on (0, 1), 0 outside.
+pub(crate) fn tail_derivative(x: f64) -> f64 {
+    if x <= 0.0 || x >= 1.0 {
+        0.0
+    } else {
+        -30.0 * x * x * (1.0 - x) * (1.0 - x)
+    }
+}
+
 /// The parameters of one element, energies in eV, lengths in Å.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SkParameters {
@@ -435,6 +444,43 @@ impl SlaterKoster {
             mixed[i] = c * (w * a[i] + (1.0 - w) * b[i]);
         }
         let [sss, sps, pps, ppp, sds, pds, pdp, dds, ddp, ddd] = mixed;
+        BondIntegrals {
+            sss,
+            sps,
+            pps,
+            ppp,
+            sds,
+            pds,
+            pdp,
+            dds,
+            ddp,
+            ddd,
+        }
+    }
+}
+
+impl SlaterKoster {
+    /// dV/dR of every integral of [`SlaterKoster::integrals`] (eV/Å), analytic: with
+    /// a = V⁽¹⁾ (d1/R)^n, b = V⁽²⁾ (d2/R)^n (a′ = −n a/R) and V = c (w a + (1 − w) b),
+    ///
+    ///   V′ = c′ (w a + (1 − w) b) + c (w′ (a − b) + w a′ + (1 − w) b′).
+    pub fn integrals_derivative(&self, r: f64) -> BondIntegrals {
+        let p = &self.params;
+        let [ra, rb] = p.shell_switch;
+        let [rc1, rc2] = p.cutoff;
+        let xc = (r - rc1) / (rc2 - rc1);
+        let (c, dc) = (tail(xc), tail_derivative(xc) / (rc2 - rc1));
+        let xw = (r - ra) / (rb - ra);
+        let (w, dw) = (tail(xw), tail_derivative(xw) / (rb - ra));
+        let (x1, x2) = (p.d1() / r, p.d2() / r);
+        let a = p.first.map(|k, v| v * x1.powf(p.exponents[k])).values();
+        let b = p.second.map(|k, v| v * x2.powf(p.exponents[k])).values();
+        let n = p.first.map(|k, _| p.exponents[k]).values();
+        let d: [f64; 10] = std::array::from_fn(|i| {
+            let (da, db) = (-n[i] * a[i] / r, -n[i] * b[i] / r);
+            dc * (w * a[i] + (1.0 - w) * b[i]) + c * (dw * (a[i] - b[i]) + w * da + (1.0 - w) * db)
+        });
+        let [sss, sps, pps, ppp, sds, pds, pdp, dds, ddp, ddd] = d;
         BondIntegrals {
             sss,
             sps,
