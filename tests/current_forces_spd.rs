@@ -1,9 +1,12 @@
 //! Current-induced forces for the spd Slater–Koster models (issue 19, priority 2): the
 //! analytic ∂H/∂R and ∂S/∂R of the two-centre blocks against finite differences of the
 //! models' own blocks, the zero-bias forces (with the Pulay term of the overlap) against the
-//! derivative of the band grand potential (Lloyd's formula), and the response matrix from
-//! finite differences of the forces: symmetric at zero bias, with an antisymmetric part under
-//! bias.
+//! derivative of the band grand potential (Lloyd's formula), the analytic ∂²H/∂b∂b of the
+//! orthogonal spd model against differences of its analytic ∂H/∂b, the analytic response
+//! matrix K of the orthogonal spd model (Eqs. 5–7) against central differences of the
+//! analytic forces (K symmetric and A = 0 at zero bias; S symmetric and A antisymmetric under
+//! bias), and the DFTB response matrix from finite differences of the forces: symmetric at
+//! zero bias, with an antisymmetric part under bias.
 #![allow(clippy::needless_range_loop)]
 
 use std::f64::consts::PI;
@@ -12,8 +15,10 @@ use std::path::Path;
 use nanocontact::transport::current::open_system::OpenSystem;
 use nanocontact::transport::current::quadrature::{integrate, Tolerance};
 use nanocontact::transport::current::sk_forces::{weighted_density, SkDevice};
+use nanocontact::transport::current::sk_response::response_by_differences;
+use nanocontact::transport::current::steady_state::steady_state;
 use nanocontact::transport::current::steady_state::{Accuracy, Reservoirs};
-use nanocontact::transport::current::two_centre::{block_gradient, TwoCentre};
+use nanocontact::transport::current::two_centre::{block_gradient, block_hessian, TwoCentre};
 use nanocontact::transport::dense::{c64, CMat};
 use nanocontact::transport::model::band_filling::lead_fermi_energy_overlap;
 use nanocontact::transport::model::dftb::{Dftb, SkfTables};
@@ -106,43 +111,59 @@ fn the_analytic_block_gradients_equal_finite_differences_of_the_models_blocks() 
     assert!(e < 1e-7 && s > 0.01, "{e} {s}");
 }
 
-/// A wire of seven device atoms (spacing d, the fourth displaced off the axis) between two
-/// straight half-chains: the problem, the device positions and E_F of the leads.
-fn wire(
-    model: &dyn TightBinding,
-    valence: f64,
-    shift: [f64; 3],
-) -> (TransportProblem, Vec<[f64; 3]>, f64) {
-    let d = 2.7;
-    let at = |p: [f64; 3]| Atom { species: 0, pos: p };
-    let per_layer = (model.cutoff() / d).floor() as usize + 1;
-    let len = per_layer as f64 * d;
-    let layer = |z0: f64| -> Vec<Atom> {
-        (0..per_layer)
-            .map(|i| at([0.0, 0.0, z0 + i as f64 * d]))
-            .collect()
-    };
-    let n = 2 * per_layer + 1;
-    let positions: Vec<[f64; 3]> = (0..n)
+const SPACING: f64 = 2.7;
+
+/// Atoms per principal layer of a straight chain under `model`.
+fn per_layer(model: &dyn TightBinding) -> usize {
+    (model.cutoff() / SPACING).floor() as usize + 1
+}
+
+/// The device of a wire: 2·per_layer + 1 atoms at spacing d on the z axis, the middle one
+/// shifted by `shift`.
+fn wire_positions(model: &dyn TightBinding, shift: [f64; 3]) -> Vec<[f64; 3]> {
+    let pl = per_layer(model);
+    (0..2 * pl + 1)
         .map(|i| {
-            let base = [0.0, 0.0, i as f64 * d];
-            if i == per_layer {
-                [base[0] + shift[0], base[1] + shift[1], base[2] + shift[2]]
+            let z = i as f64 * SPACING;
+            if i == pl {
+                [shift[0], shift[1], z + shift[2]]
             } else {
-                base
+                [0.0, 0.0, z]
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The device atoms between two straight half-chains: the problem.
+fn wire_problem(model: &dyn TightBinding, positions: &[[f64; 3]]) -> TransportProblem {
+    let at = |p: [f64; 3]| Atom { species: 0, pos: p };
+    let pl = per_layer(model);
+    let len = pl as f64 * SPACING;
+    let layer = |z0: f64| -> Vec<Atom> {
+        (0..pl)
+            .map(|i| at([0.0, 0.0, z0 + i as f64 * SPACING]))
+            .collect()
+    };
     let device: Vec<Atom> = positions.iter().map(|&p| at(p)).collect();
     let left = LeadGeometry {
         layer: layer(-len),
         period: [0.0, 0.0, -len],
     };
     let right = LeadGeometry {
-        layer: layer(n as f64 * d),
+        layer: layer(positions.len() as f64 * SPACING),
         period: [0.0, 0.0, len],
     };
-    let p = build_problem(model, &device, [&left, &right]).unwrap();
+    build_problem(model, &device, [&left, &right]).unwrap()
+}
+
+/// The wire with its middle atom shifted: problem, device positions and E_F of the leads.
+fn wire(
+    model: &dyn TightBinding,
+    valence: f64,
+    shift: [f64; 3],
+) -> (TransportProblem, Vec<[f64; 3]>, f64) {
+    let positions = wire_positions(model, shift);
+    let p = wire_problem(model, &positions);
     let l = &p.leads[1];
     let blocks = [(l.h00.dense_at_k(0.0), l.h01.dense_at_k(0.0), 1.0)];
     let ov = p.overlap.as_ref().map(|o| {
@@ -151,8 +172,8 @@ fn wire(
             o.leads[1].h01.dense_at_k(0.0),
         )]
     });
-    let ef =
-        lead_fermi_energy_overlap(&blocks, ov.as_deref(), valence * per_layer as f64, 400).unwrap();
+    let electrons = valence * per_layer(model) as f64;
+    let ef = lead_fermi_energy_overlap(&blocks, ov.as_deref(), electrons, 400).unwrap();
     (p, positions, ef)
 }
 
@@ -204,7 +225,7 @@ fn forces_against_grand_potential(
     two: &dyn TwoCentre,
     valence: f64,
 ) -> (Vec<f64>, Vec<f64>) {
-    let shift = [0.31, -0.17, 0.09];
+    let shift = SHIFT;
     let (p, pos, ef) = wire(model, valence, shift);
     let mobile = pos.len() / 2;
     let dev = SkDevice::new(two, pos, &[mobile], &p).unwrap();
@@ -260,30 +281,29 @@ fn at_zero_bias_spd_forces_are_minus_the_gradient_of_the_grand_potential() {
     }
 }
 
-/// K = −∂F/∂R of the displaced atom by central differences of the analytic forces.
-fn response_by_differences(model: &Dftb, ef_bias: f64) -> (Vec<Vec<f64>>, f64) {
-    let shift = [0.31, -0.17, 0.09];
-    let (_, _, ef) = wire(model, 11.0, shift);
-    let h = 2e-4;
-    let acc = Accuracy::default();
-    let force = |s: [f64; 3]| {
-        let (p, pos, _) = wire(model, 11.0, s);
-        let mobile = pos.len() / 2;
-        let dev = SkDevice::new(model, pos, &[mobile], &p).unwrap();
-        let sys = OpenSystem::from_problem(&p).unwrap();
-        dev.forces(&weighted_density(&sys, &res(ef, ef_bias), &acc).unwrap())
-    };
-    let mut k = vec![vec![0.0; 3]; 3];
-    for b in 0..3 {
-        let (mut sp, mut sm) = (shift, shift);
-        sp[b] += h;
-        sm[b] -= h;
-        let (fp, fm) = (force(sp), force(sm));
-        for a in 0..3 {
-            k[a][b] = -(fp[a] - fm[a]) / (2.0 * h);
-        }
-    }
-    (k, ef)
+const SHIFT: [f64; 3] = [0.31, -0.17, 0.09];
+
+/// K of the displaced atom by central differences of the analytic forces (the library's), at
+/// μ = E_F + `dmu`.
+fn response_by_differences_of<M: TwoCentre + TightBinding>(
+    model: &M,
+    dmu: f64,
+    bias: f64,
+    h: f64,
+    acc: &Accuracy,
+) -> Vec<Vec<f64>> {
+    let (_, pos, ef) = wire(model, 11.0, SHIFT);
+    let mobile = pos.len() / 2;
+    response_by_differences(
+        model,
+        |p| Ok(wire_problem(model, p)),
+        &pos,
+        &[mobile],
+        h,
+        &res(ef + dmu, bias),
+        acc,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -299,12 +319,118 @@ fn the_ptbp_response_matrix_is_symmetric_at_zero_bias_and_not_under_bias() {
         }
         (a, scale)
     };
-    let (k0, _) = response_by_differences(&model, 0.0);
+    let k0 = response_by_differences_of(&model, 0.0, 0.0, 2e-4, &Accuracy::default());
     let (a0, s0) = asym(&k0);
-    let (k1, _) = response_by_differences(&model, 1.0);
+    let k1 = response_by_differences_of(&model, 0.0, 1.0, 2e-4, &Accuracy::default());
     let (a1, s1) = asym(&k1);
     println!("PTBP K(V = 0) = {k0:?}: max |A| = {a0:.2e}, max |K| = {s0:.3} eV/Å²");
     println!("PTBP K(V = 1 V) = {k1:?}: max |A| = {a1:.2e}, max |K| = {s1:.3} eV/Å²");
     assert!(a0 < 1e-5 * s0, "{a0} vs {s0}");
     assert!(a1 > 100.0 * a0 && a1 > 1e-4 * s1, "{a1} vs {a0}");
+}
+
+#[test]
+fn the_spd_block_hessian_equals_differences_of_the_analytic_gradient() {
+    let m = spd();
+    let p = &m.params;
+    let dir = |r: f64, a: [f64; 3]| {
+        let n = (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt();
+        a.map(|x| x * r / n)
+    };
+    let mid = |x: [f64; 2]| 0.37 * x[0] + 0.63 * x[1];
+    let h = 1e-5;
+    let (mut worst, mut scale) = (0.0f64, 0.0f64);
+    for b in [
+        dir(p.d1(), [0.3, -0.5, 0.8]),
+        dir(mid(p.shell_switch), [-0.7, 0.2, 0.4]),
+        dir(mid(p.cutoff), [0.1, 0.9, -0.3]),
+    ] {
+        let hess = block_hessian(&m, b).unwrap();
+        for be in 0..3 {
+            let (mut bp, mut bm) = (b, b);
+            bp[be] += h;
+            bm[be] -= h;
+            let (gp, gm) = (
+                block_gradient(&m, false, bp).unwrap(),
+                block_gradient(&m, false, bm).unwrap(),
+            );
+            for al in 0..3 {
+                for i in 0..9 {
+                    for j in 0..9 {
+                        let fd = (gp[al][i][j] - gm[al][i][j]) / (2.0 * h);
+                        worst = worst.max((fd - hess[al][be][i][j]).abs());
+                        scale = scale.max(hess[al][be][i][j].abs());
+                    }
+                }
+            }
+        }
+    }
+    println!("spd ∂²H/∂b∂b: max error {worst:.2e} eV/Å² (largest entry {scale:.2})");
+    assert!(worst < 1e-6 && scale > 0.1, "{worst} {scale}");
+}
+
+#[test]
+fn the_analytic_spd_response_matrix_equals_differences_of_the_forces() {
+    // The orthogonal spd wire: K of Eqs. (5)–(7) against central differences of the analytic
+    // forces at h and 2h, Richardson-extrapolated, at V = 0 (K symmetric, A = 0) and 0.4 V.
+    // μ = E_F + 0.3 eV: at half filling E_F of this two-atom principal layer sits 1e-5 eV
+    // above the folding point of the s band (a band edge, θ = π).
+    // Accuracy: the mode matching of this 18-orbital lead leaves ~1e-14 of round-off noise in
+    // D(E) across the whole window, at the default absolute tolerance of the window integrals
+    // (1e-14), which they then never reach; 1e-12 (ρ, and K in eV/Å²) is far below what the
+    // comparison at 1e-6 relative needs.
+    const DMU: f64 = 0.3;
+    let model = spd();
+    let (p, pos, ef) = wire(&model, 11.0, SHIFT);
+    let mobile = pos.len() / 2;
+    let dev = SkDevice::new(&model, pos, &[mobile], &p).unwrap();
+    let sys = OpenSystem::from_problem(&p).unwrap();
+    let acc = Accuracy {
+        tol: Tolerance {
+            abs: 1e-12,
+            rel: 1e-12,
+            ..Accuracy::default().tol
+        },
+        ..Accuracy::default()
+    };
+    for bias in [0.0, 0.4] {
+        let ss = steady_state(&sys, &res(ef + DMU, bias), &acc).unwrap();
+        let k = dev.response_matrix(&sys, &ss, &acc).unwrap();
+        let h = 1e-4;
+        let (k1, k2) = (
+            response_by_differences_of(&model, DMU, bias, h, &acc),
+            response_by_differences_of(&model, DMU, bias, 2.0 * h, &acc),
+        );
+        let scale = k.k.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
+        let (mut worst, mut sym, mut a_max) = (0.0f64, 0.0f64, 0.0f64);
+        let mut plain = 0.0f64;
+        for i in 0..3 {
+            for j in 0..3 {
+                plain = plain.max((k.k[i][j] - k1[i][j]).abs());
+                let fd = (4.0 * k1[i][j] - k2[i][j]) / 3.0;
+                worst = worst.max((k.k[i][j] - fd).abs());
+                sym = sym.max((k.s[i][j] - k.s[j][i]).abs() + (k.a[i][j] + k.a[j][i]).abs());
+                a_max = a_max.max(k.a[i][j].abs());
+            }
+        }
+        println!(
+            "spd K (V = {bias} V) = {:?}: max |K − K_fd| / max |K| = {:.2e} (plain central {:.2e}), max |A| = {a_max:.3e}, sym {sym:.2e}",
+            k.k,
+            worst / scale,
+            plain / scale
+        );
+        assert!(worst < 1e-6 * scale, "V = {bias}: {worst} vs {scale}");
+        assert!(sym < 1e-12 * scale, "{sym}");
+        if bias == 0.0 {
+            assert!(a_max < 1e-12 * scale, "A at V = 0: {a_max}");
+            for i in 0..3 {
+                for j in 0..3 {
+                    let d = (k.k[i][j] - k.k[j][i]).abs();
+                    assert!(d < 1e-12 * scale, "K not symmetric at V = 0: {d}");
+                }
+            }
+        } else {
+            assert!(a_max > 1e-4 * scale, "A under bias: {a_max}");
+        }
+    }
 }

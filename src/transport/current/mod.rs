@@ -19,6 +19,12 @@
 //!   radial models (Sutton's s band, Eqs. 1–2);
 //! - [`forces`]: F_ν = Tr{ρ F̂_ν} + pair forces (Eq. 4), not conservative under bias;
 //! - [`response`]: K = K_eq + S + A (Eqs. 5–7) from the Green's functions;
+//! - [`two_centre`]: analytic ∂E/∂b (and, for the orthogonal spd model, ∂²E/∂b∂b) of the
+//!   Slater–Koster blocks of the spd and DFTB models;
+//! - [`sk_forces`]: the energy-weighted density matrix ρ_E and the forces of the spd models,
+//!   F_ν = Tr{ρ F̂_ν} + Tr{ρ_E ∂S/∂R_ν} (Pulay term with an overlap);
+//! - [`sk_response`]: their K, analytic for the orthogonal spd model, by central differences
+//!   of the analytic forces for any of them (DFTB);
 //! - [`scan`]: one (N, V) point of the scans of Figs. 2–3 (relaxation, ω range, Ω);
 //! - [`md_hook`]: the forces as a post-force step hook, MD and FIRE relaxation on them;
 //! - [`modes`]: ω from K/M, complex under bias, and Ω (Eq. 8);
@@ -35,6 +41,7 @@ pub mod quadrature;
 pub mod response;
 pub mod scan;
 pub mod sk_forces;
+pub mod sk_response;
 pub mod steady_state;
 pub mod transverse_k;
 pub mod two_centre;

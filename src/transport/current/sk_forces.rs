@@ -94,19 +94,19 @@ pub fn weighted_density(
 
 /// The device's atoms under a two-centre spd model, nine orbitals each in atom order, with
 /// the mobile ones.
-pub struct SkDevice<'a> {
-    model: &'a dyn TwoCentre,
-    positions: Vec<[f64; 3]>,
+pub struct SkDevice<'a, M: TwoCentre + ?Sized> {
+    pub(super) model: &'a M,
+    pub(super) positions: Vec<[f64; 3]>,
     /// The mobile degrees of freedom (site = atom index), three per mobile atom, in the order
     /// of forces and K.
     pub dofs: Vec<Dof>,
 }
 
-impl<'a> SkDevice<'a> {
+impl<'a, M: TwoCentre + ?Sized> SkDevice<'a, M> {
     /// The device of `problem` (built from these atoms in this order) with `mobile` atoms;
     /// errors when the orbital count does not match or a mobile atom couples to a lead.
     pub fn new(
-        model: &'a dyn TwoCentre,
+        model: &'a M,
         positions: Vec<[f64; 3]>,
         mobile: &[usize],
         problem: &TransportProblem,
