@@ -229,6 +229,7 @@ fn closed_cluster() -> (OpenSystem, BondedDevice) {
     let sys = OpenSystem {
         h: device.hamiltonian(),
         leads: [lead(), lead()],
+        overlap: None,
     };
     (sys, device)
 }

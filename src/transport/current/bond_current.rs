@@ -13,6 +13,11 @@
 //!   I = (2e/h) ∫ T(E) (f_L − f_R) dE = G0 ∫ T(E) (f_L − f_R) dE,
 //!
 //! T(E) = Tr[Γ_R G Γ_L G†], positive when electrons go from L to R (μ_L > μ_R).
+//!
+//! The bond current formula above holds in an orthogonal basis only (with an overlap the
+//! occupations are not ρ_mm and the continuity equation mixes ρ with S); for a non-orthogonal
+//! problem use the Landauer current, which [`landauer_current_ua`] takes from T(E) of
+//! [`OpenSystem::green_real`] in either basis.
 
 use std::f64::consts::PI;
 

@@ -16,7 +16,9 @@
 //!
 //! spin 2 included (at T > 0 the limits become the weights f_i − f_μ). For a real H (no
 //! magnetic field) S is symmetric and A antisymmetric. The operators F̂_ν are sparse (the
-//! bonds of atom ν), so each trace is a short double sum over their entries.
+//! bonds of atom ν), so each trace is a short double sum over their entries, or, for
+//! multi-orbital models whose F̂_ν fill whole orbital blocks, dense products on their support
+//! ([`response_from_operators`], used by [`super::sk_response`]).
 
 use std::f64::consts::PI;
 
@@ -26,7 +28,7 @@ use crate::transport::current::open_system::OpenSystem;
 use crate::transport::current::steady_state::{
     equilibrium_integral, window_integral, Accuracy, SteadyState, SPIN,
 };
-use crate::transport::dense::{c64, C64, I};
+use crate::transport::dense::{c64, CMat, C64, I};
 
 /// K and its parts, N × N, rows and columns in the order of the device's dofs (eV/Å²).
 #[derive(Clone, Debug)]
@@ -91,6 +93,37 @@ impl LocalOps {
         }
         out
     }
+
+    /// [`LocalOps::traces`] through dense products on the support, Tr{(F̂_ν X)(F̂_ν′ Y)}:
+    /// faster when each operator fills whole orbital blocks (spd models).
+    fn traces_dense(&self, x: &[C64], y: &[C64]) -> Vec<C64> {
+        let n = self.support.len();
+        let nd = self.ops.len();
+        let as_mat = |v: &[C64]| CMat::from_fn(n, n, |a, b| v[a * n + b]);
+        let (xm, ym) = (as_mat(x), as_mat(y));
+        let dense = |op: &Vec<(usize, usize, f64)>| {
+            let mut f = CMat::zeros(n, n);
+            for &(a, b, v) in op {
+                f[(a, b)] += c64(v, 0.0);
+            }
+            f
+        };
+        let fx: Vec<CMat> = self.ops.iter().map(|op| dense(op) * &xm).collect();
+        let fy: Vec<CMat> = self.ops.iter().map(|op| dense(op) * &ym).collect();
+        let mut out = vec![c64(0.0, 0.0); nd * nd];
+        for i in 0..nd {
+            for j in 0..nd {
+                let mut t = c64(0.0, 0.0);
+                for a in 0..n {
+                    for b in 0..n {
+                        t += fx[i][(a, b)] * fy[j][(b, a)];
+                    }
+                }
+                out[i * nd + j] = t;
+            }
+        }
+        out
+    }
 }
 
 fn square(v: impl Fn(usize, usize) -> f64, n: usize) -> Vec<Vec<f64>> {
@@ -109,14 +142,49 @@ pub fn response_matrix(
             "response: the bonded device and the open system differ in size",
         ));
     }
-    let ops = device.force_operators();
+    response_from_operators(
+        sys,
+        &device.force_operators(),
+        |rho| device.hopping_curvature(rho),
+        &device.pair_hessian(),
+        ss,
+        acc,
+        false,
+    )
+}
+
+/// K of Eqs. (5)–(7) in an orthogonal basis from the force operators F̂_ν, the curvature
+/// term ρ ↦ Tr{ρ ∂²H/∂R_ν∂R_ν′} and the pair Hessian ∂²P/∂R_ν∂R_ν′ (any model); `dense`:
+/// the traces by dense products on the operators' support (operators of whole orbital
+/// blocks), else entry by entry (single-orbital bonds).
+pub fn response_from_operators(
+    sys: &OpenSystem,
+    ops: &[SparseOp],
+    curvature: impl Fn(&CMat) -> Vec<Vec<f64>>,
+    pair: &[Vec<f64>],
+    ss: &SteadyState,
+    acc: &Accuracy,
+    dense: bool,
+) -> Result<ResponseMatrix> {
+    if sys.overlap.is_some() {
+        return Err(Error::run(
+            "response: the analytic K of Eqs. (5)–(7) needs an orthogonal basis",
+        ));
+    }
     let nd = ops.len();
-    let lo = LocalOps::new(&ops);
+    let lo = LocalOps::new(ops);
+    let traces = |x: &[C64], y: &[C64]| {
+        if dense {
+            lo.traces_dense(x, y)
+        } else {
+            lo.traces(x, y)
+        }
+    };
     let res = &ss.reservoirs;
     // Equilibrium: X_νν′ = ∫ f Tr{F̂_ν G F̂_ν′ G} dE along the contour.
     let x = equilibrium_integral(sys, res, acc, &[nd * nd], |g| {
         let gl = lo.restrict(|a, b| g[(a, b)]);
-        lo.traces(&gl, &gl)
+        traces(&gl, &gl)
     })?;
     // Window: Σ_i w_i (2 Re Tr{F̂ R F̂′ D_i} + i 2π Im Tr{F̂ D F̂′ D_i}).
     let win = window_integral(sys, res, acc, &[nd * nd], nd * nd, |ra, w| {
@@ -135,17 +203,16 @@ pub fn response_matrix(
                 }
                 s * (0.5 / PI)
             });
-            let sr = lo.traces(&r, &di);
-            let ad = lo.traces(&d, &di);
+            let sr = traces(&r, &di);
+            let ad = traces(&d, &di);
             for (o, (s, a)) in out.iter_mut().zip(sr.iter().zip(&ad)) {
                 *o += c64(2.0 * s.re, 2.0 * PI * a.im) * wi;
             }
         }
         out
     })?;
-    let curv_eq = device.hopping_curvature(&ss.rho_eq);
-    let curv_win = device.hopping_curvature(&ss.rho_window());
-    let pair = device.pair_hessian();
+    let curv_eq = curvature(&ss.rho_eq);
+    let curv_win = curvature(&ss.rho_window());
     let k_eq = square(
         |i, j| -SPIN / PI * x[i * nd + j].im + curv_eq[i][j] + pair[i][j],
         nd,

@@ -38,7 +38,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::transport::dense::{c64, CMat};
-use crate::transport::model::slater_koster::{sk_block, tail, BondIntegrals, ORBITALS};
+use crate::transport::model::slater_koster::{
+    sk_block, tail, tail_derivative, BondIntegrals, ORBITALS,
+};
 use crate::transport::model::tight_binding::TightBinding;
 use crate::units::{BOHR_ANGSTROM, HARTREE_EV};
 
@@ -216,6 +218,28 @@ impl SkfTables {
     }
 }
 
+impl SkfTables {
+    /// d/dR of [`SkfTables::at`] (per Å): the derivative of the same four-point Lagrange
+    /// interpolant (continuous inside each grid interval; one-sided at the grid nodes).
+    fn at_derivative(&self, table: &[[f64; 10]], r: f64) -> [f64; 10] {
+        let n = table.len();
+        let x = r / self.grid - 1.0;
+        if x.is_nan() || x < 0.0 || x > (n - 1) as f64 {
+            return [0.0; 10];
+        }
+        let i0 = (x.floor() as usize).saturating_sub(1).min(n - 4);
+        let t = x - i0 as f64;
+        // d/dt of the Lagrange weights of [`SkfTables::at`].
+        let w = [
+            -((t - 2.0) * (t - 3.0) + (t - 1.0) * (t - 3.0) + (t - 1.0) * (t - 2.0)) / 6.0,
+            ((t - 2.0) * (t - 3.0) + t * (t - 3.0) + t * (t - 2.0)) / 2.0,
+            -((t - 1.0) * (t - 3.0) + t * (t - 3.0) + t * (t - 1.0)) / 2.0,
+            ((t - 1.0) * (t - 2.0) + t * (t - 2.0) + t * (t - 1.0)) / 6.0,
+        ];
+        std::array::from_fn(|c| (0..4).map(|k| w[k] * table[i0 + k][c]).sum::<f64>() / self.grid)
+    }
+}
+
 /// The element of `El-El[...].skf`: both names must agree (a homonuclear file).
 fn element_of(path: &Path) -> Result<String> {
     let stem = path
@@ -291,6 +315,34 @@ impl Dftb {
         let v = bond_integrals(self.tables.at(table, r), self.truncation(r));
         let e = sk_block([bond[0] / r, bond[1] / r, bond[2] / r], &v);
         Some(CMat::from_fn(ORBITALS, ORBITALS, |i, j| c64(e[i][j], 0.0)))
+    }
+}
+
+impl Dftb {
+    /// The bond integrals of H (`overlap` false) or S at distance `r` with their derivative
+    /// d/dR (analytic: the interpolant's derivative times the truncation c(R), plus the
+    /// interpolant times c′(R)); `None` at or beyond the cutoff.
+    pub fn integrals_with_derivative(
+        &self,
+        overlap: bool,
+        r: f64,
+    ) -> Option<(BondIntegrals, BondIntegrals)> {
+        if r >= self.cutoff || r <= 0.0 {
+            return None;
+        }
+        let table = if overlap {
+            &self.tables.s
+        } else {
+            &self.tables.h
+        };
+        let (v, dv) = (
+            self.tables.at(table, r),
+            self.tables.at_derivative(table, r),
+        );
+        let x = (r - self.cutoff + self.taper) / self.taper;
+        let (c, dc) = (tail(x), tail_derivative(x) / self.taper);
+        let d: [f64; 10] = std::array::from_fn(|i| dv[i] * c + v[i] * dc);
+        Some((bond_integrals(v, c), bond_integrals(d, 1.0)))
     }
 }
 

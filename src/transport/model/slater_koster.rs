@@ -207,6 +207,24 @@ pub(crate) fn tail(x: f64) -> f64 {
     }
 }
 
+/// dt/dx of the quintic tail: −30x²(1 − x)² on (0, 1), 0 outside.
+pub(crate) fn tail_derivative(x: f64) -> f64 {
+    if x <= 0.0 || x >= 1.0 {
+        0.0
+    } else {
+        -30.0 * x * x * (1.0 - x) * (1.0 - x)
+    }
+}
+
+/// d²t/dx² of the quintic tail: −60x(1 − x)(1 − 2x) on (0, 1), 0 outside.
+pub(crate) fn tail_second_derivative(x: f64) -> f64 {
+    if x <= 0.0 || x >= 1.0 {
+        0.0
+    } else {
+        -60.0 * x * (1.0 - x) * (1.0 - 2.0 * x)
+    }
+}
+
 /// The parameters of one element, energies in eV, lengths in Å.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SkParameters {
@@ -447,6 +465,69 @@ impl SlaterKoster {
             ddp,
             ddd,
         }
+    }
+}
+
+impl SlaterKoster {
+    /// dV/dR of every integral of [`SlaterKoster::integrals`] (eV/Å), analytic: with
+    /// a = V⁽¹⁾ (d1/R)^n, b = V⁽²⁾ (d2/R)^n (a′ = −n a/R) and V = c (w a + (1 − w) b),
+    ///
+    ///   V′ = c′ (w a + (1 − w) b) + c (w′ (a − b) + w a′ + (1 − w) b′).
+    pub fn integrals_derivative(&self, r: f64) -> BondIntegrals {
+        self.radial_derivatives(r)[1]
+    }
+
+    /// V, dV/dR and d²V/dR² of every integral (analytic): with a″ = n(n + 1) a/R²,
+    ///
+    ///   V″ = c″ (w a + (1 − w) b) + 2c′ (w′ (a − b) + w a′ + (1 − w) b′)
+    ///        + c (w″ (a − b) + 2w′ (a′ − b′) + w a″ + (1 − w) b″).
+    pub fn radial_derivatives(&self, r: f64) -> [BondIntegrals; 3] {
+        let p = &self.params;
+        let [ra, rb] = p.shell_switch;
+        let [rc1, rc2] = p.cutoff;
+        let (sc, sw) = (rc2 - rc1, rb - ra);
+        let xc = (r - rc1) / sc;
+        let (c, dc, ddc) = (
+            tail(xc),
+            tail_derivative(xc) / sc,
+            tail_second_derivative(xc) / (sc * sc),
+        );
+        let xw = (r - ra) / sw;
+        let (w, dw, ddw) = (
+            tail(xw),
+            tail_derivative(xw) / sw,
+            tail_second_derivative(xw) / (sw * sw),
+        );
+        let (x1, x2) = (p.d1() / r, p.d2() / r);
+        let a = p.first.map(|k, v| v * x1.powf(p.exponents[k])).values();
+        let b = p.second.map(|k, v| v * x2.powf(p.exponents[k])).values();
+        let n = p.first.map(|k, _| p.exponents[k]).values();
+        let mut out = [[0.0; 10]; 3];
+        for i in 0..10 {
+            let (da, db) = (-n[i] * a[i] / r, -n[i] * b[i] / r);
+            let k2 = n[i] * (n[i] + 1.0) / (r * r);
+            let mix = w * a[i] + (1.0 - w) * b[i];
+            let dmix = dw * (a[i] - b[i]) + w * da + (1.0 - w) * db;
+            let ddmix =
+                ddw * (a[i] - b[i]) + 2.0 * dw * (da - db) + w * k2 * a[i] + (1.0 - w) * k2 * b[i];
+            out[0][i] = c * mix;
+            out[1][i] = dc * mix + c * dmix;
+            out[2][i] = ddc * mix + 2.0 * dc * dmix + c * ddmix;
+        }
+        out.map(
+            |[sss, sps, pps, ppp, sds, pds, pdp, dds, ddp, ddd]| BondIntegrals {
+                sss,
+                sps,
+                pps,
+                ppp,
+                sds,
+                pds,
+                pdp,
+                dds,
+                ddp,
+                ddd,
+            },
+        )
     }
 }
 

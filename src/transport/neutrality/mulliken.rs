@@ -24,42 +24,12 @@
 use std::ops::Range;
 
 use crate::error::{Error, Result};
-use crate::transport::dense::{c64, max_abs, CMat, Lu, C64};
+use crate::transport::dense::{c64, CMat, Lu, C64};
 use crate::transport::neutrality::contour::{fermi_sea_contour, NeutralityOptions};
 use crate::transport::problem::scattering::{
     FourierBlock, Overlap, SparseMatrix, TransportProblem,
 };
-
-/// Largest number of decimation steps.
-const MAX_ITER: usize = 200;
-
-/// The surface Green's function g = (A00 − A01 g' A10)⁻¹ of a semi-infinite lead from the
-/// blocks of A = z S − H (A01 towards the bulk), by the Sancho–Rubio doubling (M. P. López
-/// Sancho et al., J. Phys. F 15, 851 (1985)); z off the real axis, where it converges.
-fn surface(a00: &CMat, a01: &CMat, a10: &CMat) -> Result<CMat> {
-    let mut m = a00.clone();
-    let mut ms = a00.clone();
-    let mut alpha = a01.clone();
-    let mut beta = a10.clone();
-    let scale = max_abs(a00.as_ref()).max(1.0);
-    for _ in 0..MAX_ITER {
-        let lu = Lu::new(m.as_ref(), "Mulliken neutrality: lead decimation")?;
-        let ga = lu.solve(alpha.as_ref());
-        let gb = lu.solve(beta.as_ref());
-        let agb = &alpha * &gb;
-        let bga = &beta * &ga;
-        ms -= &agb;
-        m -= &agb + &bga;
-        alpha = &alpha * &ga;
-        beta = &beta * &gb;
-        if max_abs(alpha.as_ref()) + max_abs(beta.as_ref()) < 1e-15 * scale {
-            return Ok(Lu::new(ms.as_ref(), "Mulliken neutrality: lead surface")?.inverse());
-        }
-    }
-    Err(Error::run(
-        "Mulliken neutrality: lead decimation did not converge",
-    ))
-}
+use crate::transport::solver::decimation::lead_surface_pencil;
 
 /// A lead at one contour node and k: the S orbitals its coupling touches, z S_V − V and
 /// z S_V† − V† on them, S_V on them, and its surface g.
@@ -134,7 +104,7 @@ impl OverlapSea {
                         a_sl,
                         a_ls,
                         s_v,
-                        g: surface(&a00, &a01, &a10)?,
+                        g: lead_surface_pencil(&a00, &a01, &a10)?,
                     })
                 };
                 nodes.push((z, w, [lead(0)?, lead(1)?]));

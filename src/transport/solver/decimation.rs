@@ -71,3 +71,31 @@ pub fn lead_surface_decimation(
         open_channels,
     })
 }
+
+/// The surface Green's function g = (A00 − A01 g' A10)⁻¹ of a semi-infinite lead from the
+/// blocks of a general pencil A = z S − H (A01 towards the bulk, A10 back; z S01† − H01† for a
+/// non-orthogonal basis at complex z, so A10 ≠ A01†), by the same doubling; z off the real
+/// axis, where it converges. Used by the Mulliken neutrality and the steady state with an
+/// overlap.
+pub fn lead_surface_pencil(a00: &CMat, a01: &CMat, a10: &CMat) -> Result<CMat> {
+    let mut m = a00.clone();
+    let mut ms = a00.clone();
+    let mut alpha = a01.clone();
+    let mut beta = a10.clone();
+    let scale = max_abs(a00.as_ref()).max(1.0);
+    for _ in 0..MAX_ITER {
+        let lu = Lu::new(m.as_ref(), "lead decimation (z S − H)")?;
+        let ga = lu.solve(alpha.as_ref());
+        let gb = lu.solve(beta.as_ref());
+        let agb = &alpha * &gb;
+        let bga = &beta * &ga;
+        ms -= &agb;
+        m -= &agb + &bga;
+        alpha = &alpha * &ga;
+        beta = &beta * &gb;
+        if max_abs(alpha.as_ref()) + max_abs(beta.as_ref()) < 1e-15 * scale {
+            return Ok(Lu::new(ms.as_ref(), "lead surface (z S − H)")?.inverse());
+        }
+    }
+    Err(Error::run("lead decimation of z S − H did not converge"))
+}

@@ -197,7 +197,7 @@ impl KSolver<'_> {
 }
 
 /// H − E(S − 1) (`diagonal`: a block on the diagonal of the full matrix) or H − E S.
-fn shifted_by_overlap(h: &CMat, s: &CMat, energy: f64, diagonal: bool) -> CMat {
+pub(crate) fn shifted_by_overlap(h: &CMat, s: &CMat, energy: f64, diagonal: bool) -> CMat {
     CMat::from_fn(h.nrows(), h.ncols(), |i, j| {
         let unit = if diagonal && i == j { 1.0 } else { 0.0 };
         h[(i, j)] - (s[(i, j)] - c64(unit, 0.0)) * c64(energy, 0.0)
@@ -229,7 +229,7 @@ fn effective_slices(
 }
 
 /// Entries sorted by (row, column) with duplicates summed.
-fn merged(mut m: SparseMatrix) -> SparseMatrix {
+pub(crate) fn merged(mut m: SparseMatrix) -> SparseMatrix {
     m.entries.sort_by_key(|e| (e.0, e.1));
     let mut out: Vec<(usize, usize, crate::transport::dense::C64)> =
         Vec::with_capacity(m.entries.len());
