@@ -375,24 +375,17 @@ fn the_analytic_spd_response_matrix_equals_differences_of_the_forces() {
     // forces at h and 2h, Richardson-extrapolated, at V = 0 (K symmetric, A = 0) and 0.4 V.
     // μ = E_F + 0.3 eV: at half filling E_F of this two-atom principal layer sits 1e-5 eV
     // above the folding point of the s band (a band edge, θ = π).
-    // Accuracy: the mode matching of this 18-orbital lead leaves ~1e-14 of round-off noise in
-    // D(E) across the whole window, at the default absolute tolerance of the window integrals
-    // (1e-14), which they then never reach; 1e-12 (ρ, and K in eV/Å²) is far below what the
-    // comparison at 1e-6 relative needs.
+    // Default accuracy: the mode matching of this 18-orbital lead leaves ~1e-14 of round-off
+    // noise in D(E) across the whole window, at the default absolute tolerance of the window
+    // integrals (1e-14); the quadrature stops at that floor (`quadrature`'s module doc) where
+    // it used to run out of evaluations.
     const DMU: f64 = 0.3;
     let model = spd();
     let (p, pos, ef) = wire(&model, 11.0, SHIFT);
     let mobile = pos.len() / 2;
     let dev = SkDevice::new(&model, pos, &[mobile], &p).unwrap();
     let sys = OpenSystem::from_problem(&p).unwrap();
-    let acc = Accuracy {
-        tol: Tolerance {
-            abs: 1e-12,
-            rel: 1e-12,
-            ..Accuracy::default().tol
-        },
-        ..Accuracy::default()
-    };
+    let acc = Accuracy::default();
     for bias in [0.0, 0.4] {
         let ss = steady_state(&sys, &res(ef + DMU, bias), &acc).unwrap();
         let k = dev.response_matrix(&sys, &ss, &acc).unwrap();

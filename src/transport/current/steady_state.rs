@@ -85,8 +85,9 @@ impl Reservoirs {
 
 /// Accuracy of the energy integrals. The default absolute tolerance (1e-14) sits at the
 /// round-off of mode matching for multi-orbital leads: for the 18-orbital principal layer of
-/// the spd chain the window integrals of D(E) stall near 3e-14 and do not converge, so such
-/// problems need a looser one (tests/current_forces_spd.rs uses 1e-12).
+/// the spd chain the window integrals of D(E) stall near 3e-14. The quadrature recognises
+/// that floor and stops there ([`super::quadrature`]), reporting the error it reached; a
+/// looser tolerance (1e-12) is cheaper.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Accuracy {
     /// Gauss–Kronrod tolerance of each integral.
