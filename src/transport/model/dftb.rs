@@ -199,14 +199,9 @@ impl SkfTables {
     /// The ten integrals of `table` at distance r (Å), cubic Lagrange interpolation; zero
     /// beyond the table.
     fn at(&self, table: &[[f64; 10]], r: f64) -> [f64; 10] {
-        let n = table.len();
-        // Row i sits at x = i + 1 grid units.
-        let x = r / self.grid - 1.0;
-        if x.is_nan() || x < 0.0 || x > (n - 1) as f64 {
+        let Some((i0, t)) = self.stencil(table.len(), r) else {
             return [0.0; 10];
-        }
-        let i0 = (x.floor() as usize).saturating_sub(1).min(n - 4);
-        let t = x - i0 as f64;
+        };
         // Lagrange weights of the nodes 0, 1, 2, 3 at t.
         let w = [
             -(t - 1.0) * (t - 2.0) * (t - 3.0) / 6.0,
@@ -219,16 +214,23 @@ impl SkfTables {
 }
 
 impl SkfTables {
+    /// The first of the four table rows around r and r's place t among them (grid units);
+    /// `None` outside the table of `n` rows (row i sits at x = i + 1 grid units).
+    fn stencil(&self, n: usize, r: f64) -> Option<(usize, f64)> {
+        let x = r / self.grid - 1.0;
+        if x.is_nan() || x < 0.0 || x > (n - 1) as f64 {
+            return None;
+        }
+        let i0 = (x.floor() as usize).saturating_sub(1).min(n - 4);
+        Some((i0, x - i0 as f64))
+    }
+
     /// d/dR of [`SkfTables::at`] (per Å): the derivative of the same four-point Lagrange
     /// interpolant (continuous inside each grid interval; one-sided at the grid nodes).
     fn at_derivative(&self, table: &[[f64; 10]], r: f64) -> [f64; 10] {
-        let n = table.len();
-        let x = r / self.grid - 1.0;
-        if x.is_nan() || x < 0.0 || x > (n - 1) as f64 {
+        let Some((i0, t)) = self.stencil(table.len(), r) else {
             return [0.0; 10];
-        }
-        let i0 = (x.floor() as usize).saturating_sub(1).min(n - 4);
-        let t = x - i0 as f64;
+        };
         // d/dt of the Lagrange weights of [`SkfTables::at`].
         let w = [
             -((t - 2.0) * (t - 3.0) + (t - 1.0) * (t - 3.0) + (t - 1.0) * (t - 2.0)) / 6.0,

@@ -99,6 +99,23 @@ impl BondIntegrals {
             self.ddp, self.ddd,
         ]
     }
+
+    /// The inverse of [`BondIntegrals::values`].
+    fn from_values(v: [f64; 10]) -> Self {
+        let [sss, sps, pps, ppp, sds, pds, pdp, dds, ddp, ddd] = v;
+        BondIntegrals {
+            sss,
+            sps,
+            pps,
+            ppp,
+            sds,
+            pds,
+            pdp,
+            dds,
+            ddp,
+            ddd,
+        }
+    }
 }
 
 /// The Slater–Koster block E_αβ for a bond of unit direction `u` = (l, m, n) (9 × 9, real).
@@ -452,19 +469,7 @@ impl SlaterKoster {
         for i in 0..10 {
             mixed[i] = c * (w * a[i] + (1.0 - w) * b[i]);
         }
-        let [sss, sps, pps, ppp, sds, pds, pdp, dds, ddp, ddd] = mixed;
-        BondIntegrals {
-            sss,
-            sps,
-            pps,
-            ppp,
-            sds,
-            pds,
-            pdp,
-            dds,
-            ddp,
-            ddd,
-        }
+        BondIntegrals::from_values(mixed)
     }
 }
 
@@ -514,20 +519,7 @@ impl SlaterKoster {
             out[1][i] = dc * mix + c * dmix;
             out[2][i] = ddc * mix + 2.0 * dc * dmix + c * ddmix;
         }
-        out.map(
-            |[sss, sps, pps, ppp, sds, pds, pdp, dds, ddp, ddd]| BondIntegrals {
-                sss,
-                sps,
-                pps,
-                ppp,
-                sds,
-                pds,
-                pdp,
-                dds,
-                ddp,
-                ddd,
-            },
-        )
+        out.map(BondIntegrals::from_values)
     }
 }
 
