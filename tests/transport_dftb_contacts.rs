@@ -34,7 +34,7 @@ fn tables() -> PathBuf {
 /// Ag and Au chains at spacings from compressed to stretched: one open channel at E_F (the
 /// half-filled s band; the d bands lie below), transmitted fully.
 #[test]
-#[ignore]
+#[ignore = "needs the DFTB GS tables, which cannot be shipped: bash inputs/tb/fetch_dftb_tables.sh, then --ignored"]
 fn dftb_monatomic_chains_conduct_one_quantum() {
     let dir = tables();
     for el in ["Ag", "Au"] {
@@ -68,7 +68,7 @@ fn run_deck(deck: &str, table: &str) -> (f64, Vec<f64>) {
 /// gold apex–apex contact of two (001) pyramids, both EAM-relaxed near zero force, on periodic
 /// leads (2 × 2 k): about one quantum, carried by one main eigenchannel.
 #[test]
-#[ignore]
+#[ignore = "needs the DFTB GS tables, which cannot be shipped: bash inputs/tb/fetch_dftb_tables.sh, then --ignored"]
 fn dftb_single_atom_contacts_between_pyramids_conduct_one_quantum() {
     for (deck, table) in [
         ("transport_ag_pyramids111_dftb", "Ag-Ag-GS-SK.skf"),

@@ -503,7 +503,7 @@ fn neutral_wire_charges_agree_between_band_filling_and_the_fermi_sea_contour() {
 /// (16 + 9 atoms and less) have too few channels: their subband edges put dips into T(E) near
 /// E_F (see bench/transport/steps/README.md).
 #[test]
-#[ignore]
+#[ignore = "slow (8 min on 2 cores); the shipped-table PTBP contacts guard 1 G0 in CI (tests/transport_ptbp.rs)"]
 fn single_atom_gold_contact_between_pyramids_conducts_one_quantum() {
     let m = model("au_spd.toml");
     let a = 4.08;
