@@ -4,7 +4,8 @@
 //! 2 × 2 k∥ mesh). An empty 8.3 Å gap does not conduct; two atoms on the axis, bonded to each
 //! other and to both apex sites (a four-atom chain across the gap), conduct one quantum through
 //! one channel, as a single-atom bridge does (seed 002, Fig. 3b: T jumps close to 1); a
-//! filament of nine atoms conducts several quanta.
+//! filament of nine atoms conducts several quanta. `farm --write-embedded` writes the embedded
+//! frame and its lead ranges: `transport` on that file, without `[gap]`, gives the farm's G.
 
 mod common;
 
