@@ -56,6 +56,12 @@ enum Command {
         /// Output folder.
         #[arg(long, default_value = "farm")]
         out: PathBuf,
+        /// With a [gap] deck: also write each selected frame as embedded between the slabs
+        /// (the geometry its G is computed on) to DIR/frame_<step>.data (LAMMPS data, atom_style
+        /// atomic, box periodic across the axis), with the lead ranges along the axis in
+        /// DIR/embedded.csv, e.g. for a DFT run of the same geometry.
+        #[arg(long, value_name = "DIR")]
+        write_embedded: Option<PathBuf>,
     },
     /// PNG figure of columns of a CSV file: lines of --y against --x (each --y one panel,
     /// stacked, sharing x), or the histogram of --hist in bins of --bin.
@@ -143,7 +149,11 @@ fn main() {
                 "transport needs a DECK, or --hamiltonian with --energies",
             )),
         },
-        Command::Farm { deck, out } => commands::farm::farm_command(&deck, &out, &world),
+        Command::Farm {
+            deck,
+            out,
+            write_embedded,
+        } => commands::farm::farm_command(&deck, &out, write_embedded.as_deref(), &world),
         Command::Plot(opts) => {
             if world.is_root() {
                 commands::plot::run(&opts)

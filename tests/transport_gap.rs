@@ -4,7 +4,8 @@
 //! 2 × 2 k∥ mesh). An empty 8.3 Å gap does not conduct; two atoms on the axis, bonded to each
 //! other and to both apex sites (a four-atom chain across the gap), conduct one quantum through
 //! one channel, as a single-atom bridge does (seed 002, Fig. 3b: T jumps close to 1); a
-//! filament of nine atoms conducts several quanta.
+//! filament of nine atoms conducts several quanta. `farm --write-embedded` writes the embedded
+//! frame and its lead ranges: `transport` on that file, without `[gap]`, gives the farm's G.
 
 mod common;
 
@@ -124,4 +125,103 @@ fn gap_decks_refuse_lead_regions_and_a_gap_that_is_not_there() {
         err.contains("gap.apexes") && err.contains("tips.toml"),
         "{err}"
     );
+}
+
+/// The first data row of a CSV file as strings, with its header.
+fn first_row(path: &Path) -> (Vec<String>, Vec<String>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let split = |l: &str| l.split(',').map(|s| s.trim().to_string()).collect();
+    (split(lines.next().unwrap()), split(lines.next().unwrap()))
+}
+
+/// The value of `column` in the first data row of a CSV file.
+fn first_value(path: &Path, column: &str) -> f64 {
+    let (header, row) = first_row(path);
+    let k = header.iter().position(|h| h == column).unwrap();
+    row[k].parse().unwrap()
+}
+
+#[test]
+fn embedded_frames_written_by_the_farm_give_its_conductance_through_transport() {
+    let dir = common::scratch("transport-gap-embedded");
+    let chain = tips_with(&dir, "chain", &[[0.0, 0.0, 2.77], [0.0, 0.0, 5.53]]);
+    let d = deck(&dir, &chain, "apexes = [0.0, 8.3]\ncenter = [0.0, 0.0]");
+    let emb = dir.join("embedded");
+    let out = common::bin()
+        .args(["farm", d.to_str().unwrap(), "--out"])
+        .arg(dir.join("farm"))
+        .arg("--write-embedded")
+        .arg(&emb)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let g_farm = first_value(&dir.join("farm/conductance.csv"), "G_G0");
+    assert!(g_farm > 0.9, "farm: G = {g_farm} G0");
+    // embedded.csv: frame,step,time_ps,gap_atoms,file,left_lo,left_hi,right_lo,right_hi
+    let (header, row) = first_row(&emb.join("embedded.csv"));
+    let col = |c: &str| &row[header.iter().position(|h| h == c).unwrap()];
+    assert_eq!(col("gap_atoms"), "2");
+    let range = |a: &str, b: &str| format!("{{ lo = {}, hi = {} }}", col(a), col(b));
+    // The written file as a plain transport deck: periodic across z, leads by range, no [gap].
+    let plain = dir.join("plain.toml");
+    std::fs::write(
+        &plain,
+        std::fs::read_to_string(&d)
+            .unwrap()
+            .replace(
+                &format!("{:?}", chain.display().to_string()),
+                &format!("{:?}", emb.join(col("file")).display().to_string()),
+            )
+            .replace("boundary = \"f f f\"", "boundary = \"p p f\"")
+            .replace("[gap]\napexes = [0.0, 8.3]\ncenter = [0.0, 0.0]\n", "")
+            .replace(
+                "axis = \"z\"",
+                &format!(
+                    "axis = \"z\"\nleft = {}\nright = {}",
+                    range("left_lo", "left_hi"),
+                    range("right_lo", "right_hi")
+                ),
+            ),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&plain).unwrap();
+    assert!(
+        !text.contains("[gap]") && text.contains("embedded"),
+        "{text}"
+    );
+    let run = common::bin()
+        .args(["transport", plain.to_str().unwrap(), "--out"])
+        .arg(dir.join("plain"))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let g = first_value(&dir.join("plain/conductance.csv"), "G_G0");
+    assert!(
+        (g - g_farm).abs() < 1e-9,
+        "transport {g} G0, farm {g_farm} G0"
+    );
+    // A deck without [gap] has nothing to embed.
+    let out = common::bin()
+        .args(["farm", plain.to_str().unwrap(), "--out"])
+        .arg(dir.join("farm2"))
+        .arg("--write-embedded")
+        .arg(dir.join("embedded2"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("plain.toml") && err.contains("gap") && err.contains("--write-embedded"),
+        "{err}"
+    );
+    assert!(!dir.join("embedded2").exists());
 }

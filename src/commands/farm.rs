@@ -16,6 +16,12 @@
 //!   with every k∥ done), `failures.csv` (`frame,k_index,message`) and `eigenchannels.csv`
 //!   (`frame,step,time_ps,k_index,weight,tau_1,…` at E_F, every unit), with the figures
 //!   `conductance.png` (G/G0 against time) and `conductance_histogram.png` (0.05 G0 bins).
+//!   With `--write-embedded EDIR` and a `[gap]` deck, rank 0 first writes each selected frame's
+//!   gap atoms between the two slabs, the very geometry its G is computed on, to
+//!   `EDIR/frame_<step>.data` (atom_style atomic, box periodic across the axis) and lists them in
+//!   `EDIR/embedded.csv` (`frame,step,time_ps,gap_atoms,file,left_lo,left_hi,right_lo,right_hi`,
+//!   the lead ranges along the axis in Å): `nanocontact transport` on that file with those
+//!   `[leads]` ranges gives the farm's G, and a DFT code can take the same geometry.
 //!
 //! Both run the same units on any number of ranks ([`crate::transport::farm::worker`]). Each
 //! rank keeps the lead surface Green's functions per (E, k∥)
@@ -34,6 +40,7 @@ use crate::commands::transport::fmt_e14;
 use crate::commands::transport_figures;
 use crate::deck::transport::TransportDeck;
 use crate::error::{Error, Result};
+use crate::io::lammps_data::write_positions;
 use crate::parallel::task_farm::{run_task_farm, FarmUnit};
 use crate::parallel::World;
 use crate::transport::farm::snapshot::{SnapshotSource, TransportSetup};
@@ -211,8 +218,13 @@ pub fn run_units(p: &Prepared, store_path: &Path, world: &World) -> Result<Optio
     Ok(Some(RunOutcome { ranks, store }))
 }
 
-/// `nanocontact farm DECK --out DIR`.
-pub fn farm_command(deck_path: &Path, out: &Path, world: &World) -> Result<()> {
+/// `nanocontact farm DECK --out DIR [--write-embedded EDIR]`.
+pub fn farm_command(
+    deck_path: &Path,
+    out: &Path,
+    embedded: Option<&Path>,
+    world: &World,
+) -> Result<()> {
     if world.is_root() {
         std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     }
@@ -220,6 +232,18 @@ pub fn farm_command(deck_path: &Path, out: &Path, world: &World) -> Result<()> {
     let p = prepare(deck_path, Selection::Many)?;
     if !p.deck.title.is_empty() {
         info!("{}", p.deck.title);
+    }
+    if let Some(dir) = embedded {
+        if p.setup.gap().is_none() {
+            return Err(Error::key(
+                deck_path,
+                "gap",
+                "--write-embedded needs a [gap] section (the frames embedded between slabs)",
+            ));
+        }
+        if world.is_root() {
+            write_embedded(&p, dir)?;
+        }
     }
     let store_path = out.join("farm.h5");
     let Some(RunOutcome { mut store, .. }) = run_units(&p, &store_path, world)? else {
@@ -235,6 +259,53 @@ pub fn farm_command(deck_path: &Path, out: &Path, world: &World) -> Result<()> {
          transmission.csv, failures.csv and farm.h5 in {}",
         p.frames.len(),
         out.display()
+    );
+    Ok(())
+}
+
+/// Each selected frame's gap between the slabs as `dir/frame_<step>.data`, listed with the lead
+/// ranges in `dir/embedded.csv` (the format is in the module's doc).
+fn write_embedded(p: &Prepared, dir: &Path) -> Result<()> {
+    let Some(g) = p.setup.gap() else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let [[llo, lhi], [rlo, rhi]] = g.lead_ranges()?;
+    let axis = ["x", "y", "z"][p.setup.axis];
+    let mut csv =
+        String::from("frame,step,time_ps,gap_atoms,file,left_lo,left_hi,right_lo,right_hi\n");
+    for &frame in &p.frames {
+        let s = g.embed(&p.source.get(frame)?)?;
+        let n_gap = s.ids.len() - g.slab_atoms();
+        let name = format!("frame_{}.data", s.step);
+        let title = format!(
+            "nanocontact farm --write-embedded: frame {frame} (step {}, {} ps), {n_gap} gap \
+             atom(s) between fcc(111) slabs {:.6} A apart; leads along {axis}: left {llo} {lhi}, \
+             right {rlo} {rhi}",
+            s.step,
+            s.time_ps,
+            g.width()
+        );
+        write_positions(
+            &dir.join(&name),
+            &title,
+            &s.simbox,
+            &s.ids,
+            &s.types,
+            &s.positions,
+        )?;
+        let _ = writeln!(
+            csv,
+            "{frame},{},{},{n_gap},{name},{llo},{lhi},{rlo},{rhi}",
+            s.step, s.time_ps
+        );
+    }
+    write(dir, "embedded.csv", &csv)?;
+    info!(
+        "{} embedded frame(s) in {}; lead ranges along {axis}: left {llo} .. {lhi}, right \
+         {rlo} .. {rhi} Å",
+        p.frames.len(),
+        dir.display()
     );
     Ok(())
 }

@@ -450,6 +450,46 @@ impl DataFile {
     }
 }
 
+/// Write bare positions as a LAMMPS data file in `atom_style atomic` (`id type x y z`, types
+/// 0-based here and 1-based in the file), in the given order, without masses or velocities:
+/// a geometry for another code (a transport or DFT input), not an MD start. Coordinates carry
+/// 17 significant digits, so reading the file back gives the same numbers.
+pub fn write_positions(
+    path: &Path,
+    title: &str,
+    simbox: &SimBox,
+    ids: &[u64],
+    types: &[u32],
+    positions: &[[f64; 3]],
+) -> Result<()> {
+    let ntypes = types.iter().max().map_or(1, |&t| t as usize + 1);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{title}\n\n{} atoms\n{ntypes} atom types\n",
+        positions.len()
+    );
+    for (d, ax) in ["x", "y", "z"].iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{:.16e} {:.16e} {ax}lo {ax}hi",
+            simbox.lo[d], simbox.hi[d]
+        );
+    }
+    let _ = writeln!(s, "\nAtoms # atomic\n");
+    for ((id, t), x) in ids.iter().zip(types).zip(positions) {
+        let _ = writeln!(
+            s,
+            "{id} {} {:.16e} {:.16e} {:.16e}",
+            t + 1,
+            x[0],
+            x[1],
+            x[2]
+        );
+    }
+    std::fs::write(path, s).map_err(|e| Error::io(path, e))
+}
+
 /// Write owned atoms (sorted by id) as a LAMMPS data file with image flags and velocities; in
 /// `atom_style charge` when the atoms carry the charge field.
 pub fn write_data(path: &Path, title: &str, simbox: &SimBox, atoms: &Atoms) -> Result<()> {

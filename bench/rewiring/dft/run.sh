@@ -56,7 +56,7 @@ if [ ! -x "$nc" ]; then (cd "$root" && cargo build --release --quiet); fi
 work="$here/work/$case_name"
 res="$here/results/$case_name${RESULT_TAG:+_$RESULT_TAG}"   # RESULT_TAG: e.g. k3 (same SCF, other k-mesh)
 mkdir -p "$work" "$res"
-# paths relative to work/CASE (and work/leads/KEY, as deep): nothing machine-specific is written
+# paths relative to work/CASE (run.sh adds a ../ for work/leads/KEY): nothing machine-specific is written
 python3 "$here/qe_inputs.py" "$data" --left "$llo" "$lhi" --right "$rlo" "$rhi" --out "$work" \
     --pseudo-dir ../../pseudo --tb-model "$(realpath --relative-to="$work" "$root/inputs/tb/ptbp/Ag-Ag.skf")" \
     "$@" | tee "$res/geometry.txt"
@@ -77,7 +77,8 @@ lead_key=$(sha256sum "$work/lead.scf.in" | cut -c1-16)
 lead_dir="$here/work/leads/$lead_key"
 mkdir -p "$lead_dir"
 if [ ! -f "$lead_dir/done" ]; then
-    cp "$work/lead.scf.in" "$lead_dir/"
+    # work/leads/KEY is one level deeper than work/CASE: its pseudo_dir needs one more ../
+    sed "s#pseudo_dir = '\.\./#pseudo_dir = '../../#" "$work/lead.scf.in" > "$lead_dir/lead.scf.in"
     (cd "$lead_dir" && timed lead nice -n "$nice_n" pw.x -in lead.scf.in > lead.scf.out)
     touch "$lead_dir/done"
 else

@@ -181,8 +181,14 @@ impl GapEmbedding {
     /// The [left, right] lead regions of the embedded frames: the two outermost planes of
     /// each slab.
     pub fn lead_regions(&self) -> Result<[LeadRegion; 2]> {
-        let c = self.slabs.contact_padded(&[], self.stretch, 0)?;
-        Ok(c.lead_ranges.map(|[lo, hi]| LeadRegion::Range { lo, hi }))
+        Ok(self
+            .lead_ranges()?
+            .map(|[lo, hi]| LeadRegion::Range { lo, hi }))
+    }
+
+    /// The [left, right] lead ranges [lo, hi] along the axis (Å) of the embedded frames.
+    pub fn lead_ranges(&self) -> Result<[[f64; 2]; 2]> {
+        Ok(self.slabs.contact_padded(&[], self.stretch, 0)?.lead_ranges)
     }
 }
 

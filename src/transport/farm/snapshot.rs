@@ -444,6 +444,11 @@ impl TransportSetup {
         Ok(())
     }
 
+    /// The embedding of the frames' gaps between the slabs, where the spec has a `[gap]`.
+    pub fn gap(&self) -> Option<&GapEmbedding> {
+        self.gap.as_ref()
+    }
+
     /// The problem of a snapshot (its gap between the slabs, with a gap) with the setup's
     /// leads, without the neutrality of S.
     pub fn bare_problem(&self, snap: &Snapshot) -> Result<(TransportProblem, Vec<MeshPoint>)> {
