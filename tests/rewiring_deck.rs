@@ -95,15 +95,10 @@ fn rewiring_deck_runs_small() {
             &format!("\"{}/inputs/tb/ptbp/", root.display()),
         );
     std::fs::write(&tdeck, ttext).unwrap();
-    let farm = common::bin()
-        .args(["farm", tdeck.to_str().unwrap(), "--out"])
-        .arg(dir.join("farm"))
-        .output()
-        .unwrap();
-    assert!(
-        farm.status.success(),
-        "{}",
-        String::from_utf8_lossy(&farm.stderr)
+    common::ok(
+        common::bin()
+            .args(["farm", tdeck.to_str().unwrap(), "--out"])
+            .arg(dir.join("farm")),
     );
     let offline = common::read_csv(&dir.join("farm/conductance.csv"));
     let inline = common::read_csv(&dir.join("out2/transport/conductance.csv"));
@@ -122,16 +117,11 @@ fn rewiring_deck_runs_small() {
     }
     let first = frame(&dir.join("out1/traj.dump"), false);
     // The stage analysis of the run: no bridge across the 8.3 Å gap in 20 steps.
-    let out = common::bin()
-        .args(["analyze", "rewiring", dir.join("out1").to_str().unwrap()])
-        .arg("--conductance")
-        .arg(dir.join("farm/conductance.csv"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::ok(
+        common::bin()
+            .args(["analyze", "rewiring", dir.join("out1").to_str().unwrap()])
+            .arg("--conductance")
+            .arg(dir.join("farm/conductance.csv")),
     );
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["frames"], 2);

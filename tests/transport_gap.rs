@@ -104,23 +104,19 @@ fn gap_decks_refuse_lead_regions_and_a_gap_that_is_not_there() {
         "axis = \"z\"\nleft = { lo = -9.0, hi = -7.0 }",
     );
     std::fs::write(&d, text).unwrap();
-    let out = common::bin()
-        .args(["transport", d.to_str().unwrap(), "--out"])
-        .arg(dir.join("out1"))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let err = common::fails(
+        common::bin()
+            .args(["transport", d.to_str().unwrap(), "--out"])
+            .arg(dir.join("out1")),
+    );
     assert!(err.contains("leads.left") && err.contains("[gap]"), "{err}");
     // Apex planes closer than twice the margin.
     let d = deck(&dir, &data, "apexes = [0.0, 1.5]\nmargin = 1.0");
-    let out = common::bin()
-        .args(["transport", d.to_str().unwrap(), "--out"])
-        .arg(dir.join("out2"))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let err = common::fails(
+        common::bin()
+            .args(["transport", d.to_str().unwrap(), "--out"])
+            .arg(dir.join("out2")),
+    );
     assert!(
         err.contains("gap.apexes") && err.contains("tips.toml"),
         "{err}"
@@ -148,17 +144,12 @@ fn embedded_frames_written_by_the_farm_give_its_conductance_through_transport() 
     let chain = tips_with(&dir, "chain", &[[0.0, 0.0, 2.77], [0.0, 0.0, 5.53]]);
     let d = deck(&dir, &chain, "apexes = [0.0, 8.3]\ncenter = [0.0, 0.0]");
     let emb = dir.join("embedded");
-    let out = common::bin()
-        .args(["farm", d.to_str().unwrap(), "--out"])
-        .arg(dir.join("farm"))
-        .arg("--write-embedded")
-        .arg(&emb)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::ok(
+        common::bin()
+            .args(["farm", d.to_str().unwrap(), "--out"])
+            .arg(dir.join("farm"))
+            .arg("--write-embedded")
+            .arg(&emb),
     );
     let g_farm = first_value(&dir.join("farm/conductance.csv"), "G_G0");
     assert!(g_farm > 0.9, "farm: G = {g_farm} G0");
@@ -194,15 +185,10 @@ fn embedded_frames_written_by_the_farm_give_its_conductance_through_transport() 
         !text.contains("[gap]") && text.contains("embedded"),
         "{text}"
     );
-    let run = common::bin()
-        .args(["transport", plain.to_str().unwrap(), "--out"])
-        .arg(dir.join("plain"))
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    common::ok(
+        common::bin()
+            .args(["transport", plain.to_str().unwrap(), "--out"])
+            .arg(dir.join("plain")),
     );
     let g = first_value(&dir.join("plain/conductance.csv"), "G_G0");
     assert!(
@@ -210,15 +196,13 @@ fn embedded_frames_written_by_the_farm_give_its_conductance_through_transport() 
         "transport {g} G0, farm {g_farm} G0"
     );
     // A deck without [gap] has nothing to embed.
-    let out = common::bin()
-        .args(["farm", plain.to_str().unwrap(), "--out"])
-        .arg(dir.join("farm2"))
-        .arg("--write-embedded")
-        .arg(dir.join("embedded2"))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let err = common::fails(
+        common::bin()
+            .args(["farm", plain.to_str().unwrap(), "--out"])
+            .arg(dir.join("farm2"))
+            .arg("--write-embedded")
+            .arg(dir.join("embedded2")),
+    );
     assert!(
         err.contains("plain.toml") && err.contains("gap") && err.contains("--write-embedded"),
         "{err}"
