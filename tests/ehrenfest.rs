@@ -9,7 +9,8 @@ use nanocontact::transport::current::steady_state::{Accuracy, Reservoirs};
 use nanocontact::transport::current::wire::{build_wire, WireSpec};
 use nanocontact::transport::ehrenfest::chain::ChainModel;
 use nanocontact::transport::ehrenfest::electrons::{ElectronSpec, WireElectrons};
-use nanocontact::transport::ehrenfest::liouville::{Density, Integrator};
+use nanocontact::transport::ehrenfest::liouville::Density;
+use nanocontact::transport::ehrenfest::runge_kutta::Integrator;
 use nanocontact::transport::ehrenfest::trajectory::{hook, run_trajectory, TrajectorySpec};
 use nanocontact::transport::model::sutton::SuttonSBand;
 

@@ -12,7 +12,7 @@ use nanocontact::transport::current::steady_state::{Accuracy, Reservoirs};
 use nanocontact::transport::current::wire::{build_wire, WireSpec};
 use nanocontact::transport::ehrenfest::chain::ChainModel;
 use nanocontact::transport::ehrenfest::electrons::{ElectronSpec, WireElectrons};
-use nanocontact::transport::ehrenfest::liouville::Integrator;
+use nanocontact::transport::ehrenfest::runge_kutta::Integrator;
 use nanocontact::transport::ehrenfest::steady_state::open_boundary_steady_state;
 use nanocontact::transport::model::sutton::SuttonSBand;
 

@@ -43,7 +43,7 @@ use crate::error::{Error, Result};
 use crate::io::toml_lines::line_of;
 use crate::transport::ehrenfest::chain::ChainModel;
 use crate::transport::ehrenfest::electrons::ElectronSpec;
-use crate::transport::ehrenfest::liouville::Integrator;
+use crate::transport::ehrenfest::runge_kutta::Integrator;
 use crate::transport::ehrenfest::trajectory::TrajectorySpec;
 use crate::transport::model::sutton::SuttonSBand;
 

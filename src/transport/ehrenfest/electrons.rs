@@ -9,9 +9,12 @@
 
 use crate::error::{Error, Result};
 use crate::transport::ehrenfest::chain::{Banded, ChainModel};
-use crate::transport::ehrenfest::liouville::{
-    reference_density, Density, Integrator, OpenBoundary, Propagator,
-};
+use crate::transport::ehrenfest::liouville::{reference_density, Density, OpenBoundary};
+use crate::transport::ehrenfest::runge_kutta::{commutator_radius, Integrator, Propagator};
+
+/// The largest fraction of the integrator's stability limit an electronic step may use: where
+/// a compressed bond widens the band past it, [`WireElectrons::advance`] takes more substeps.
+pub const STABILITY_MARGIN: f64 = 0.75;
 
 /// The electronic side of one wire.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -138,20 +141,35 @@ impl WireElectrons {
         })
     }
 
-    /// Carry ρ from the current positions to `x_new` over `dt_ps` in `substeps` steps, the
-    /// ions moving on the straight line between them.
-    pub fn advance(&mut self, x_new: &[f64], dt_ps: f64, substeps: usize) -> Result<()> {
+    /// Carry ρ from the current positions to `x_new` over `dt_ps` in `substeps` steps (more
+    /// where the band is so wide that a step would use over [`STABILITY_MARGIN`] of the
+    /// integrator's stability limit), the ions moving on the straight line between them.
+    /// Returns the number of steps taken.
+    pub fn advance(&mut self, x_new: &[f64], dt_ps: f64, substeps: usize) -> Result<usize> {
         if x_new.len() != self.x.len() || substeps == 0 {
             return Err(Error::run(
                 "wire electrons: one position per site and at least one substep",
             ));
         }
         let chain = self.spec.chain;
+        let end = chain.hamiltonian(x_new)?;
+        let radius = commutator_radius(&self.h).max(commutator_radius(&end));
+        let limit = STABILITY_MARGIN * self.spec.integrator.stability_limit();
+        let needed = (radius * dt_ps / limit).ceil();
+        if !needed.is_finite() || needed > 1e6 {
+            return Err(Error::run(format!(
+                "wire electrons: the band is too wide ({:.3e} /ps) for an ionic step of {dt_ps} ps",
+                radius
+            )));
+        }
+        let substeps = substeps.max(needed as usize);
         // H at the half-substep points k/(2·substeps), k = 0..=2·substeps.
         let hs: Vec<Banded> = (0..=2 * substeps)
             .map(|k| {
                 if k == 0 {
                     Ok(self.h.clone())
+                } else if k == 2 * substeps {
+                    Ok(end.clone())
                 } else {
                     chain.hamiltonian_between(&self.x, x_new, k as f64 / (2 * substeps) as f64)
                 }
@@ -162,23 +180,21 @@ impl WireElectrons {
             let at = |c: f64| &hs[2 * s + (2.0 * c).round() as usize];
             self.work_ev += self.prop.step(&mut self.rho, &at, self.open.as_ref(), h);
         }
+        self.rho.fill_lower();
         self.x.copy_from_slice(x_new);
-        self.h = hs[2 * substeps].clone();
+        self.h = end;
         self.time_ps += dt_ps;
         if !(self.rho.re.iter().all(|v| v.is_finite()) && self.rho.im.iter().all(|v| v.is_finite()))
         {
-            return Err(Error::run(
-                "wire electrons: ρ is no longer finite (electronic time step too long for the \
-                 integrator)",
-            ));
+            return Err(Error::run("wire electrons: ρ is no longer finite"));
         }
-        Ok(())
+        Ok(substeps)
     }
 
     /// Carry ρ forward by `dt_ps` with the ions where they are.
     pub fn advance_frozen(&mut self, dt_ps: f64, substeps: usize) -> Result<()> {
         let x = self.x.clone();
-        self.advance(&x, dt_ps, substeps)
+        self.advance(&x, dt_ps, substeps).map(|_| ())
     }
 
     /// Forces along the axis on every site (eV/Å): Tr{ρ F̂} and the pair forces.

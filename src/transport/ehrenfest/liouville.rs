@@ -12,16 +12,13 @@
 //! the driving (injection/absorption) rate in energy units, Δ the broadening of the electrode
 //! levels (see `bench/ehrenfest/README.md` for why Γ = 0.5 eV and Δ = 0.0005 eV).
 //!
-//! With H real and ρ = A + iB (A symmetric, B antisymmetric) the commutator term splits as
-//! dA/dt = [H, B]/ħ, dB/dt = −[H, A]/ħ; with H band-diagonal of range r each costs 4r·n² real
-//! multiply-adds ([`commutator_add`]): O(n²) per evaluation. S is Hermitian, so ρ stays Hermitian;
-//! the commutator is traceless, so Tr ρ changes only through S (conserved to round-off when
-//! Γ = 0). The energy flowing in through S is P_S = Tr{S H} = Σ_bonds 2 H_ij Re S_ij, so that
-//! d Tr{ρH}/dt = P_S + Tr{ρ ∂H/∂t}.
+//! S is Hermitian, so ρ stays Hermitian; the commutator is traceless, so Tr ρ changes only
+//! through S (conserved to round-off when Γ = 0). The energy flowing in through S is
+//! P_S = Tr{S H} = Σ_bonds 2 H_ij Re S_ij, so that d Tr{ρH}/dt = P_S + Tr{ρ ∂H/∂t}.
 //!
-//! Time stepping is an explicit Runge–Kutta method ([`Integrator`]) with H taken on the ions'
-//! straight path at each stage's time; the work W_S = ∫ P_S dt is integrated as one more
-//! component of the same step.
+//! Time stepping ([`super::runge_kutta`]) is the classical Runge–Kutta method on ρ's upper
+//! triangle, with H taken on the ions' straight path at each stage's time; the work
+//! W_S = ∫ P_S dt is integrated as one more component of the same step.
 
 use std::ops::Range;
 
@@ -56,7 +53,26 @@ impl Density {
         (0..self.n).map(|i| self.re[i * self.n + i]).sum()
     }
 
-    /// max |ρ_ij − conj(ρ_ji)|.
+    /// Copy the upper triangle's conjugate into the lower one: ρ_ji = conj ρ_ij for j > i (the
+    /// steps of [`super::runge_kutta`] update the upper triangle only). Tiled, so that the
+    /// column-wise writes stay in cache.
+    pub fn fill_lower(&mut self) {
+        const TILE: usize = 32;
+        let n = self.n;
+        for bi in (0..n).step_by(TILE) {
+            for bj in (0..=bi).step_by(TILE) {
+                for i in bi..(bi + TILE).min(n) {
+                    for j in bj..(bj + TILE).min(i) {
+                        self.re[i * n + j] = self.re[j * n + i];
+                        self.im[i * n + j] = -self.im[j * n + i];
+                    }
+                }
+            }
+        }
+    }
+
+    /// max |ρ_ij − conj(ρ_ji)| (with the lower triangle filled from the upper one, what is left
+    /// is max |Im ρ_ii|).
     pub fn hermiticity_error(&self) -> f64 {
         let n = self.n;
         let mut e: f64 = 0.0;
@@ -110,39 +126,6 @@ impl Density {
     }
 }
 
-/// out += scale·(H X − X H) for a real n × n matrix X (row-major), H band-diagonal with zero
-/// diagonal.
-pub fn commutator_add(h: &Banded, x: &[f64], out: &mut [f64], scale: f64) {
-    let n = h.n();
-    for i in 0..n {
-        let orow = &mut out[i * n..(i + 1) * n];
-        for (kk, d) in h.off.iter().enumerate() {
-            let k = kk + 1;
-            // (H X)_i· = Σ_k H_ik X_k·: rows i ± k.
-            if i + k < n {
-                let hv = scale * d[i];
-                for (o, &v) in orow.iter_mut().zip(&x[(i + k) * n..(i + k + 1) * n]) {
-                    *o += hv * v;
-                }
-            }
-            if i >= k {
-                let hv = scale * d[i - k];
-                for (o, &v) in orow.iter_mut().zip(&x[(i - k) * n..(i - k + 1) * n]) {
-                    *o += hv * v;
-                }
-            }
-            // (X H)_ij = X_i,j−k H_j−k,j + X_i,j+k H_j+k,j.
-            let xrow = &x[i * n..(i + 1) * n];
-            for ((o, &xv), &hv) in orow[k..].iter_mut().zip(&xrow[..n - k]).zip(d) {
-                *o -= scale * xv * hv;
-            }
-            for ((o, &xv), &hv) in orow[..n - k].iter_mut().zip(&xrow[k..]).zip(d) {
-                *o -= scale * xv * hv;
-            }
-        }
-    }
-}
-
 /// The source and sink terms on the electrode sites.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OpenBoundary {
@@ -155,12 +138,13 @@ pub struct OpenBoundary {
 }
 
 impl OpenBoundary {
-    fn lead_of(&self, i: usize) -> Option<usize> {
+    /// The electrode holding site i, if any.
+    pub(crate) fn lead_of(&self, i: usize) -> Option<usize> {
         self.leads.iter().position(|l| l.contains(&i))
     }
 
     /// ρ⁰_ij (zero unless i and j are in the same electrode).
-    fn rho0(&self, i: usize, j: usize) -> f64 {
+    pub(crate) fn rho0(&self, i: usize, j: usize) -> f64 {
         match (self.lead_of(i), self.lead_of(j)) {
             (Some(a), Some(b)) if a == b => {
                 let l = &self.leads[a];
@@ -171,47 +155,8 @@ impl OpenBoundary {
         }
     }
 
-    /// out += S(ρ).
-    fn add_source_sink(&self, rho: &Density, out: &mut Density) {
-        let n = rho.n;
-        let g = self.gamma_ev / (2.0 * HBAR_EV_PS);
-        let w = |j: usize| if self.lead_of(j).is_some() { 1.0 } else { 0.0 };
-        let wcol: Vec<f64> = (0..n).map(w).collect();
-        for i in 0..n {
-            let row = i * n..(i + 1) * n;
-            match self.lead_of(i) {
-                Some(a) => {
-                    let (ore, oim) = (&mut out.re[row.clone()], &mut out.im[row.clone()]);
-                    let (rre, rim) = (&rho.re[row.clone()], &rho.im[row]);
-                    for j in 0..n {
-                        let c = -g * (1.0 + wcol[j]);
-                        ore[j] += c * rre[j];
-                        oim[j] += c * rim[j];
-                    }
-                    let l = &self.leads[a];
-                    let m = l.len();
-                    let r0 = &self.rho0[a][(i - l.start) * m..(i - l.start + 1) * m];
-                    for (o, &v) in ore[l.clone()].iter_mut().zip(r0) {
-                        *o += 2.0 * g * v;
-                    }
-                }
-                None => {
-                    for l in &self.leads {
-                        let cols = i * n + l.start..i * n + l.end;
-                        for (o, &v) in out.re[cols.clone()].iter_mut().zip(&rho.re[cols.clone()]) {
-                            *o -= g * v;
-                        }
-                        for (o, &v) in out.im[cols.clone()].iter_mut().zip(&rho.im[cols]) {
-                            *o -= g * v;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     /// P_S = Tr{S H} = Σ_bonds 2 H_ij Re S_ij (eV/ps).
-    fn power(&self, rho: &Density, h: &Banded) -> f64 {
+    pub(crate) fn power(&self, rho: &Density, h: &Banded) -> f64 {
         let n = rho.n;
         let g = self.gamma_ev / (2.0 * HBAR_EV_PS);
         let mut p = 0.0;
@@ -227,21 +172,6 @@ impl OpenBoundary {
             }
         }
         p
-    }
-}
-
-/// dρ/dt into `out` (per ps); returns P_S (eV/ps, 0 without open boundaries).
-pub fn derivative(h: &Banded, ob: Option<&OpenBoundary>, rho: &Density, out: &mut Density) -> f64 {
-    out.re.fill(0.0);
-    out.im.fill(0.0);
-    commutator_add(h, &rho.im, &mut out.re, 1.0 / HBAR_EV_PS);
-    commutator_add(h, &rho.re, &mut out.im, -1.0 / HBAR_EV_PS);
-    match ob {
-        Some(ob) => {
-            ob.add_source_sink(rho, out);
-            ob.power(rho, h)
-        }
-        None => 0.0,
     }
 }
 
@@ -290,104 +220,4 @@ pub fn reference_density(h: &Banded, sites: Range<usize>, mu: f64, delta: f64) -
         }
     }
     Ok(rho)
-}
-
-/// An explicit Runge–Kutta method (stage times c are 0, ½ or 1 for all of them).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Integrator {
-    /// Midpoint rule (2nd order; grows on the imaginary axis: no long runs).
-    Rk2,
-    /// Kutta's third-order method (stable on the imaginary axis to |λ dt| ≤ √3).
-    Rk3,
-    /// The classical fourth-order method (stable on the imaginary axis to |λ dt| ≤ 2√2).
-    Rk4,
-}
-
-impl Integrator {
-    /// The Butcher tableau: (a rows, b, c).
-    fn tableau(self) -> (Vec<Vec<f64>>, Vec<f64>, Vec<f64>) {
-        match self {
-            Integrator::Rk2 => (vec![vec![], vec![0.5]], vec![0.0, 1.0], vec![0.0, 0.5]),
-            Integrator::Rk3 => (
-                vec![vec![], vec![0.5], vec![-1.0, 2.0]],
-                vec![1.0 / 6.0, 2.0 / 3.0, 1.0 / 6.0],
-                vec![0.0, 0.5, 1.0],
-            ),
-            Integrator::Rk4 => (
-                vec![vec![], vec![0.5], vec![0.0, 0.5], vec![0.0, 0.0, 1.0]],
-                vec![1.0 / 6.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 6.0],
-                vec![0.0, 0.5, 0.5, 1.0],
-            ),
-        }
-    }
-
-    /// Largest |λ| dt on the imaginary axis the method keeps bounded.
-    pub fn stability_limit(self) -> f64 {
-        match self {
-            Integrator::Rk2 => 0.0,
-            Integrator::Rk3 => 3f64.sqrt(),
-            Integrator::Rk4 => 2.0 * 2f64.sqrt(),
-        }
-    }
-}
-
-/// Work space of the Runge–Kutta steps.
-pub struct Propagator {
-    pub method: Integrator,
-    stages: Vec<Density>,
-    tmp: Density,
-}
-
-impl Propagator {
-    /// Work space for n sites.
-    pub fn new(method: Integrator, n: usize) -> Self {
-        let s = method.tableau().1.len();
-        Propagator {
-            method,
-            stages: vec![Density::zeros(n); s],
-            tmp: Density::zeros(n),
-        }
-    }
-
-    /// One step of `dt_ps`: ρ(t) → ρ(t + dt) with H(s) from `h_at(c)` at the stage times
-    /// t + c·dt (c ∈ {0, ½, 1}); returns ∫ P_S dt over the step (eV).
-    pub fn step<'h>(
-        &mut self,
-        rho: &mut Density,
-        h_at: &dyn Fn(f64) -> &'h Banded,
-        ob: Option<&OpenBoundary>,
-        dt_ps: f64,
-    ) -> f64 {
-        let (a, b, c) = self.method.tableau();
-        let mut powers = Vec::with_capacity(b.len());
-        for s in 0..b.len() {
-            self.tmp.re.copy_from_slice(&rho.re);
-            self.tmp.im.copy_from_slice(&rho.im);
-            for (j, &asj) in a[s].iter().enumerate() {
-                if asj != 0.0 {
-                    axpy(&mut self.tmp, dt_ps * asj, &self.stages[j]);
-                }
-            }
-            powers.push(derivative(h_at(c[s]), ob, &self.tmp, &mut self.stages[s]));
-        }
-        let mut work = 0.0;
-        for (s, &bs) in b.iter().enumerate() {
-            if bs != 0.0 {
-                axpy(rho, dt_ps * bs, &self.stages[s]);
-                work += dt_ps * bs * powers[s];
-            }
-        }
-        work
-    }
-}
-
-/// y += a·x.
-fn axpy(y: &mut Density, a: f64, x: &Density) {
-    for (u, &v) in y.re.iter_mut().zip(&x.re) {
-        *u += a * v;
-    }
-    for (u, &v) in y.im.iter_mut().zip(&x.im) {
-        *u += a * v;
-    }
 }

@@ -1,0 +1,522 @@
+//! Explicit Runge–Kutta steps of the driven Liouville–von Neumann equation
+//! ([`super::liouville`]) on ρ's upper triangle, O(n²) per step.
+//!
+//! ρ = A + iB is Hermitian: A is symmetric and B antisymmetric. A step stores and updates only
+//! the entries j ≥ i and reads the others through A_ji = A_ij, B_ji = −B_ij: half the work and
+//! memory traffic of the full matrix, and ρ_ji ≡ conj ρ_ij exactly ([`Density::fill_lower`]
+//! writes the lower triangle back when a step sequence ends). With H real and band-diagonal of
+//! range r (`Banded`),
+//!
+//!   dA_ij/dt = [H, B]_ij/ħ + Re S_ij,   dB_ij/dt = −[H, A]_ij/ħ + Im S_ij,
+//!   [H, X]_ij = Σ_{k=1..r} (H_{i,i+k} X_{i+k,j} + H_{i−k,i} X_{i−k,j} − X_{i,j−k} H_{j−k,j}
+//!                           − X_{i,j+k} H_{j,j+k}),
+//!
+//! 4r multiply-adds per entry and matrix, S_ij = −(Γ/2ħ)(w_i + w_j)(ρ − ρ⁰)_ij as in
+//! [`super::liouville`].
+//!
+//! The method is the classical fourth-order Runge–Kutta method. Its stage s takes
+//! y + h·a_s·k_{s−1} (one entry of the tableau below the diagonal per row), so a step needs no
+//! stored stages: one pass over the rows per stage computes row i of k_s, adds h·b_s·k_s to the
+//! new state and writes row i of the next stage's input, from two stage inputs used in turn.
+//! The rows of k live in two row buffers; the work matrices are the new state and the two
+//! stage inputs. (Kutta's third-order method and the midpoint rule were measured and dropped:
+//! the first needs two earlier stages and costs more per fs at its stability limit, the second
+//! grows on the imaginary axis; bench/ehrenfest/README.md.)
+
+use crate::transport::ehrenfest::chain::Banded;
+use crate::transport::ehrenfest::liouville::{Density, OpenBoundary};
+use crate::units::HBAR_EV_PS;
+
+/// The time-stepping method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Integrator {
+    /// The classical fourth-order method (stable on the imaginary axis to |λ dt| ≤ 2√2).
+    Rk4,
+}
+
+impl Integrator {
+    /// Each stage's (a_{s,s−1}, b_s, c_s).
+    fn tableau(self) -> [(f64, f64, f64); 4] {
+        match self {
+            Integrator::Rk4 => [
+                (0.0, 1.0 / 6.0, 0.0),
+                (0.5, 1.0 / 3.0, 0.5),
+                (0.5, 1.0 / 3.0, 0.5),
+                (1.0, 1.0 / 6.0, 1.0),
+            ],
+        }
+    }
+
+    /// Largest |λ| dt on the imaginary axis the method keeps bounded.
+    pub fn stability_limit(self) -> f64 {
+        match self {
+            Integrator::Rk4 => 2.0 * 2f64.sqrt(),
+        }
+    }
+}
+
+/// Upper bound of the spectral radius of ρ ↦ [H, ρ]/ħ (per ps): 2 max_i Σ_j |H_ij| / ħ
+/// (Gershgorin's bound on H's spectrum, whose width the commutator's eigenvalues E_a − E_b
+/// cannot exceed).
+pub fn commutator_radius(h: &Banded) -> f64 {
+    let n = h.n();
+    let mut rows = vec![0.0f64; n];
+    for (kk, d) in h.off.iter().enumerate() {
+        let k = kk + 1;
+        for (i, &v) in d.iter().enumerate() {
+            rows[i] += v.abs();
+            rows[i + k] += v.abs();
+        }
+    }
+    2.0 * rows.iter().fold(0.0f64, |a, &b| a.max(b)) / HBAR_EV_PS
+}
+
+/// Work space of the steps.
+pub struct Propagator {
+    pub method: Integrator,
+    /// The two stage inputs, used in turn.
+    inputs: [Density; 2],
+    /// y + h Σ b_s k_s so far; the new state at the end of the step.
+    next: Density,
+    /// Row i of k_s (real and imaginary parts), entries j ≥ i.
+    k_re: Vec<f64>,
+    k_im: Vec<f64>,
+    /// H's diagonals divided by ħ (per ps).
+    d: Vec<Vec<f64>>,
+    /// w_i: 1 on the electrode sites, 0 in the device.
+    w: Vec<f64>,
+}
+
+impl Propagator {
+    /// Work space for n sites.
+    pub fn new(method: Integrator, n: usize) -> Self {
+        Propagator {
+            method,
+            inputs: [Density::zeros(n), Density::zeros(n)],
+            next: Density::zeros(n),
+            k_re: vec![0.0; n],
+            k_im: vec![0.0; n],
+            d: Vec::new(),
+            w: vec![0.0; n],
+        }
+    }
+
+    /// One step of `dt_ps`: ρ(t) → ρ(t + dt) on the upper triangle, with H(s) from `h_at(c)` at
+    /// the stage times t + c·dt (c ∈ {0, ½, 1}); returns ∫ P_S dt over the step (eV). ρ's lower
+    /// triangle is left stale: call [`Density::fill_lower`] before reading it.
+    pub fn step<'h>(
+        &mut self,
+        rho: &mut Density,
+        h_at: &dyn Fn(f64) -> &'h Banded,
+        ob: Option<&OpenBoundary>,
+        dt_ps: f64,
+    ) -> f64 {
+        for (i, w) in self.w.iter_mut().enumerate() {
+            *w = match ob {
+                Some(ob) if ob.lead_of(i).is_some() => 1.0,
+                _ => 0.0,
+            };
+        }
+        let tab = self.method.tableau();
+        let mut work = 0.0;
+        for (s, &(_, b, c)) in tab.iter().enumerate() {
+            let h = h_at(c);
+            self.d.clear();
+            self.d.extend(
+                h.off
+                    .iter()
+                    .map(|d| d.iter().map(|v| v / HBAR_EV_PS).collect()),
+            );
+            let next_a = tab.get(s + 1).map(|t| t.0 * dt_ps);
+            let [in0, in1] = &mut self.inputs;
+            // Stage 0 reads ρ and writes input 0; then inputs 0 → 1 → 0.
+            let (x, out): (&Density, Option<&mut Density>) = match s {
+                0 => (rho, Some(in0)),
+                _ if s % 2 == 1 => (in0, next_a.map(|_| in1)),
+                _ => (in1, next_a.map(|_| in0)),
+            };
+            if let Some(ob) = ob {
+                work += dt_ps * b * ob.power(x, h);
+            }
+            let stage = Stage {
+                d: &self.d,
+                ob,
+                w: &self.w,
+                x,
+                y: rho,
+                bdt: b * dt_ps,
+                first: s == 0,
+            };
+            // The row loop compiled for the widest vector unit the CPU has (the same
+            // arithmetic in every case: no fused multiply-adds, so results do not depend on it).
+            pulp::Arch::new().dispatch(RowPass {
+                stage,
+                k_re: &mut self.k_re,
+                k_im: &mut self.k_im,
+                next: &mut self.next,
+                out: out.zip(next_a),
+            });
+        }
+        std::mem::swap(rho, &mut self.next);
+        work
+    }
+}
+
+/// One stage's pass over the rows, with where it writes.
+struct RowPass<'a> {
+    stage: Stage<'a>,
+    k_re: &'a mut [f64],
+    k_im: &'a mut [f64],
+    next: &'a mut Density,
+    /// The next stage's input and its h·a.
+    out: Option<(&'a mut Density, f64)>,
+}
+
+impl pulp::WithSimd for RowPass<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) {
+        let RowPass {
+            stage,
+            k_re,
+            k_im,
+            next,
+            mut out,
+        } = self;
+        let (n, y) = (stage.x.n, stage.y);
+        for i in 0..n {
+            let (kr, ki) = (&mut k_re[..n - i], &mut k_im[..n - i]);
+            stage.k_row(i, kr, ki);
+            let row = i * n + i..(i + 1) * n;
+            stage.accumulate(next, row.clone(), kr, ki);
+            if let Some((out, a)) = out.as_mut() {
+                let a = *a;
+                let (ore, oim) = (&mut out.re[row.clone()], &mut out.im[row.clone()]);
+                for ((o, &yv), &k) in ore.iter_mut().zip(&y.re[row.clone()]).zip(&*kr) {
+                    *o = yv + a * k;
+                }
+                for ((o, &yv), &k) in oim.iter_mut().zip(&y.im[row]).zip(&*ki) {
+                    *o = yv + a * k;
+                }
+            }
+        }
+    }
+}
+
+/// One stage's pass: its input x, the step's start y, and what it adds.
+struct Stage<'a> {
+    d: &'a [Vec<f64>],
+    ob: Option<&'a OpenBoundary>,
+    w: &'a [f64],
+    x: &'a Density,
+    y: &'a Density,
+    bdt: f64,
+    first: bool,
+}
+
+impl Stage<'_> {
+    /// Row i of k = dρ/dt at x, entries j = i..n.
+    #[inline(always)]
+    fn k_row(&self, i: usize, kr: &mut [f64], ki: &mut [f64]) {
+        let n = self.x.n;
+        commutator_row(self.d, &self.x.im, n, i, -1.0, 1.0, kr);
+        commutator_row(self.d, &self.x.re, n, i, 1.0, -1.0, ki);
+        if let Some(ob) = self.ob {
+            let g = ob.gamma_ev / (2.0 * HBAR_EV_PS);
+            let wi = self.w[i];
+            let row = i * n + i..(i + 1) * n;
+            for (((r, m), (&a, &b)), &wj) in kr
+                .iter_mut()
+                .zip(ki.iter_mut())
+                .zip(self.x.re[row.clone()].iter().zip(&self.x.im[row]))
+                .zip(&self.w[i..])
+            {
+                let c = -g * (wi + wj);
+                *r += c * a;
+                *m += c * b;
+            }
+            if let Some(a) = ob.lead_of(i) {
+                let l = &ob.leads[a];
+                let m = l.len();
+                let r0 = &ob.rho0[a][(i - l.start) * m..(i - l.start + 1) * m];
+                for (r, &v) in kr[..l.end - i].iter_mut().zip(&r0[i - l.start..]) {
+                    *r += 2.0 * g * v;
+                }
+            }
+        }
+    }
+
+    /// next_ij = (y or next)_ij + h·b·k_ij over `row` (entries j ≥ i of one row).
+    #[inline(always)]
+    fn accumulate(&self, next: &mut Density, row: std::ops::Range<usize>, kr: &[f64], ki: &[f64]) {
+        let bdt = self.bdt;
+        for (part, base, k) in [
+            (&mut next.re, &self.y.re, kr),
+            (&mut next.im, &self.y.im, ki),
+        ] {
+            let out = &mut part[row.clone()];
+            if self.first {
+                for ((o, &y), &kv) in out.iter_mut().zip(&base[row.clone()]).zip(k) {
+                    *o = y + bdt * kv;
+                }
+            } else {
+                for (o, &kv) in out.iter_mut().zip(k) {
+                    *o += bdt * kv;
+                }
+            }
+        }
+    }
+}
+
+/// out[j − i] = scale·[H, X]_ij for j = i..n, with `d` = H's diagonals and X real, stored as its
+/// upper triangle, X_ji = sign·X_ij (sign +1 for A, −1 for B).
+#[inline(always)]
+fn commutator_row(
+    d: &[Vec<f64>],
+    x: &[f64],
+    n: usize,
+    i: usize,
+    sign: f64,
+    scale: f64,
+    out: &mut [f64],
+) {
+    let r = d.len();
+    // Entries j in j0..j1 read X only on or above the diagonal and never past its edge.
+    let j0 = (i + r).min(n);
+    let j1 = n.saturating_sub(r).max(j0);
+    match r {
+        1 => commutator_interior::<1>(d, x, n, i, scale, j0, j1, out),
+        2 => commutator_interior::<2>(d, x, n, i, scale, j0, j1, out),
+        _ => commutator_entries(d, x, n, i, sign, scale, j0..j1, out),
+    }
+    commutator_entries(d, x, n, i, sign, scale, i..j0, out);
+    commutator_entries(d, x, n, i, sign, scale, j1..n, out);
+}
+
+/// out[j − i] = scale·[H, X]_ij for j in `cols`, entry by entry with every bound checked.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn commutator_entries(
+    d: &[Vec<f64>],
+    x: &[f64],
+    n: usize,
+    i: usize,
+    sign: f64,
+    scale: f64,
+    cols: std::ops::Range<usize>,
+    out: &mut [f64],
+) {
+    let at = |p: usize, q: usize| {
+        if p <= q {
+            x[p * n + q]
+        } else {
+            sign * x[q * n + p]
+        }
+    };
+    for j in cols {
+        let mut s = 0.0;
+        for (kk, dk) in d.iter().enumerate() {
+            let k = kk + 1;
+            if i + k < n {
+                s += dk[i] * at(i + k, j);
+            }
+            if i >= k {
+                s += dk[i - k] * at(i - k, j);
+            }
+            if j >= k {
+                s -= at(i, j - k) * dk[j - k];
+            }
+            if j + k < n {
+                s -= at(i, j + k) * dk[j];
+            }
+        }
+        out[j - i] = scale * s;
+    }
+}
+
+/// out[j − i] = scale·[H, X]_ij for j in j0..j1 (j0 ≥ i + R, j1 ≤ n − R), H of range R: the
+/// 4R terms of each entry in one pass over the row, a loop the compiler vectorises.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn commutator_interior<const R: usize>(
+    d: &[Vec<f64>],
+    x: &[f64],
+    n: usize,
+    i: usize,
+    scale: f64,
+    j0: usize,
+    j1: usize,
+    out: &mut [f64],
+) {
+    if j1 <= j0 {
+        return;
+    }
+    let len = j1 - j0;
+    let row = |p: usize| &x[p * n + j0..p * n + j1];
+    // Rows i + k and i − k (a row above the first is given weight 0).
+    let up: [&[f64]; R] = std::array::from_fn(|k| row(i + k + 1));
+    let hu: [f64; R] = std::array::from_fn(|k| d[k][i]);
+    let dn: [&[f64]; R] = std::array::from_fn(|k| if i > k { row(i - k - 1) } else { up[k] });
+    let hd: [f64; R] = std::array::from_fn(|k| if i > k { d[k][i - k - 1] } else { 0.0 });
+    // Row i shifted by ∓k, with H_{j−k,j} and H_{j,j+k}.
+    let xm: [&[f64]; R] = std::array::from_fn(|k| &x[i * n + j0 - k - 1..i * n + j1 - k - 1]);
+    let dm: [&[f64]; R] = std::array::from_fn(|k| &d[k][j0 - k - 1..j1 - k - 1]);
+    let xp: [&[f64]; R] = std::array::from_fn(|k| &x[i * n + j0 + k + 1..i * n + j1 + k + 1]);
+    let dp: [&[f64]; R] = std::array::from_fn(|k| &d[k][j0..j1]);
+    let o = &mut out[j0 - i..j1 - i];
+    for k in 0..R {
+        assert!(up[k].len() == len && dn[k].len() == len && xm[k].len() == len);
+        assert!(dm[k].len() == len && xp[k].len() == len && dp[k].len() == len);
+    }
+    for (j, oj) in o.iter_mut().enumerate() {
+        let mut s = 0.0;
+        for k in 0..R {
+            s += hu[k] * up[k][j] + hd[k] * dn[k][j] - xm[k][j] * dm[k][j] - xp[k][j] * dp[k][j];
+        }
+        *oj = scale * s;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// dρ/dt on the full matrix, term by term from the equation (the reference).
+    fn derivative_full(
+        h: &Banded,
+        ob: &OpenBoundary,
+        re: &[f64],
+        im: &[f64],
+        n: usize,
+    ) -> (Vec<f64>, Vec<f64>) {
+        let hm = |i: usize, j: usize| h.get(i, j) / HBAR_EV_PS;
+        let g = ob.gamma_ev / (2.0 * HBAR_EV_PS);
+        let w = |i: usize| if ob.lead_of(i).is_some() { 1.0 } else { 0.0 };
+        let (mut dr, mut di) = (vec![0.0; n * n], vec![0.0; n * n]);
+        for i in 0..n {
+            for j in 0..n {
+                // (1/iħ)[H, ρ] = −i(Hρ − ρH)/ħ: real part (H B − B H), imaginary −(H A − A H).
+                let (mut cb, mut ca) = (0.0, 0.0);
+                for m in 0..n {
+                    cb += hm(i, m) * im[m * n + j] - im[i * n + m] * hm(m, j);
+                    ca += hm(i, m) * re[m * n + j] - re[i * n + m] * hm(m, j);
+                }
+                let c = -g * (w(i) + w(j));
+                dr[i * n + j] = cb + c * (re[i * n + j] - ob.rho0(i, j));
+                di[i * n + j] = -ca + c * im[i * n + j];
+            }
+        }
+        (dr, di)
+    }
+
+    #[test]
+    fn the_upper_triangle_step_is_the_full_matrix_rk4_step() {
+        let n = 13;
+        let h0 = Banded {
+            off: vec![
+                (0..n - 1).map(|i| -1.0 - 0.1 * (i % 3) as f64).collect(),
+                (0..n - 2).map(|i| 0.05 + 0.01 * i as f64).collect(),
+            ],
+        };
+        let mut h1 = h0.clone();
+        for v in h1.off[0].iter_mut() {
+            *v *= 1.02;
+        }
+        let mut h2 = h0.clone();
+        for v in h2.off[0].iter_mut() {
+            *v *= 1.04;
+        }
+        let leads = [0..4, 9..13];
+        let rho0 = [
+            (0..16)
+                .map(|k| if k % 5 == 0 { 1.5 } else { 0.1 })
+                .collect(),
+            (0..16)
+                .map(|k| if k % 5 == 0 { 0.5 } else { -0.1 })
+                .collect(),
+        ];
+        let ob = OpenBoundary {
+            gamma_ev: 0.3,
+            leads,
+            rho0,
+        };
+        // A Hermitian ρ with every entry distinct.
+        let mut rho = Density::zeros(n);
+        for i in 0..n {
+            for j in i..n {
+                let a = 1.0 / (1.0 + (i + 2 * j) as f64);
+                let b = if i == j {
+                    0.0
+                } else {
+                    0.3 * ((i * 7 + j * 3) % 5) as f64 / 5.0
+                };
+                rho.re[i * n + j] = a;
+                rho.re[j * n + i] = a;
+                rho.im[i * n + j] = b;
+                rho.im[j * n + i] = -b;
+            }
+        }
+        let dt = 2e-5;
+        // Reference: the full-matrix classical RK4 with H at c = 0, ½, ½, 1.
+        let hs = [&h0, &h1, &h1, &h2];
+        let (a, b) = ([0.0, 0.5, 0.5, 1.0], [1.0, 2.0, 2.0, 1.0]);
+        let (mut yr, mut yi) = (rho.re.clone(), rho.im.clone());
+        let (mut kr, mut ki) = (vec![0.0; n * n], vec![0.0; n * n]);
+        for s in 0..4 {
+            let xr: Vec<f64> = rho
+                .re
+                .iter()
+                .zip(&kr)
+                .map(|(y, k)| y + a[s] * dt * k)
+                .collect();
+            let xi: Vec<f64> = rho
+                .im
+                .iter()
+                .zip(&ki)
+                .map(|(y, k)| y + a[s] * dt * k)
+                .collect();
+            (kr, ki) = derivative_full(hs[s], &ob, &xr, &xi, n);
+            for q in 0..n * n {
+                yr[q] += b[s] * dt / 6.0 * kr[q];
+                yi[q] += b[s] * dt / 6.0 * ki[q];
+            }
+        }
+        let start = rho.clone();
+        let mut p = Propagator::new(Integrator::Rk4, n);
+        let at = |c: f64| {
+            if c == 0.0 {
+                &h0
+            } else if c == 1.0 {
+                &h2
+            } else {
+                &h1
+            }
+        };
+        p.step(&mut rho, &at, Some(&ob), dt);
+        rho.fill_lower();
+        let scale = yr.iter().chain(&yi).fold(0.0f64, |m, v| m.max(v.abs()));
+        let diff = (0..n * n).fold(0.0f64, |m, q| {
+            m.max((rho.re[q] - yr[q]).abs())
+                .max((rho.im[q] - yi[q]).abs())
+        });
+        assert!(
+            diff < 1e-13 * scale,
+            "step differs from the full RK4 by {diff:e}"
+        );
+        // The step must have done something: far from the start at this dt.
+        let moved = (0..n * n).fold(0.0f64, |m, q| m.max((yr[q] - start.re[q]).abs()));
+        assert!(moved > 1e-6);
+    }
+
+    #[test]
+    fn the_radius_bounds_the_perfect_chain_band() {
+        let h = Banded {
+            off: vec![vec![-2.0; 99]],
+        };
+        // Band ±4 eV: the commutator's eigenvalues reach 8 eV/ħ; the bound is 2·4/ħ.
+        let r = commutator_radius(&h);
+        assert!((r * HBAR_EV_PS - 8.0).abs() < 1e-12);
+    }
+}
