@@ -113,7 +113,7 @@ fn closed_chain_conserves_trace_hermiticity_and_energy_over_one_ps() {
         dtr = dtr.max((x.trace - r[0].trace).abs());
         assert_eq!(x.work_ev, 0.0);
     }
-    let herm = h.electrons.rho.hermiticity_error();
+    let herm = h.electrons.density().hermiticity_error();
     eprintln!("closed chain, 1 ps: |ΔE| ≤ {de:.3e} eV, |ΔTr ρ| ≤ {dtr:.3e}, hermiticity {herm:.3e}, KE max {ke_max:.4} eV");
     // Half filling, up to the Lorentzian tails (Δ = 0.5 meV) of the levels near μ.
     assert!(
@@ -136,7 +136,7 @@ fn driven_propagator_keeps_rho_hermitian() {
     )
     .unwrap();
     e.advance_frozen(0.002, 40).unwrap();
-    let herm = e.rho.hermiticity_error();
+    let herm = e.density().hermiticity_error();
     assert!(herm < 1e-12, "ρ − ρ† = {herm}");
     let d = Density::zeros(3);
     assert_eq!(d.hermiticity_error(), 0.0);
@@ -312,8 +312,9 @@ fn checkpointed_and_restarted_run_is_bitwise_the_uninterrupted_one() {
     );
     let fbits = |v: &[f64]| -> Vec<u64> { v.iter().map(|x| x.to_bits()).collect() };
     assert_eq!(fbits(&e1.x), fbits(&e2.x), "ρ's positions");
-    assert_eq!(fbits(&e1.rho.re), fbits(&e2.rho.re), "Re ρ");
-    assert_eq!(fbits(&e1.rho.im), fbits(&e2.rho.im), "Im ρ");
+    let (r1, r2) = (e1.density(), e2.density());
+    assert_eq!(fbits(&r1.re), fbits(&r2.re), "Re ρ");
+    assert_eq!(fbits(&r1.im), fbits(&r2.im), "Im ρ");
     let (r1, r2) = (
         hook(&whole).unwrap().records.last().unwrap(),
         hook(&again).unwrap().records.last().unwrap(),

@@ -86,7 +86,7 @@ fn main() -> Result<()> {
         e.band_energy(),
         i_mid,
         e.work_ev,
-        e.rho.hermiticity_error()
+        e.density().hermiticity_error()
     );
     Ok(())
 }

@@ -77,7 +77,8 @@ impl ElectronSpec {
 /// ρ(t) with the positions it belongs to.
 pub struct WireElectrons {
     pub spec: ElectronSpec,
-    /// ρ (spin included).
+    /// ρ (spin included). Only its upper triangle (j ≥ i) is kept up to date by the steps:
+    /// [`WireElectrons::density`] gives the whole matrix.
     pub rho: Density,
     /// Source and sink (None when Γ = 0).
     pub open: Option<OpenBoundary>,
@@ -180,12 +181,17 @@ impl WireElectrons {
             let at = |c: f64| &hs[2 * s + (2.0 * c).round() as usize];
             self.work_ev += self.prop.step(&mut self.rho, &at, self.open.as_ref(), h);
         }
-        self.rho.fill_lower();
         self.x.copy_from_slice(x_new);
         self.h = end;
         self.time_ps += dt_ps;
-        if !(self.rho.re.iter().all(|v| v.is_finite()) && self.rho.im.iter().all(|v| v.is_finite()))
-        {
+        // An unstable step grows everywhere at once; the band (what the forces, energies and
+        // currents read) shows it.
+        let n = self.rho.n;
+        let finite = (0..n).all(|i| {
+            (i..(i + self.spec.chain.range + 1).min(n))
+                .all(|j| self.rho.re[i * n + j].is_finite() && self.rho.im[i * n + j].is_finite())
+        });
+        if !finite {
             return Err(Error::run("wire electrons: ρ is no longer finite"));
         }
         Ok(substeps)
@@ -195,6 +201,13 @@ impl WireElectrons {
     pub fn advance_frozen(&mut self, dt_ps: f64, substeps: usize) -> Result<()> {
         let x = self.x.clone();
         self.advance(&x, dt_ps, substeps).map(|_| ())
+    }
+
+    /// ρ with its lower triangle filled from the upper one (a copy).
+    pub fn density(&self) -> Density {
+        let mut rho = self.rho.clone();
+        rho.fill_lower();
+        rho
     }
 
     /// Forces along the axis on every site (eV/Å): Tr{ρ F̂} and the pair forces.

@@ -219,12 +219,13 @@ impl Hook<Md> for EhrenfestHook {
     /// W_S, t_el, the positions, Re ρ and Im ρ.
     fn save_state(&self) -> Vec<u8> {
         let e = &self.electrons;
+        let rho = e.density();
         let mut enc = Encoder::new();
         enc.f64(e.work_ev)
             .f64(e.time_ps)
             .f64s(&e.x)
-            .f64s(&e.rho.re)
-            .f64s(&e.rho.im);
+            .f64s(&rho.re)
+            .f64s(&rho.im);
         enc.finish()
     }
 

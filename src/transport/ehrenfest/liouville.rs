@@ -25,7 +25,7 @@ use std::ops::Range;
 use crate::error::{Error, Result};
 use crate::transport::dense::{c64, hermitian_eigen, CMat};
 use crate::transport::ehrenfest::chain::Banded;
-use crate::units::{G0_SIEMENS, HBAR_EV_PS};
+use crate::units::G0_SIEMENS;
 
 /// Spin degeneracy (ρ holds 2 electrons per orbital when full).
 pub const SPIN: f64 = 2.0;
@@ -153,25 +153,6 @@ impl OpenBoundary {
             }
             _ => 0.0,
         }
-    }
-
-    /// P_S = Tr{S H} = Σ_bonds 2 H_ij Re S_ij (eV/ps).
-    pub(crate) fn power(&self, rho: &Density, h: &Banded) -> f64 {
-        let n = rho.n;
-        let g = self.gamma_ev / (2.0 * HBAR_EV_PS);
-        let mut p = 0.0;
-        for (kk, d) in h.off.iter().enumerate() {
-            let k = kk + 1;
-            for (i, &hv) in d.iter().enumerate() {
-                let j = i + k;
-                let ww =
-                    self.lead_of(i).map_or(0.0, |_| 1.0) + self.lead_of(j).map_or(0.0, |_| 1.0);
-                if ww != 0.0 {
-                    p += 2.0 * hv * (-g * ww * (rho.re[i * n + j] - self.rho0(i, j)));
-                }
-            }
-        }
-        p
     }
 }
 
