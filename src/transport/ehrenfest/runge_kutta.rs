@@ -86,6 +86,8 @@ pub struct Propagator {
     d: [Vec<Vec<f64>>; 4],
     /// w_i: 1 on the electrode sites, 0 in the device.
     w: Vec<f64>,
+    /// The runs of equal w: (first site, end, w).
+    runs: Vec<(usize, usize, f64)>,
 }
 
 /// The last `m` rows of a stage input, row p in slot p mod m (all n columns; j ≥ p used).
@@ -148,6 +150,7 @@ impl Propagator {
             k_im: vec![0.0; n],
             d: Default::default(),
             w: vec![0.0; n],
+            runs: Vec::new(),
         }
     }
 
@@ -173,6 +176,13 @@ impl Propagator {
                 _ => 0.0,
             };
         }
+        self.runs.clear();
+        for (i, &w) in self.w.iter().enumerate() {
+            match self.runs.last_mut() {
+                Some(last) if last.2 == w => last.1 = i + 1,
+                _ => self.runs.push((i, i + 1, w)),
+            }
+        }
         let tab = self.method.tableau();
         let mut r = 0;
         for (d, &(_, _, c)) in self.d.iter_mut().zip(&tab) {
@@ -197,6 +207,7 @@ impl Propagator {
             d: &self.d,
             ob,
             w: &self.w,
+            runs: &self.runs,
             y: rho,
             rings: &mut self.rings,
             next: &mut self.next,
@@ -219,6 +230,7 @@ struct Wavefront<'a> {
     d: &'a [Vec<Vec<f64>>; 4],
     ob: Option<&'a OpenBoundary>,
     w: &'a [f64],
+    runs: &'a [(usize, usize, f64)],
     y: &'a Density,
     rings: &'a mut [Ring; 3],
     next: &'a mut Density,
@@ -239,6 +251,7 @@ impl pulp::WithSimd for Wavefront<'_> {
             d,
             ob,
             w,
+            runs,
             y,
             rings,
             next,
@@ -267,6 +280,7 @@ impl pulp::WithSimd for Wavefront<'_> {
                     d: &d[s],
                     ob,
                     w,
+                    runs,
                     x,
                     n,
                 };
@@ -323,6 +337,8 @@ struct Stage<'a> {
     d: &'a [Vec<f64>],
     ob: Option<&'a OpenBoundary>,
     w: &'a [f64],
+    /// The runs of equal w: (first site, end, w).
+    runs: &'a [(usize, usize, f64)],
     x: Rows<'a>,
     n: usize,
 }
@@ -332,21 +348,25 @@ impl Stage<'_> {
     #[inline(always)]
     fn k_row(&self, i: usize, kr: &mut [f64], ki: &mut [f64]) {
         let (n, x) = (self.n, self.x);
-        commutator_row(self.d, |p| x.row(p).1, n, i, -1.0, 1.0, kr);
-        commutator_row(self.d, |p| x.row(p).0, n, i, 1.0, -1.0, ki);
+        commutator_rows(self.d, x, n, i, kr, ki);
         if let Some(ob) = self.ob {
             let g = ob.gamma_ev / (2.0 * HBAR_EV_PS);
             let wi = self.w[i];
             let (xr, xi) = x.row(i);
-            for (((r, m), (&a, &b)), &wj) in kr
-                .iter_mut()
-                .zip(ki.iter_mut())
-                .zip(xr[i..].iter().zip(&xi[i..]))
-                .zip(&self.w[i..])
-            {
+            // w is constant on runs of sites: one scaled add per run (none where w_i + w_j = 0).
+            for &(lo, hi, wj) in self.runs {
+                let (start, end) = (lo.max(i), hi);
                 let c = -g * (wi + wj);
-                *r += c * a;
-                *m += c * b;
+                if start >= end || c == 0.0 {
+                    continue;
+                }
+                let seg = start - i..end - i;
+                for (r, &a) in kr[seg.clone()].iter_mut().zip(&xr[start..end]) {
+                    *r += c * a;
+                }
+                for (m, &b) in ki[seg].iter_mut().zip(&xi[start..end]) {
+                    *m += c * b;
+                }
             }
             if let Some(a) = ob.lead_of(i) {
                 let l = &ob.leads[a];
@@ -376,29 +396,27 @@ impl Stage<'_> {
     }
 }
 
-/// out[j − i] = scale·[H, X]_ij for j = i..n, with `d` = H's diagonals and X real, stored as its
-/// upper triangle, X_ji = sign·X_ij (sign +1 for A, −1 for B).
+/// Row i of the commutator terms, j = i..n: kr = [H, B]_i·, ki = −[H, A]_i·, with `d` = H's
+/// diagonals and A, B stored as their upper triangles (A_ji = A_ij, B_ji = −B_ij).
 #[inline(always)]
-fn commutator_row<'x>(
-    d: &[Vec<f64>],
-    x: impl Fn(usize) -> &'x [f64] + Copy,
-    n: usize,
-    i: usize,
-    sign: f64,
-    scale: f64,
-    out: &mut [f64],
-) {
+fn commutator_rows(d: &[Vec<f64>], x: Rows, n: usize, i: usize, kr: &mut [f64], ki: &mut [f64]) {
     let r = d.len();
+    let (re, im) = (|p: usize| x.row(p).0, |p: usize| x.row(p).1);
     // Entries j in j0..j1 read X only on or above the diagonal and never past its edge.
     let j0 = (i + r).min(n);
     let j1 = n.saturating_sub(r).max(j0);
     match r {
-        1 => commutator_interior::<1>(d, x, i, scale, j0, j1, out),
-        2 => commutator_interior::<2>(d, x, i, scale, j0, j1, out),
-        _ => commutator_entries(d, x, n, i, sign, scale, j0..j1, out),
+        1 => commutator_interior::<1>(d, x, i, j0, j1, kr, ki),
+        2 => commutator_interior::<2>(d, x, i, j0, j1, kr, ki),
+        _ => {
+            commutator_entries(d, im, n, i, -1.0, 1.0, j0..j1, kr);
+            commutator_entries(d, re, n, i, 1.0, -1.0, j0..j1, ki);
+        }
     }
-    commutator_entries(d, x, n, i, sign, scale, i..j0, out);
-    commutator_entries(d, x, n, i, sign, scale, j1..n, out);
+    for cols in [i..j0, j1..n] {
+        commutator_entries(d, im, n, i, -1.0, 1.0, cols.clone(), kr);
+        commutator_entries(d, re, n, i, 1.0, -1.0, cols, ki);
+    }
 }
 
 /// out[j − i] = scale·[H, X]_ij for j in `cols`, entry by entry with every bound checked.
@@ -436,77 +454,98 @@ fn commutator_entries<'x>(
     }
 }
 
-/// out[j − i] = scale·[H, X]_ij for j in j0..j1 (j0 ≥ i + R, j1 ≤ n − R), H of range R: the
-/// 4R terms of each entry in one pass over the row, a loop the compiler vectorises.
+/// kr[j − i] = [H, B]_ij and ki[j − i] = −[H, A]_ij for j in j0..j1 (j0 ≥ i + R,
+/// j1 ≤ n − R), H of range R: the 4R terms of each entry of both in one pass over the row, in
+/// blocks the compiler vectorises.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn commutator_interior<'x, const R: usize>(
+fn commutator_interior<const R: usize>(
     d: &[Vec<f64>],
-    x: impl Fn(usize) -> &'x [f64],
+    x: Rows,
     i: usize,
-    scale: f64,
     j0: usize,
     j1: usize,
-    out: &mut [f64],
+    kr: &mut [f64],
+    ki: &mut [f64],
 ) {
     if j1 <= j0 {
         return;
     }
     let len = j1 - j0;
-    let row = |p: usize| &x(p)[j0..j1];
-    // Rows i + k and i − k (a row above the first is given weight 0).
-    let up: [&[f64]; R] = std::array::from_fn(|k| row(i + k + 1));
-    let hu: [f64; R] = std::array::from_fn(|k| d[k][i]);
-    let dn: [&[f64]; R] = std::array::from_fn(|k| if i > k { row(i - k - 1) } else { up[k] });
-    let hd: [f64; R] = std::array::from_fn(|k| if i > k { d[k][i - k - 1] } else { 0.0 });
-    // Row i shifted by ∓k, with H_{j−k,j} and H_{j,j+k}.
-    let xrow = x(i);
-    let xm: [&[f64]; R] = std::array::from_fn(|k| &xrow[j0 - k - 1..j1 - k - 1]);
-    let dm: [&[f64]; R] = std::array::from_fn(|k| &d[k][j0 - k - 1..j1 - k - 1]);
-    let xp: [&[f64]; R] = std::array::from_fn(|k| &xrow[j0 + k + 1..j1 + k + 1]);
-    let dp: [&[f64]; R] = std::array::from_fn(|k| &d[k][j0..j1]);
-    let o = &mut out[j0 - i..j1 - i];
-    for k in 0..R {
-        assert!(up[k].len() == len && dn[k].len() == len && xm[k].len() == len);
-        assert!(dm[k].len() == len && xp[k].len() == len && dp[k].len() == len);
-    }
-    // Blocks of LANES entries, each a fixed-size array the compiler keeps in vector
-    // registers; then the rest entry by entry. Both sum the terms in the same order.
-    const LANES: usize = 8;
-    let entry = |j: usize| {
-        let mut s = 0.0;
-        for k in 0..R {
-            s += hu[k] * up[k][j] + hd[k] * dn[k][j] - xm[k][j] * dm[k][j] - xp[k][j] * dp[k][j];
-        }
-        scale * s
+    // Rows i + k and i − k (a row above the first is given weight 0); row i shifted by ∓k,
+    // with H_{j−k,j} and H_{j,j+k}; every stream starts at column j0 and holds len entries.
+    let (ar, br) = x.row(i);
+    let s = Streams::<R> {
+        up: std::array::from_fn(|k| {
+            let (a, b) = x.row(i + k + 1);
+            (&a[j0..j1], &b[j0..j1])
+        }),
+        dn: std::array::from_fn(|k| {
+            let (a, b) = x.row(if i > k { i - k - 1 } else { i + k + 1 });
+            (&a[j0..j1], &b[j0..j1])
+        }),
+        hu: std::array::from_fn(|k| d[k][i]),
+        hd: std::array::from_fn(|k| if i > k { d[k][i - k - 1] } else { 0.0 }),
+        m: std::array::from_fn(|k| (&ar[j0 - k - 1..j1 - k - 1], &br[j0 - k - 1..j1 - k - 1])),
+        p: std::array::from_fn(|k| (&ar[j0 + k + 1..j1 + k + 1], &br[j0 + k + 1..j1 + k + 1])),
+        hm: std::array::from_fn(|k| &d[k][j0 - k - 1..j1 - k - 1]),
+        hp: std::array::from_fn(|k| &d[k][j0..j1]),
     };
+    const LANES: usize = 8;
+    let (okr, oki) = (&mut kr[j0 - i..j1 - i], &mut ki[j0 - i..j1 - i]);
     let blocks = len / LANES;
-    for (b, ob) in o.chunks_exact_mut(LANES).enumerate() {
-        let at = |v: &[f64]| -> [f64; LANES] {
-            v[b * LANES..(b + 1) * LANES]
-                .try_into()
-                .expect("a block of LANES entries")
-        };
-        let mut s = [0.0; LANES];
+    for (q, (or, oi)) in okr
+        .chunks_exact_mut(LANES)
+        .zip(oki.chunks_exact_mut(LANES))
+        .enumerate()
+    {
+        let (sr, si) = s.block::<LANES>(q * LANES);
+        or.copy_from_slice(&sr);
+        for (o, v) in oi.iter_mut().zip(si) {
+            *o = -v;
+        }
+    }
+    for q in blocks * LANES..len {
+        let (sr, si) = s.block::<1>(q);
+        okr[q] = sr[0];
+        oki[q] = -si[0];
+    }
+}
+
+/// The streams of one row's interior: (Re, Im) of the rows i ± k and of row i shifted by ∓k,
+/// and the hoppings, each starting at column j0.
+struct Streams<'a, const R: usize> {
+    up: [(&'a [f64], &'a [f64]); R],
+    dn: [(&'a [f64], &'a [f64]); R],
+    hu: [f64; R],
+    hd: [f64; R],
+    m: [(&'a [f64], &'a [f64]); R],
+    p: [(&'a [f64], &'a [f64]); R],
+    hm: [&'a [f64]; R],
+    hp: [&'a [f64]; R],
+}
+
+impl<const R: usize> Streams<'_, R> {
+    /// ([H, B], [H, A]) at the W entries from q on (q + W ≤ len), the terms summed in a fixed
+    /// order whatever W.
+    #[inline(always)]
+    fn block<const W: usize>(&self, q: usize) -> ([f64; W], [f64; W]) {
+        fn at<const W: usize>(v: &[f64], q: usize) -> &[f64; W] {
+            v[q..q + W].try_into().expect("W entries")
+        }
+        let (mut sr, mut si) = ([0.0; W], [0.0; W]);
         for k in 0..R {
-            let (u, dw, m, dmv, p, dpv) = (
-                at(up[k]),
-                at(dn[k]),
-                at(xm[k]),
-                at(dm[k]),
-                at(xp[k]),
-                at(dp[k]),
-            );
-            for l in 0..LANES {
-                s[l] += hu[k] * u[l] + hd[k] * dw[l] - m[l] * dmv[l] - p[l] * dpv[l];
+            let (ua, ub) = (at::<W>(self.up[k].0, q), at::<W>(self.up[k].1, q));
+            let (da, db) = (at::<W>(self.dn[k].0, q), at::<W>(self.dn[k].1, q));
+            let (am, bm) = (at::<W>(self.m[k].0, q), at::<W>(self.m[k].1, q));
+            let (ap, bp) = (at::<W>(self.p[k].0, q), at::<W>(self.p[k].1, q));
+            let (hm, hp) = (at::<W>(self.hm[k], q), at::<W>(self.hp[k], q));
+            let (hu, hd) = (self.hu[k], self.hd[k]);
+            for l in 0..W {
+                sr[l] += hu * ub[l] + hd * db[l] - bm[l] * hm[l] - bp[l] * hp[l];
+                si[l] += hu * ua[l] + hd * da[l] - am[l] * hm[l] - ap[l] * hp[l];
             }
         }
-        for (o, v) in ob.iter_mut().zip(s) {
-            *o = scale * v;
-        }
-    }
-    for (j, oj) in o.iter_mut().enumerate().skip(blocks * LANES) {
-        *oj = entry(j);
+        (sr, si)
     }
 }
 
