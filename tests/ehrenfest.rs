@@ -9,7 +9,6 @@ use nanocontact::transport::current::steady_state::{Accuracy, Reservoirs};
 use nanocontact::transport::current::wire::{build_wire, WireSpec};
 use nanocontact::transport::ehrenfest::chain::ChainModel;
 use nanocontact::transport::ehrenfest::electrons::{ElectronSpec, WireElectrons};
-use nanocontact::transport::ehrenfest::liouville::Density;
 use nanocontact::transport::ehrenfest::runge_kutta::Integrator;
 use nanocontact::transport::ehrenfest::trajectory::{hook, run_trajectory, TrajectorySpec};
 use nanocontact::transport::model::sutton::SuttonSBand;
@@ -126,8 +125,9 @@ fn closed_chain_conserves_trace_hermiticity_and_energy_over_one_ps() {
     assert!(de < 1e-4, "total energy changed by {de} eV");
 }
 
-/// ρ that is not Hermitian to start with would show it; the propagator keeps a Hermitian ρ
-/// Hermitian to round-off with the source and sink on, at any bias.
+/// ρ is stored as its upper triangle, so ρ_ji = conj ρ_ij holds by construction; what the
+/// propagator must keep is a real diagonal (Im ρ_ii = 0: [H, A]_ii = 0 and S keeps it), here
+/// with the source and sink on, at bias, after 40 steps.
 #[test]
 fn driven_propagator_keeps_rho_hermitian() {
     let mut e = WireElectrons::new(
@@ -136,10 +136,17 @@ fn driven_propagator_keeps_rho_hermitian() {
     )
     .unwrap();
     e.advance_frozen(0.002, 40).unwrap();
+    let n = e.rho.n;
+    let im_diag = (0..n).fold(0.0f64, |m, i| m.max(e.rho.im[i * n + i].abs()));
+    let moved = (0..n * n).fold(0.0f64, |m, q| m.max(e.rho.im[q].abs()));
+    assert!(
+        moved > 1e-3,
+        "the bias must drive a current: max |Im ρ| = {moved}"
+    );
+    assert!(im_diag < 1e-12, "Im ρ_ii = {im_diag}");
+    // The whole matrix, lower triangle filled: Hermitian to the same bound.
     let herm = e.density().hermiticity_error();
-    assert!(herm < 1e-12, "ρ − ρ† = {herm}");
-    let d = Density::zeros(3);
-    assert_eq!(d.hermiticity_error(), 0.0);
+    assert!(herm <= 2.0 * im_diag, "ρ − ρ† = {herm}");
 }
 
 /// The open-boundary current of a device with frozen ions: (1) the propagated ρ reaches the

@@ -16,7 +16,7 @@
 //! bias = 0.5           # V: electrode references at μ ± eV/2
 //! gamma = 0.5          # Γ (eV): driving rate Γ/ħ of the source and sink
 //! delta = 0.0005       # Δ (eV): broadening of the electrode levels in the references
-//! integrator = "rk4"   # "rk4", "rk3" or "rk2"
+//! integrator = "rk4"   # the classical Runge–Kutta method (the only one kept)
 //! [ions]
 //! mass = 10.0          # amu
 //! displacement = 0.0   # Å, initial sine displacement of the mobile atoms
