@@ -33,6 +33,8 @@
 //! mobile = [10, 50, 200]
 //! bias = [0.5, 1.0]
 //! mass = [10.0]
+//! # or, instead of the three lists, the (N, V, M) points themselves:
+//! # points = [[200, 0.5, 5.0], [200, 0.5, 10.0], [40, 1.0, 10.0]]
 //! ```
 
 use std::path::Path;
@@ -121,6 +123,9 @@ pub struct ScanSection {
     pub bias: Vec<f64>,
     #[serde(default)]
     pub mass: Vec<f64>,
+    /// Explicit (N, V, M) points instead of every combination of the three lists.
+    #[serde(default)]
+    pub points: Vec<(usize, f64, f64)>,
 }
 
 /// The deck.
@@ -239,17 +244,50 @@ impl EhrenfestDeck {
             return Err(bad("run.time", "shorter than one time step".into()));
         }
         if let Some(s) = &deck.scan {
-            if let Some(&n) = s.mobile.iter().find(|&&n| n == 0 || n > c.device) {
+            if !s.points.is_empty()
+                && !(s.mobile.is_empty() && s.bias.is_empty() && s.mass.is_empty())
+            {
                 return Err(bad(
-                    "scan.mobile",
+                    "scan.points",
+                    "expected either points or the mobile/bias/mass lists, not both".into(),
+                ));
+            }
+            let mobile: Vec<usize> = s
+                .mobile
+                .iter()
+                .copied()
+                .chain(s.points.iter().map(|p| p.0))
+                .collect();
+            let bias: Vec<f64> = s
+                .bias
+                .iter()
+                .copied()
+                .chain(s.points.iter().map(|p| p.1))
+                .collect();
+            let mass: Vec<f64> = s
+                .mass
+                .iter()
+                .copied()
+                .chain(s.points.iter().map(|p| p.2))
+                .collect();
+            let key = |list: &str| {
+                if s.points.is_empty() {
+                    format!("scan.{list}")
+                } else {
+                    "scan.points".into()
+                }
+            };
+            if let Some(&n) = mobile.iter().find(|&&n| n == 0 || n > c.device) {
+                return Err(bad(
+                    &key("mobile"),
                     format!("N = {n}: expected 1 to {} (the device)", c.device),
                 ));
             }
-            if s.bias.iter().any(|v| !v.is_finite()) {
-                return Err(bad("scan.bias", "expected finite biases (V)".into()));
+            if bias.iter().any(|v| !v.is_finite()) {
+                return Err(bad(&key("bias"), "expected finite biases (V)".into()));
             }
-            if s.mass.iter().any(|m| !(m.is_finite() && *m > 0.0)) {
-                return Err(bad("scan.mass", "expected positive masses (amu)".into()));
+            if mass.iter().any(|m| !(m.is_finite() && *m > 0.0)) {
+                return Err(bad(&key("mass"), "expected positive masses (amu)".into()));
             }
         }
         Ok(deck)
@@ -308,10 +346,23 @@ impl EhrenfestDeck {
         }
     }
 
-    /// The scan's tasks: every (N, V, M) of the `[scan]` lists (a missing list: the deck's own
-    /// value), the largest N first.
+    /// The scan's tasks: the `[scan]` points, or else every (N, V, M) of its lists (a missing
+    /// list: the deck's own value), the largest N first.
     pub fn tasks(&self) -> Vec<ScanTask> {
         let s = self.scan.clone().unwrap_or_default();
+        if !s.points.is_empty() {
+            let mut t: Vec<ScanTask> = s
+                .points
+                .iter()
+                .map(|&(mobile, bias_v, mass_amu)| ScanTask {
+                    mobile,
+                    bias_v,
+                    mass_amu,
+                })
+                .collect();
+            t.sort_by_key(|x| std::cmp::Reverse(x.mobile));
+            return t;
+        }
         let or = |v: Vec<f64>, d: f64| if v.is_empty() { vec![d] } else { v };
         let ns = if s.mobile.is_empty() {
             vec![self.chain.mobile]
@@ -334,5 +385,45 @@ impl EhrenfestDeck {
         }
         t.sort_by_key(|x| std::cmp::Reverse(x.mobile));
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DECK: &str = "[chain]\nsites = 60\ndevice = 20\nmobile = 8\nspacing = 2.37\n\
+        tail = [2.6, 5.0]\n[electrons]\nfermi = 0.0\nbias = 0.5\ngamma = 0.5\n\
+        delta = 0.0005\n[ions]\nmass = 10.0\n[run]\ntimestep = 0.1\nsubsteps = 2\n\
+        time = 0.01\naverage_from = 0.005\n[output]\nobservables_every = 10\n\
+        frames_every = 50\nprofile_every = 20\n[scan]\n";
+
+    #[test]
+    fn scan_points_are_the_tasks_largest_n_first() {
+        let text = format!("{DECK}points = [[4, 0.5, 5.0], [12, 1.0, 10.0], [8, 0.5, 20.0]]\n");
+        let d = EhrenfestDeck::parse(Path::new("d.toml"), &text).unwrap();
+        let t: Vec<(usize, f64, f64)> = d
+            .tasks()
+            .iter()
+            .map(|t| (t.mobile, t.bias_v, t.mass_amu))
+            .collect();
+        assert_eq!(t, vec![(12, 1.0, 10.0), (8, 0.5, 20.0), (4, 0.5, 5.0)]);
+    }
+
+    #[test]
+    fn scan_points_with_lists_or_out_of_the_device_are_refused_by_line_and_key() {
+        let both = format!("{DECK}mobile = [4]\npoints = [[4, 0.5, 5.0]]\n");
+        let e = EhrenfestDeck::parse(Path::new("d.toml"), &both)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("scan.points") && e.contains("not both"), "{e}");
+        let big = format!("{DECK}points = [[4, 0.5, 5.0], [21, 0.5, 5.0]]\n");
+        let e = EhrenfestDeck::parse(Path::new("d.toml"), &big)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("scan.points") && e.contains("N = 21") && e.contains("d.toml:"),
+            "{e}"
+        );
     }
 }
