@@ -244,9 +244,8 @@ impl EhrenfestDeck {
             return Err(bad("run.time", "shorter than one time step".into()));
         }
         if let Some(s) = &deck.scan {
-            if !s.points.is_empty()
-                && !(s.mobile.is_empty() && s.bias.is_empty() && s.mass.is_empty())
-            {
+            let lists = !(s.mobile.is_empty() && s.bias.is_empty() && s.mass.is_empty());
+            if lists && !s.points.is_empty() {
                 return Err(bad(
                     "scan.points",
                     "expected either points or the mobile/bias/mass lists, not both".into(),
