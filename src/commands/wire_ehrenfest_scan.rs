@@ -357,10 +357,18 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
                 if let Some((a, s)) = fit_line(&x, &y) {
                     let e_inf = 1.0 / a;
                     let b = s * e_inf;
-                    let alpha = alpha_of.get(&v.to_bits()).copied().unwrap_or(f64::NAN);
+                    // E0 and β need α from Fig. 6a at this bias (a scan over masses).
                     let hw = hbar_omega_e(m);
-                    let e0 = e_inf / (alpha * v / hw - 1.0);
-                    let beta = b * (alpha * v - hw) * e0;
+                    let (e0, beta) = match alpha_of.get(&v.to_bits()) {
+                        Some(&alpha) => {
+                            let e0 = e_inf / (alpha * v / hw - 1.0);
+                            (Some(e0), Some(b * (alpha * v - hw) * e0))
+                        }
+                        None => (None, None),
+                    };
+                    let alpha = alpha_of.get(&v.to_bits()).copied();
+                    let csv = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
+                    let js = |x: Option<f64>| x.map_or("null".into(), |x| format!("{x:.3}"));
                     let nn: Vec<f64> = (40..=n.iter().copied().fold(40.0, f64::max) as usize)
                         .step_by(5)
                         .map(|k| k as f64)
@@ -369,10 +377,15 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
                     p7 = p7.dashed(&format!("Eq. 13, E∞ = {e_inf:.1} eV"), &nn, &fit);
                     let _ = writeln!(
                         fits,
-                        "fig7,{v},{m},,{a},{s},{alpha},,{e_inf},{b},{e0},{beta}"
+                        "fig7,{v},{m},,{a},{s},{},,{e_inf},{b},{},{}",
+                        csv(alpha),
+                        csv(e0),
+                        csv(beta)
                     );
                     json.push(format!(
-                        "{{\"fig\":\"7\",\"bias_V\":{v},\"mass_amu\":{m},\"E_inf_eV\":{e_inf:.3},\"b\":{b:.4},\"E0_eV\":{e0:.3},\"beta_eV\":{beta:.3}}}"
+                        "{{\"fig\":\"7\",\"bias_V\":{v},\"mass_amu\":{m},\"E_inf_eV\":{e_inf:.3},\"b\":{b:.4},\"E0_eV\":{},\"beta_eV\":{}}}",
+                        js(e0),
+                        js(beta)
                     ));
                 }
             }
@@ -381,13 +394,18 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
         Figure::new("Saturation KE per atom against N (Fig. 7)", p7)
             .save_png(&out.join("ke_per_atom_vs_n.png"))?;
     }
-    // Fig. 8a: E against V/I, per N (first mass).
+    // Fig. 8a: E against V/I, per N, at the mass with the most tasks.
+    let m8 = ms
+        .iter()
+        .copied()
+        .max_by_key(|&m| results.iter().filter(|r| r.task.mass_amu == m).count())
+        .unwrap_or(0.0);
     if vs.len() > 1 {
         let mut panel = Panel::new("V/I (V/µA)", "KE (eV)");
         for &n in &ns {
             let pts: Vec<&TaskResult> = results
                 .iter()
-                .filter(|r| r.task.mobile as f64 == n && r.task.mass_amu == ms[0])
+                .filter(|r| r.task.mobile as f64 == n && r.task.mass_amu == m8)
                 .collect();
             let x: Vec<f64> = pts
                 .iter()
