@@ -356,7 +356,8 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
                 let y: Vec<f64> = big.iter().map(|r| 1.0 / r.ke_mean_ev).collect();
                 if let Some((a, s)) = fit_line(&x, &y) {
                     let e_inf = 1.0 / a;
-                    let b = s * e_inf;
+                    // Eq. 13, E = E∞N/(E∞b + N), is 1/E = 1/E∞ + b/N: the slope is b (1/eV).
+                    let b = s;
                     // E0 and β need α from Fig. 6a at this bias (a scan over masses).
                     let hw = hbar_omega_e(m);
                     let (e0, beta) = match alpha_of.get(&v.to_bits()) {
@@ -420,4 +421,60 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
     let path = out.join("fits.csv");
     std::fs::write(&path, fits).map_err(|e| Error::io(&path, e))?;
     Ok(format!("[{}]", json.join(",")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Synthetic saturation data that follow Eq. 12 (1/I = a + s√M at N = 200) and Eq. 13
+    /// (E = E∞N/(E∞b + N)) give α, E∞ and b back in `fits.csv`.
+    #[test]
+    fn fits_recover_the_parameters_of_eqs_12_and_13() {
+        let (e_inf, b, a, s) = (16.0, 6.0, 0.02, 0.011);
+        let mut results = Vec::new();
+        for &n in &[40usize, 80, 120, 200] {
+            for &m in &[5.0, 10.0, 20.0] {
+                if n != 200 && m != 10.0 {
+                    continue;
+                }
+                results.push(TaskResult {
+                    task: ScanTask {
+                        mobile: n,
+                        bias_v: 1.0,
+                        mass_amu: m,
+                    },
+                    ke_mean_ev: e_inf * n as f64 / (e_inf * b + n as f64),
+                    ke_std_ev: 0.1,
+                    current_mean_ua: 1.0 / (a + s * f64::sqrt(m)),
+                    current_std_ua: 0.1,
+                    current_var_ua2: 0.0,
+                    seconds: 1.0,
+                });
+            }
+        }
+        let dir = std::env::temp_dir().join(format!("nc_fits_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        figures(&dir, &results).unwrap();
+        let fits = std::fs::read_to_string(dir.join("fits.csv")).unwrap();
+        let row = |kind: &str| -> Vec<String> {
+            let line = fits.lines().find(|l| l.starts_with(kind)).unwrap();
+            line.split(',').map(String::from).collect()
+        };
+        let num = |v: &str| v.parse::<f64>().unwrap();
+        let f6 = row("fig6a");
+        assert!((num(&f6[5]) - s).abs() < 1e-12, "slope {}", f6[5]);
+        let alpha = s * G0_SIEMENS * 1e6 * hbar_omega_e(1.0);
+        assert!((num(&f6[6]) - alpha).abs() < 1e-9 * alpha);
+        let f7 = row("fig7,1,10");
+        assert!((num(&f7[8]) - e_inf).abs() < 1e-9 * e_inf, "E∞ {}", f7[8]);
+        assert!((num(&f7[9]) - b).abs() < 1e-9 * b, "b {}", f7[9]);
+        let hw = hbar_omega_e(10.0);
+        let e0 = e_inf / (alpha / hw - 1.0);
+        assert!((num(&f7[10]) - e0).abs() < 1e-9 * e0.abs(), "E0 {}", f7[10]);
+        assert!(
+            (num(&f7[11]) - b * (alpha - hw) * e0).abs() < 1e-9 * (b * (alpha - hw) * e0).abs()
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
