@@ -251,24 +251,12 @@ impl EhrenfestDeck {
                     "expected either points or the mobile/bias/mass lists, not both".into(),
                 ));
             }
-            let mobile: Vec<usize> = s
-                .mobile
-                .iter()
-                .copied()
-                .chain(s.points.iter().map(|p| p.0))
-                .collect();
-            let bias: Vec<f64> = s
-                .bias
-                .iter()
-                .copied()
-                .chain(s.points.iter().map(|p| p.1))
-                .collect();
-            let mass: Vec<f64> = s
-                .mass
-                .iter()
-                .copied()
-                .chain(s.points.iter().map(|p| p.2))
-                .collect();
+            // Every task, from the points or the lists (a missing list is the deck's own value,
+            // checked above).
+            let tasks = deck.tasks();
+            let mobile: Vec<usize> = tasks.iter().map(|t| t.mobile).collect();
+            let bias: Vec<f64> = tasks.iter().map(|t| t.bias_v).collect();
+            let mass: Vec<f64> = tasks.iter().map(|t| t.mass_amu).collect();
             let key = |list: &str| {
                 if s.points.is_empty() {
                     format!("scan.{list}")
