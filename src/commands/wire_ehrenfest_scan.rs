@@ -360,14 +360,9 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
                     let b = s;
                     // E0 and β need α from Fig. 6a at this bias (a scan over masses).
                     let hw = hbar_omega_e(m);
-                    let (e0, beta) = match alpha_of.get(&v.to_bits()) {
-                        Some(&alpha) => {
-                            let e0 = e_inf / (alpha * v / hw - 1.0);
-                            (Some(e0), Some(b * (alpha * v - hw) * e0))
-                        }
-                        None => (None, None),
-                    };
                     let alpha = alpha_of.get(&v.to_bits()).copied();
+                    let e0 = alpha.map(|al| e_inf / (al * v / hw - 1.0));
+                    let beta = alpha.zip(e0).map(|(al, e0)| b * (al * v - hw) * e0);
                     let csv = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
                     let js = |x: Option<f64>| x.map_or("null".into(), |x| format!("{x:.3}"));
                     let nn: Vec<f64> = (40..=n.iter().copied().fold(40.0, f64::max) as usize)

@@ -254,9 +254,6 @@ impl EhrenfestDeck {
             // Every task, from the points or the lists (a missing list is the deck's own value,
             // checked above).
             let tasks = deck.tasks();
-            let mobile: Vec<usize> = tasks.iter().map(|t| t.mobile).collect();
-            let bias: Vec<f64> = tasks.iter().map(|t| t.bias_v).collect();
-            let mass: Vec<f64> = tasks.iter().map(|t| t.mass_amu).collect();
             let key = |list: &str| {
                 if s.points.is_empty() {
                     format!("scan.{list}")
@@ -264,16 +261,19 @@ impl EhrenfestDeck {
                     "scan.points".into()
                 }
             };
-            if let Some(&n) = mobile.iter().find(|&&n| n == 0 || n > c.device) {
+            if let Some(t) = tasks.iter().find(|t| t.mobile == 0 || t.mobile > c.device) {
                 return Err(bad(
                     &key("mobile"),
-                    format!("N = {n}: expected 1 to {} (the device)", c.device),
+                    format!("N = {}: expected 1 to {} (the device)", t.mobile, c.device),
                 ));
             }
-            if bias.iter().any(|v| !v.is_finite()) {
+            if tasks.iter().any(|t| !t.bias_v.is_finite()) {
                 return Err(bad(&key("bias"), "expected finite biases (V)".into()));
             }
-            if mass.iter().any(|m| !(m.is_finite() && *m > 0.0)) {
+            if tasks
+                .iter()
+                .any(|t| !(t.mass_amu.is_finite() && t.mass_amu > 0.0))
+            {
                 return Err(bad(&key("mass"), "expected positive masses (amu)".into()));
             }
         }

@@ -450,6 +450,19 @@ impl DataFile {
     }
 }
 
+/// A data file's title, counts and box lines (17 significant digits).
+fn header(title: &str, natoms: usize, ntypes: usize, simbox: &SimBox) -> String {
+    let mut s = format!("{title}\n\n{natoms} atoms\n{ntypes} atom types\n\n");
+    for (d, ax) in ["x", "y", "z"].iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{:.16e} {:.16e} {ax}lo {ax}hi",
+            simbox.lo[d], simbox.hi[d]
+        );
+    }
+    s
+}
+
 /// Write bare positions as a LAMMPS data file in `atom_style atomic` (`id type x y z`, types
 /// 0-based here and 1-based in the file), in the given order, without masses or velocities:
 /// a geometry for another code (a transport or DFT input), not an MD start. Coordinates carry
@@ -463,19 +476,7 @@ pub fn write_positions(
     positions: &[[f64; 3]],
 ) -> Result<()> {
     let ntypes = types.iter().max().map_or(1, |&t| t as usize + 1);
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{title}\n\n{} atoms\n{ntypes} atom types\n",
-        positions.len()
-    );
-    for (d, ax) in ["x", "y", "z"].iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "{:.16e} {:.16e} {ax}lo {ax}hi",
-            simbox.lo[d], simbox.hi[d]
-        );
-    }
+    let mut s = header(title, positions.len(), ntypes, simbox);
     let _ = writeln!(s, "\nAtoms # atomic\n");
     for ((id, t), x) in ids.iter().zip(types).zip(positions) {
         let _ = writeln!(
@@ -493,20 +494,7 @@ pub fn write_positions(
 /// Write owned atoms (sorted by id) as a LAMMPS data file with image flags and velocities; in
 /// `atom_style charge` when the atoms carry the charge field.
 pub fn write_data(path: &Path, title: &str, simbox: &SimBox, atoms: &Atoms) -> Result<()> {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{title}\n\n{} atoms\n{} atom types\n",
-        atoms.nlocal,
-        atoms.ntypes()
-    );
-    for (d, ax) in ["x", "y", "z"].iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "{:.16e} {:.16e} {ax}lo {ax}hi",
-            simbox.lo[d], simbox.hi[d]
-        );
-    }
+    let mut s = header(title, atoms.nlocal, atoms.ntypes(), simbox);
     let _ = writeln!(s, "\nMasses\n");
     for (t, m) in atoms.type_mass.iter().enumerate() {
         let _ = writeln!(s, "{} {m}", t + 1);

@@ -236,7 +236,6 @@ where
                  allowed {allowed:?}"
             )));
         }
-        // Halve the piece with the largest error relative to what its groups allow.
         // Halve the open piece with the largest error relative to what its groups allow
         // (one exists: the open pieces' error exceeds the tolerance).
         let Some(worst) = pieces

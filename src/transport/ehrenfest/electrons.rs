@@ -145,8 +145,7 @@ impl WireElectrons {
     /// Carry ρ from the current positions to `x_new` over `dt_ps` in `substeps` steps (more
     /// where the band is so wide that a step would use over [`STABILITY_MARGIN`] of the
     /// integrator's stability limit), the ions moving on the straight line between them.
-    /// Returns the number of steps taken.
-    pub fn advance(&mut self, x_new: &[f64], dt_ps: f64, substeps: usize) -> Result<usize> {
+    pub fn advance(&mut self, x_new: &[f64], dt_ps: f64, substeps: usize) -> Result<()> {
         if x_new.len() != self.x.len() || substeps == 0 {
             return Err(Error::run(
                 "wire electrons: one position per site and at least one substep",
@@ -194,13 +193,13 @@ impl WireElectrons {
         if !finite {
             return Err(Error::run("wire electrons: ρ is no longer finite"));
         }
-        Ok(substeps)
+        Ok(())
     }
 
     /// Carry ρ forward by `dt_ps` with the ions where they are.
     pub fn advance_frozen(&mut self, dt_ps: f64, substeps: usize) -> Result<()> {
         let x = self.x.clone();
-        self.advance(&x, dt_ps, substeps).map(|_| ())
+        self.advance(&x, dt_ps, substeps)
     }
 
     /// ρ with its lower triangle filled from the upper one (a copy).
