@@ -14,7 +14,7 @@ use crate::transport::ehrenfest::runge_kutta::{commutator_radius, Integrator, Pr
 
 /// The largest fraction of the integrator's stability limit an electronic step may use: where
 /// a compressed bond widens the band past it, [`WireElectrons::advance`] takes more substeps.
-pub const STABILITY_MARGIN: f64 = 0.75;
+pub const STABILITY_MARGIN: f64 = 0.9;
 
 /// The electronic side of one wire.
 #[derive(Clone, Copy, Debug, PartialEq)]

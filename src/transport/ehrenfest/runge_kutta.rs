@@ -123,6 +123,18 @@ enum Rows<'a> {
 }
 
 impl<'a> Rows<'a> {
+    /// (A_pq, B_pq), read from the upper triangle.
+    #[inline(always)]
+    fn at(self, p: usize, q: usize) -> (f64, f64) {
+        if p <= q {
+            let (a, b) = self.row(p);
+            (a[q], b[q])
+        } else {
+            let (a, b) = self.row(q);
+            (a[p], -b[p])
+        }
+    }
+
     /// Row p: (Re, Im), all n columns.
     #[inline(always)]
     fn row(self, p: usize) -> (&'a [f64], &'a [f64]) {
@@ -404,56 +416,57 @@ impl Stage<'_> {
 #[inline(always)]
 fn commutator_rows(d: &[Vec<f64>], x: Rows, n: usize, i: usize, kr: &mut [f64], ki: &mut [f64]) {
     let r = d.len();
-    let (re, im) = (|p: usize| x.row(p).0, |p: usize| x.row(p).1);
     // Entries j in j0..j1 read X only on or above the diagonal and never past its edge.
     let j0 = (i + r).min(n);
     let j1 = n.saturating_sub(r).max(j0);
     match r {
         1 => commutator_interior::<1>(d, x, i, j0, j1, kr, ki),
         2 => commutator_interior::<2>(d, x, i, j0, j1, kr, ki),
-        _ => {
-            commutator_entries(d, im, n, i, -1.0, 1.0, j0..j1, kr);
-            commutator_entries(d, re, n, i, 1.0, -1.0, j0..j1, ki);
-        }
+        _ => commutator_entries(d, x, n, i, j0..j1, kr, ki),
     }
-    for cols in [i..j0, j1..n] {
-        commutator_entries(d, im, n, i, -1.0, 1.0, cols.clone(), kr);
-        commutator_entries(d, re, n, i, 1.0, -1.0, cols, ki);
-    }
+    commutator_entries(d, x, n, i, i..j0, kr, ki);
+    commutator_entries(d, x, n, i, j1..n, kr, ki);
 }
 
-/// out[j − i] = scale·[H, X]_ij for j in `cols`, entry by entry with every bound checked.
+/// kr[j − i] = [H, B]_ij and ki[j − i] = −[H, A]_ij for j in `cols`, entry by entry with
+/// every bound checked.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn commutator_entries<'x>(
+fn commutator_entries(
     d: &[Vec<f64>],
-    x: impl Fn(usize) -> &'x [f64],
+    x: Rows,
     n: usize,
     i: usize,
-    sign: f64,
-    scale: f64,
     cols: std::ops::Range<usize>,
-    out: &mut [f64],
+    kr: &mut [f64],
+    ki: &mut [f64],
 ) {
-    let at = |p: usize, q: usize| if p <= q { x(p)[q] } else { sign * x(q)[p] };
     for j in cols {
-        let mut s = 0.0;
+        let (mut sb, mut sa) = (0.0, 0.0);
         for (kk, dk) in d.iter().enumerate() {
             let k = kk + 1;
             if i + k < n {
-                s += dk[i] * at(i + k, j);
+                let (a, b) = x.at(i + k, j);
+                sb += dk[i] * b;
+                sa += dk[i] * a;
             }
             if i >= k {
-                s += dk[i - k] * at(i - k, j);
+                let (a, b) = x.at(i - k, j);
+                sb += dk[i - k] * b;
+                sa += dk[i - k] * a;
             }
             if j >= k {
-                s -= at(i, j - k) * dk[j - k];
+                let (a, b) = x.at(i, j - k);
+                sb -= b * dk[j - k];
+                sa -= a * dk[j - k];
             }
             if j + k < n {
-                s -= at(i, j + k) * dk[j];
+                let (a, b) = x.at(i, j + k);
+                sb -= b * dk[j];
+                sa -= a * dk[j];
             }
         }
-        out[j - i] = scale * s;
+        kr[j - i] = sb;
+        ki[j - i] = -sa;
     }
 }
 
