@@ -1,6 +1,7 @@
 //! `wire ehrenfest` and `wire ehrenfest-scan` (issue 20): the scan's tables are the same on 1 to
 //! 4 ranks, a scan started again runs only its unfinished tasks, the single run writes its
-//! H5MD observables, and a bad deck value is named by file, line and key.
+//! H5MD observables and goes on from its checkpoint bit for bit, and a bad deck value is named
+//! by file, line and key.
 
 mod common;
 
@@ -153,6 +154,76 @@ fn bad_deck_value_is_named_by_line_and_key() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("deck.toml:11") && err.contains("electrons.gamma"),
+        "{err}"
+    );
+}
+
+#[test]
+fn single_run_goes_on_from_its_checkpoint_bit_for_bit() {
+    let dir = common::scratch("ehrenfest_restart");
+    let d = deck(&dir);
+    let text = std::fs::read_to_string(&d)
+        .unwrap()
+        .replace("profile_every = 20", "profile_every = 20\ncheckpoint = 40");
+    let run = |deck_text: &str, name: &str, out: &Path, restart: Option<&Path>| {
+        let p = dir.join(name);
+        std::fs::write(&p, deck_text).unwrap();
+        let mut cmd = common::bin();
+        cmd.args([
+            "wire",
+            "ehrenfest",
+            p.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        if let Some(r) = restart {
+            cmd.args(["--restart", r.to_str().unwrap()]);
+        }
+        cmd.output().unwrap()
+    };
+    // 100 steps straight; 60 steps (a checkpoint at 40), then on to 100 from that checkpoint.
+    let whole = dir.join("whole");
+    assert!(run(&text, "whole.toml", &whole, None).status.success());
+    let parts = dir.join("parts");
+    let short = text.replace("time = 0.01", "time = 0.006");
+    assert!(run(&short, "short.toml", &parts, None).status.success());
+    let ck = parts.join("checkpoint");
+    let o = run(&text, "long.toml", &parts, Some(&ck));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let line = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(line.contains("\"steps_this_run\":60"), "{line}");
+    assert_eq!(
+        std::fs::read(whole.join("records.csv")).unwrap(),
+        std::fs::read(parts.join("records.csv")).unwrap()
+    );
+    let read = |out: &Path, file: &str, set: &str| -> Vec<f64> {
+        hdf5::File::open(out.join(file))
+            .unwrap()
+            .dataset(set)
+            .unwrap()
+            .read_raw()
+            .unwrap()
+    };
+    for (file, set) in [
+        ("currents.h5", "current"),
+        ("traj.h5", "observables/etotal_minus_work/value"),
+        ("traj.h5", "particles/all/position/value"),
+    ] {
+        let (a, b) = (read(&whole, file, set), read(&parts, file, set));
+        assert!(!a.is_empty(), "{file} {set}");
+        assert_eq!(a, b, "{file} {set}");
+    }
+    // A checkpoint past the deck's end is refused by name.
+    let o = run(
+        &text.replace("time = 0.01", "time = 0.003"),
+        "shorter.toml",
+        &dir.join("o"),
+        Some(&ck),
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("checkpoint") && err.contains("past the deck's 30 steps"),
         "{err}"
     );
 }

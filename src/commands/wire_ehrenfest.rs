@@ -8,20 +8,29 @@
 //! - `records.csv`: the same for every step;
 //! - `currents.h5`: `/step`, `/cut` (site c of the cut between c and c + 1) and `/current`
 //!   (µA, steps × cuts) every `profile_every` steps;
-//! - `ke_current.png`: KE(t) and the mid-chain current (Fig. 4).
+//! - `ke_current.png`: KE(t) and the mid-chain current (Fig. 4);
+//! - `checkpoint`: every `output.checkpoint` steps, every `output.checkpoint_minutes` and at
+//!   SIGUSR1 or SIGTERM (then the run stops), as `run` writes them
+//!   ([`crate::commands::run::checkpoint`]): the chain's atoms and the hook's ρ, W_S, records
+//!   and current profiles. `--restart OUT/checkpoint` with the same deck (a longer `time` is
+//!   allowed) goes on from it, `traj.h5` cut back to the checkpoint's step, and ends with
+//!   the outputs of an uninterrupted run, bit for bit.
 //!
 //! It prints a JSON line: steps, wall time, steps per second, the saturation averages.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::commands::run::checkpoint::{self, Due, Policy, RunPosition};
+use crate::commands::run::outputs::Cursors;
 use crate::deck::wire_ehrenfest::EhrenfestDeck;
+use crate::dynamics::verlet;
 use crate::error::{Error, Result};
 use crate::io::h5md::H5mdWriter;
 use crate::parallel::World;
 use crate::plot::{Figure, Panel};
 use crate::transport::ehrenfest::hook::{EhrenfestHook, StepRecord};
-use crate::transport::ehrenfest::trajectory::{hook, run_trajectory, saturation};
+use crate::transport::ehrenfest::trajectory::{ehrenfest_md, hook, saturation};
 
 /// Options of `wire ehrenfest`.
 #[derive(Clone, Debug, clap::Args)]
@@ -31,6 +40,9 @@ pub struct EhrenfestOptions {
     /// Output folder.
     #[arg(long)]
     pub out: PathBuf,
+    /// Go on from this checkpoint (written by a run of the same deck into the same folder).
+    #[arg(long)]
+    pub restart: Option<PathBuf>,
 }
 
 /// The observables of a record, with their units, in `traj.h5` and `records.csv`.
@@ -58,13 +70,48 @@ pub fn run(opts: &EhrenfestOptions, world: &World) -> Result<Option<String>> {
     let deck = EhrenfestDeck::read(&opts.deck)?;
     let spec = deck.spec(&deck.task());
     std::fs::create_dir_all(&opts.out).map_err(|e| Error::io(&opts.out, e))?;
-    let mut traj = H5mdWriter::create(&opts.out.join("traj.h5"), &["Au"], "nanocontact")?;
-    for (name, unit, _) in observables(&StepRecord::default()) {
-        traj.declare_observable(name, unit)?;
-    }
-    let out = &deck.output;
-    let mut seen = 0usize;
     let started = std::time::Instant::now();
+    let mut md = ehrenfest_md(&spec, World::serial())?;
+    let restart = opts.restart.as_deref().map(checkpoint::read).transpose()?;
+    let traj_path = opts.out.join("traj.h5");
+    let mut traj = match &restart {
+        Some(r) => {
+            checkpoint::restore(&mut md, r)?;
+            if md.step > spec.steps {
+                return Err(Error::input(
+                    &r.path,
+                    None,
+                    format!(
+                        "the checkpoint is at step {}, past the deck's {} steps",
+                        md.step, spec.steps
+                    ),
+                ));
+            }
+            log::info!(
+                "wire ehrenfest: restarted from {} at step {} (t = {:.4} ps)",
+                r.path.display(),
+                md.step,
+                md.time_ps
+            );
+            H5mdWriter::resume(&traj_path, 1, md.step)?
+        }
+        None => {
+            let mut t = H5mdWriter::create(&traj_path, &["Au"], "nanocontact")?;
+            for (name, unit, _) in observables(&StepRecord::default()) {
+                t.declare_observable(name, unit)?;
+            }
+            t
+        }
+    };
+    let out = &deck.output;
+    let mut policy = Policy::every(
+        &opts.out,
+        out.checkpoint,
+        out.checkpoint_minutes,
+        restart.as_ref().map(|r| (r.path.as_path(), md.step)),
+    )?;
+    let first = md.step;
+    let mut logged = first;
     let mut each = |md: &crate::dynamics::Md| -> Result<()> {
         let h = hook(md)?;
         if out.frames_every > 0 && md.step.is_multiple_of(out.frames_every) {
@@ -78,10 +125,10 @@ pub fn run(opts: &EhrenfestOptions, world: &World) -> Result<Option<String>> {
                 traj.append_observables(md.step, md.time_ps, &vals)?;
             }
         }
-        // A thermo line every 1000 steps (0.1 ps at the deck's 0.1 fs), with speed and ETA.
-        if h.records.len() >= seen + 1000 {
-            seen = h.records.len();
-            let rate = seen as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        // A thermo line every 1000 steps, with speed and ETA.
+        if md.step >= logged + 1000 {
+            logged = md.step;
+            let rate = (md.step - first) as f64 / started.elapsed().as_secs_f64().max(1e-9);
             if let Some(r) = h.records.last() {
                 log::info!(
                     "wire ehrenfest: step {:>8} t = {:.3} ps KE = {:.4} eV I_mid = {:.3} uA \
@@ -98,7 +145,36 @@ pub fn run(opts: &EhrenfestOptions, world: &World) -> Result<Option<String>> {
         }
         Ok(())
     };
-    let (md, wall) = run_trajectory(&spec, World::serial(), &mut each)?;
+    if restart.is_none() {
+        each(&md)?;
+    }
+    // The run block of `run`'s checkpoints, empty here: this command's text outputs are
+    // written from the hook's records at the end.
+    let position = RunPosition {
+        stage: 0,
+        stage_start: 0,
+        stage_t0: 0.0,
+        cursors: Cursors::default(),
+    };
+    while md.step < spec.steps {
+        verlet::step(&mut md).map_err(|e| policy.annotate(e))?;
+        each(&md)?;
+        match policy.due(&md) {
+            Due::Nothing => {}
+            Due::Write => policy.write(&md, &position)?,
+            Due::WriteAndStop => {
+                policy.write(&md, &position)?;
+                traj.flush()?;
+                let path = policy.path().display().to_string();
+                return Ok(Some(format!(
+                    "{{\"stopped_at_step\":{},\"checkpoint\":{}}}",
+                    md.step,
+                    serde_json::Value::String(path)
+                )));
+            }
+        }
+    }
+    let wall = started.elapsed().as_secs_f64();
     traj.flush()?;
     let h = hook(&md)?;
     write_records(&opts.out, h)?;
@@ -109,12 +185,13 @@ pub fn run(opts: &EhrenfestOptions, world: &World) -> Result<Option<String>> {
         spec.electrons.bias_v,
     )?;
     let s = saturation(&h.records, spec.average_from_ps);
+    let ran = spec.steps - first;
     Ok(Some(format!(
-        "{{\"steps\":{},\"wall_s\":{wall:.3},\"steps_per_s\":{:.3},\"ke_mean_eV\":{:.6},\
-         \"ke_std_eV\":{:.6},\"current_mean_uA\":{:.6},\"current_std_uA\":{:.6},\
-         \"average_from_ps\":{},\"samples\":{}}}",
+        "{{\"steps\":{},\"steps_this_run\":{ran},\"wall_s\":{wall:.3},\"steps_per_s\":{:.3},\
+         \"ke_mean_eV\":{:.6},\"ke_std_eV\":{:.6},\"current_mean_uA\":{:.6},\
+         \"current_std_uA\":{:.6},\"average_from_ps\":{},\"samples\":{}}}",
         spec.steps,
-        spec.steps as f64 / wall,
+        ran as f64 / wall,
         s.ke_mean_ev,
         s.ke_std_ev,
         s.current_mean_ua,

@@ -29,6 +29,8 @@
 //! observables_every = 10   # steps: KE, energies, currents in traj.h5 /observables
 //! frames_every = 1000      # steps: positions in traj.h5
 //! profile_every = 100      # steps: currents through every cut of C in currents.h5
+//! checkpoint = 10000       # steps (0: none); `wire ehrenfest` only, also at SIGUSR1/SIGTERM
+//! checkpoint_minutes = 30  # wall time (0: none)
 //! [scan]                   # `wire ehrenfest-scan`: every combination is one task
 //! mobile = [10, 50, 200]
 //! bias = [0.5, 1.0]
@@ -102,6 +104,12 @@ pub struct OutputSection {
     pub observables_every: u64,
     pub frames_every: u64,
     pub profile_every: u64,
+    /// `wire ehrenfest`: a checkpoint every this many steps (0: none).
+    #[serde(default)]
+    pub checkpoint: u64,
+    /// `wire ehrenfest`: a checkpoint every this many minutes of wall time (0: none).
+    #[serde(default)]
+    pub checkpoint_minutes: f64,
 }
 
 impl Default for OutputSection {
@@ -110,6 +118,8 @@ impl Default for OutputSection {
             observables_every: 10,
             frames_every: 1000,
             profile_every: 100,
+            checkpoint: 0,
+            checkpoint_minutes: 0.0,
         }
     }
 }
@@ -242,6 +252,13 @@ impl EhrenfestDeck {
         }
         if (r.time / (r.timestep * 1e-3)).round() < 1.0 {
             return Err(bad("run.time", "shorter than one time step".into()));
+        }
+        let m = deck.output.checkpoint_minutes;
+        if !(m.is_finite() && m >= 0.0) {
+            return Err(bad(
+                "output.checkpoint_minutes",
+                format!("expected minutes ≥ 0 (0: none), got {m}"),
+            ));
         }
         if let Some(s) = &deck.scan {
             let lists = !(s.mobile.is_empty() && s.bias.is_empty() && s.mass.is_empty());

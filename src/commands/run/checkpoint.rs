@@ -134,12 +134,28 @@ impl Policy {
     /// The deck's checkpoint settings, writing to `out/checkpoint`; SIGUSR1 and SIGTERM set the
     /// flag the run looks at ([`super::signals::catch_stop_signals`]).
     pub fn new(deck: &Deck, out: &Path, restarted: Option<(&Path, u64)>) -> Result<Policy> {
+        Policy::every(
+            out,
+            deck.output.checkpoint,
+            deck.output.checkpoint_minutes,
+            restarted,
+        )
+    }
+
+    /// Checkpoints every `steps` steps and every `minutes` of wall time (0: never), and at
+    /// SIGUSR1 or SIGTERM, to `out/checkpoint`.
+    pub fn every(
+        out: &Path,
+        steps: u64,
+        minutes: f64,
+        restarted: Option<(&Path, u64)>,
+    ) -> Result<Policy> {
         let signal = Arc::new(AtomicBool::new(false));
         super::signals::catch_stop_signals(&signal)?;
         Ok(Policy {
             path: out.join("checkpoint"),
-            every_steps: deck.output.checkpoint,
-            every_s: deck.output.checkpoint_minutes * 60.0,
+            every_steps: steps,
+            every_s: minutes * 60.0,
             last: Instant::now(),
             signal,
             last_good: restarted.map(|(p, s)| (p.to_path_buf(), s)),

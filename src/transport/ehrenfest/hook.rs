@@ -55,6 +55,43 @@ pub struct StepRecord {
     pub current_var_ua2: f64,
 }
 
+impl StepRecord {
+    /// Numbers in a record.
+    pub const FIELDS: usize = 10;
+
+    /// The fields in declaration order (the step as a float: exact below 2⁵³).
+    fn to_array(self) -> [f64; Self::FIELDS] {
+        [
+            self.step as f64,
+            self.time_ps,
+            self.ke_ev,
+            self.band_ev,
+            self.pair_ev,
+            self.work_ev,
+            self.trace,
+            self.current_mid_ua,
+            self.current_mean_ua,
+            self.current_var_ua2,
+        ]
+    }
+
+    /// The inverse of `to_array` (`v` holds [`Self::FIELDS`] numbers).
+    fn from_slice(v: &[f64]) -> StepRecord {
+        StepRecord {
+            step: v[0] as u64,
+            time_ps: v[1],
+            ke_ev: v[2],
+            band_ev: v[3],
+            pair_ev: v[4],
+            work_ev: v[5],
+            trace: v[6],
+            current_mid_ua: v[7],
+            current_mean_ua: v[8],
+            current_var_ua2: v[9],
+        }
+    }
+}
+
 /// The Ehrenfest hook.
 pub struct EhrenfestHook {
     pub electrons: WireElectrons,
@@ -216,7 +253,7 @@ impl Hook<Md> for EhrenfestHook {
         Ok(())
     }
 
-    /// W_S, t_el, the positions, Re ρ and Im ρ.
+    /// W_S, t_el, the positions, Re ρ and Im ρ; the records and current profiles so far.
     fn save_state(&self) -> Vec<u8> {
         let e = &self.electrons;
         let rho = e.density();
@@ -226,6 +263,11 @@ impl Hook<Md> for EhrenfestHook {
             .f64s(&e.x)
             .f64s(&rho.re)
             .f64s(&rho.im);
+        let records: Vec<f64> = self.records.iter().flat_map(|r| r.to_array()).collect();
+        enc.f64s(&records).u64(self.profiles.len() as u64);
+        for (step, currents) in &self.profiles {
+            enc.u64(*step).f64s(currents);
+        }
         enc.finish()
     }
 
@@ -239,13 +281,37 @@ impl Hook<Md> for EhrenfestHook {
         let time_ps = d.f64()?;
         let (x, re, im) = (d.f64s()?, d.f64s()?, d.f64s()?);
         let n = self.electrons.x.len();
-        if x.len() != n || re.len() != n * n || im.len() != n * n || d.remaining() != 0 {
+        if x.len() != n || re.len() != n * n || im.len() != n * n {
             return Err(Error::run(format!(
                 "Ehrenfest hook: the checkpoint's electrons are of a chain of {} sites, this \
                  deck's chain has {n}",
                 x.len()
             )));
         }
+        let flat = d.f64s()?;
+        if !flat.len().is_multiple_of(StepRecord::FIELDS) {
+            return Err(Error::run(
+                "Ehrenfest hook: the checkpoint's records are cut short",
+            ));
+        }
+        let records = flat
+            .chunks_exact(StepRecord::FIELDS)
+            .map(StepRecord::from_slice)
+            .collect();
+        // A profile takes at least its step and its length (16 bytes).
+        let most = d.remaining() / 16;
+        let count = d.count(most)?;
+        let mut profiles = Vec::with_capacity(count.min(1 << 20));
+        for _ in 0..count {
+            profiles.push((d.u64()?, d.f64s()?));
+        }
+        if d.remaining() != 0 {
+            return Err(Error::run(
+                "Ehrenfest hook: the checkpoint holds more than this hook saves",
+            ));
+        }
+        self.records = records;
+        self.profiles = profiles;
         let e = &mut self.electrons;
         e.h = e.spec.chain.hamiltonian(&x)?;
         e.work_ev = work_ev;
