@@ -97,7 +97,7 @@ fn closed_chain_conserves_trace_hermiticity_and_energy_over_one_ps() {
         profile_every: 0,
         average_from_ps: 0.0,
     };
-    let (md, _) = run_trajectory(&spec, World::serial(), &mut |_| Ok(())).unwrap();
+    let (md, _) = run_trajectory(&spec, World::serial()).unwrap();
     let h = hook(&md).unwrap();
     let r = &h.records;
     assert_eq!(r.len(), 10001);

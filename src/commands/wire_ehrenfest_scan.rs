@@ -99,7 +99,7 @@ impl TaskResult {
 pub fn run_task(deck: &EhrenfestDeck, task: &ScanTask) -> Result<TaskResult> {
     let t0 = Instant::now();
     let spec = deck.spec(task);
-    let (md, _) = run_trajectory(&spec, World::serial(), &mut |_| Ok(()))?;
+    let (md, _) = run_trajectory(&spec, World::serial())?;
     let s = saturation(&hook(&md)?.records, spec.average_from_ps);
     Ok(TaskResult {
         task: *task,

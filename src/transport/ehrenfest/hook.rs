@@ -301,7 +301,7 @@ impl Hook<Md> for EhrenfestHook {
         // A profile takes at least its step and its length (16 bytes).
         let most = d.remaining() / 16;
         let count = d.count(most)?;
-        let mut profiles = Vec::with_capacity(count.min(1 << 20));
+        let mut profiles = Vec::with_capacity(count);
         for _ in 0..count {
             profiles.push((d.u64()?, d.f64s()?));
         }

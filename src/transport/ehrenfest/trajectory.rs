@@ -127,19 +127,13 @@ pub fn hook(md: &Md) -> Result<&EhrenfestHook> {
         .ok_or_else(|| Error::run("Ehrenfest trajectory: the hook is missing"))
 }
 
-/// Run the trajectory; `each_step` sees the MD after every step (outputs). Returns the MD
-/// (records in its hook) and the wall time (s).
-pub fn run_trajectory(
-    spec: &TrajectorySpec,
-    world: World,
-    each_step: &mut dyn FnMut(&Md) -> Result<()>,
-) -> Result<(Md, f64)> {
+/// Run the trajectory (a scan task; `wire ehrenfest` runs its own loop, with outputs and
+/// checkpoints). Returns the MD (records in its hook) and the wall time (s).
+pub fn run_trajectory(spec: &TrajectorySpec, world: World) -> Result<(Md, f64)> {
     let t0 = Instant::now();
     let mut md = ehrenfest_md(spec, world)?;
-    each_step(&md)?;
     for _ in 0..spec.steps {
         verlet::step(&mut md)?;
-        each_step(&md)?;
     }
     Ok((md, t0.elapsed().as_secs_f64()))
 }
