@@ -85,13 +85,26 @@ fn forces_are_minus_the_gradient_of_the_energy_at_fixed_rho() {
 /// 4.0e−4, 2.9e−5 eV at ionic steps of 0.5, 0.25, 0.125 fs (electronic step ≈ 0.05 fs).
 #[test]
 fn closed_chain_conserves_trace_hermiticity_and_energy_over_one_ps() {
+    closed_chain_check(Integrator::Rk4, 2);
+}
+
+/// The same with the eight-stage method (RK48), one electronic step per ionic step of 0.1 fs.
+#[test]
+fn closed_chain_conserves_trace_hermiticity_and_energy_with_eight_stages() {
+    closed_chain_check(Integrator::Rk48, 1);
+}
+
+fn closed_chain_check(integrator: Integrator, substeps: usize) {
     let spec = TrajectorySpec {
-        electrons: electrons(24, 12, 0.0, 0.0),
+        electrons: ElectronSpec {
+            integrator,
+            ..electrons(24, 12, 0.0, 0.0)
+        },
         spacing_a: D,
         mobile: 8,
         mass_amu: 10.0,
         dt_fs: 0.1,
-        substeps: 2,
+        substeps,
         steps: 10000,
         displacement_a: 0.05,
         profile_every: 0,
@@ -113,7 +126,7 @@ fn closed_chain_conserves_trace_hermiticity_and_energy_over_one_ps() {
         assert_eq!(x.work_ev, 0.0);
     }
     let herm = h.electrons.density().hermiticity_error();
-    eprintln!("closed chain, 1 ps: |ΔE| ≤ {de:.3e} eV, |ΔTr ρ| ≤ {dtr:.3e}, hermiticity {herm:.3e}, KE max {ke_max:.4} eV");
+    eprintln!("closed chain, {integrator:?}, 1 ps: |ΔE| ≤ {de:.3e} eV, |ΔTr ρ| ≤ {dtr:.3e}, hermiticity {herm:.3e}, KE max {ke_max:.4} eV");
     // Half filling, up to the Lorentzian tails (Δ = 0.5 meV) of the levels near μ.
     assert!(
         (r[0].trace - 24.0).abs() < 1e-3,

@@ -1,10 +1,12 @@
 //! Cost of the driven Liouville–von Neumann step on the Fig. 4 system (bench/ehrenfest/README.md,
 //! "Time to solution"): the 800-site chain, 300-site device, 0.5 V, Γ = 0.5 eV, the central 200
-//! ions displaced by a fixed pattern of up to 0.05 Å and moving on a straight line, ionic step
-//! 0.1 fs in 2 RK4 steps. Prints CPU seconds per RK4 step and the state reached (trace, band
-//! energy, mid-chain current), so two builds can be compared for both cost and result.
+//! ions displaced by a fixed pattern of up to 0.05 Å (reached at 10 fs) and moving on a straight
+//! line; by default RK4, ionic step 0.1 fs in 2 steps. Prints CPU seconds per Runge–Kutta step,
+//! per stage and per fs, and the state reached (trace, band energy, mid-chain current), so two
+//! builds or two methods can be compared for both cost and result.
 //!
-//! cargo run --release --example ehrenfest_propagator_bench -- [IONIC_STEPS]
+//! cargo run --release --example ehrenfest_propagator_bench -- [IONIC_STEPS [METHOD DT_FS SUBSTEPS]]
+//! (METHOD as the deck's `integrator`: rk4 or rk48.)
 
 use nanocontact::error::Result;
 use nanocontact::transport::ehrenfest::chain::ChainModel;
@@ -25,10 +27,20 @@ fn cpu_seconds() -> f64 {
 }
 
 fn main() -> Result<()> {
-    let steps: usize = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(50);
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |k: usize| args.get(k).map(String::as_str);
+    let steps: usize = arg(1).and_then(|s| s.parse().ok()).unwrap_or(50);
+    let integrator = match arg(2) {
+        None | Some("rk4") => Integrator::Rk4,
+        Some("rk48") => Integrator::Rk48,
+        Some(m) => {
+            return Err(nanocontact::error::Error::run(format!(
+                "unknown method {m}"
+            )))
+        }
+    };
+    let dt_fs: f64 = arg(3).and_then(|s| s.parse().ok()).unwrap_or(0.1);
+    let sub: usize = arg(4).and_then(|s| s.parse().ok()).unwrap_or(2);
     let (sites, device, mobile, d) = (800, 300, 200, 2.37);
     let spec = ElectronSpec {
         chain: ChainModel {
@@ -45,17 +57,17 @@ fn main() -> Result<()> {
         bias_v: 0.5,
         gamma_ev: 0.5,
         delta_ev: 0.0005,
-        integrator: Integrator::Rk4,
+        integrator,
     };
     let x0: Vec<f64> = (0..sites).map(|i| i as f64 * d).collect();
     let first = (sites - mobile) / 2;
     let mut e = WireElectrons::new(spec, x0.clone())?;
-    let (dt, sub) = (1e-4, 2);
+    let dt = dt_fs * 1e-3;
     let t0 = cpu_seconds();
     let w0 = std::time::Instant::now();
     for s in 1..=steps {
-        // A fixed displacement pattern growing linearly in time (0.05 Å after 100 steps).
-        let a = 0.05 * (s as f64 / 100.0).min(1.0);
+        // A fixed displacement pattern growing linearly in time (0.05 Å after 10 fs).
+        let a = 0.05 * (s as f64 * dt_fs / 10.0).min(1.0);
         let x: Vec<f64> = x0
             .iter()
             .enumerate()
@@ -75,13 +87,17 @@ fn main() -> Result<()> {
     let mid = sites / 2;
     let i_mid = e.cut_currents_ua(mid..mid + 1)[0];
     println!(
-        "{{\"rk4_steps\":{},\"cpu_s\":{:.3},\"wall_s\":{:.3},\"cpu_s_per_rk4_step\":{:.5},\
+        "{{\"method\":\"{:?}\",\"rk_steps\":{},\"cpu_s\":{:.3},\"wall_s\":{:.3},\
+         \"cpu_s_per_rk_step\":{:.5},\"cpu_s_per_stage\":{:.6},\"cpu_s_per_fs\":{:.4},\
          \"trace\":{:.12},\"band_energy_ev\":{:.10},\"current_mid_ua\":{:.10},\"work_ev\":{:.10},\
          \"hermiticity\":{:.3e}}}",
+        integrator,
         steps * sub,
         cpu,
         wall,
         cpu / rk,
+        cpu / rk / integrator.tableau().1.len() as f64,
+        cpu / (steps as f64 * dt_fs),
         e.rho.trace(),
         e.band_energy(),
         i_mid,

@@ -163,21 +163,27 @@ impl WireElectrons {
             )));
         }
         let substeps = substeps.max(needed as usize);
-        // H at the half-substep points k/(2·substeps), k = 0..=2·substeps.
-        let hs: Vec<Banded> = (0..=2 * substeps)
-            .map(|k| {
-                if k == 0 {
+        // H at each substep's stage times: hs[s·m + q] at the fraction (s + c_q)/substeps.
+        let cs = self.spec.integrator.stage_times();
+        let m = cs.len();
+        let hs: Vec<Banded> = (0..substeps)
+            .flat_map(|s| cs.iter().map(move |&c| (s as f64 + c) / substeps as f64))
+            .map(|f| {
+                if f == 0.0 {
                     Ok(self.h.clone())
-                } else if k == 2 * substeps {
+                } else if f == 1.0 {
                     Ok(end.clone())
                 } else {
-                    chain.hamiltonian_between(&self.x, x_new, k as f64 / (2 * substeps) as f64)
+                    chain.hamiltonian_between(&self.x, x_new, f)
                 }
             })
             .collect::<Result<_>>()?;
         let h = dt_ps / substeps as f64;
         for s in 0..substeps {
-            let at = |c: f64| &hs[2 * s + (2.0 * c).round() as usize];
+            let at = |c: f64| {
+                let q = cs.iter().position(|&v| v == c).unwrap_or(0);
+                &hs[s * m + q]
+            };
             self.work_ev += self.prop.step(&mut self.rho, &at, self.open.as_ref(), h);
         }
         self.x.copy_from_slice(x_new);

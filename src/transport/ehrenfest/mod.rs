@@ -7,7 +7,8 @@
 //! - [`chain`]: the 1-D chain as a band-diagonal H, its energies and forces;
 //! - [`liouville`]: dρ/dt = (1/iħ)[H, ρ] + S(ρ), source and sink, reference densities, bond
 //!   currents;
-//! - [`runge_kutta`]: the RK4 step on ρ's upper triangle, O(n²) per step;
+//! - [`tableau`]: the Runge–Kutta methods (RK4, RK48), their stage times and stability limits;
+//! - [`runge_kutta`]: their steps on ρ's upper triangle, O(n²) per step;
 //! - [`electrons`]: ρ(t) of the wire carried between ionic positions (electronic substeps);
 //! - [`hook`]: the Ehrenfest post-force step hook of the MD and its per-step records;
 //! - [`steady_state`]: the exact stationary ρ of the driven equation with frozen ions;
@@ -23,4 +24,5 @@ pub mod hook;
 pub mod liouville;
 pub mod runge_kutta;
 pub mod steady_state;
+pub mod tableau;
 pub mod trajectory;

@@ -14,47 +14,22 @@
 //! 4r multiply-adds per entry and matrix, S_ij = −(Γ/2ħ)(w_i + w_j)(ρ − ρ⁰)_ij as in
 //! [`super::liouville`].
 //!
-//! The method is the classical fourth-order Runge–Kutta method. Its stage s takes
-//! y + h·a_s·k_{s−1} (one entry of the tableau below the diagonal per row), so a step needs no
+//! The methods ([`Integrator`]) are explicit Runge–Kutta methods whose stage s takes
+//! y + h·a_s·k_{s−1} (one entry of the tableau below the diagonal per row): the classical
+//! fourth-order method, and an eight-stage fourth-order method (RK48) whose stability reaches
+//! 4√3 along the imaginary axis, where the Liouville operator's eigenvalues lie. A step needs no
 //! stored stages: one pass over the rows per stage computes row i of k_s, adds h·b_s·k_s to the
-//! new state and writes row i of the next stage's input, from two stage inputs used in turn.
-//! The rows of k live in two row buffers; the work matrices are the new state and the two
-//! stage inputs. (Kutta's third-order method and the midpoint rule were measured and dropped:
-//! the first needs two earlier stages and costs more per fs at its stability limit, the second
-//! grows on the imaginary axis; bench/ehrenfest/README.md.)
+//! new state and writes row i of the next stage's input. The rows of k live in two row
+//! buffers; the work matrices are the new state and the stage inputs' rings. (Kutta's
+//! third-order method and the midpoint rule were measured and dropped: the first needs two
+//! earlier stages and costs more per fs at its stability limit, the second grows on the
+//! imaginary axis; bench/ehrenfest/README.md.)
 
 use crate::transport::ehrenfest::chain::Banded;
 use crate::transport::ehrenfest::liouville::{Density, OpenBoundary};
 use crate::units::HBAR_EV_PS;
 
-/// The time-stepping method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Integrator {
-    /// The classical fourth-order method (stable on the imaginary axis to |λ dt| ≤ 2√2).
-    Rk4,
-}
-
-impl Integrator {
-    /// Each stage's (a_{s,s−1}, b_s, c_s).
-    fn tableau(self) -> [(f64, f64, f64); 4] {
-        match self {
-            Integrator::Rk4 => [
-                (0.0, 1.0 / 6.0, 0.0),
-                (0.5, 1.0 / 3.0, 0.5),
-                (0.5, 1.0 / 3.0, 0.5),
-                (1.0, 1.0 / 6.0, 1.0),
-            ],
-        }
-    }
-
-    /// Largest |λ| dt on the imaginary axis the method keeps bounded.
-    pub fn stability_limit(self) -> f64 {
-        match self {
-            Integrator::Rk4 => 2.0 * 2f64.sqrt(),
-        }
-    }
-}
+pub use crate::transport::ehrenfest::tableau::Integrator;
 
 /// Upper bound of the spectral radius of ρ ↦ [H, ρ]/ħ (per ps): 2 max_i Σ_j |H_ij| / ħ
 /// (Gershgorin's bound on H's spectrum, whose width the commutator's eigenvalues E_a − E_b
@@ -75,15 +50,15 @@ pub fn commutator_radius(h: &Banded) -> f64 {
 /// Work space of the steps.
 pub struct Propagator {
     pub method: Integrator,
-    /// Rows of the inputs of stages 2, 3 and 4 (the last few computed of each).
-    rings: [Ring; 3],
+    /// Rows of the inputs of stages 2, 3, … (the last few computed of each).
+    rings: Vec<Ring>,
     /// y + h Σ b_s k_s so far; the new state at the end of the step.
     next: Density,
     /// Row i of k_s (real and imaginary parts), entries j ≥ i.
     k_re: Vec<f64>,
     k_im: Vec<f64>,
     /// Each stage's H diagonals divided by ħ (per ps).
-    d: [Vec<Vec<f64>>; 4],
+    d: Vec<Vec<Vec<f64>>>,
     /// w_i: 1 on the electrode sites, 0 in the device.
     w: Vec<f64>,
     /// The runs of equal w: (first site, end, w).
@@ -156,18 +131,18 @@ impl Propagator {
     pub fn new(method: Integrator, n: usize) -> Self {
         Propagator {
             method,
-            rings: std::array::from_fn(|_| Ring::new(1, n)),
+            rings: Vec::new(),
             next: Density::zeros(n),
             k_re: vec![0.0; n],
             k_im: vec![0.0; n],
-            d: Default::default(),
+            d: Vec::new(),
             w: vec![0.0; n],
             runs: Vec::new(),
         }
     }
 
     /// One step of `dt_ps`: ρ(t) → ρ(t + dt) on the upper triangle, with H(s) from `h_at(c)` at
-    /// the stage times t + c·dt (c ∈ {0, ½, 1}); returns ∫ P_S dt over the step (eV). ρ's lower
+    /// the stage times t + c·dt (c from [`Integrator::stage_times`]); returns ∫ P_S dt over the step (eV). ρ's lower
     /// triangle is left stale: call [`Density::fill_lower`] before reading it.
     ///
     /// The stages run as a wavefront over the rows: row i of stage s needs rows i − r … i + r of
@@ -195,9 +170,11 @@ impl Propagator {
                 _ => self.runs.push((i, i + 1, w)),
             }
         }
-        let tab = self.method.tableau();
+        let (ta, tb) = self.method.tableau();
+        let stages = ta.len();
+        self.d.resize_with(stages, Vec::new);
         let mut r = 0;
-        for (d, &(_, _, c)) in self.d.iter_mut().zip(&tab) {
+        for (d, &c) in self.d.iter_mut().zip(ta) {
             let h = h_at(c);
             r = h.off.len();
             d.clear();
@@ -208,12 +185,13 @@ impl Propagator {
             );
         }
         let m = 2 * r + 2;
-        if self.rings[0].m != m || self.rings[0].n != n {
-            self.rings = std::array::from_fn(|_| Ring::new(m, n));
+        if self.rings.len() != stages - 1 || self.rings.iter().any(|g| g.m != m || g.n != n) {
+            self.rings = (1..stages).map(|_| Ring::new(m, n)).collect();
         }
         let mut work = 0.0;
         pulp::Arch::new().dispatch(Wavefront {
-            tab,
+            a: ta,
+            b: tb,
             dt: dt_ps,
             r,
             d: &self.d,
@@ -236,15 +214,16 @@ impl Propagator {
 /// `pulp`'s run-time dispatch; the arithmetic is the same in every case, no fused
 /// multiply-adds, so results do not depend on it).
 struct Wavefront<'a> {
-    tab: [(f64, f64, f64); 4],
+    a: &'a [f64],
+    b: &'a [f64],
     dt: f64,
     r: usize,
-    d: &'a [Vec<Vec<f64>>; 4],
+    d: &'a [Vec<Vec<f64>>],
     ob: Option<&'a OpenBoundary>,
     w: &'a [f64],
     runs: &'a [(usize, usize, f64)],
     y: &'a Density,
-    rings: &'a mut [Ring; 3],
+    rings: &'a mut [Ring],
     next: &'a mut Density,
     k_re: &'a mut [f64],
     k_im: &'a mut [f64],
@@ -257,7 +236,8 @@ impl pulp::WithSimd for Wavefront<'_> {
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _simd: S) {
         let Wavefront {
-            tab,
+            a: ta,
+            b: tb,
             dt,
             r,
             d,
@@ -272,20 +252,22 @@ impl pulp::WithSimd for Wavefront<'_> {
             work,
         } = self;
         let n = y.n;
-        let [g0, g1, g2] = rings;
-        for t in 0..n + 3 * r {
-            for s in 0..4 {
+        let stages = tb.len();
+        let last = stages - 1;
+        for t in 0..n + last * r {
+            for s in 0..stages {
                 // Stage s is s·r rows behind stage 0.
                 if t < s * r || t - s * r >= n {
                     continue;
                 }
                 let i = t - s * r;
-                let (x, out) = match s {
-                    0 => (Rows::Full(y), Some(&mut *g0)),
-                    1 => (Rows::Ring(g0), Some(&mut *g1)),
-                    2 => (Rows::Ring(g1), Some(&mut *g2)),
-                    _ => (Rows::Ring(g2), None),
+                // Stage s reads ring s − 1 (ρ itself for the first) and writes ring s.
+                let (done, ahead) = rings.split_at_mut(s);
+                let x = match done.last() {
+                    None => Rows::Full(y),
+                    Some(g) => Rows::Ring(g),
                 };
+                let out = if s < last { ahead.first_mut() } else { None };
                 let stage = Stage {
                     d: &d[s],
                     ob,
@@ -295,12 +277,12 @@ impl pulp::WithSimd for Wavefront<'_> {
                     n,
                 };
                 let (kr, ki) = (&mut k_re[..n - i], &mut k_im[..n - i]);
-                *work += dt * tab[s].1 * stage.power_row(i);
+                *work += dt * tb[s] * stage.power_row(i);
                 stage.k_row(i, kr, ki);
                 let row = i * n + i..(i + 1) * n;
-                accumulate(next, y, row.clone(), s == 0, dt * tab[s].1, kr, ki);
+                accumulate(next, y, row.clone(), s == 0, dt * tb[s], kr, ki);
                 if let Some(out) = out {
-                    let a = dt * tab[s + 1].0;
+                    let a = dt * ta[s + 1];
                     let slot = out.slot(i);
                     let (ore, oim) = (&mut out.re[slot.clone()], &mut out.im[slot]);
                     for ((o, &yv), &k) in ore[i..].iter_mut().zip(&y.re[row.clone()]).zip(&*kr) {
@@ -598,15 +580,17 @@ mod tests {
     }
 
     #[test]
-    fn the_upper_triangle_step_is_the_full_matrix_rk4_step() {
+    fn the_upper_triangle_step_is_the_full_matrix_step() {
         // Ranges 1 and 2 take the vectorised interior, 3 the entry-by-entry path; 17 sites
         // wrap every ring (2r + 2 rows) at least twice.
-        for r in 1..=3 {
-            full_matrix_check(17, r);
+        for method in [Integrator::Rk4, Integrator::Rk48] {
+            for r in 1..=3 {
+                full_matrix_check(method, 17, r);
+            }
         }
     }
 
-    fn full_matrix_check(n: usize, r: usize) {
+    fn full_matrix_check(method: Integrator, n: usize, r: usize) {
         let h0 = Banded {
             off: (1..=r)
                 .map(|k| {
@@ -616,13 +600,12 @@ mod tests {
                 })
                 .collect(),
         };
-        // H along the step: the first neighbours' hopping grows by 2 % per half step.
-        let stretched = |f: f64| {
+        // H along the step: the first neighbours' hopping grows by 4 % over the step.
+        let stretched = |c: f64| {
             let mut h = h0.clone();
-            h.off[0].iter_mut().for_each(|v| *v *= f);
+            h.off[0].iter_mut().for_each(|v| *v *= 1.0 + 0.04 * c);
             h
         };
-        let (h1, h2) = (stretched(1.02), stretched(1.04));
         let leads = [0..4, n - 4..n];
         let rho0 = [
             (0..16)
@@ -654,41 +637,36 @@ mod tests {
             }
         }
         let dt = 2e-5;
-        // Reference: the full-matrix classical RK4 with H at c = 0, ½, ½, 1.
-        let hs = [&h0, &h1, &h1, &h2];
-        let (a, b) = ([0.0, 0.5, 0.5, 1.0], [1.0, 2.0, 2.0, 1.0]);
+        // Reference: the method on the full matrix, stage s at y + a_s dt k_{s−1} with H(c_s).
+        let (ta, tb) = method.tableau();
+        let hs: Vec<Banded> = method.stage_times().iter().map(|&c| stretched(c)).collect();
+        let at = |c: f64| {
+            let q = method.stage_times().iter().position(|&v| v == c).unwrap();
+            &hs[q]
+        };
         let (mut yr, mut yi) = (rho.re.clone(), rho.im.clone());
         let (mut kr, mut ki) = (vec![0.0; n * n], vec![0.0; n * n]);
-        for s in 0..4 {
+        for (&a, &b) in ta.iter().zip(tb) {
             let xr: Vec<f64> = rho
                 .re
                 .iter()
                 .zip(&kr)
-                .map(|(y, k)| y + a[s] * dt * k)
+                .map(|(y, k)| y + a * dt * k)
                 .collect();
             let xi: Vec<f64> = rho
                 .im
                 .iter()
                 .zip(&ki)
-                .map(|(y, k)| y + a[s] * dt * k)
+                .map(|(y, k)| y + a * dt * k)
                 .collect();
-            (kr, ki) = derivative_full(hs[s], &ob, &xr, &xi, n);
+            (kr, ki) = derivative_full(at(a), &ob, &xr, &xi, n);
             for q in 0..n * n {
-                yr[q] += b[s] * dt / 6.0 * kr[q];
-                yi[q] += b[s] * dt / 6.0 * ki[q];
+                yr[q] += b * dt * kr[q];
+                yi[q] += b * dt * ki[q];
             }
         }
         let start = rho.clone();
-        let mut p = Propagator::new(Integrator::Rk4, n);
-        let at = |c: f64| {
-            if c == 0.0 {
-                &h0
-            } else if c == 1.0 {
-                &h2
-            } else {
-                &h1
-            }
-        };
+        let mut p = Propagator::new(method, n);
         p.step(&mut rho, &at, Some(&ob), dt);
         rho.fill_lower();
         let scale = yr.iter().chain(&yi).fold(0.0f64, |m, v| m.max(v.abs()));
@@ -698,7 +676,7 @@ mod tests {
         });
         assert!(
             diff < 1e-13 * scale,
-            "range {r}: the step differs from the full RK4 by {diff:e}"
+            "{method:?}, range {r}: the step differs from the full-matrix step by {diff:e}"
         );
         // The step must have done something: far from the start at this dt.
         let moved = (0..n * n).fold(0.0f64, |m, q| m.max((yr[q] - start.re[q]).abs()));
