@@ -10,8 +10,11 @@ use nanocontact::transport::current::wire::{build_wire, WireSpec};
 use nanocontact::transport::ehrenfest::chain::ChainModel;
 use nanocontact::transport::ehrenfest::electrons::{ElectronSpec, WireElectrons};
 use nanocontact::transport::ehrenfest::runge_kutta::Integrator;
-use nanocontact::transport::ehrenfest::trajectory::{hook, run_trajectory, TrajectorySpec};
+use nanocontact::transport::ehrenfest::trajectory::{
+    ehrenfest_md, hook, run_trajectory, TrajectorySpec,
+};
 use nanocontact::transport::model::sutton::SuttonSBand;
+use nanocontact::units::{BOLTZ_EV_PER_K, MVV2E};
 
 /// Seed 004's chain spacing (Å).
 const D: f64 = 2.37;
@@ -107,6 +110,8 @@ fn closed_chain_check(integrator: Integrator, substeps: usize) {
         substeps,
         steps: 10000,
         displacement_a: 0.05,
+        temperature_k: 0.0,
+        seed: 1,
         profile_every: 0,
         average_from_ps: 0.0,
     };
@@ -136,6 +141,58 @@ fn closed_chain_check(integrator: Integrator, substeps: usize) {
     assert!(dtr < 1e-10, "Tr ρ drifted by {dtr}");
     assert!(herm < 1e-12, "ρ − ρ† = {herm}");
     assert!(de < 1e-4, "total energy changed by {de} eV");
+}
+
+/// `[ions] temperature`: Maxwell–Boltzmann velocities along the chain for the mobile atoms
+/// only, zero total momentum, KE = (N − 1) k_B T / 2 exactly; another seed, other velocities.
+#[test]
+fn initial_temperature_sets_the_mobile_atoms_kinetic_energy_exactly() {
+    let spec = |seed: u64| TrajectorySpec {
+        electrons: electrons(24, 12, 0.0, 0.0),
+        spacing_a: D,
+        mobile: 8,
+        mass_amu: 10.0,
+        dt_fs: 0.1,
+        substeps: 2,
+        steps: 0,
+        displacement_a: 0.0,
+        temperature_k: 1500.0,
+        seed,
+        profile_every: 0,
+        average_from_ps: 0.0,
+    };
+    let velocities = |seed: u64| {
+        let md = ehrenfest_md(&spec(seed), World::serial()).unwrap();
+        let a = &md.atoms;
+        let mobile = spec(seed).mobile_sites();
+        let mut p = 0.0;
+        let mut ke = 0.0;
+        let mut v = Vec::new();
+        for i in 0..a.nlocal {
+            let site = (a.x[i][0] / D).round() as usize;
+            assert_eq!(a.v[i][1..], [0.0, 0.0], "motion off the chain's axis");
+            if !mobile.contains(&site) {
+                assert_eq!(a.v[i][0], 0.0, "rigid site {site} moves");
+                continue;
+            }
+            p += a.mass(i) * a.v[i][0];
+            ke += 0.5 * a.mass(i) * MVV2E * a.v[i][0] * a.v[i][0];
+            v.push(a.v[i][0]);
+        }
+        assert!(p.abs() < 1e-12, "total momentum {p}");
+        let want = 0.5 * 7.0 * BOLTZ_EV_PER_K * 1500.0;
+        assert!(
+            (ke - want).abs() < 1e-12 * want,
+            "KE {ke} against {want} eV"
+        );
+        v
+    };
+    let (a, b) = (velocities(1), velocities(2));
+    assert_eq!(a.len(), 8);
+    assert!(
+        a.iter().zip(&b).all(|(x, y)| x != y),
+        "seeds 1 and 2 give {a:?} and {b:?}"
+    );
 }
 
 /// ρ is stored as its upper triangle, so ρ_ji = conj ρ_ij holds by construction; what the
@@ -271,6 +328,8 @@ fn checkpointed_and_restarted_run_is_bitwise_the_uninterrupted_one() {
         substeps: 2,
         steps: 30,
         displacement_a: 0.05,
+        temperature_k: 0.0,
+        seed: 1,
         profile_every: 0,
         average_from_ps: 0.0,
     };

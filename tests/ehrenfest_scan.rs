@@ -134,28 +134,39 @@ fn single_run_writes_h5md_observables_and_currents() {
 
 #[test]
 fn bad_deck_value_is_named_by_line_and_key() {
-    let dir = common::scratch("ehrenfest_bad");
-    let d = deck(&dir);
-    let text = std::fs::read_to_string(&d)
-        .unwrap()
-        .replace("gamma = 0.5", "gamma = -1.0");
-    std::fs::write(&d, text).unwrap();
-    let o = common::bin()
-        .args([
-            "wire",
-            "ehrenfest",
-            d.to_str().unwrap(),
-            "--out",
-            dir.join("o").to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("deck.toml:11") && err.contains("electrons.gamma"),
-        "{err}"
-    );
+    // (replaced, replacement, line, key)
+    for (from, to, line, key) in [
+        (
+            "gamma = 0.5",
+            "gamma = -1.0",
+            "deck.toml:11",
+            "electrons.gamma",
+        ),
+        (
+            "displacement = 0.05",
+            "displacement = 0.05\ntemperature = -300.0",
+            "deck.toml:16",
+            "ions.temperature",
+        ),
+    ] {
+        let dir = common::scratch("ehrenfest_bad");
+        let d = deck(&dir);
+        let text = std::fs::read_to_string(&d).unwrap().replace(from, to);
+        std::fs::write(&d, text).unwrap();
+        let o = common::bin()
+            .args([
+                "wire",
+                "ehrenfest",
+                d.to_str().unwrap(),
+                "--out",
+                dir.join("o").to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(line) && err.contains(key), "{err}");
+    }
 }
 
 #[test]

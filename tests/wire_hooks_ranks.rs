@@ -123,6 +123,9 @@ fn ehrenfest_spec() -> TrajectorySpec {
         substeps: 2,
         steps: 20,
         displacement_a: 0.05,
+        // Initial velocities too: drawn per atom id, so the same on any number of ranks.
+        temperature_k: 600.0,
+        seed: 7,
         profile_every: 0,
         average_from_ps: 0.0,
     }

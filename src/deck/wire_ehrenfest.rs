@@ -21,6 +21,9 @@
 //! [ions]
 //! mass = 10.0          # amu
 //! displacement = 0.0   # Å, initial sine displacement of the mobile atoms
+//! temperature = 0.0    # K, initial Maxwell–Boltzmann velocities of the mobile atoms along the
+//!                      # chain (zero total momentum, KE = (N − 1) k_B T / 2 exactly)
+//! seed = 1             # of those velocities (each atom's own stream: rank-independent)
 //! [run]
 //! timestep = 0.1       # fs, ionic
 //! substeps = 2         # electronic steps per ionic step
@@ -88,6 +91,14 @@ pub struct IonsSection {
     pub mass: f64,
     #[serde(default = "zero")]
     pub displacement: f64,
+    #[serde(default = "zero")]
+    pub temperature: f64,
+    #[serde(default = "one")]
+    pub seed: u64,
+}
+
+fn one() -> u64 {
+    1
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -244,6 +255,13 @@ impl EhrenfestDeck {
         }
         positive("ions.mass", deck.ions.mass)?;
         finite("ions.displacement", deck.ions.displacement)?;
+        let t = deck.ions.temperature;
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(bad(
+                "ions.temperature",
+                format!("expected T ≥ 0 (K), got {t}"),
+            ));
+        }
         let r = &deck.run;
         positive("run.timestep", r.timestep)?;
         positive("run.time", r.time)?;
@@ -337,6 +355,8 @@ impl EhrenfestDeck {
             substeps: self.run.substeps,
             steps: self.steps(),
             displacement_a: self.ions.displacement,
+            temperature_k: self.ions.temperature,
+            seed: self.ions.seed,
             profile_every: self.output.profile_every,
             average_from_ps: self.run.average_from,
         }

@@ -5,12 +5,14 @@
 
 use std::time::Instant;
 
+use crate::dynamics::velocity::{gaussian_pair, keyed_stream};
 use crate::dynamics::{verlet, Md};
 use crate::error::{Error, Result};
 use crate::parallel::World;
 use crate::transport::current::md_hook::chain_md;
 use crate::transport::ehrenfest::electrons::{ElectronSpec, WireElectrons};
 use crate::transport::ehrenfest::hook::{EhrenfestHook, StepRecord};
+use crate::units::{BOLTZ_EV_PER_K, MVV2E};
 
 /// What to run.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,6 +32,11 @@ pub struct TrajectorySpec {
     pub steps: u64,
     /// Initial displacement of the mobile atoms, u_k = A sin(π(k + 1)/(N + 1)) (Å).
     pub displacement_a: f64,
+    /// Initial temperature of the mobile atoms (K): Maxwell–Boltzmann velocities along the
+    /// chain, zero total momentum, scaled to KE = (N − 1) k_B T / 2.
+    pub temperature_k: f64,
+    /// Seed of those velocities.
+    pub seed: u64,
     /// Keep the current profile along the device every this many steps (0: never).
     pub profile_every: u64,
     /// Saturation averages over t ≥ this (ps).
@@ -82,6 +89,12 @@ impl TrajectorySpec {
         if !self.displacement_a.is_finite() || !self.average_from_ps.is_finite() {
             return bad("displacement_a and average_from_ps must be finite".into());
         }
+        if !(self.temperature_k.is_finite() && self.temperature_k >= 0.0) {
+            return bad(format!(
+                "temperature_k must be ≥ 0, got {}",
+                self.temperature_k
+            ));
+        }
         Ok(())
     }
 }
@@ -108,6 +121,9 @@ pub fn ehrenfest_md(spec: &TrajectorySpec, world: World) -> Result<Md> {
         world,
     )?;
     md.set_timestep(spec.dt_fs * 1e-3);
+    if spec.temperature_k > 0.0 {
+        thermalise_along_chain(&mut md, spec.mobile, spec.temperature_k, spec.seed);
+    }
     let [l, r] = spec.electrons.leads();
     md.add_hook(Box::new(EhrenfestHook::new(
         electrons,
@@ -118,6 +134,45 @@ pub fn ehrenfest_md(spec: &TrajectorySpec, world: World) -> Result<Md> {
     )));
     md.setup()?;
     Ok(md)
+}
+
+/// Maxwell–Boltzmann velocities along the chain (x) for the `mobile` non-frozen atoms at
+/// `temp_k`: one Gaussian per atom from its own stream keyed by (seed, global id), so the
+/// result does not depend on the ranks; then the total momentum removed and the velocities
+/// scaled so that KE = (N − 1) k_B T / 2 exactly (N − 1 degrees of freedom along one axis).
+fn thermalise_along_chain(md: &mut Md, mobile: usize, temp_k: f64, seed: u64) {
+    let frozen = md.frozen;
+    let a = &mut md.atoms;
+    // Σ m v, Σ m over the mobile atoms, after drawing v (Å/ps).
+    let mut p = [0.0; 2];
+    for i in 0..a.nlocal {
+        a.v[i] = [0.0; 3];
+        if a.mask[i] & frozen != 0 {
+            continue;
+        }
+        let (g, _) = gaussian_pair(&mut keyed_stream(seed, a.id[i], 0));
+        let m = a.mass(i);
+        a.v[i][0] = g * (BOLTZ_EV_PER_K * temp_k / (m * MVV2E)).sqrt();
+        p[0] += m * a.v[i][0];
+        p[1] += m;
+    }
+    md.world.sum(&mut p);
+    let vcm = if p[1] > 0.0 { p[0] / p[1] } else { 0.0 };
+    let mut ke = [0.0];
+    for i in 0..a.nlocal {
+        if a.mask[i] & frozen == 0 {
+            a.v[i][0] -= vcm;
+            ke[0] += 0.5 * a.mass(i) * MVV2E * a.v[i][0] * a.v[i][0];
+        }
+    }
+    md.world.sum(&mut ke);
+    let target = 0.5 * (mobile.saturating_sub(1)) as f64 * BOLTZ_EV_PER_K * temp_k;
+    if ke[0] > 0.0 {
+        let k = (target / ke[0]).sqrt();
+        for i in 0..a.nlocal {
+            a.v[i][0] *= k;
+        }
+    }
 }
 
 /// The hook of an MD made by [`ehrenfest_md`].
