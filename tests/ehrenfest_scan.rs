@@ -42,6 +42,22 @@ mass = [5.0, 10.0]
     p
 }
 
+/// `nanocontact wire ehrenfest DECK --out OUT [--restart CHECKPOINT]`.
+fn wire_ehrenfest(deck: &Path, out: &Path, restart: Option<&Path>) -> std::process::Output {
+    let mut cmd = common::bin();
+    cmd.args([
+        "wire",
+        "ehrenfest",
+        deck.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    if let Some(r) = restart {
+        cmd.args(["--restart", r.to_str().unwrap()]);
+    }
+    cmd.output().unwrap()
+}
+
 #[test]
 fn scan_is_the_same_on_one_to_four_ranks_and_restarts_unfinished_tasks() {
     let run = |np: usize, out: &Path, deck: &Path| {
@@ -99,16 +115,7 @@ fn single_run_writes_h5md_observables_and_currents() {
     let dir = common::scratch("ehrenfest_run");
     let d = deck(&dir);
     let out = dir.join("out");
-    let o = common::bin()
-        .args([
-            "wire",
-            "ehrenfest",
-            d.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = wire_ehrenfest(&d, &out, None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let h5 = hdf5::File::open(out.join("traj.h5")).unwrap();
     for name in ["ke", "current_mid", "etotal_minus_work", "source_work"] {
@@ -153,16 +160,7 @@ fn bad_deck_value_is_named_by_line_and_key() {
         let d = deck(&dir);
         let text = std::fs::read_to_string(&d).unwrap().replace(from, to);
         std::fs::write(&d, text).unwrap();
-        let o = common::bin()
-            .args([
-                "wire",
-                "ehrenfest",
-                d.to_str().unwrap(),
-                "--out",
-                dir.join("o").to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
+        let o = wire_ehrenfest(&d, &dir.join("o"), None);
         assert!(!o.status.success());
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains(line) && err.contains(key), "{err}");
@@ -179,18 +177,7 @@ fn single_run_goes_on_from_its_checkpoint_bit_for_bit() {
     let run = |deck_text: &str, name: &str, out: &Path, restart: Option<&Path>| {
         let p = dir.join(name);
         std::fs::write(&p, deck_text).unwrap();
-        let mut cmd = common::bin();
-        cmd.args([
-            "wire",
-            "ehrenfest",
-            p.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        if let Some(r) = restart {
-            cmd.args(["--restart", r.to_str().unwrap()]);
-        }
-        cmd.output().unwrap()
+        wire_ehrenfest(&p, out, restart)
     };
     // 100 steps straight; 60 steps (a checkpoint at 40), then on to 100 from that checkpoint.
     let whole = dir.join("whole");

@@ -180,9 +180,10 @@ impl WireElectrons {
             .collect::<Result<_>>()?;
         let h = dt_ps / substeps as f64;
         for s in 0..substeps {
+            // `step` asks for H only at this method's own stage times, each of which is in cs.
             let at = |c: f64| {
-                let q = cs.iter().position(|&v| v == c).unwrap_or(0);
-                &hs[s * m + q]
+                let q = cs.iter().position(|&v| v == c);
+                &hs[s * m + q.expect("a stage time of the method")]
             };
             self.work_ev += self.prop.step(&mut self.rho, &at, self.open.as_ref(), h);
         }

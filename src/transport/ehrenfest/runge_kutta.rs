@@ -142,8 +142,9 @@ impl Propagator {
     }
 
     /// One step of `dt_ps`: ρ(t) → ρ(t + dt) on the upper triangle, with H(s) from `h_at(c)` at
-    /// the stage times t + c·dt (c from [`Integrator::stage_times`]); returns ∫ P_S dt over the step (eV). ρ's lower
-    /// triangle is left stale: call [`Density::fill_lower`] before reading it.
+    /// the stage times t + c·dt (c from [`Integrator::stage_times`]); returns ∫ P_S dt over the
+    /// step (eV). ρ's lower triangle is left stale: call [`Density::fill_lower`] before reading
+    /// it.
     ///
     /// The stages run as a wavefront over the rows: row i of stage s needs rows i − r … i + r of
     /// its input (r the band's range), so stage s works r rows behind stage s − 1 and each

@@ -5,8 +5,7 @@
 
 use std::time::Instant;
 
-use crate::dynamics::velocity::{gaussian_pair, keyed_stream};
-use crate::dynamics::{verlet, Md};
+use crate::dynamics::{velocity, verlet, Md};
 use crate::error::{Error, Result};
 use crate::parallel::World;
 use crate::transport::current::md_hook::chain_md;
@@ -138,39 +137,26 @@ pub fn ehrenfest_md(spec: &TrajectorySpec, world: World) -> Result<Md> {
 
 /// Maxwell–Boltzmann velocities along the chain (x) for the `mobile` non-frozen atoms at
 /// `temp_k`: one Gaussian per atom from its own stream keyed by (seed, global id), so the
-/// result does not depend on the ranks; then the total momentum removed and the velocities
-/// scaled so that KE = (N − 1) k_B T / 2 exactly (N − 1 degrees of freedom along one axis).
+/// result does not depend on the ranks; then the total momentum removed
+/// ([`velocity::zero_momentum`]) and the velocities scaled so that KE = (N − 1) k_B T / 2
+/// exactly (N − 1 degrees of freedom along one axis, where [`velocity::create`] gives 3N − 3).
 fn thermalise_along_chain(md: &mut Md, mobile: usize, temp_k: f64, seed: u64) {
     let frozen = md.frozen;
     let a = &mut md.atoms;
-    // Σ m v, Σ m over the mobile atoms, after drawing v (Å/ps).
-    let mut p = [0.0; 2];
     for i in 0..a.nlocal {
         a.v[i] = [0.0; 3];
-        if a.mask[i] & frozen != 0 {
-            continue;
-        }
-        let (g, _) = gaussian_pair(&mut keyed_stream(seed, a.id[i], 0));
-        let m = a.mass(i);
-        a.v[i][0] = g * (BOLTZ_EV_PER_K * temp_k / (m * MVV2E)).sqrt();
-        p[0] += m * a.v[i][0];
-        p[1] += m;
-    }
-    md.world.sum(&mut p);
-    let vcm = if p[1] > 0.0 { p[0] / p[1] } else { 0.0 };
-    let mut ke = [0.0];
-    for i in 0..a.nlocal {
         if a.mask[i] & frozen == 0 {
-            a.v[i][0] -= vcm;
-            ke[0] += 0.5 * a.mass(i) * MVV2E * a.v[i][0] * a.v[i][0];
+            let (g, _) = velocity::gaussian_pair(&mut velocity::keyed_stream(seed, a.id[i], 0));
+            a.v[i][0] = g * (BOLTZ_EV_PER_K * temp_k / (a.mass(i) * MVV2E)).sqrt();
         }
     }
-    md.world.sum(&mut ke);
+    velocity::zero_momentum(md);
+    let ke = md.kinetic_energy();
     let target = 0.5 * (mobile.saturating_sub(1)) as f64 * BOLTZ_EV_PER_K * temp_k;
-    if ke[0] > 0.0 {
-        let k = (target / ke[0]).sqrt();
-        for i in 0..a.nlocal {
-            a.v[i][0] *= k;
+    if ke > 0.0 {
+        let k = (target / ke).sqrt();
+        for v in md.atoms.v[..md.atoms.nlocal].iter_mut() {
+            v[0] *= k;
         }
     }
 }
