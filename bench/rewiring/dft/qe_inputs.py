@@ -212,6 +212,8 @@ def main():
     ap.add_argument("--mixing-beta", type=float, default=0.3)
     ap.add_argument("--nz1", type=int, default=3, help="pwcond sub-slices per slice")
     ap.add_argument("--ecut2d", type=float, default=0.0, help="pwcond 2D cutoff (0: ecutwfc)")
+    ap.add_argument("--ewind", type=float, default=1.0,
+                    help="Ry, pwcond's energy window of the reduced 2D basis (above E)")
     ap.add_argument("--pseudo-dir", default="../pseudo")
     ap.add_argument("--upf", default="Ag.pbe-n-rrkjus_psl.1.0.0.UPF")
     ap.add_argument("--tb-data", help="data file path as the TB deck should name it "
@@ -302,7 +304,7 @@ def main():
         "    denergy = 0.0",
         f"    nz1 = {a.nz1}",
         f"    ecut2d = {a.ecut2d}",
-        "    ewind = 1.0",
+        f"    ewind = {a.ewind}",
         "    epsproj = 1.0e-3",
         " /",
         f" {len(kpts)}",

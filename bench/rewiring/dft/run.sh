@@ -13,11 +13,13 @@
 #
 # Scratch: work/ (git-ignored). Kept: results/CASE/ (inputs, outputs without wavefunctions,
 # times, summary.csv). Environment: NANOCONTACT_BIN (default: target/release/nanocontact,
-# built if missing).
+# built if missing); RESULT_TAG (results/CASE_TAG/); WORK_NAME (scratch work/WORK_NAME/, default
+# CASE: another SCF of the same case without overwriting the first); TB_FROM=results/DIR (no
+# PTBP run and no build: copy DIR's PTBP tables, refused unless DIR/tb.toml is the same deck).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
-[ $# -ge 6 ] || { sed -n 2,16p "${BASH_SOURCE[0]}"; exit 2; }
+[ $# -ge 6 ] || { sed -n 2,18p "${BASH_SOURCE[0]}"; exit 2; }
 case_name="$1"; data="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
 llo="$3"; lhi="$4"; rlo="$5"; rhi="$6"; shift 6
 
@@ -50,10 +52,11 @@ expect=$(cat "$here/pseudo/$upf.sha256-nodate")
 
 # --- nanocontact ----------------------------------------------------------------------------
 nc="${NANOCONTACT_BIN:-$root/target/release/nanocontact}"
-if [ ! -x "$nc" ]; then (cd "$root" && cargo build --release --quiet); fi
+tb_from="${TB_FROM:+$(cd "$TB_FROM" && pwd)}"
+if [ -z "$tb_from" ] && [ ! -x "$nc" ]; then (cd "$root" && cargo build --release --quiet); fi
 
 # --- inputs ---------------------------------------------------------------------------------
-work="$here/work/$case_name"
+work="$here/work/${WORK_NAME:-$case_name}"
 res="$here/results/$case_name${RESULT_TAG:+_$RESULT_TAG}"   # RESULT_TAG: e.g. k3 (same SCF, other k-mesh)
 mkdir -p "$work" "$res"
 # paths relative to work/CASE (run.sh adds a ../ for work/leads/KEY): nothing machine-specific is written
@@ -61,6 +64,9 @@ python3 "$here/qe_inputs.py" "$data" --left "$llo" "$lhi" --right "$rlo" "$rhi" 
     --pseudo-dir ../../pseudo --tb-model "$(realpath --relative-to="$work" "$root/inputs/tb/ptbp/Ag-Ag.skf")" \
     "$@" | tee "$res/geometry.txt"
 cp "$work/lead.scf.in" "$work/scatt.scf.in" "$work/cond.in" "$work/tb.toml" "$res/"
+if [ -n "$tb_from" ] && ! cmp -s "$tb_from/tb.toml" "$res/tb.toml"; then
+    echo "TB_FROM: $TB_FROM/tb.toml differs from this case's deck" >&2; exit 2
+fi
 
 timed() {  # timed NAME CMD...: run, append "NAME wall_s cpu_s" to times.txt
     local name="$1"; shift
@@ -94,7 +100,7 @@ if [ ! -f "$work/scatt.done" ] || ! cmp -s "$work/scatt.scf.in" "$work/scatt.don
     (cd "$work" && timed scatt nice -n "$nice_n" pw.x -in scatt.scf.in > scatt.scf.out)
     cp "$work/scatt.scf.in" "$work/scatt.done"
 else
-    echo "scatt 0.0 0.0 (reused work/$case_name)" | tee -a "$res/times.txt"
+    echo "scatt 0.0 0.0 (reused work/${WORK_NAME:-$case_name})" | tee -a "$res/times.txt"
 fi
 rm -f "$work"/tmp/*.wfc*
 cp "$work/scatt.scf.out" "$res/scatt.scf.out"
@@ -102,10 +108,17 @@ cp "$work/scatt.scf.out" "$res/scatt.scf.out"
 grep -v "taunew" "$work/cond.out" > "$res/cond.out"   # without the 1600 orbital-position lines
 
 # --- PTBP on the same geometry and k-mesh ----------------------------------------------------
-(cd "$work" && timed tb nice -n "$nice_n" "$nc" transport tb.toml --out tb > tb.log 2>&1)
-cp "$work/tb/conductance.csv" "$res/tb_conductance.csv"
-cp "$work/tb/transmission.csv" "$res/tb_transmission.csv"
-[ -f "$work/tb/transmission_k.csv" ] && cp "$work/tb/transmission_k.csv" "$res/tb_transmission_k.csv"
+if [ -n "$tb_from" ]; then
+    for f in tb_conductance.csv tb_transmission.csv tb_transmission_k.csv tb_eigenchannels.csv; do
+        if [ -f "$tb_from/$f" ]; then cp "$tb_from/$f" "$res/$f"; fi
+    done
+    echo "tb 0.0 0.0 (copied from $TB_FROM: the same deck)" | tee -a "$res/times.txt"
+else
+    (cd "$work" && timed tb nice -n "$nice_n" "$nc" transport tb.toml --out tb > tb.log 2>&1)
+    cp "$work/tb/conductance.csv" "$res/tb_conductance.csv"
+    cp "$work/tb/transmission.csv" "$res/tb_transmission.csv"
+    [ -f "$work/tb/transmission_k.csv" ] && cp "$work/tb/transmission_k.csv" "$res/tb_transmission_k.csv"
+fi
 
 # no machine paths in what is kept
 for f in "$res"/*; do sed -i -e "s#$here/#bench/rewiring/dft/#g" -e "s#$root/##g" "$f"; done
