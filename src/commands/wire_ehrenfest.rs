@@ -189,7 +189,8 @@ pub fn run(opts: &EhrenfestOptions, world: &World) -> Result<Option<String>> {
     Ok(Some(format!(
         "{{\"steps\":{},\"steps_this_run\":{ran},\"wall_s\":{wall:.3},\"steps_per_s\":{:.3},\
          \"ke_mean_eV\":{:.6},\"ke_std_eV\":{:.6},\"current_mean_uA\":{:.6},\
-         \"current_std_uA\":{:.6},\"average_from_ps\":{},\"samples\":{}}}",
+         \"current_std_uA\":{:.6},\"average_from_ps\":{},\"samples\":{},\
+         \"extra_substeps\":{}}}",
         spec.steps,
         ran as f64 / wall,
         s.ke_mean_ev,
@@ -197,7 +198,8 @@ pub fn run(opts: &EhrenfestOptions, world: &World) -> Result<Option<String>> {
         s.current_mean_ua,
         s.current_std_ua,
         spec.average_from_ps,
-        s.samples
+        s.samples,
+        h.electrons.extra_substeps
     )))
 }
 

@@ -40,6 +40,47 @@ impl Banded {
             self.off[k - 1][a]
         }
     }
+
+    /// Whether every eigenvalue of H lies strictly inside (−r, r) (eV). By Sylvester's law of
+    /// inertia, r·1 − H and r·1 + H are both positive definite exactly then, and a symmetric
+    /// band matrix is positive definite exactly when its LDLᵀ factorisation (no pivoting) has
+    /// only positive pivots D_j: O(n·b²) for b diagonals. Gershgorin's row sums overestimate a
+    /// chain with a few compressed bonds: one bond t′ > t in a chain of t binds a pair at
+    /// ±(t′ + t²/t′), 4.1 eV for t′ = 2.5 and t = 2 eV, where the row sums give 4.5 eV.
+    pub fn spectrum_within(&self, r: f64) -> bool {
+        self.shifted_positive_definite(r, -1.0) && self.shifted_positive_definite(r, 1.0)
+    }
+
+    /// r·1 + sign·H positive definite: the pivots D_j = A_jj − Σ_c L_jc² D_c of its band LDLᵀ,
+    /// with L_ij = (A_ij − Σ_c L_ic L_jc D_c)/D_j for i = j + 1 … j + b, all positive.
+    fn shifted_positive_definite(&self, r: f64, sign: f64) -> bool {
+        let n = self.n();
+        let b = self.off.len();
+        // l[k][c] = L(c + k + 1, c).
+        let mut l = vec![vec![0.0f64; n]; b];
+        let mut d = vec![0.0f64; n];
+        for j in 0..n {
+            let mut dj = r;
+            for c in j.saturating_sub(b)..j {
+                let ljc = l[j - c - 1][c];
+                dj -= ljc * ljc * d[c];
+            }
+            // A NaN pivot (a NaN in H) fails too.
+            if dj.is_nan() || dj <= 0.0 {
+                return false;
+            }
+            d[j] = dj;
+            for k in 1..=b.min(n - 1 - j) {
+                let i = j + k;
+                let mut a = sign * self.off[k - 1][j];
+                for c in i.saturating_sub(b)..j {
+                    a -= l[i - c - 1][c] * l[j - c - 1][c] * d[c];
+                }
+                l[k - 1][j] = a / dj;
+            }
+        }
+        true
+    }
 }
 
 /// The chain: its model and bond range.
@@ -136,5 +177,39 @@ impl ChainModel {
             }
         }
         f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Banded;
+
+    #[test]
+    fn the_spectrum_test_finds_the_band_edges_of_open_chains() {
+        // Nearest neighbours −2 eV, 99 sites: E_k = −4 cos(kπ/100), inside (−4, 4) and beyond
+        // ±3.99.
+        let nn = Banded {
+            off: vec![vec![-2.0; 98]],
+        };
+        assert!(nn.spectrum_within(4.0));
+        assert!(!nn.spectrum_within(3.99));
+        // With second neighbours −0.5 eV: E(k) = −4 cos k − cos 2k spans (−5, 3); the lower
+        // edge decides.
+        let nnn = Banded {
+            off: vec![vec![-2.0; 98], vec![-0.5; 97]],
+        };
+        assert!(nnn.spectrum_within(5.0));
+        assert!(!nnn.spectrum_within(4.99));
+    }
+
+    #[test]
+    fn one_strong_bond_binds_a_pair_inside_the_row_sums() {
+        // One bond t′ = −2.5 eV in a −2 eV chain: the row sums reach 4.5 eV there; the bound
+        // pair is at ±(t′ + t²/t′) = ±4.1 eV, decaying as (t/t′)^n.
+        let mut off = vec![-2.0; 98];
+        off[49] = -2.5;
+        let h = Banded { off: vec![off] };
+        assert!(h.spectrum_within(4.11));
+        assert!(!h.spectrum_within(4.09));
     }
 }
