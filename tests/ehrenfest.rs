@@ -8,8 +8,8 @@ use nanocontact::transport::current::bond_current::landauer_current_ua;
 use nanocontact::transport::current::steady_state::{Accuracy, Reservoirs};
 use nanocontact::transport::current::wire::{build_wire, WireSpec};
 use nanocontact::transport::ehrenfest::chain::ChainModel;
-use nanocontact::transport::ehrenfest::electrons::{ElectronSpec, WireElectrons};
-use nanocontact::transport::ehrenfest::runge_kutta::Integrator;
+use nanocontact::transport::ehrenfest::electrons::{ElectronSpec, WireElectrons, STABILITY_MARGIN};
+use nanocontact::transport::ehrenfest::runge_kutta::{commutator_radius, Integrator};
 use nanocontact::transport::ehrenfest::trajectory::{
     ehrenfest_md, hook, run_trajectory, TrajectorySpec,
 };
@@ -141,6 +141,24 @@ fn closed_chain_check(integrator: Integrator, substeps: usize) {
     assert!(dtr < 1e-10, "Tr ρ drifted by {dtr}");
     assert!(herm < 1e-12, "ρ − ρ† = {herm}");
     assert!(de < 1e-4, "total energy changed by {de} eV");
+}
+
+/// `advance` adds a substep only where H's spectrum, not just Gershgorin's row sums, is too
+/// wide: on a 24-site chain the row sums exceed the true band edge by under 1 %, so a step at
+/// 1.003 times the row sums' limit keeps one substep and one at 1.03 times takes two.
+#[test]
+fn a_substep_is_added_only_where_the_spectrum_itself_is_too_wide() {
+    let x: Vec<f64> = (0..24).map(|i| i as f64 * D).collect();
+    for (over, extra) in [(1.003, 0), (1.03, 1)] {
+        let mut e = WireElectrons::new(electrons(24, 12, 0.5, 0.5), x.clone()).unwrap();
+        let limit = STABILITY_MARGIN * Integrator::Rk4.stability_limit();
+        let dt = over * limit / commutator_radius(&e.h);
+        e.advance(&x, dt, 1).unwrap();
+        assert_eq!(
+            e.extra_substeps, extra,
+            "a step at {over} times the row sums' limit"
+        );
+    }
 }
 
 /// `[ions] temperature`: Maxwell–Boltzmann velocities along the chain for the mobile atoms

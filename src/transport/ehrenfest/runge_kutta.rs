@@ -640,11 +640,9 @@ mod tests {
         let dt = 2e-5;
         // Reference: the method on the full matrix, stage s at y + a_s dt k_{s−1} with H(c_s).
         let (ta, tb) = method.tableau();
-        let hs: Vec<Banded> = method.stage_times().iter().map(|&c| stretched(c)).collect();
-        let at = |c: f64| {
-            let q = method.stage_times().iter().position(|&v| v == c).unwrap();
-            &hs[q]
-        };
+        let cs = method.stage_times();
+        let hs: Vec<Banded> = cs.iter().map(|&c| stretched(c)).collect();
+        let at = |c: f64| &hs[cs.iter().position(|&v| v == c).unwrap()];
         let (mut yr, mut yi) = (rho.re.clone(), rho.im.clone());
         let (mut kr, mut ki) = (vec![0.0; n * n], vec![0.0; n * n]);
         for (&a, &b) in ta.iter().zip(tb) {
