@@ -101,6 +101,16 @@ fn scan_is_the_same_on_one_to_four_ranks_and_restarts_unfinished_tasks() {
     std::fs::remove_file(one.join("tasks/task_00002.bin")).unwrap();
     let line = run(2, &one, &d);
     assert!(line.contains("\"resumed\":3"), "{line}");
+    assert!(!line.contains("\"efficiency\":null"), "{line}");
+    assert_eq!(
+        std::fs::read_to_string(one.join("scan.csv")).unwrap(),
+        table
+    );
+    // Every task finished: nothing runs, the figures and fits are made again, and the farm
+    // has no efficiency to report.
+    let line = run(1, &one, &d);
+    assert!(line.contains("\"resumed\":4"), "{line}");
+    assert!(line.contains("\"efficiency\":null"), "{line}");
     assert_eq!(
         std::fs::read_to_string(one.join("scan.csv")).unwrap(),
         table

@@ -6,8 +6,10 @@
 //! - `scan.csv`, `scan.h5`: N, V, M, mean and standard deviation of KE and of the current,
 //!   the spatial current variance (Eq. 11), KE per atom; the same whatever the number of ranks;
 //! - `timing.csv`: the wall time of each task (the farm's efficiency in the JSON line);
-//! - `inv_current_vs_sqrt_mass.png` (Fig. 6a, with the fits 1/I = a + s√M per bias, α and the
-//!   long-wire current g ħω_E/(α e) in `fits.csv`), `current_vs_n.png` (Fig. 6b),
+//! - `inv_current_vs_sqrt_mass.png` (Fig. 6a, with two fits per bias in `fits.csv`: Eq. 12 as
+//!   written, 1/I = s₀√M through the origin, which gives α and the long-wire current
+//!   g ħω_E/(α e); and the free line 1/I = a + s√M, its α_line and intercept, a check of the
+//!   proportionality), `current_vs_n.png` (Fig. 6b),
 //!   `ke_per_atom_vs_n.png` (Fig. 7, with the Eq. 13 fit 1/E = 1/E_∞ + b/N, E0 and β in
 //!   `fits.csv`), `ke_vs_resistance.png` (Fig. 8a: E against V/I per N).
 //!
@@ -22,7 +24,7 @@ use crate::deck::wire_ehrenfest::{EhrenfestDeck, ScanTask};
 use crate::error::{Error, Result};
 use crate::parallel::task_farm::{run_task_farm, FarmUnit};
 use crate::parallel::World;
-use crate::plot::{Figure, Panel};
+use crate::plot::{Figure, Panel, PALETTE};
 use crate::transport::ehrenfest::trajectory::{hook, run_trajectory, saturation};
 use crate::units::{G0_SIEMENS, HBAR_EV_PS};
 
@@ -206,11 +208,16 @@ pub fn scan(opts: &EhrenfestScanOptions, world: &World) -> Result<Option<String>
     write_tables(&opts.out, &results)?;
     let fits = figures(&opts.out, &results)?;
     let busy: f64 = results.iter().map(|r| r.seconds).sum();
-    // The busy fraction of the ranks over the tasks run now (resumed ones left out).
-    let efficiency = fresh_work / (wall * world.size() as f64);
+    // The busy fraction of the ranks over the tasks run now (resumed ones left out); null
+    // where every task was resumed and none ran.
+    let efficiency = if resumed < results.len() {
+        format!("{:.4}", fresh_work / (wall * world.size() as f64))
+    } else {
+        "null".into()
+    };
     Ok(Some(format!(
         "{{\"tasks\":{},\"resumed\":{resumed},\"ranks\":{},\"wall_s\":{wall:.3},\
-         \"work_s\":{busy:.3},\"efficiency\":{efficiency:.4},\"fits\":{fits}}}",
+         \"work_s\":{busy:.3},\"efficiency\":{efficiency},\"fits\":{fits}}}",
         results.len(),
         world.size()
     )))
@@ -273,6 +280,12 @@ pub fn fit_line(x: &[f64], y: &[f64]) -> Option<(f64, f64)> {
     Some((my - s * mx, s))
 }
 
+/// Least-squares line through the origin, y = s₀·x: s₀ = Σxy / Σx².
+pub fn fit_proportional(x: &[f64], y: &[f64]) -> Option<f64> {
+    let sxx: f64 = x.iter().map(|v| v * v).sum();
+    (!x.is_empty() && sxx > 0.0).then(|| x.iter().zip(y).map(|(a, b)| a * b).sum::<f64>() / sxx)
+}
+
 /// ħω_E (eV) at mass `m` amu.
 fn hbar_omega_e(m: f64) -> f64 {
     HBAR_EV_PS * 1e3 * OMEGA_E_10AMU_PER_FS * (10.0 / m).sqrt()
@@ -291,7 +304,7 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
     let ms = uniq(&|r| r.task.mass_amu);
     let g0_ua = G0_SIEMENS * 1e6;
     let mut fits = String::from(
-        "kind,bias_V,mass_amu,mobile,a,s,alpha,long_wire_current_uA,E_inf_eV,b,E0_eV,beta_eV\n",
+        "kind,bias_V,mass_amu,mobile,a,s,alpha,long_wire_current_uA,E_inf_eV,b,E0_eV,beta_eV,s_origin,alpha_line,long_wire_current_line_uA\n",
     );
     let mut json = Vec::new();
     let mut alpha_of = std::collections::HashMap::new();
@@ -299,25 +312,44 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
     let n_max = ns.last().copied().unwrap_or(0.0);
     if ms.len() > 1 {
         let mut panel = Panel::new("√M (√amu)", "1/I (1/µA)");
-        for &v in &vs {
+        for (k, &v) in vs.iter().enumerate() {
             let pts: Vec<&TaskResult> = results
                 .iter()
                 .filter(|r| r.task.bias_v == v && r.task.mobile as f64 == n_max)
                 .collect();
             let x: Vec<f64> = pts.iter().map(|r| r.task.mass_amu.sqrt()).collect();
             let y: Vec<f64> = pts.iter().map(|r| 1.0 / r.current_mean_ua).collect();
-            panel = panel.points(&format!("V = {v} V"), &x, &y);
-            if let Some((a, s)) = fit_line(&x, &y) {
-                // 1/I = αe√M/(g ħ ω_E(1 amu)): α = s·g·ħω_E(M)·√M.
-                let alpha = s * g0_ua * hbar_omega_e(1.0);
+            // One colour per bias: its points, its Eq. 12 fit (dashed), its free line (thin).
+            let c = PALETTE[k % PALETTE.len()];
+            panel = panel.points(&format!("V = {v} V"), &x, &y).color(c);
+            // Eq. 12 is I = g ħω_E/(α e) at every M, ħω_E ∝ M^(−½): 1/I = s₀√M through the
+            // origin, α = s₀·g·ħω_E(1 amu) (seed 004 Sec. III B). With that α the predicted
+            // long-wire current equals the fitted current at 10 amu, as the paper's 14.3 and
+            // 17.2 µA equal its Fig. 6b. The free line's α_line and intercept a test how far
+            // the data are from the proportionality (a single channel's 1/I ≥ 1/(g V)).
+            if let (Some(s0), Some((a, s))) = (fit_proportional(&x, &y), fit_line(&x, &y)) {
+                let alpha = s0 * g0_ua * hbar_omega_e(1.0);
                 let long = g0_ua * hbar_omega_e(10.0) / alpha;
+                let alpha_line = s * g0_ua * hbar_omega_e(1.0);
+                let long_line = g0_ua * hbar_omega_e(10.0) / alpha_line;
                 alpha_of.insert(v.to_bits(), alpha);
                 let xs = [0.0, x.iter().copied().fold(0.0, f64::max)];
-                let ys = xs.map(|q| a + s * q);
-                panel = panel.dashed(&format!("fit, α = {alpha:.3}"), &xs, &ys);
-                let _ = writeln!(fits, "fig6a,{v},,{n_max},{a},{s},{alpha},{long},,,,");
+                panel = panel
+                    .dashed(&format!("Eq. 12, α = {alpha:.3}"), &xs, &xs.map(|q| s0 * q))
+                    .color(c)
+                    .line(
+                        &format!("a + s√M, α = {alpha_line:.3}"),
+                        &xs,
+                        &xs.map(|q| a + s * q),
+                    )
+                    .color(c)
+                    .stroke(1.0);
+                let _ = writeln!(
+                    fits,
+                    "fig6a,{v},,{n_max},{a},{s},{alpha},{long},,,,,{s0},{alpha_line},{long_line}"
+                );
                 json.push(format!(
-                    "{{\"fig\":\"6a\",\"bias_V\":{v},\"alpha\":{alpha:.4},\"long_wire_current_uA\":{long:.3}}}"
+                    "{{\"fig\":\"6a\",\"bias_V\":{v},\"alpha\":{alpha:.4},\"long_wire_current_uA\":{long:.3},\"alpha_line\":{alpha_line:.4},\"intercept_per_uA\":{a:.5}}}"
                 ));
             }
         }
@@ -373,7 +405,7 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
                     p7 = p7.dashed(&format!("Eq. 13, E∞ = {e_inf:.1} eV"), &nn, &fit);
                     let _ = writeln!(
                         fits,
-                        "fig7,{v},{m},,{a},{s},{},,{e_inf},{b},{},{}",
+                        "fig7,{v},{m},,{a},{s},{},,{e_inf},{b},{},{},,,",
                         csv(alpha),
                         csv(e0),
                         csv(beta)
@@ -422,8 +454,9 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
 mod tests {
     use super::*;
 
-    /// Synthetic saturation data that follow Eq. 12 (1/I = a + s√M at N = 200) and Eq. 13
-    /// (E = E∞N/(E∞b + N)) give α, E∞ and b back in `fits.csv`.
+    /// Synthetic saturation data on a line 1/I = a + s√M at N = 200 (Eq. 12 with an offset)
+    /// and on Eq. 13 (E = E∞N/(E∞b + N)) give back the line, the proportional fit's α (Eq. 12
+    /// as written), E∞ and b in `fits.csv`, and E0 and β from that α.
     #[test]
     fn fits_recover_the_parameters_of_eqs_12_and_13() {
         let (e_inf, b, a, s) = (16.0, 6.0, 0.02, 0.011);
@@ -458,9 +491,20 @@ mod tests {
         };
         let num = |v: &str| v.parse::<f64>().unwrap();
         let f6 = row("fig6a");
+        assert_eq!(f6.len(), 15);
+        assert!((num(&f6[4]) - a).abs() < 1e-12, "intercept {}", f6[4]);
         assert!((num(&f6[5]) - s).abs() < 1e-12, "slope {}", f6[5]);
-        let alpha = s * G0_SIEMENS * 1e6 * hbar_omega_e(1.0);
+        // Through the origin: s₀ = Σ√M(a + s√M)/ΣM over 5, 10, 20 amu.
+        let ms = [5.0f64, 10.0, 20.0];
+        let s0 = ms.iter().map(|m| m.sqrt() * a + s * m).sum::<f64>() / ms.iter().sum::<f64>();
+        assert!((num(&f6[12]) - s0).abs() < 1e-12, "s0 {}", f6[12]);
+        let per_slope = G0_SIEMENS * 1e6 * hbar_omega_e(1.0);
+        let alpha = s0 * per_slope;
         assert!((num(&f6[6]) - alpha).abs() < 1e-9 * alpha);
+        assert!((num(&f6[13]) - s * per_slope).abs() < 1e-9 * s * per_slope);
+        // The proportional fit's long-wire current is its own 1/I at 10 amu.
+        let long = num(&f6[7]);
+        assert!((long - 1.0 / (s0 * 10f64.sqrt())).abs() < 1e-9 * long);
         let f7 = row("fig7,1,10");
         assert!((num(&f7[8]) - e_inf).abs() < 1e-9 * e_inf, "E∞ {}", f7[8]);
         assert!((num(&f7[9]) - b).abs() < 1e-9 * b, "b {}", f7[9]);

@@ -277,8 +277,17 @@ fn draw_panel<DB: DrawingBackend>(
         match &series.kind {
             Kind::Line { dashed } => {
                 let style = col.stroke_width(lw);
+                let (columns, rows) = chart.plotting_area().dim_in_pixel();
+                let pad = 0.5 * lw as f64 * (y.1 - y.0) / rows.max(1) as f64;
                 for seg in clip_polyline(&series.x, &series.y, x, y) {
-                    if *dashed {
+                    let band = (!*dashed)
+                        .then(|| dense_band(&seg, x, columns, pad))
+                        .flatten();
+                    if let Some(band) = band {
+                        chart
+                            .draw_series(std::iter::once(Polygon::new(band, col.filled())))
+                            .map_err(text)?;
+                    } else if *dashed {
                         let (dash, gap) = (s.px(9.0), s.px(5.0));
                         chart
                             .draw_series(DashedLineSeries::new(seg, dash, gap, style))
@@ -490,6 +499,54 @@ pub(super) fn clip_polyline(
     out
 }
 
+/// The outline of the band that a dense polyline `seg` covers, where it has at least two points
+/// per pixel column on average: per column of the `columns` across x, the lowest and highest y
+/// of the column's points and of the segment that enters it from the previous column, widened
+/// by `pad` (half the stroke, in y units), upper edge left to right, then lower edge back.
+/// `None` for a sparser polyline, which is drawn as a line. A thick stroke through thousands
+/// of reversals per column (a noisy time series) is drawn by plotters with a miter spur at
+/// every reversal; the band is what that line would show without them.
+fn dense_band(
+    seg: &[(f64, f64)],
+    x: (f64, f64),
+    columns: u32,
+    pad: f64,
+) -> Option<Vec<(f64, f64)>> {
+    let n = columns.max(1) as f64;
+    let column = |v: f64| ((v - x.0) / (x.1 - x.0) * n).floor().clamp(0.0, n - 1.0) as u32;
+    // (column, sum of x, number of points, lowest y, highest y)
+    let mut cols: Vec<(u32, f64, f64, f64, f64)> = Vec::new();
+    let mut prev: Option<f64> = None;
+    for &(px, py) in seg {
+        let c = column(px);
+        match cols.last_mut() {
+            Some(e) if e.0 == c => {
+                e.1 += px;
+                e.2 += 1.0;
+                e.3 = e.3.min(py);
+                e.4 = e.4.max(py);
+            }
+            _ => {
+                let (lo, hi) = prev.map_or((py, py), |q| (q.min(py), q.max(py)));
+                cols.push((c, px, 1.0, lo, hi));
+            }
+        }
+        prev = Some(py);
+    }
+    if cols.len() < 2 || seg.len() < 2 * cols.len() {
+        return None;
+    }
+    let last = cols.len() - 1;
+    let at = |k: usize| match k {
+        0 => seg[0].0,
+        k if k == last => seg[seg.len() - 1].0,
+        k => cols[k].1 / cols[k].2,
+    };
+    let upper = (0..cols.len()).map(|k| (at(k), cols[k].4 + pad));
+    let lower = (0..cols.len()).rev().map(|k| (at(k), cols[k].3 - pad));
+    Some(upper.chain(lower).collect())
+}
+
 /// The part of the segment a–b inside the box, and whether its start and its end were cut.
 type Clipped = ((f64, f64), (f64, f64), bool, bool);
 
@@ -536,6 +593,39 @@ mod tests {
         assert_eq!(c(&[(0.9, 0.9)]), Corner::UpperLeft);
         assert_eq!(c(&[(0.9, 0.9), (0.1, 0.95)]), Corner::LowerRight);
         assert_eq!(c(&[(0.9, 0.9), (0.1, 0.95), (0.8, 0.1)]), Corner::LowerLeft);
+    }
+
+    #[test]
+    fn a_dense_line_is_drawn_as_its_band_without_holes_or_spurs() {
+        // 40,000 points zigzagging between 4t − 1 and 4t + 1: about 60 points per pixel column.
+        let n = 40_000;
+        let t: Vec<f64> = (0..n).map(|k| k as f64 / (n - 1) as f64).collect();
+        let y: Vec<f64> = (0..n)
+            .map(|k| 4.0 * t[k] + if k % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
+        let panel = Panel::new("t", "y")
+            .line("", &t, &y)
+            .color(Color::BLUE)
+            .y_range(-2.0, 7.0);
+        let img = Figure::new("", panel).render().unwrap();
+        let f = img.frames[0];
+        for k in 1..200 {
+            let tk = k as f64 / 200.0;
+            for dy in [-0.9, -0.5, 0.0, 0.5, 0.9] {
+                let p = f.to_pixel(tk, 4.0 * tk + dy);
+                assert!(
+                    img.shows(Color::BLUE, p, 0),
+                    "hole at t = {tk}, y − 4t = {dy}"
+                );
+            }
+            for dy in [-1.15, 1.15] {
+                let p = f.to_pixel(tk, 4.0 * tk + dy);
+                assert!(
+                    !img.shows(Color::BLUE, p, 1),
+                    "spur at t = {tk}, y − 4t = {dy}"
+                );
+            }
+        }
     }
 
     #[test]
