@@ -360,6 +360,8 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
     if ns.len() > 1 {
         let mut p6 = Panel::new("N (mobile atoms)", "I (µA)");
         let mut p7 = Panel::new("N (mobile atoms)", "KE per atom (eV)");
+        // One colour per (V, M) series: its points, line and Eq. 13 fit.
+        let mut series = 0;
         for &v in &vs {
             for &m in &ms {
                 let pts: Vec<&TaskResult> = results
@@ -380,8 +382,10 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
                     .iter()
                     .map(|r| r.ke_std_ev / r.task.mobile as f64)
                     .collect();
-                p6 = p6.line(&label, &n, &i);
-                p7 = p7.errorbars(&label, &n, &ke, &err);
+                let c = PALETTE[series % PALETTE.len()];
+                series += 1;
+                p6 = p6.line(&label, &n, &i).color(c);
+                p7 = p7.errorbars(&label, &n, &ke, &err).color(c);
                 // Eq. 13 over N ≥ 40: 1/E = 1/E_∞ + b/N.
                 let big: Vec<&&TaskResult> = pts.iter().filter(|r| r.task.mobile >= 40).collect();
                 let x: Vec<f64> = big.iter().map(|r| 1.0 / r.task.mobile as f64).collect();
@@ -402,7 +406,9 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
                         .map(|k| k as f64)
                         .collect();
                     let fit: Vec<f64> = nn.iter().map(|&k| e_inf / (e_inf * b + k)).collect();
-                    p7 = p7.dashed(&format!("Eq. 13, E∞ = {e_inf:.1} eV"), &nn, &fit);
+                    p7 = p7
+                        .dashed(&format!("Eq. 13, E∞ = {e_inf:.1} eV"), &nn, &fit)
+                        .color(c);
                     let _ = writeln!(
                         fits,
                         "fig7,{v},{m},,{a},{s},{},,{e_inf},{b},{},{},,,",
