@@ -283,7 +283,7 @@ pub fn fit_line(x: &[f64], y: &[f64]) -> Option<(f64, f64)> {
 /// Least-squares line through the origin, y = s₀·x: s₀ = Σxy / Σx².
 pub fn fit_proportional(x: &[f64], y: &[f64]) -> Option<f64> {
     let sxx: f64 = x.iter().map(|v| v * v).sum();
-    (!x.is_empty() && sxx > 0.0).then(|| x.iter().zip(y).map(|(a, b)| a * b).sum::<f64>() / sxx)
+    (sxx > 0.0).then(|| x.iter().zip(y).map(|(a, b)| a * b).sum::<f64>() / sxx)
 }
 
 /// ħω_E (eV) at mass `m` amu.
@@ -328,10 +328,10 @@ fn figures(out: &Path, results: &[TaskResult]) -> Result<String> {
             // 17.2 µA equal its Fig. 6b. The free line's α_line and intercept a test how far
             // the data are from the proportionality (a single channel's 1/I ≥ 1/(g V)).
             if let (Some(s0), Some((a, s))) = (fit_proportional(&x, &y), fit_line(&x, &y)) {
-                let alpha = s0 * g0_ua * hbar_omega_e(1.0);
-                let long = g0_ua * hbar_omega_e(10.0) / alpha;
-                let alpha_line = s * g0_ua * hbar_omega_e(1.0);
-                let long_line = g0_ua * hbar_omega_e(10.0) / alpha_line;
+                let alpha_of_slope = |slope: f64| slope * g0_ua * hbar_omega_e(1.0);
+                let long_wire = |alpha: f64| g0_ua * hbar_omega_e(10.0) / alpha;
+                let (alpha, alpha_line) = (alpha_of_slope(s0), alpha_of_slope(s));
+                let (long, long_line) = (long_wire(alpha), long_wire(alpha_line));
                 alpha_of.insert(v.to_bits(), alpha);
                 let xs = [0.0, x.iter().copied().fold(0.0, f64::max)];
                 panel = panel
